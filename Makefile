@@ -1,0 +1,90 @@
+# forkgp: one Makefile. Objects under build/, the core built once as
+# build/libforkgp.a that the binary, the tests and the benchmarks link.
+
+CC      ?= cc
+CXX     ?= c++
+BUILD   ?= build
+OPT     ?= -O2 -g
+WARN     = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wformat=2 -Wundef -Wwrite-strings
+# -ffp-contract=off: results must not depend on fused multiply-adds.
+CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) \
+           -ffp-contract=off -I. -Iengine -Ioperators -Ifitness -MMD -MP
+LDLIBS  += -linih -lm
+
+ifdef SANITIZE
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer \
+           -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+VERSION := 0.1.0
+CFLAGS  += -DFORKGP_VERSION='"$(VERSION)"'
+
+CORE_SRC := $(filter-out engine/main.c,$(wildcard engine/*.c operators/*.c fitness/*.c))
+CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
+LIB      := $(BUILD)/libforkgp.a
+BIN      := $(BUILD)/forkgp
+TEST_SRC := $(wildcard tests/test_*.c)
+TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+ORACLE   := $(BUILD)/tests/pcg_oracle
+BENCH    := $(BUILD)/tools/bench_interp
+
+.PHONY: all deps run test unit e2e asan bench format clean
+all: $(BIN)
+
+# Installs missing Debian packages (libinih-dev, libcmocka-dev, ...).
+deps:
+	@./tools/deps.sh
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	$(BIN) run configs/kepler.ini --out runs/kepler
+
+test: deps
+	@$(MAKE) --no-print-directory unit e2e
+
+unit: $(TESTS) $(ORACLE)
+	@set -e; for t in $(TESTS); do echo "== $$t"; \
+	    PCG_ORACLE=$(ORACLE) $$t; done
+
+e2e: $(BIN)
+	@FORKGP=$(BIN) ./tests/e2e/run_all.sh
+
+# The whole suite under AddressSanitizer and UBSan, in its own build tree.
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build/asan SANITIZE=1 OPT='-O1 -g' unit e2e
+
+bench: $(BENCH) $(BIN)
+	$(BENCH)
+	./tools/bench_quartic.sh $(BIN)
+
+$(LIB): $(CORE_OBJ)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+$(BIN): $(BUILD)/engine/main.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS)
+
+$(BUILD)/tools/%: $(BUILD)/tools/%.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The PCG oracle: Debian's libpcg-cpp-dev pcg32, to check our C port.
+$(ORACLE): tests/pcg_oracle.cpp
+	@mkdir -p $(@D)
+	$(CXX) -O2 -std=c++11 -o $@ $<
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+format:
+	clang-format -i engine/*.[ch] operators/*.[ch] fitness/*.[ch] tests/*.c
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,631 @@
+/* config: the run's configuration, from an INI file and --set overrides. */
+#include "config.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "prim.h"
+#include "text.h"
+
+const struct config_key config_keys[CONFIG_NKEYS] = {
+#define X(sec, key, type, def, lo, hi, choices, help)                         \
+    {#sec, #key, CFG_##type, def, lo, hi, choices, help,                      \
+     offsetof(struct config, sec##_##key)},
+    CONFIG_KEYS(X)
+#undef X
+};
+
+static const char *const sections[] = {"run",    "data", "fitness",
+                                       "primitives", "tree", "operators",
+                                       "output"};
+#define NSECTIONS (sizeof sections / sizeof sections[0])
+
+/* State shared by the line reader and the key handler while parsing. */
+struct parse {
+    struct config *c;
+    struct config_error *err;
+    FILE *fp;
+    int line;         /* the line inih is handling now */
+    int continuation; /* that line is indented: inih calls it multi-line */
+    int failed;       /* err is set; stop */
+};
+
+static void fail(struct parse *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void fail(struct parse *p, const char *fmt, ...)
+{
+    if (p->failed)
+        return;
+    int n = snprintf(p->err->msg, sizeof p->err->msg, "%s:%d: ", p->c->file,
+                     p->line);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(p->err->msg + n, sizeof p->err->msg - (size_t)n, fmt, ap);
+    va_end(ap);
+    p->failed = 1;
+}
+
+static int find_key(const char *section, const char *name)
+{
+    for (int i = 0; i < CONFIG_NKEYS; i++)
+        if (strcmp(config_keys[i].section, section) == 0 &&
+            strcmp(config_keys[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+static int known_section(const char *name)
+{
+    for (size_t i = 0; i < NSECTIONS; i++)
+        if (strcmp(sections[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+/* Checks [section] lines here, since inih reports no event for a section
+ * that holds no keys. */
+static void check_section_line(struct parse *p, const char *line)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", line);
+    char *s = text_trim(buf);
+    if (*s != '[')
+        return;
+    char *end = strchr(s, ']');
+    if (!end)
+        return; /* inih reports it as a syntax error */
+    *end = '\0';
+    char *name = text_trim(s + 1);
+    if (known_section(name))
+        return;
+    const char *near = text_suggest(name, sections, NSECTIONS);
+    if (near)
+        fail(p, "unknown section [%s]; did you mean [%s]?", name, near);
+    else
+        fail(p, "unknown section [%s] (sections: run, data, fitness, "
+                "primitives, tree, operators, output)",
+             name);
+}
+
+/* inih's line source: counts lines, so handler errors can cite them, and
+ * refuses a line too long for inih rather than letting it split it. */
+static char *read_line(char *buf, int size, void *stream)
+{
+    struct parse *p = stream;
+    if (p->failed || !fgets(buf, size, p->fp))
+        return NULL;
+    p->line++;
+    size_t n = strlen(buf);
+    if (n > 0 && buf[n - 1] != '\n' && !feof(p->fp)) {
+        fail(p, "line longer than %d characters", size - 2);
+        return NULL;
+    }
+    p->continuation = buf[0] == ' ' || buf[0] == '\t';
+    check_section_line(p, buf);
+    return p->failed ? NULL : buf;
+}
+
+static int set_raw(struct config *c, int k, const char *value, int line)
+{
+    char *copy = strdup(value);
+    if (!copy)
+        return -1;
+    free(c->origin[k].raw);
+    c->origin[k].raw = copy;
+    c->origin[k].line = line;
+    return 0;
+}
+
+static int on_key(void *user, const char *section, const char *name,
+                  const char *value)
+{
+    struct parse *p = user;
+    if (p->failed)
+        return 0;
+    if (*section == '\0') {
+        fail(p, "key '%s' outside any section", name);
+        return 0;
+    }
+    int k = find_key(section, name);
+    if (k >= 0 && p->continuation) {
+        fail(p, "[%s] %s: indented line continues the value; values are "
+                "one line",
+             section, name);
+        return 0;
+    }
+    if (k < 0) {
+        const char *names[CONFIG_NKEYS];
+        const char *elsewhere = NULL;
+        for (int i = 0; i < CONFIG_NKEYS; i++) {
+            int same = strcmp(config_keys[i].section, section) == 0;
+            names[i] = same ? config_keys[i].name : NULL;
+            if (!same && strcmp(config_keys[i].name, name) == 0)
+                elsewhere = config_keys[i].section;
+        }
+        const char *near = text_suggest(name, names, CONFIG_NKEYS);
+        if (elsewhere)
+            fail(p, "[%s] unknown key '%s'; it belongs in [%s]", section,
+                 name, elsewhere);
+        else if (near)
+            fail(p, "[%s] unknown key '%s'; did you mean '%s'?", section,
+                 name, near);
+        else
+            fail(p, "[%s] unknown key '%s' (see: forkgp help keys)", section,
+                 name);
+        return 0;
+    }
+    if (p->c->origin[k].line > 0) {
+        fail(p, "[%s] %s: already set at line %d", section, name,
+             p->c->origin[k].line);
+        return 0;
+    }
+    if (set_raw(p->c, k, value, p->line) < 0) {
+        fail(p, "out of memory");
+        return 0;
+    }
+    return 1;
+}
+
+/* Applies one "section.key=value" from the command line. */
+static int apply_set(struct config *c, const char *arg,
+                     struct config_error *err)
+{
+    const char *eq = strchr(arg, '=');
+    const char *dot = strchr(arg, '.');
+    if (!eq || !dot || dot > eq) {
+        snprintf(err->msg, sizeof err->msg,
+                 "--set %s: expected section.key=value", arg);
+        return -1;
+    }
+    char section[64], name[64];
+    snprintf(section, sizeof section, "%.*s", (int)(dot - arg), arg);
+    snprintf(name, sizeof name, "%.*s", (int)(eq - dot - 1), dot + 1);
+    int k = find_key(section, name);
+    if (k < 0) {
+        const char *names[CONFIG_NKEYS];
+        char full[CONFIG_NKEYS][80];
+        for (int i = 0; i < CONFIG_NKEYS; i++) {
+            snprintf(full[i], sizeof full[i], "%s.%s", config_keys[i].section,
+                     config_keys[i].name);
+            names[i] = full[i];
+        }
+        char want[130];
+        snprintf(want, sizeof want, "%s.%s", section, name);
+        const char *near = text_suggest(want, names, CONFIG_NKEYS);
+        if (near)
+            snprintf(err->msg, sizeof err->msg,
+                     "--set %s: unknown key '%s'; did you mean '%s'?", arg,
+                     want, near);
+        else
+            snprintf(err->msg, sizeof err->msg,
+                     "--set %s: unknown key '%s' (see: forkgp help keys)",
+                     arg, want);
+        return -1;
+    }
+    char *value = strdup(eq + 1);
+    int rc = value ? set_raw(c, k, text_trim(value), -1) : -1;
+    free(value);
+    if (rc < 0)
+        snprintf(err->msg, sizeof err->msg, "out of memory");
+    return rc;
+}
+
+/* Leads a message with where key k was set. */
+static int place(const struct config *c, int k, char *buf, size_t size)
+{
+    const struct config_key *key = &config_keys[k];
+    int line = c->origin[k].line;
+    if (line > 0)
+        return snprintf(buf, size, "%s:%d: [%s] %s: ", c->file, line,
+                        key->section, key->name);
+    if (line < 0)
+        return snprintf(buf, size, "--set %s.%s=%s: ", key->section,
+                        key->name, c->origin[k].raw);
+    return snprintf(buf, size, "%s: [%s] %s: ", c->file, key->section,
+                    key->name);
+}
+
+static int key_error(const struct config *c, int k, struct config_error *err,
+                     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int key_error(const struct config *c, int k, struct config_error *err,
+                     const char *fmt, ...)
+{
+    int n = place(c, k, err->msg, sizeof err->msg);
+    if (n < 0 || (size_t)n >= sizeof err->msg)
+        return -1;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg + n, sizeof err->msg - (size_t)n, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* Joins a relative path onto dir; an absolute path is kept. */
+static char *resolve_path(const char *dir, const char *path)
+{
+    if (*path == '\0' || *path == '/' || !dir)
+        return strdup(path);
+    size_t n = strlen(dir) + strlen(path) + 2;
+    char *out = malloc(n);
+    if (out)
+        snprintf(out, n, "%s/%s", dir, path);
+    return out;
+}
+
+static char *cwd_path(void)
+{
+    char buf[PATH_MAX];
+    return getcwd(buf, sizeof buf) ? strdup(buf) : NULL;
+}
+
+static int convert_choice(const struct config *c, int k, const char *raw,
+                          struct config_error *err)
+{
+    const struct config_key *key = &config_keys[k];
+    char list[256], pretty[256] = "";
+    snprintf(list, sizeof list, "%s", key->choices);
+    const char *names[32];
+    size_t n = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(list, "|", &save); t && n < 32;
+         t = strtok_r(NULL, "|", &save)) {
+        if (strcmp(t, raw) == 0)
+            return 0;
+        names[n++] = t;
+        size_t len = strlen(pretty);
+        snprintf(pretty + len, sizeof pretty - len, "%s%s", len ? ", " : "",
+                 t);
+    }
+    const char *near = text_suggest(raw, names, n);
+    if (near)
+        return key_error(c, k, err, "expected one of %s, got '%s'; did you "
+                                    "mean '%s'?",
+                         pretty, raw, near);
+    return key_error(c, k, err, "expected one of %s, got '%s'", pretty, raw);
+}
+
+/* Turns key k's raw text into its typed field, checking type and range. */
+static int convert(struct config *c, int k, struct config_error *err)
+{
+    const struct config_key *key = &config_keys[k];
+    const char *raw = c->origin[k].raw;
+    void *field = (char *)c + key->offset;
+    switch (key->type) {
+    case CFG_INT: {
+        long v;
+        if (text_to_long(raw, &v) < 0)
+            return key_error(c, k, err, "expected an integer, got '%s'", raw);
+        if (v < key->min || v > key->max)
+            return key_error(c, k, err, "expected %.0f..%.0f, got %ld",
+                             key->min, key->max, v);
+        *(long *)field = v;
+        return 0;
+    }
+    case CFG_REAL:
+    case CFG_OPTREAL: {
+        double v;
+        if (key->type == CFG_OPTREAL && strcmp(raw, "none") == 0) {
+            *(double *)field = NAN;
+            return 0;
+        }
+        if (text_to_double(raw, &v) < 0)
+            return key_error(c, k, err, "expected a number%s, got '%s'",
+                             key->type == CFG_OPTREAL ? " or none" : "", raw);
+        if (v < key->min || v > key->max)
+            return key_error(c, k, err, "expected %g..%g, got %s", key->min,
+                             key->max, raw);
+        *(double *)field = v;
+        return 0;
+    }
+    case CFG_SEED: {
+        char *end;
+        errno = 0;
+        unsigned long long v = strtoull(raw, &end, 10);
+        if (*raw == '\0' || *raw == '-' || *end != '\0' || errno == ERANGE)
+            return key_error(c, k, err,
+                             "expected an integer 0..18446744073709551615, "
+                             "got '%s'",
+                             raw);
+        *(uint64_t *)field = (uint64_t)v;
+        return 0;
+    }
+    case CFG_CHOICE:
+        if (convert_choice(c, k, raw, err) < 0)
+            return -1;
+        break;
+    case CFG_FUNCS:
+    case CFG_CONSTS: {
+        struct primset ps;
+        struct prim_error perr;
+        int rc = key->type == CFG_FUNCS
+                     ? prim_parse_functions(&ps, raw, &perr)
+                     : prim_parse_constants(&ps, raw, &perr);
+        if (rc < 0)
+            return key_error(c, k, err, "%s", perr.msg);
+        break;
+    }
+    case CFG_STR:
+    case CFG_PATH:
+        break;
+    }
+    /* String types: the field owns its copy (PATH keys resolved). */
+    char *s;
+    if (key->type == CFG_PATH)
+        s = resolve_path(c->origin[k].line < 0 ? NULL : c->dir, raw);
+    else
+        s = strdup(raw);
+    if (!s)
+        return key_error(c, k, err, "out of memory");
+    free(*(char **)field);
+    *(char **)field = s;
+    return 0;
+}
+
+/* The rules that involve more than one key. */
+static int check_together(struct config *c, struct config_error *err)
+{
+    if (c->data_train[0] == '\0')
+        return key_error(c, CFG_KEY_data_train, err,
+                         "required: the training data CSV");
+    if (c->tree_init_min_depth > c->tree_init_max_depth)
+        return key_error(c, CFG_KEY_tree_init_min_depth, err,
+                         "%ld is more than init_max_depth (%ld)",
+                         c->tree_init_min_depth, c->tree_init_max_depth);
+    if (c->tree_init_max_depth > c->tree_max_depth)
+        return key_error(c, CFG_KEY_tree_init_max_depth, err,
+                         "%ld is more than max_depth (%ld)",
+                         c->tree_init_max_depth, c->tree_max_depth);
+    if (c->tree_mutation_max_depth > c->tree_max_depth)
+        return key_error(c, CFG_KEY_tree_mutation_max_depth, err,
+                         "%ld is more than max_depth (%ld)",
+                         c->tree_mutation_max_depth, c->tree_max_depth);
+    if (c->operators_tournament_size > c->run_population)
+        return key_error(c, CFG_KEY_operators_tournament_size, err,
+                         "%ld is more than the population (%ld)",
+                         c->operators_tournament_size, c->run_population);
+    if (c->operators_elitism >= c->run_population)
+        return key_error(c, CFG_KEY_operators_elitism, err,
+                         "%ld leaves no room for offspring in a population "
+                         "of %ld",
+                         c->operators_elitism, c->run_population);
+    double sum = c->operators_crossover + c->operators_subtree_mutation +
+                 c->operators_point_mutation + c->operators_hoist_mutation +
+                 c->operators_reproduction;
+    if (fabs(sum - 1.0) > 1e-9) {
+        /* Cite the rate set last in the file: the likeliest to be new. */
+        int k = CFG_KEY_operators_crossover;
+        for (int i = CFG_KEY_operators_crossover;
+             i <= CFG_KEY_operators_reproduction; i++)
+            if (c->origin[i].line != 0 &&
+                (c->origin[k].line == 0 || c->origin[i].line < 0 ||
+                 (c->origin[k].line > 0 && c->origin[i].line > c->origin[k].line)))
+                k = i;
+        return key_error(c, k, err,
+                         "crossover + subtree_mutation + point_mutation + "
+                         "hoist_mutation + reproduction must be 1, got %.17g",
+                         sum);
+    }
+    if (c->output_dir[0] == '\0') {
+        /* runs/<config file name without .ini> */
+        const char *base = strrchr(c->file, '/');
+        base = base ? base + 1 : c->file;
+        size_t len = strlen(base);
+        if (len > 4 && strcmp(base + len - 4, ".ini") == 0)
+            len -= 4;
+        char *dir = malloc(len + 6);
+        if (!dir)
+            return key_error(c, CFG_KEY_output_dir, err, "out of memory");
+        snprintf(dir, len + 6, "runs/%.*s", (int)len, base);
+        free(c->output_dir);
+        c->output_dir = dir;
+    }
+    return 0;
+}
+
+static int parse_file(struct config *c, const char *path,
+                      struct config_error *err)
+{
+    struct parse p = {.c = c, .err = err};
+    p.fp = fopen(path, "r");
+    if (!p.fp) {
+        snprintf(err->msg, sizeof err->msg, "cannot open '%s': %s", path,
+                 strerror(errno));
+        return -1;
+    }
+    int rc = ini_parse_stream(read_line, &p, on_key, &p);
+    fclose(p.fp);
+    if (p.failed)
+        return -1;
+    if (rc > 0) {
+        snprintf(err->msg, sizeof err->msg,
+                 "%s:%d: syntax error: expected [section], key = value or a "
+                 "comment",
+                 path, rc);
+        return -1;
+    }
+    if (rc < 0) {
+        snprintf(err->msg, sizeof err->msg, "cannot read '%s'", path);
+        return -1;
+    }
+    return 0;
+}
+
+int config_load(struct config *c, const char *path, const char *const *sets,
+                int nsets, struct config_error *err)
+{
+    memset(c, 0, sizeof *c);
+    c->file = strdup(path);
+    char *cwd = cwd_path();
+    if (!c->file || !cwd)
+        goto oom;
+    /* The INI file's folder, absolute, so PATH keys do not depend on the
+     * working directory of a later `forkgp run RUNDIR/config.ini`. */
+    const char *slash = strrchr(path, '/');
+    size_t dlen = slash ? (size_t)(slash - path) : 0;
+    size_t n = strlen(cwd) + dlen + 2;
+    c->dir = malloc(n);
+    if (!c->dir)
+        goto oom;
+    if (slash && path[0] == '/')
+        snprintf(c->dir, n, "%.*s", (int)(dlen ? dlen : 1), path);
+    else if (slash)
+        snprintf(c->dir, n, "%s/%.*s", cwd, (int)dlen, path);
+    else
+        snprintf(c->dir, n, "%s", cwd);
+    free(cwd);
+    cwd = NULL;
+
+    for (int k = 0; k < CONFIG_NKEYS; k++)
+        if (set_raw(c, k, config_keys[k].def, 0) < 0)
+            goto oom;
+    if (parse_file(c, path, err) < 0)
+        goto fail;
+    for (int i = 0; i < nsets; i++)
+        if (apply_set(c, sets[i], err) < 0)
+            goto fail;
+    for (int k = 0; k < CONFIG_NKEYS; k++)
+        if (convert(c, k, err) < 0)
+            goto fail;
+    if (check_together(c, err) < 0)
+        goto fail;
+    return 0;
+oom:
+    free(cwd);
+    snprintf(err->msg, sizeof err->msg, "out of memory");
+fail:
+    config_release(c);
+    return -1;
+}
+
+void config_release(struct config *c)
+{
+    for (int k = 0; k < CONFIG_NKEYS; k++) {
+        const struct config_key *key = &config_keys[k];
+        switch (key->type) {
+        case CFG_STR:
+        case CFG_PATH:
+        case CFG_CHOICE:
+        case CFG_FUNCS:
+        case CFG_CONSTS:
+            free(*(char **)((char *)c + key->offset));
+            break;
+        default:
+            break;
+        }
+        free(c->origin[k].raw);
+    }
+    free(c->file);
+    free(c->dir);
+    memset(c, 0, sizeof *c);
+}
+
+static void dump_value(const struct config *c, int k, FILE *out)
+{
+    const struct config_key *key = &config_keys[k];
+    const void *field = (const char *)c + key->offset;
+    switch (key->type) {
+    case CFG_INT:
+        fprintf(out, "%ld", *(const long *)field);
+        break;
+    case CFG_REAL:
+        fprintf(out, "%.17g", *(const double *)field);
+        break;
+    case CFG_OPTREAL:
+        if (isnan(*(const double *)field))
+            fputs("none", out);
+        else
+            fprintf(out, "%.17g", *(const double *)field);
+        break;
+    case CFG_SEED:
+        fprintf(out, "%llu", (unsigned long long)*(const uint64_t *)field);
+        break;
+    default:
+        fputs(*(char *const *)field, out);
+        break;
+    }
+}
+
+/* Every section and key with its help as a comment, in table order. */
+static void dump_keys(const struct config *c, FILE *out)
+{
+    const char *section = "";
+    for (int k = 0; k < CONFIG_NKEYS; k++) {
+        const struct config_key *key = &config_keys[k];
+        if (strcmp(key->section, section) != 0) {
+            section = key->section;
+            fprintf(out, "\n[%s]\n", section);
+        }
+        fprintf(out, "; %s\n%s = ", key->help, key->name);
+        dump_value(c, k, out);
+        fputc('\n', out);
+    }
+}
+
+void config_dump(const struct config *c, FILE *out)
+{
+    fprintf(out, "; forkgp %s: effective configuration of %s\n",
+            FORKGP_VERSION, c->file);
+    dump_keys(c, out);
+}
+
+static const char *type_name(enum config_type t)
+{
+    static const char *const names[] = {
+        [CFG_INT] = "integer",     [CFG_REAL] = "number",
+        [CFG_SEED] = "integer",    [CFG_STR] = "text",
+        [CFG_PATH] = "path",       [CFG_CHOICE] = "choice",
+        [CFG_OPTREAL] = "number or none", [CFG_FUNCS] = "list",
+        [CFG_CONSTS] = "list"};
+    return names[t];
+}
+
+void config_reference(FILE *out, int markdown)
+{
+    if (markdown)
+        fputs("| key | type | default | allowed | meaning |\n"
+              "|---|---|---|---|---|\n",
+              out);
+    for (int k = 0; k < CONFIG_NKEYS; k++) {
+        const struct config_key *key = &config_keys[k];
+        char allowed[128] = "";
+        if (key->type == CFG_INT || key->type == CFG_REAL)
+            snprintf(allowed, sizeof allowed, "%g..%g", key->min, key->max);
+        else if (key->type == CFG_CHOICE)
+            snprintf(allowed, sizeof allowed, "%s", key->choices);
+        if (markdown)
+            fprintf(out, "| `[%s] %s` | %s | `%s` | %s | %s |\n",
+                    key->section, key->name, type_name(key->type), key->def,
+                    *allowed ? allowed : "", key->help);
+        else
+            fprintf(out, "  [%s] %s = %s (%s%s%s)\n      %s\n", key->section,
+                    key->name, *key->def ? key->def : "\"\"",
+                    type_name(key->type), *allowed ? ", " : "", allowed,
+                    key->help);
+    }
+}
+
+/* FNV-1a over the dumped keys (not the header, which names the file). */
+uint64_t config_hash(const struct config *c)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (!mem)
+        return 0;
+    dump_keys(c, mem);
+    fclose(mem);
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)text[i]) * 0x100000001b3ULL;
+    free(text);
+    return h;
+}

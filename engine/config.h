@@ -1,0 +1,98 @@
+/* config: the run's configuration, from an INI file and --set overrides. */
+#ifndef FORKGP_CONFIG_H
+#define FORKGP_CONFIG_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config_keys.h"
+
+#define CFG_CTYPE_INT long
+#define CFG_CTYPE_REAL double
+#define CFG_CTYPE_SEED uint64_t
+#define CFG_CTYPE_STR char *
+#define CFG_CTYPE_PATH char *
+#define CFG_CTYPE_CHOICE char *
+#define CFG_CTYPE_OPTREAL double
+#define CFG_CTYPE_FUNCS char *
+#define CFG_CTYPE_CONSTS char *
+
+enum config_type {
+    CFG_INT,
+    CFG_REAL,
+    CFG_SEED,
+    CFG_STR,
+    CFG_PATH,
+    CFG_CHOICE,
+    CFG_OPTREAL,
+    CFG_FUNCS,
+    CFG_CONSTS
+};
+
+/* Key indices: CFG_KEY_run_seed, ... */
+enum config_key_id {
+#define X(sec, key, ...) CFG_KEY_##sec##_##key,
+    CONFIG_KEYS(X)
+#undef X
+        CONFIG_NKEYS
+};
+
+/* One row of the key table. */
+struct config_key {
+    const char *section;
+    const char *name;
+    enum config_type type;
+    const char *def;
+    double min, max;
+    const char *choices; /* CHOICE only: "a|b|c" */
+    const char *help;
+    size_t offset; /* of the typed value in struct config */
+};
+
+extern const struct config_key config_keys[CONFIG_NKEYS];
+
+/* Where a key's value came from, for messages. */
+struct config_origin {
+    int line;  /* line in the INI file; 0: default; -1: command line */
+    char *raw; /* the text as given (owned) */
+};
+
+/*
+ * The effective configuration: one typed field per key (run_seed,
+ * tree_max_depth, ...; strings owned), plus where each came from.
+ */
+struct config {
+#define X(sec, key, type, ...) CFG_CTYPE_##type sec##_##key;
+    CONFIG_KEYS(X)
+#undef X
+    char *file; /* the INI file as named on the command line */
+    char *dir;  /* its folder, absolute: relative PATH keys start here */
+    struct config_origin origin[CONFIG_NKEYS];
+};
+
+/* A message for a person, led by its place (file:line or --set). */
+struct config_error {
+    char msg[1024];
+};
+
+/*
+ * Reads the INI file `path`, applies the `nsets` overrides "section.key=
+ * value" in order, and validates everything. Returns 0, or -1 with a
+ * message citing file:line (or the --set argument); *c then holds nothing.
+ */
+int config_load(struct config *c, const char *path, const char *const *sets,
+                int nsets, struct config_error *err);
+
+/* Frees what *c holds; a zeroed config is fine. */
+void config_release(struct config *c);
+
+/* Writes the effective configuration as INI that config_load accepts. */
+void config_dump(const struct config *c, FILE *out);
+
+/* Writes the key reference: plain text, or a Markdown table. */
+void config_reference(FILE *out, int markdown);
+
+/* A 64-bit hash of the effective configuration (of config_dump's text). */
+uint64_t config_hash(const struct config *c);
+
+#endif

@@ -1,0 +1,71 @@
+/*
+ * config_keys: every configuration key, declared once. From this table come
+ * the config struct, the defaults, the parser, the validation, the
+ * `forkgp check` dump and the README's key reference (forkgp help keys).
+ *
+ * X(section, key, type, default, min, max, choices, help)
+ *   type     INT (long), REAL (double), SEED (uint64), STR, PATH (resolved
+ *            against the INI file's folder), CHOICE (one of `choices`,
+ *            separated by '|'), OPTREAL (a number or "none"; NaN when none),
+ *            FUNCS (a function list), CONSTS (a constants spec; see prim.h)
+ *   min/max  the allowed range of INT and REAL keys
+ */
+#ifndef FORKGP_CONFIG_KEYS_H
+#define FORKGP_CONFIG_KEYS_H
+
+#define CONFIG_KEYS(X)                                                        \
+    X(run, seed, SEED, "1", 0, 0, NULL,                                       \
+      "random seed; the same seed and config give the same run")              \
+    X(run, population, INT, "500", 2, 10000000, NULL,                         \
+      "individuals per generation")                                           \
+    X(run, generations, INT, "50", 0, 10000000, NULL,                         \
+      "generations bred after the initial population (generation 0)")         \
+    X(run, max_seconds, REAL, "0", 0, 1e9, NULL,                              \
+      "stop after this much wall-clock time (0: no limit; not reproducible)") \
+    X(data, train, PATH, "", 0, 0, NULL,                                      \
+      "training CSV (header row, numeric columns); required")                 \
+    X(data, test, PATH, "", 0, 0, NULL,                                       \
+      "test CSV with the same columns; empty for none")                       \
+    X(data, target, STR, "", 0, 0, NULL,                                      \
+      "name of the target column; empty for the last column")                \
+    X(fitness, metric, CHOICE, "mse", 0, 0, "mse|rmse|mae|nmse|r2",           \
+      "error measure: mse, rmse, mae, nmse minimised; r2 maximised")          \
+    X(fitness, target_fitness, OPTREAL, "none", -1e300, 1e300, NULL,          \
+      "stop when the best fitness reaches this value (none: never)")          \
+    X(primitives, functions, FUNCS, "add, sub, mul, div", 0, 0, NULL,           \
+      "comma-separated function names (forkgp help functions)")              \
+    X(primitives, constants, CONSTS, "-1..1", 0, 0, NULL,                        \
+      "numbers, pi, e and ranges LO..HI (ephemeral random constants)")        \
+    X(tree, init_min_depth, INT, "1", 0, 64, NULL,                            \
+      "smallest depth of initial trees (a lone terminal has depth 0)")        \
+    X(tree, init_max_depth, INT, "3", 0, 64, NULL,                            \
+      "largest depth of initial trees (ramped half-and-half)")                \
+    X(tree, max_depth, INT, "17", 0, 256, NULL,                               \
+      "no offspring deeper than this")                                        \
+    X(tree, max_size, INT, "500", 1, 65535, NULL,                             \
+      "no offspring with more nodes than this")                               \
+    X(tree, mutation_max_depth, INT, "4", 0, 64, NULL,                        \
+      "largest depth of the random subtree grown by subtree mutation")        \
+    X(operators, tournament_size, INT, "7", 1, 100000, NULL,                  \
+      "individuals drawn per tournament selection")                           \
+    X(operators, elitism, INT, "1", 0, 10000000, NULL,                        \
+      "best individuals copied unchanged into the next generation")           \
+    X(operators, crossover, REAL, "0.9", 0, 1, NULL,                          \
+      "share of offspring made by subtree crossover")                         \
+    X(operators, subtree_mutation, REAL, "0.02", 0, 1, NULL,                  \
+      "share of offspring made by subtree mutation")                          \
+    X(operators, point_mutation, REAL, "0.02", 0, 1, NULL,                    \
+      "share of offspring made by point mutation")                            \
+    X(operators, hoist_mutation, REAL, "0.01", 0, 1, NULL,                    \
+      "share of offspring made by hoist mutation")                            \
+    X(operators, reproduction, REAL, "0.05", 0, 1, NULL,                      \
+      "share of offspring copied unchanged; the five shares sum to 1")        \
+    X(operators, internal_bias, REAL, "0.9", 0, 1, NULL,                      \
+      "chance that a crossover point is a function node (Koza's 90/10)")      \
+    X(operators, point_replace, REAL, "0.05", 0, 1, NULL,                     \
+      "chance that point mutation replaces each node (at least one is)")      \
+    X(output, dir, STR, "", 0, 0, NULL,                                       \
+      "output folder, relative to the working directory; empty: "             \
+      "runs/<config name>")
+
+#endif

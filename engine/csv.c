@@ -1,0 +1,392 @@
+/* csv: loads a numeric CSV file with a header row into column-major data. */
+#include "csv.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* 64 bytes is a cache line and an AVX-512 vector; a stride that is a
+ * multiple of 8 doubles keeps every column, not only the first, aligned. */
+#define CSV_ALIGN 64
+#define CSV_STRIDE_STEP 8
+
+/* Longest piece of a bad cell quoted back in a message, in bytes. */
+#define CSV_SHOW_MAX 40
+
+#if defined(__GNUC__)
+#define CSV_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define CSV_PRINTF(f, a)
+#endif
+
+/* What one load needs between lines; freed by csv_load whatever happens. */
+struct csv_reader {
+    const char *path;
+    struct csv_error *err;
+    FILE *f;
+    char *line;     /* the current line, its end of line removed */
+    size_t linecap; /* getline's buffer size */
+    size_t len;     /* bytes in line, which may hold NUL bytes */
+    size_t lineno;  /* physical line number, 1 = header */
+    double *rows;   /* row-major values read so far */
+    size_t rowcap;  /* doubles rows has room for */
+    size_t nrows;
+};
+
+static int fail(struct csv_error *err, const char *fmt, ...) CSV_PRINTF(2, 3);
+
+static int fail(struct csv_error *err, const char *fmt, ...)
+{
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+/*
+ * Writes at most CSV_SHOW_MAX bytes of p[0..n) into out for quoting in a
+ * message, with "..." when cut. A cut never splits a UTF-8 sequence, and
+ * control bytes (a stray NUL or CR) become '?' so the message stays on
+ * one line.
+ */
+static void show(char out[CSV_SHOW_MAX + 4], const char *p, size_t n)
+{
+    size_t k = n;
+    if (k > CSV_SHOW_MAX) {
+        k = CSV_SHOW_MAX;
+        while (k > 0 && ((unsigned char)p[k] & 0xC0) == 0x80)
+            k--;
+    }
+    for (size_t i = 0; i < k; i++) {
+        unsigned char c = (unsigned char)p[i];
+        out[i] = (c < 0x20 || c == 0x7F) ? '?' : (char)c;
+    }
+    if (k < n) {
+        memcpy(out + k, "...", 3);
+        k += 3;
+    }
+    out[k] = '\0';
+}
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+static void trim(const char **p, size_t *n)
+{
+    while (*n > 0 && is_space(**p)) {
+        (*p)++;
+        (*n)--;
+    }
+    while (*n > 0 && is_space((*p)[*n - 1]))
+        (*n)--;
+}
+
+static int is_blank(const char *p, size_t n)
+{
+    trim(&p, &n);
+    return n == 0;
+}
+
+/* Names become variables in printed programs that SymPy parses, so they
+ * must be plain identifiers. */
+static int is_ident(const char *p, size_t n)
+{
+    if (n == 0 || (p[0] >= '0' && p[0] <= '9'))
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = p[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || c == '_'))
+            return 0;
+    }
+    return 1;
+}
+
+static size_t count_fields(const char *p, size_t n)
+{
+    size_t count = 1;
+    const char *end = p + n;
+    while ((p = memchr(p, ',', (size_t)(end - p))) != NULL) {
+        count++;
+        p++;
+    }
+    return count;
+}
+
+/* The field that starts at *pos, which then moves past its comma. */
+static void next_field(const struct csv_reader *r, size_t *pos, const char **p,
+                       size_t *n)
+{
+    const char *start = r->line + *pos;
+    const char *comma = memchr(start, ',', r->len - *pos);
+    *p = start;
+    *n = comma ? (size_t)(comma - start) : r->len - *pos;
+    *pos += *n + 1;
+}
+
+/*
+ * Reads the next line into r->line without its LF or CRLF, and without a
+ * UTF-8 byte order mark on line 1. Returns 1, 0 at end of file, or -1
+ * with the message set.
+ */
+static int next_line(struct csv_reader *r)
+{
+    errno = 0;
+    ssize_t got = getline(&r->line, &r->linecap, r->f);
+    if (got < 0) {
+        if (ferror(r->f))
+            return fail(r->err, "cannot read '%s': %s", r->path,
+                        strerror(errno));
+        if (errno == ENOMEM)
+            return fail(r->err, "%s:%zu: out of memory", r->path,
+                        r->lineno + 1);
+        return 0;
+    }
+    r->lineno++;
+    r->len = (size_t)got;
+    if (r->len > 0 && r->line[r->len - 1] == '\n')
+        r->len--;
+    if (r->len > 0 && r->line[r->len - 1] == '\r')
+        r->len--;
+    r->line[r->len] = '\0';
+    if (r->lineno == 1 && r->len >= 3 &&
+        memcmp(r->line, "\xEF\xBB\xBF", 3) == 0) {
+        memmove(r->line, r->line + 3, r->len - 3 + 1);
+        r->len -= 3;
+    }
+    return 1;
+}
+
+static int parse_header(struct csv_reader *r, struct dataset *d)
+{
+    size_t ncols = count_fields(r->line, r->len);
+    /* dataset_find returns an int index. */
+    if (ncols > INT_MAX)
+        return fail(r->err, "%s:%zu: too many columns (%zu)", r->path,
+                    r->lineno, ncols);
+    d->names = calloc(ncols, sizeof *d->names);
+    if (!d->names)
+        return fail(r->err, "%s:%zu: out of memory", r->path, r->lineno);
+    d->ncols = ncols;
+
+    size_t pos = 0;
+    for (size_t j = 0; j < ncols; j++) {
+        const char *p;
+        size_t n;
+        next_field(r, &pos, &p, &n);
+        trim(&p, &n);
+        if (n >= 2 && p[0] == '"' && p[n - 1] == '"') {
+            p++;
+            n -= 2;
+        }
+        if (!is_ident(p, n)) {
+            char shown[CSV_SHOW_MAX + 4];
+            show(shown, p, n);
+            return fail(r->err,
+                        "%s:%zu: column %zu: '%s' is not a valid name "
+                        "(letters, digits and _, not starting with a digit)",
+                        r->path, r->lineno, j + 1, shown);
+        }
+        for (size_t k = 0; k < j; k++) {
+            if (strlen(d->names[k]) == n && memcmp(d->names[k], p, n) == 0)
+                return fail(r->err,
+                            "%s:%zu: column %zu: duplicate name '%s' "
+                            "(also column %zu)",
+                            r->path, r->lineno, j + 1, d->names[k], k + 1);
+        }
+        d->names[j] = malloc(n + 1);
+        if (!d->names[j])
+            return fail(r->err, "%s:%zu: out of memory", r->path, r->lineno);
+        memcpy(d->names[j], p, n);
+        d->names[j][n] = '\0';
+    }
+    return 0;
+}
+
+/* Makes room in r->rows for one more row of ncols values. */
+static int grow_rows(struct csv_reader *r, size_t ncols)
+{
+    size_t used = r->nrows * ncols;
+    if (r->rowcap - used >= ncols)
+        return 0;
+    size_t limit = SIZE_MAX / sizeof(double);
+    if (ncols > limit - used)
+        return fail(r->err, "%s:%zu: out of memory", r->path, r->lineno);
+    size_t cap = r->rowcap < limit / 2 ? r->rowcap * 2 : limit;
+    if (cap < used + ncols)
+        cap = used + ncols;
+    if (cap < 256)
+        cap = 256;
+    double *rows = realloc(r->rows, cap * sizeof(double));
+    if (!rows)
+        return fail(r->err, "%s:%zu: out of memory", r->path, r->lineno);
+    r->rows = rows;
+    r->rowcap = cap;
+    return 0;
+}
+
+static int parse_row(struct csv_reader *r, const struct dataset *d)
+{
+    size_t got = count_fields(r->line, r->len);
+    if (got != d->ncols)
+        return fail(r->err, "%s:%zu: expected %zu fields, got %zu", r->path,
+                    r->lineno, d->ncols, got);
+    if (grow_rows(r, d->ncols) < 0)
+        return -1;
+
+    double *row = r->rows + r->nrows * d->ncols;
+    size_t pos = 0;
+    for (size_t j = 0; j < d->ncols; j++) {
+        const char *p;
+        size_t n;
+        next_field(r, &pos, &p, &n);
+        trim(&p, &n);
+        if (n == 0)
+            return fail(r->err, "%s:%zu: column %zu '%s': empty cell", r->path,
+                        r->lineno, j + 1, d->names[j]);
+        /* The byte after a trimmed cell is a space, tab, comma or NUL,
+         * none of which can continue a number, so strtod stops inside
+         * the cell; `end` tells whether it used all of it. Overflow
+         * gives inf (caught below); underflow gives a tiny finite value,
+         * which is kept. strtod follows LC_NUMERIC, which forkgp leaves
+         * at "C", so the decimal point is '.'. */
+        char *end;
+        double v = strtod(p, &end);
+        char shown[CSV_SHOW_MAX + 4];
+        if (end != p + n) {
+            show(shown, p, n);
+            return fail(r->err,
+                        "%s:%zu: column %zu '%s': expected a number, "
+                        "got '%s'",
+                        r->path, r->lineno, j + 1, d->names[j], shown);
+        }
+        if (!isfinite(v)) {
+            show(shown, p, n);
+            return fail(r->err,
+                        "%s:%zu: column %zu '%s': non-finite value '%s'",
+                        r->path, r->lineno, j + 1, d->names[j], shown);
+        }
+        row[j] = v;
+    }
+    r->nrows++;
+    return 0;
+}
+
+/* Moves the row-major values into the aligned column-major block. */
+static int build_columns(struct csv_reader *r, struct dataset *d)
+{
+    size_t nrows = r->nrows, ncols = d->ncols;
+    if (nrows > SIZE_MAX - CSV_STRIDE_STEP)
+        return fail(r->err, "%s: out of memory", r->path);
+    size_t stride =
+        (nrows + CSV_STRIDE_STEP - 1) / CSV_STRIDE_STEP * CSV_STRIDE_STEP;
+    if (stride > SIZE_MAX / sizeof(double) / ncols)
+        return fail(r->err, "%s: out of memory", r->path);
+
+    void *mem;
+    if (posix_memalign(&mem, CSV_ALIGN, ncols * stride * sizeof(double)))
+        return fail(r->err, "%s: out of memory", r->path);
+    d->block = mem;
+    d->cols = malloc(ncols * sizeof *d->cols);
+    d->path = strdup(r->path);
+    if (!d->cols || !d->path)
+        return fail(r->err, "%s: out of memory", r->path);
+
+    for (size_t j = 0; j < ncols; j++) {
+        double *col = d->block + j * stride;
+        d->cols[j] = col;
+        for (size_t i = 0; i < nrows; i++)
+            col[i] = r->rows[i * ncols + j];
+        /* Zero the padding so that vector code reading whole strides
+         * sees defined values. */
+        for (size_t i = nrows; i < stride; i++)
+            col[i] = 0.0;
+    }
+    d->nrows = nrows;
+    return 0;
+}
+
+/* Reads every line; only trailing blank lines are forgiven. */
+static int read_all(struct csv_reader *r, struct dataset *d)
+{
+    size_t blank = 0; /* first line of a run of blank lines, or 0 */
+    int got;
+    while ((got = next_line(r)) > 0) {
+        if (is_blank(r->line, r->len)) {
+            if (!blank)
+                blank = r->lineno;
+            continue;
+        }
+        if (blank)
+            return fail(r->err, "%s:%zu: blank line (only allowed at the end)",
+                        r->path, blank);
+        if (!d->names) {
+            if (parse_header(r, d) < 0)
+                return -1;
+        } else if (parse_row(r, d) < 0) {
+            return -1;
+        }
+    }
+    if (got < 0)
+        return -1;
+    if (!d->names)
+        return fail(r->err, "%s: empty file (expected a header row)", r->path);
+    if (r->nrows == 0)
+        return fail(r->err, "%s: no data rows after the header", r->path);
+    return build_columns(r, d);
+}
+
+int csv_load(struct dataset *d, const char *path, struct csv_error *err)
+{
+    memset(d, 0, sizeof *d);
+    if (err)
+        err->msg[0] = '\0';
+    struct csv_reader r = {.path = path, .err = err};
+    r.f = fopen(path, "r");
+    if (!r.f)
+        return fail(err, "cannot open '%s': %s", path, strerror(errno));
+
+    int rc = read_all(&r, d);
+    free(r.line);
+    free(r.rows);
+    fclose(r.f);
+    if (rc < 0)
+        dataset_release(d);
+    return rc;
+}
+
+void dataset_release(struct dataset *d)
+{
+    if (!d)
+        return;
+    if (d->names) {
+        for (size_t j = 0; j < d->ncols; j++)
+            free(d->names[j]);
+    }
+    free(d->names);
+    free(d->cols);
+    free(d->block);
+    free(d->path);
+    memset(d, 0, sizeof *d);
+}
+
+int dataset_find(const struct dataset *d, const char *name)
+{
+    if (!d || !d->names || !name)
+        return -1;
+    for (size_t j = 0; j < d->ncols; j++) {
+        if (strcmp(d->names[j], name) == 0)
+            return (int)j;
+    }
+    return -1;
+}

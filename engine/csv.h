@@ -1,0 +1,44 @@
+/* csv: loads a numeric CSV file with a header row into column-major data. */
+#ifndef FORKGP_CSV_H
+#define FORKGP_CSV_H
+
+#include <stddef.h>
+
+/*
+ * A loaded data set: every column numeric and finite, stored column-major
+ * in one 64-byte-aligned block (cols[j] = block + j * stride), so the
+ * interpreter reads a variable as one contiguous array.
+ */
+struct dataset {
+    char *path;    /* the file it came from, as given to csv_load */
+    size_t nrows;  /* data rows (the header is not counted) */
+    size_t ncols;  /* columns, in file order */
+    char **names;  /* ncols column names from the header */
+    double **cols; /* ncols pointers into block, nrows values each */
+    double *block; /* the storage; owned */
+};
+
+/* A message for a person; set when a function returns -1. */
+struct csv_error {
+    char msg[512];
+};
+
+/*
+ * Loads `path` into *d (which it initialises). Returns 0, or -1 with
+ * err->msg naming the file, the line (1 = header) and the column
+ * (1-based number and header name) of the first problem. On failure *d
+ * holds nothing to release. Fields are split at every comma and trimmed
+ * of spaces and tabs; header names may be in double quotes and must be
+ * unique identifiers; cells must be whole, finite strtod numbers. LF or
+ * CRLF, a UTF-8 byte order mark and trailing blank lines are accepted;
+ * a blank line before more data is an error. err may be NULL.
+ */
+int csv_load(struct dataset *d, const char *path, struct csv_error *err);
+
+/* Frees what *d holds and zeroes it; a zeroed dataset is fine. */
+void dataset_release(struct dataset *d);
+
+/* The index of the column called `name`, or -1. */
+int dataset_find(const struct dataset *d, const char *name);
+
+#endif

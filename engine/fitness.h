@@ -1,0 +1,28 @@
+/* fitness: what the evaluation farm calls to score one program. */
+#ifndef FORKGP_FITNESS_H
+#define FORKGP_FITNESS_H
+
+#include "rng.h"
+#include "tree.h"
+
+/*
+ * A fitness function bound to its loaded state. evaluate scores one
+ * program with its own random stream and returns an enum eval_status;
+ * *score is meaningful only for EVAL_OK. It must depend on (program,
+ * stream) only: in a forked worker, whatever else it changes is lost.
+ */
+struct fitness {
+    const char *name;
+    int maximise; /* 1: higher is better; 0: lower is better */
+    void *ctx;
+    int (*evaluate)(void *ctx, const struct tree *t, struct rng *r,
+                    double *score);
+};
+
+/* Nonzero when fitness a reaches the target t in the direction given. */
+static inline int fitness_reaches(double a, double t, int maximise)
+{
+    return maximise ? a >= t : a <= t;
+}
+
+#endif

@@ -1,0 +1,71 @@
+/* infix: programs printed as infix expressions that SymPy's sympify reads. */
+#include "infix.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+void infix_number(FILE *out, double v)
+{
+    char buf[40];
+    for (int digits = 1; digits <= 17; digits++) {
+        snprintf(buf, sizeof buf, "%.*g", digits, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    fputs(buf, out);
+}
+
+/* Writes the subtree at node i; returns the index just past it. */
+static uint32_t write_node(FILE *out, const struct tree *t,
+                           const struct primset *ps, uint32_t i)
+{
+    const struct node *nd = &t->nodes[i++];
+    const struct prim_info *info = &prim_table[nd->op];
+    switch (nd->op) {
+    case OP_VAR:
+        fputs(ps->var_names[nd->var], out);
+        return i;
+    case OP_CONST:
+        /* Negative numbers in parentheses, so "a - -1" never appears. */
+        if (signbit(nd->value))
+            fputc('(', out);
+        infix_number(out, nd->value);
+        if (signbit(nd->value))
+            fputc(')', out);
+        return i;
+    case OP_NEG:
+        fputs("(-", out);
+        i = write_node(out, t, ps, i);
+        fputc(')', out);
+        return i;
+    case OP_SQUARE:
+        fputc('(', out);
+        i = write_node(out, t, ps, i);
+        fputs("**2)", out);
+        return i;
+    default:
+        break;
+    }
+    if (info->infix) {
+        fputc('(', out);
+        i = write_node(out, t, ps, i);
+        fprintf(out, " %s ", info->infix);
+        i = write_node(out, t, ps, i);
+        fputc(')', out);
+        return i;
+    }
+    fprintf(out, "%s(", info->name);
+    for (int a = 0; a < info->arity; a++) {
+        if (a)
+            fputs(", ", out);
+        i = write_node(out, t, ps, i);
+    }
+    fputc(')', out);
+    return i;
+}
+
+void infix_write(FILE *out, const struct tree *t, const struct primset *ps)
+{
+    if (t->size > 0)
+        write_node(out, t, ps, 0);
+}

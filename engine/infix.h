@@ -1,0 +1,24 @@
+/* infix: programs printed as infix expressions that SymPy's sympify reads. */
+#ifndef FORKGP_INFIX_H
+#define FORKGP_INFIX_H
+
+#include <stdio.h>
+
+#include "prim.h"
+#include "tree.h"
+
+/*
+ * Writes t as one infix expression: binary operators parenthesised, add,
+ * sub, mul, div as + - * /, square as **2, neg as unary minus, the other
+ * functions by name (abs, min and max as Python's builtins, which sympify
+ * maps to Abs, Min and Max), variables by their column names and
+ * constants in the fewest digits that read back to the same double. The
+ * printed operators have their plain mathematical meaning; see the
+ * protection table (forkgp help functions) for where forkgp's differ.
+ */
+void infix_write(FILE *out, const struct tree *t, const struct primset *ps);
+
+/* Writes a double in the fewest significant digits that round-trip. */
+void infix_number(FILE *out, double v);
+
+#endif

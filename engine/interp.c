@@ -1,0 +1,147 @@
+/* interp: evaluates a numeric program over a block of data rows at once. */
+#include "interp.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int interp_init(struct interp *in, size_t cap)
+{
+    memset(in, 0, sizeof *in);
+    void *p = NULL;
+    if (posix_memalign(&p, 64, cap * INTERP_BLOCK * sizeof(double)) != 0)
+        return -1;
+    in->slots = p;
+    in->operand = calloc(cap, sizeof *in->operand);
+    if (!in->operand) {
+        free(in->slots);
+        in->slots = NULL;
+        return -1;
+    }
+    in->cap = cap;
+    return 0;
+}
+
+void interp_release(struct interp *in)
+{
+    free(in->slots);
+    free(in->operand);
+    memset(in, 0, sizeof *in);
+}
+
+/* The protected primitives, one value at a time. These definitions are the
+ * semantics; the block loops below apply the same expressions. */
+static inline double p_div(double a, double b)
+{
+    return b == 0.0 ? 1.0 : a / b;
+}
+static inline double p_sqrt(double a)
+{
+    return sqrt(fabs(a));
+}
+static inline double p_log(double a)
+{
+    return a == 0.0 ? 0.0 : log(fabs(a));
+}
+static inline double p_min(double a, double b)
+{
+    return a < b ? a : b;
+}
+static inline double p_max(double a, double b)
+{
+    return a > b ? a : b;
+}
+
+double interp_apply(unsigned op, double a, double b)
+{
+    switch (op) {
+    case OP_ADD: return a + b;
+    case OP_SUB: return a - b;
+    case OP_MUL: return a * b;
+    case OP_DIV: return p_div(a, b);
+    case OP_NEG: return -a;
+    case OP_ABS: return fabs(a);
+    case OP_SQUARE: return a * a;
+    case OP_SQRT: return p_sqrt(a);
+    case OP_EXP: return exp(a);
+    case OP_LOG: return p_log(a);
+    case OP_SIN: return sin(a);
+    case OP_COS: return cos(a);
+    case OP_TANH: return tanh(a);
+    case OP_MIN: return p_min(a, b);
+    case OP_MAX: return p_max(a, b);
+    default: return NAN;
+    }
+}
+
+#define UNARY(expr)                                                           \
+    for (size_t k = 0; k < n; k++) {                                          \
+        double a = x[k];                                                      \
+        out[k] = (expr);                                                      \
+    }                                                                         \
+    break
+#define BINARY(expr)                                                          \
+    for (size_t k = 0; k < n; k++) {                                          \
+        double a = x[k], b = y[k];                                            \
+        out[k] = (expr);                                                      \
+    }                                                                         \
+    break
+
+const double *interp_block(struct interp *in, const struct tree *t,
+                           const double *const *cols, size_t row, size_t n)
+{
+    /* Walk the prefix array backwards: each node finds its arguments on top
+     * of the stack, first argument topmost, and leaves its value there. A
+     * variable is pushed as a pointer into the data: no copy. */
+    const double **stack = in->operand;
+    size_t sp = 0;
+    for (uint32_t i = t->size; i-- > 0;) {
+        const struct node *nd = &t->nodes[i];
+        /* The result takes the place of the node's first argument (or a
+         * new entry, for a terminal). */
+        double *out = in->slots + (sp - (size_t)prim_arity(nd->op)) *
+                                      INTERP_BLOCK;
+        switch (nd->op) {
+        case OP_VAR:
+            stack[sp++] = cols[nd->var] + row;
+            continue;
+        case OP_CONST:
+            for (size_t k = 0; k < n; k++)
+                out[k] = nd->value;
+            stack[sp++] = out;
+            continue;
+        default:
+            break;
+        }
+        const double *x = stack[sp - 1];
+        if (prim_arity(nd->op) == 1) {
+            switch (nd->op) {
+            case OP_NEG: UNARY(-a);
+            case OP_ABS: UNARY(fabs(a));
+            case OP_SQUARE: UNARY(a * a);
+            case OP_SQRT: UNARY(p_sqrt(a));
+            case OP_EXP: UNARY(exp(a));
+            case OP_LOG: UNARY(p_log(a));
+            case OP_SIN: UNARY(sin(a));
+            case OP_COS: UNARY(cos(a));
+            case OP_TANH: UNARY(tanh(a));
+            default: UNARY(a * NAN); /* unreachable: trees are checked */
+            }
+            stack[sp - 1] = out;
+            continue;
+        }
+        const double *y = stack[sp - 2];
+        switch (nd->op) {
+        case OP_ADD: BINARY(a + b);
+        case OP_SUB: BINARY(a - b);
+        case OP_MUL: BINARY(a * b);
+        case OP_DIV: BINARY(p_div(a, b));
+        case OP_MIN: BINARY(p_min(a, b));
+        case OP_MAX: BINARY(p_max(a, b));
+        default: BINARY(a + b + NAN);
+        }
+        sp--;
+        stack[sp - 1] = out;
+    }
+    return stack[0];
+}

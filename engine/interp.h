@@ -1,0 +1,42 @@
+/* interp: evaluates a numeric program over a block of data rows at once. */
+#ifndef FORKGP_INTERP_H
+#define FORKGP_INTERP_H
+
+#include <stddef.h>
+
+#include "prim.h"
+#include "tree.h"
+
+/* Rows evaluated per pass over the tree: each node costs one dispatch per
+ * block, not per row. */
+#define INTERP_BLOCK 256
+
+/*
+ * Scratch space for evaluating trees of up to `cap` nodes: one block of
+ * doubles per stack level, allocated once and reused for every call.
+ */
+struct interp {
+    size_t cap;
+    double *slots;          /* cap * INTERP_BLOCK doubles, 64-byte aligned */
+    const double **operand; /* cap pointers: the value of each stack entry */
+};
+
+/* Allocates scratch for trees of up to cap nodes. Returns 0 or -1. */
+int interp_init(struct interp *in, size_t cap);
+
+/* Frees the scratch; a zeroed interp is fine. */
+void interp_release(struct interp *in);
+
+/*
+ * Evaluates tree t on rows [row, row + n) (n <= INTERP_BLOCK) of the
+ * columns `cols` (cols[k] is the data of the primset's variable k).
+ * Returns a pointer to the n results, valid until the next call: either
+ * the scratch, or the data itself when the program is a lone variable.
+ */
+const double *interp_block(struct interp *in, const struct tree *t,
+                           const double *const *cols, size_t row, size_t n);
+
+/* Applies one primitive to plain values: the reference semantics. */
+double interp_apply(unsigned op, double a, double b);
+
+#endif

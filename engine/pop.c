@@ -1,0 +1,76 @@
+/* pop: individuals, populations, and how two individuals compare. */
+#include "pop.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int pop_init(struct population *p, size_t n, uint32_t max_size)
+{
+    p->n = 0;
+    p->ind = calloc(n, sizeof *p->ind);
+    if (!p->ind)
+        return -1;
+    for (; p->n < n; p->n++)
+        if (tree_init(&p->ind[p->n].tree, max_size) < 0) {
+            pop_release(p);
+            return -1;
+        }
+    return 0;
+}
+
+void pop_release(struct population *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        tree_release(&p->ind[i].tree);
+    free(p->ind);
+    memset(p, 0, sizeof *p);
+}
+
+int ind_better(const struct individual *a, const struct individual *b,
+               int maximise)
+{
+    int a_ok = a->status == EVAL_OK, b_ok = b->status == EVAL_OK;
+    if (a_ok != b_ok)
+        return a_ok;
+    if (a_ok && a->fitness != b->fitness)
+        return maximise ? a->fitness > b->fitness : a->fitness < b->fitness;
+    return a->tree.size < b->tree.size;
+}
+
+static int cmp_double(const void *x, const void *y)
+{
+    double a = *(const double *)x, b = *(const double *)y;
+    return (a > b) - (a < b);
+}
+
+int pop_stats(const struct population *p, int maximise, struct pop_stats *s)
+{
+    memset(s, 0, sizeof *s);
+    double *ok = malloc((p->n ? p->n : 1) * sizeof *ok);
+    if (!ok)
+        return -1;
+    size_t nok = 0;
+    double size_sum = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        const struct individual *x = &p->ind[i];
+        size_sum += x->tree.size;
+        if (x->status == EVAL_OK)
+            ok[nok++] = x->fitness;
+        if (ind_better(x, &p->ind[s->best], maximise))
+            s->best = i;
+    }
+    s->invalid = p->n - nok;
+    s->mean_size = p->n ? size_sum / (double)p->n : 0;
+    s->best_size = p->n ? p->ind[s->best].tree.size : 0;
+    s->best_fitness = NAN;
+    s->median_fitness = NAN;
+    if (nok > 0) {
+        s->best_fitness = p->ind[s->best].fitness;
+        qsort(ok, nok, sizeof *ok, cmp_double);
+        s->median_fitness = nok % 2 ? ok[nok / 2]
+                                    : 0.5 * (ok[nok / 2 - 1] + ok[nok / 2]);
+    }
+    free(ok);
+    return 0;
+}

@@ -1,0 +1,58 @@
+/* pop: individuals, populations, and how two individuals compare. */
+#ifndef FORKGP_POP_H
+#define FORKGP_POP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tree.h"
+
+/*
+ * The outcome of one evaluation, kept apart from the score: only EVAL_OK
+ * individuals have a fitness; any other status ranks below every OK one.
+ */
+enum eval_status {
+    EVAL_OK = 0,
+    EVAL_INVALID = 1, /* a non-finite prediction */
+};
+
+struct individual {
+    struct tree tree;
+    double fitness; /* meaningful only when status == EVAL_OK */
+    int status;     /* enum eval_status */
+};
+
+/* n individuals, each tree with room for max_size nodes. */
+struct population {
+    size_t n;
+    struct individual *ind;
+};
+
+/* Allocates n empty individuals. Returns 0 or -1 (out of memory). */
+int pop_init(struct population *p, size_t n, uint32_t max_size);
+
+/* Frees everything; a zeroed population is fine. */
+void pop_release(struct population *p);
+
+/*
+ * Nonzero when a ranks strictly before b: an OK individual before a failed
+ * one, then the better fitness (by `maximise`), then the smaller tree
+ * (lexicographic parsimony: equal fitness prefers fewer nodes).
+ */
+int ind_better(const struct individual *a, const struct individual *b,
+               int maximise);
+
+/* What a generation's report shows. */
+struct pop_stats {
+    size_t best;          /* index of the best individual */
+    double best_fitness;  /* NaN when no individual is OK */
+    double median_fitness; /* over the OK individuals; NaN when none */
+    uint32_t best_size;
+    double mean_size;
+    size_t invalid; /* individuals whose status is not OK */
+};
+
+/* Computes the stats of p. Returns 0 or -1 (out of memory). */
+int pop_stats(const struct population *p, int maximise, struct pop_stats *s);
+
+#endif

@@ -1,0 +1,164 @@
+/* report: what a run tells: the stdout lines and the files of the output
+ * folder (config.ini, log.csv, timing.csv, best.txt). */
+#include "report.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* mkdir -p */
+static int make_dirs(const char *path)
+{
+    char buf[4096];
+    if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, 0777) < 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    if (mkdir(buf, 0777) < 0 && errno != EEXIST)
+        return -1;
+    return 0;
+}
+
+static FILE *open_in(struct report *rp, const char *name,
+                     struct report_error *err)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", rp->dir, name);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        snprintf(err->msg, sizeof err->msg, "cannot write '%s': %s", path,
+                 strerror(errno));
+    return f;
+}
+
+int report_open(struct report *rp, const struct config *c, int quiet,
+                struct report_error *err)
+{
+    memset(rp, 0, sizeof *rp);
+    rp->quiet = quiet;
+    rp->metric = c->fitness_metric;
+    rp->dir = strdup(c->output_dir);
+    if (!rp->dir) {
+        snprintf(err->msg, sizeof err->msg, "out of memory");
+        return -1;
+    }
+    if (make_dirs(rp->dir) < 0) {
+        snprintf(err->msg, sizeof err->msg,
+                 "cannot create output folder '%s': %s", rp->dir,
+                 strerror(errno));
+        goto fail;
+    }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (!mem) {
+        snprintf(err->msg, sizeof err->msg, "out of memory");
+        goto fail;
+    }
+    config_dump(c, mem);
+    fclose(mem);
+    int rc = report_write_file(rp, "config.ini", text, err);
+    free(text);
+    if (rc < 0)
+        goto fail;
+    rp->log = open_in(rp, "log.csv", err);
+    if (!rp->log)
+        goto fail;
+    rp->timing = open_in(rp, "timing.csv", err);
+    if (!rp->timing)
+        goto fail;
+    fprintf(rp->log, "generation,best_%s,median_%s,best_size,mean_size,"
+                     "invalid\n",
+            rp->metric, rp->metric);
+    fprintf(rp->timing, "generation,eval_seconds,elapsed_seconds\n");
+    if (!quiet)
+        printf("%5s %14s %14s %9s %9s %7s %9s\n", "gen", "best", "median",
+               "best_size", "mean_size", "invalid", "seconds");
+    return 0;
+fail:
+    report_close(rp, NULL);
+    return -1;
+}
+
+void report_generation(struct report *rp, long generation,
+                       const struct pop_stats *s, double eval_seconds,
+                       double elapsed)
+{
+    /* %.17g: the log is for machines and must round-trip exactly. */
+    fprintf(rp->log, "%ld,%.17g,%.17g,%u,%.17g,%zu\n", generation,
+            s->best_fitness, s->median_fitness, s->best_size, s->mean_size,
+            s->invalid);
+    fflush(rp->log);
+    fprintf(rp->timing, "%ld,%.6f,%.6f\n", generation, eval_seconds, elapsed);
+    fflush(rp->timing);
+    if (!rp->quiet) {
+        printf("%5ld %14.6g %14.6g %9u %9.2f %7zu %9.2f\n", generation,
+               s->best_fitness, s->median_fitness, s->best_size,
+               s->mean_size, s->invalid, elapsed);
+        fflush(stdout);
+    }
+}
+
+int report_write_file(struct report *rp, const char *name, const char *text,
+                      struct report_error *err)
+{
+    char path[4096], tmp[4200];
+    snprintf(path, sizeof path, "%s/%s", rp->dir, name);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0)
+        goto fail;
+    size_t len = strlen(text), done = 0;
+    while (done < len) {
+        ssize_t n = write(fd, text + done, len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            close(fd);
+            goto fail;
+        }
+        done += (size_t)n;
+    }
+    if (fsync(fd) < 0 || close(fd) < 0 || rename(tmp, path) < 0)
+        goto fail;
+    /* The rename is durable only once the folder is synced. */
+    int dfd = open(rp->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    return 0;
+fail:
+    snprintf(err->msg, sizeof err->msg, "cannot write '%s': %s", path,
+             strerror(errno));
+    unlink(tmp);
+    return -1;
+}
+
+int report_close(struct report *rp, struct report_error *err)
+{
+    int rc = 0;
+    FILE *files[] = {rp->log, rp->timing};
+    for (size_t i = 0; i < 2; i++)
+        if (files[i] && (ferror(files[i]) | fclose(files[i])) && rc == 0) {
+            rc = -1;
+            if (err)
+                snprintf(err->msg, sizeof err->msg,
+                         "cannot write the logs in '%s'", rp->dir);
+        }
+    free(rp->dir);
+    memset(rp, 0, sizeof *rp);
+    return rc;
+}

@@ -1,0 +1,47 @@
+/* report: what a run tells: the stdout lines and the files of the output
+ * folder (config.ini, log.csv, timing.csv, best.txt). */
+#ifndef FORKGP_REPORT_H
+#define FORKGP_REPORT_H
+
+#include <stdio.h>
+
+#include "config.h"
+#include "pop.h"
+
+struct report {
+    char *dir;
+    FILE *log;    /* log.csv: reproducible, no timings */
+    FILE *timing; /* timing.csv: the timings */
+    int quiet;    /* no per-generation lines on stdout */
+    const char *metric;
+};
+
+/* A message for a person; set when a function returns -1. */
+struct report_error {
+    char msg[4200]; /* room for a whole path */
+};
+
+/*
+ * Creates the output folder (and its parents), writes config.ini and
+ * opens log.csv and timing.csv with their headers. Returns 0 or -1.
+ */
+int report_open(struct report *rp, const struct config *c, int quiet,
+                struct report_error *err);
+
+/* Reports one scored generation: a stdout line (unless quiet), a log.csv
+ * row and a timing.csv row. */
+void report_generation(struct report *rp, long generation,
+                       const struct pop_stats *s, double eval_seconds,
+                       double elapsed);
+
+/*
+ * Writes `name` in the output folder atomically (temporary file, fsync,
+ * rename, fsync of the folder) with `text`. Returns 0 or -1.
+ */
+int report_write_file(struct report *rp, const char *name, const char *text,
+                      struct report_error *err);
+
+/* Flushes and closes the files. Returns 0, or -1 when a write failed. */
+int report_close(struct report *rp, struct report_error *err);
+
+#endif

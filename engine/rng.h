@@ -1,0 +1,57 @@
+/* rng: PCG32 random streams (XSH-RR, 64-bit state) and their derivation. */
+#ifndef FORKGP_RNG_H
+#define FORKGP_RNG_H
+
+#include <stdint.h>
+
+/*
+ * One PCG32 stream: 64-bit LCG state and an odd increment that selects the
+ * stream. Plain data, so it is copied, checkpointed and sent as bytes.
+ */
+struct rng {
+    uint64_t state;
+    uint64_t inc; /* always odd */
+};
+
+/* What a derived stream is for; part of the derivation key (never reorder). */
+enum rng_purpose {
+    RNG_MAIN = 1, /* the parent's stream: init, selection, variation */
+    RNG_EVAL = 2, /* one individual's evaluation in one generation */
+};
+
+/*
+ * Seeds like pcg-cpp's pcg32(initstate, initseq) and the reference C
+ * pcg32_srandom_r: increment = initseq << 1 | 1, then state is advanced.
+ */
+void rng_seed(struct rng *r, uint64_t initstate, uint64_t initseq);
+
+/*
+ * Derives the stream for (seed, purpose, generation, index) by chaining
+ * SplitMix64 over the four keys into initstate and initseq. Streams of
+ * neighbouring indices or seeds are unrelated; never seed + index.
+ */
+void rng_derive(struct rng *r, uint64_t seed, enum rng_purpose purpose,
+                uint64_t generation, uint64_t index);
+
+/* One SplitMix64 step: advances *x and returns the mixed output. */
+uint64_t rng_splitmix64(uint64_t *x);
+
+/* Next 32 random bits (PCG32 XSH-RR of the previous state). */
+uint32_t rng_u32(struct rng *r);
+
+/* Uniform integer in [0, bound) without modulo bias; bound > 0. */
+uint32_t rng_below(struct rng *r, uint32_t bound);
+
+/* Uniform double in [0, 1) with 53 random bits. */
+double rng_double(struct rng *r);
+
+/* Uniform double in [lo, hi). */
+double rng_uniform(struct rng *r, double lo, double hi);
+
+/* Standard normal deviate (Marsaglia's polar method; no cached spare). */
+double rng_normal(struct rng *r);
+
+/* True with probability p. */
+int rng_chance(struct rng *r, double p);
+
+#endif

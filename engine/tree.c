@@ -1,0 +1,121 @@
+/* tree: programs as contiguous prefix-order arrays of plain nodes. */
+#include "tree.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int tree_init(struct tree *t, uint32_t cap)
+{
+    t->size = 0;
+    t->cap = cap;
+    t->nodes = calloc(cap ? cap : 1, sizeof *t->nodes);
+    return t->nodes ? 0 : -1;
+}
+
+void tree_release(struct tree *t)
+{
+    free(t->nodes);
+    memset(t, 0, sizeof *t);
+}
+
+void tree_copy(struct tree *dst, const struct tree *src)
+{
+    memcpy(dst->nodes, src->nodes, src->size * sizeof *src->nodes);
+    dst->size = src->size;
+}
+
+uint32_t tree_subtree_end(const struct node *nodes, uint32_t i)
+{
+    /* `need` counts the subtrees still to be read. */
+    uint32_t need = 1;
+    while (need > 0) {
+        need += (uint32_t)prim_arity(nodes[i].op) - 1u;
+        i++;
+    }
+    return i;
+}
+
+int tree_subtree_depth(const struct node *nodes, uint32_t i)
+{
+    /* A stack of the arguments still owed at each level. */
+    int owed[1024];
+    int top = 0, depth = 0;
+    uint32_t end = tree_subtree_end(nodes, i);
+    owed[0] = 1;
+    for (; i < end; i++) {
+        owed[top]--;
+        int arity = prim_arity(nodes[i].op);
+        if (arity > 0) {
+            if (top + 1 >= (int)(sizeof owed / sizeof owed[0]))
+                return top + 1; /* deeper than any limit we allow */
+            owed[++top] = arity;
+            if (top > depth)
+                depth = top;
+        }
+        while (top > 0 && owed[top] == 0)
+            top--;
+    }
+    return depth;
+}
+
+int tree_depth(const struct tree *t)
+{
+    return t->size ? tree_subtree_depth(t->nodes, 0) : 0;
+}
+
+int tree_node_level(const struct tree *t, uint32_t target)
+{
+    int owed[1024];
+    int top = 0;
+    owed[0] = 1;
+    for (uint32_t i = 0; i < target; i++) {
+        owed[top]--;
+        int arity = prim_arity(t->nodes[i].op);
+        if (arity > 0 && top + 1 < 1024)
+            owed[++top] = arity;
+        while (top > 0 && owed[top] == 0)
+            top--;
+    }
+    return top;
+}
+
+int tree_check(const struct tree *t, int nvars)
+{
+    if (t->size == 0 || t->size > t->cap)
+        return -1;
+    long need = 1;
+    for (uint32_t i = 0; i < t->size; i++) {
+        const struct node *n = &t->nodes[i];
+        if (need <= 0 || n->op >= OP_COUNT)
+            return -1;
+        if (n->op == OP_VAR && n->var >= nvars)
+            return -1;
+        need += prim_arity(n->op) - 1;
+    }
+    return need == 0 ? 0 : -1;
+}
+
+int tree_splice(struct tree *out, const struct tree *dst, uint32_t at,
+                const struct tree *src, uint32_t from)
+{
+    uint32_t at_end = tree_subtree_end(dst->nodes, at);
+    uint32_t from_end = tree_subtree_end(src->nodes, from);
+    uint32_t piece = from_end - from;
+    uint32_t size = dst->size - (at_end - at) + piece;
+    if (size > out->cap)
+        return -1;
+    memcpy(out->nodes, dst->nodes, at * sizeof *out->nodes);
+    memcpy(out->nodes + at, src->nodes + from, piece * sizeof *out->nodes);
+    memcpy(out->nodes + at + piece, dst->nodes + at_end,
+           (dst->size - at_end) * sizeof *out->nodes);
+    out->size = size;
+    return 0;
+}
+
+uint32_t tree_count_functions(const struct tree *t)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < t->size; i++)
+        n += prim_arity(t->nodes[i].op) > 0;
+    return n;
+}

@@ -1,0 +1,72 @@
+/* tree: programs as contiguous prefix-order arrays of plain nodes. */
+#ifndef FORKGP_TREE_H
+#define FORKGP_TREE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "prim.h"
+
+/*
+ * One node: an opcode (enum prim_op), the column of a variable, the value
+ * of a constant. No pointers, so a tree is copied, piped and checkpointed
+ * as bytes. 16 bytes.
+ */
+struct node {
+    uint16_t op;
+    uint16_t var;     /* OP_VAR: index into the primset's variables */
+    uint32_t padding; /* zero, so equal trees are equal bytes */
+    double value;     /* OP_CONST: the constant */
+};
+
+/*
+ * A program in prefix order: a function node is followed by its arguments'
+ * subtrees, first to last. A subtree is the contiguous range [i, end).
+ * `nodes` has room for `cap` nodes, fixed when the tree is made, so
+ * variation never allocates.
+ */
+struct tree {
+    uint32_t size;
+    uint32_t cap;
+    struct node *nodes;
+};
+
+/* Allocates room for cap nodes; size 0. Returns 0 or -1 (out of memory). */
+int tree_init(struct tree *t, uint32_t cap);
+
+/* Frees the nodes; a zeroed tree is fine. */
+void tree_release(struct tree *t);
+
+/* Copies src into dst; dst->cap must be >= src->size. */
+void tree_copy(struct tree *dst, const struct tree *src);
+
+/* The index just past the subtree that starts at node i. */
+uint32_t tree_subtree_end(const struct node *nodes, uint32_t i);
+
+/* Depth of the tree: a lone terminal has depth 0. */
+int tree_depth(const struct tree *t);
+
+/* Depth of the subtree starting at node i. */
+int tree_subtree_depth(const struct node *nodes, uint32_t i);
+
+/* Depth at which node i sits (the root is at depth 0). */
+int tree_node_level(const struct tree *t, uint32_t i);
+
+/*
+ * Checks that the tree is well formed: opcodes known, arities add up to
+ * exactly one tree of `size` nodes, variables below nvars. Returns 0 or -1.
+ */
+int tree_check(const struct tree *t, int nvars);
+
+/*
+ * Replaces the subtree of dst starting at `at` with the subtree of src
+ * starting at `from`, writing the result into out (which must not alias
+ * dst or src). Returns 0, or -1 when the result would exceed out->cap.
+ */
+int tree_splice(struct tree *out, const struct tree *dst, uint32_t at,
+                const struct tree *src, uint32_t from);
+
+/* Number of function (non-terminal) nodes. */
+uint32_t tree_count_functions(const struct tree *t);
+
+#endif

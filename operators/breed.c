@@ -1,0 +1,91 @@
+/* breed: the next generation from an evaluated one (elites + offspring). */
+#include "breed.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "select.h"
+
+int breed_init(struct breed *b, const struct config *c)
+{
+    memset(b, 0, sizeof *b);
+    b->vp.max_depth = (int)c->tree_max_depth;
+    b->vp.max_size = (uint32_t)c->tree_max_size;
+    b->vp.mutation_max_depth = (int)c->tree_mutation_max_depth;
+    b->vp.internal_bias = c->operators_internal_bias;
+    b->vp.point_replace = c->operators_point_replace;
+    b->tournament_size = (int)c->operators_tournament_size;
+    b->elitism = (size_t)c->operators_elitism;
+    b->share[BREED_CROSSOVER] = c->operators_crossover;
+    b->share[BREED_SUBTREE] = c->operators_subtree_mutation;
+    b->share[BREED_POINT] = c->operators_point_mutation;
+    b->share[BREED_HOIST] = c->operators_hoist_mutation;
+    b->share[BREED_REPRODUCTION] = c->operators_reproduction;
+    b->elites = calloc(b->elitism ? b->elitism : 1, sizeof *b->elites);
+    if (!b->elites || tree_init(&b->scratch, b->vp.max_size) < 0) {
+        breed_release(b);
+        return -1;
+    }
+    return 0;
+}
+
+void breed_release(struct breed *b)
+{
+    free(b->elites);
+    tree_release(&b->scratch);
+    memset(b, 0, sizeof *b);
+}
+
+static enum breed_op choose_op(const struct breed *b, struct rng *r)
+{
+    double u = rng_double(r), sum = 0.0;
+    for (int op = 0; op < BREED_NOPS - 1; op++) {
+        sum += b->share[op];
+        if (u < sum)
+            return (enum breed_op)op;
+    }
+    return BREED_REPRODUCTION;
+}
+
+int breed_next(struct breed *b, struct population *next,
+               const struct population *cur, const struct primset *ps,
+               int maximise, struct rng *r)
+{
+    if (select_best(cur, maximise, b->elites, b->elitism) < 0)
+        return -1;
+    size_t i = 0;
+    for (; i < b->elitism; i++)
+        tree_copy(&next->ind[i].tree, &cur->ind[b->elites[i]].tree);
+    for (; i < next->n; i++) {
+        struct tree *child = &next->ind[i].tree;
+        enum breed_op op = choose_op(b, r);
+        const struct tree *p1 =
+            &cur->ind[select_tournament(cur, b->tournament_size, maximise, r)]
+                 .tree;
+        switch (op) {
+        case BREED_CROSSOVER: {
+            const struct tree *p2 =
+                &cur->ind[select_tournament(cur, b->tournament_size,
+                                            maximise, r)]
+                     .tree;
+            vary_crossover(child, p1, p2, &b->vp, r);
+            break;
+        }
+        case BREED_SUBTREE:
+            vary_subtree(child, p1, &b->scratch, ps, &b->vp, r);
+            break;
+        case BREED_POINT:
+            vary_point(child, p1, ps, &b->vp, r);
+            break;
+        case BREED_HOIST:
+            vary_hoist(child, p1, r);
+            break;
+        default:
+            tree_copy(child, p1);
+            break;
+        }
+    }
+    for (i = 0; i < next->n; i++)
+        next->ind[i].status = EVAL_OK;
+    return 0;
+}

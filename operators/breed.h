@@ -1,0 +1,50 @@
+/* breed: the next generation from an evaluated one (elites + offspring). */
+#ifndef FORKGP_BREED_H
+#define FORKGP_BREED_H
+
+#include <stddef.h>
+
+#include "config.h"
+#include "pop.h"
+#include "prim.h"
+#include "rng.h"
+#include "vary.h"
+
+/* How offspring are made: operator shares in this order. */
+enum breed_op {
+    BREED_CROSSOVER,
+    BREED_SUBTREE,
+    BREED_POINT,
+    BREED_HOIST,
+    BREED_REPRODUCTION,
+    BREED_NOPS
+};
+
+/* The breeding plan and its preallocated scratch (no allocation per
+ * offspring). */
+struct breed {
+    struct vary_params vp;
+    int tournament_size;
+    size_t elitism;
+    double share[BREED_NOPS];
+    struct tree scratch; /* subtree mutation's new subtree */
+    size_t *elites;      /* elitism indices */
+};
+
+/* Reads the plan from the config and allocates scratch. Returns 0 or -1. */
+int breed_init(struct breed *b, const struct config *c);
+
+/* Frees the scratch; a zeroed breed is fine. */
+void breed_release(struct breed *b);
+
+/*
+ * Fills next (same size as cur) from cur, drawing only on r: first the
+ * `elitism` best individuals unchanged, then offspring, each made by one
+ * operator chosen by the shares, from parents chosen by tournament.
+ * Returns 0 or -1 (out of memory).
+ */
+int breed_next(struct breed *b, struct population *next,
+               const struct population *cur, const struct primset *ps,
+               int maximise, struct rng *r);
+
+#endif

@@ -1,0 +1,112 @@
+/* vary: crossover and the mutations that make an offspring from parents. */
+#include "vary.h"
+
+#include "init.h"
+
+/* A uniformly chosen node: a function node with probability bias when the
+ * tree has any, else a terminal. */
+static uint32_t pick_point(const struct tree *t, double bias, struct rng *r)
+{
+    uint32_t nfunc = tree_count_functions(t);
+    int want_function = nfunc > 0 && rng_chance(r, bias);
+    uint32_t count = want_function ? nfunc : t->size - nfunc;
+    uint32_t k = rng_below(r, count);
+    for (uint32_t i = 0; i < t->size; i++) {
+        int is_function = prim_arity(t->nodes[i].op) > 0;
+        if (is_function == want_function && k-- == 0)
+            return i;
+    }
+    return 0; /* unreachable */
+}
+
+int vary_crossover(struct tree *child, const struct tree *p1,
+                   const struct tree *p2, const struct vary_params *vp,
+                   struct rng *r)
+{
+    for (int t = 0; t < VARY_TRIES; t++) {
+        uint32_t at = pick_point(p1, vp->internal_bias, r);
+        uint32_t from = pick_point(p2, vp->internal_bias, r);
+        /* p1 respects the depth limit, so only the new branch can break
+         * it: its level plus the depth of what is put there. */
+        int depth = tree_node_level(p1, at) +
+                    tree_subtree_depth(p2->nodes, from);
+        if (depth > vp->max_depth)
+            continue;
+        if (tree_splice(child, p1, at, p2, from) == 0 &&
+            child->size <= vp->max_size)
+            return 1;
+    }
+    tree_copy(child, p1);
+    return 0;
+}
+
+int vary_subtree(struct tree *child, const struct tree *p,
+                 struct tree *scratch, const struct primset *ps,
+                 const struct vary_params *vp, struct rng *r)
+{
+    uint32_t cap = scratch->cap;
+    int changed = 0;
+    for (int t = 0; t < VARY_TRIES && !changed; t++) {
+        uint32_t at = rng_below(r, p->size);
+        int room = vp->max_depth - tree_node_level(p, at);
+        int depth = vp->mutation_max_depth < room ? vp->mutation_max_depth
+                                                  : room;
+        uint32_t old = tree_subtree_end(p->nodes, at) - at;
+        /* Grow into no more room than the limit leaves beside the rest of
+         * the parent, so an oversized subtree fails early. */
+        scratch->cap = vp->max_size - (p->size - old);
+        if (scratch->cap > cap)
+            scratch->cap = cap;
+        changed = init_tree(scratch, ps, INIT_GROW, 0, depth, r) == 0 &&
+                  tree_splice(child, p, at, scratch, 0) == 0;
+    }
+    scratch->cap = cap;
+    if (!changed)
+        tree_copy(child, p);
+    return changed;
+}
+
+int vary_point(struct tree *child, const struct tree *p,
+               const struct primset *ps, const struct vary_params *vp,
+               struct rng *r)
+{
+    tree_copy(child, p);
+    int changed = 0;
+    uint32_t forced = rng_below(r, p->size);
+    for (uint32_t i = 0; i < child->size; i++) {
+        if (!rng_chance(r, vp->point_replace) && !(i == forced && !changed))
+            continue;
+        if (i == forced)
+            changed = 1;
+        struct node *nd = &child->nodes[i];
+        int arity = prim_arity(nd->op);
+        if (arity == 0) {
+            init_terminal(nd, ps, r);
+            changed = 1;
+            continue;
+        }
+        /* Another function of the same arity, drawn uniformly. */
+        int n = 0;
+        for (int k = 0; k < ps->nfuncs; k++)
+            n += prim_arity(ps->funcs[k]) == arity;
+        int pick = (int)rng_below(r, (uint32_t)n);
+        for (int k = 0; k < ps->nfuncs; k++)
+            if (prim_arity(ps->funcs[k]) == arity && pick-- == 0)
+                nd->op = ps->funcs[k];
+        changed = 1;
+    }
+    return changed;
+}
+
+int vary_hoist(struct tree *child, const struct tree *p, struct rng *r)
+{
+    uint32_t at = rng_below(r, p->size);
+    uint32_t end = tree_subtree_end(p->nodes, at);
+    if (end - at == 1) {
+        tree_copy(child, p);
+        return 0;
+    }
+    uint32_t from = at + 1 + rng_below(r, end - at - 1);
+    tree_splice(child, p, at, p, from);
+    return 1;
+}

@@ -1,0 +1,435 @@
+/* test_csv: csv_load on good files, odd line endings and every error. */
+/* cmocka.h needs these first; the blank line keeps clang-format from
+ * sorting cmocka.h above them. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csv.h"
+
+/* One scratch directory for the whole run, removed by the group teardown. */
+static char tmpdir[] = "/tmp/test_csv.XXXXXX";
+
+static int group_setup(void **state)
+{
+    (void)state;
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    DIR *dir = opendir(tmpdir);
+    if (!dir)
+        return -1;
+    struct dirent *e;
+    char path[512];
+    while ((e = readdir(dir)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", tmpdir, e->d_name);
+        unlink(path);
+    }
+    closedir(dir);
+    return rmdir(tmpdir);
+}
+
+/* Writes `len` bytes of `text` to tmpdir/name and puts its path in path. */
+static void write_bytes(char *path, size_t cap, const char *name,
+                        const char *text, size_t len)
+{
+    snprintf(path, cap, "%s/%s", tmpdir, name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+}
+
+static void write_text(char *path, size_t cap, const char *name,
+                       const char *text)
+{
+    write_bytes(path, cap, name, text, strlen(text));
+}
+
+static void assert_zeroed(const struct dataset *d)
+{
+    assert_null(d->path);
+    assert_null(d->names);
+    assert_null(d->cols);
+    assert_null(d->block);
+    assert_int_equal(d->nrows, 0);
+    assert_int_equal(d->ncols, 0);
+}
+
+/*
+ * Loads `text` from a file called `name`, expects failure with the message
+ * path + `suffix` exactly, and checks that *d was left empty.
+ */
+static void expect_error_bytes(const char *name, const char *text, size_t len,
+                               const char *suffix)
+{
+    char path[256], want[1024];
+    write_bytes(path, sizeof path, name, text, len);
+    snprintf(want, sizeof want, "%s%s", path, suffix);
+
+    struct dataset d;
+    struct csv_error err;
+    memset(&d, 0xA5, sizeof d); /* csv_load must initialise it */
+    assert_int_equal(csv_load(&d, path, &err), -1);
+    assert_string_equal(err.msg, want);
+    assert_zeroed(&d);
+    dataset_release(&d);
+}
+
+static void expect_error(const char *name, const char *text, const char *suffix)
+{
+    expect_error_bytes(name, text, strlen(text), suffix);
+}
+
+static void load_ok(struct dataset *d, const char *name, const char *text)
+{
+    char path[256];
+    struct csv_error err;
+    write_text(path, sizeof path, name, text);
+    int rc = csv_load(d, path, &err);
+    if (rc != 0)
+        fail_msg("csv_load: %s", err.msg);
+    assert_string_equal(d->path, path);
+}
+
+static void assert_layout(const struct dataset *d)
+{
+    assert_true((uintptr_t)d->block % 64 == 0);
+    assert_ptr_equal(d->cols[0], d->block);
+    if (d->ncols < 2)
+        return;
+    ptrdiff_t stride = d->cols[1] - d->cols[0];
+    assert_true(stride >= (ptrdiff_t)d->nrows);
+    assert_true(stride % 8 == 0);
+    for (size_t j = 0; j < d->ncols; j++) {
+        assert_ptr_equal(d->cols[j], d->block + j * (size_t)stride);
+        assert_true((uintptr_t)d->cols[j] % 64 == 0);
+    }
+}
+
+static void test_good(void **state)
+{
+    (void)state;
+    struct dataset d;
+    load_ok(&d, "good.csv",
+            "x,y,_z9\n"
+            "1,2,3\n"
+            "-0.9,4.5,0.1\n"
+            "-1e3,0.25,1e-400\n");
+    assert_int_equal(d.nrows, 3);
+    assert_int_equal(d.ncols, 3);
+    assert_string_equal(d.names[0], "x");
+    assert_string_equal(d.names[1], "y");
+    assert_string_equal(d.names[2], "_z9");
+    assert_layout(&d);
+    /* Exact equality: repr() values must round-trip. */
+    assert_true(d.cols[0][0] == 1.0);
+    assert_true(d.cols[0][1] == -0.9);
+    assert_true(d.cols[0][2] == -1e3);
+    assert_true(d.cols[1][0] == 2.0);
+    assert_true(d.cols[1][1] == 4.5);
+    assert_true(d.cols[1][2] == 0.25);
+    assert_true(d.cols[2][0] == 3.0);
+    assert_true(d.cols[2][1] == 0.1);
+    assert_true(d.cols[2][2] == 0.0); /* underflow to zero is finite */
+    dataset_release(&d);
+    assert_zeroed(&d);
+    dataset_release(&d); /* twice is fine */
+}
+
+static void test_spaces_quotes_no_final_newline(void **state)
+{
+    (void)state;
+    struct dataset d;
+    load_ok(&d, "spaces.csv",
+            "  \"a\" ,\tb  ,\"c_1\"\n"
+            " 1 ,\t2\t, 3\n"
+            "4,5,6");
+    assert_int_equal(d.nrows, 2);
+    assert_int_equal(d.ncols, 3);
+    assert_string_equal(d.names[0], "a");
+    assert_string_equal(d.names[1], "b");
+    assert_string_equal(d.names[2], "c_1");
+    assert_true(d.cols[0][0] == 1.0 && d.cols[1][0] == 2.0);
+    assert_true(d.cols[2][0] == 3.0 && d.cols[2][1] == 6.0);
+    dataset_release(&d);
+}
+
+static void test_crlf_bom(void **state)
+{
+    (void)state;
+    struct dataset d;
+    load_ok(&d, "crlf.csv",
+            "\xEF\xBB\xBF"
+            "a,b\r\n1,2\r\n3,4\r\n\r\n");
+    assert_int_equal(d.nrows, 2);
+    assert_int_equal(d.ncols, 2);
+    assert_string_equal(d.names[0], "a");
+    assert_string_equal(d.names[1], "b");
+    assert_true(d.cols[0][1] == 3.0);
+    assert_true(d.cols[1][1] == 4.0);
+    assert_layout(&d);
+    dataset_release(&d);
+}
+
+static void test_trailing_blank_lines(void **state)
+{
+    (void)state;
+    struct dataset d;
+    load_ok(&d, "trailing.csv", "x\n1\n\n  \n\t\r\n\n");
+    assert_int_equal(d.nrows, 1);
+    assert_int_equal(d.ncols, 1);
+    assert_true(d.cols[0][0] == 1.0);
+    assert_layout(&d);
+    dataset_release(&d);
+}
+
+/* Many rows and a header longer than getline's first buffer: exercises
+ * growth, the transpose and the stride padding. */
+static void test_large(void **state)
+{
+    (void)state;
+    enum { NCOLS = 300, NROWS = 1001 };
+    size_t cap = (size_t)NCOLS * 24 * (NROWS + 1);
+    char *text = malloc(cap);
+    assert_non_null(text);
+    size_t n = 0;
+    for (int j = 0; j < NCOLS; j++)
+        n += (size_t)snprintf(text + n, cap - n, "%scolumn_number_%d",
+                              j ? "," : "", j);
+    text[n++] = '\n';
+    for (int i = 0; i < NROWS; i++) {
+        for (int j = 0; j < NCOLS; j++)
+            n += (size_t)snprintf(text + n, cap - n, "%s%d", j ? "," : "",
+                                  i * NCOLS + j);
+        text[n++] = '\n';
+    }
+    text[n] = '\0';
+
+    struct dataset d;
+    load_ok(&d, "large.csv", text);
+    free(text);
+    assert_int_equal(d.nrows, NROWS);
+    assert_int_equal(d.ncols, NCOLS);
+    assert_layout(&d);
+    assert_string_equal(d.names[NCOLS - 1], "column_number_299");
+    for (int j = 0; j < NCOLS; j++)
+        for (int i = 0; i < NROWS; i++)
+            assert_true(d.cols[j][i] == (double)(i * NCOLS + j));
+    /* NROWS is not a multiple of 8, so there is padding, zeroed. */
+    ptrdiff_t stride = d.cols[1] - d.cols[0];
+    assert_int_equal(stride, 1008);
+    for (ptrdiff_t i = NROWS; i < stride; i++)
+        assert_true(d.cols[NCOLS - 1][i] == 0.0);
+    assert_int_equal(dataset_find(&d, "column_number_123"), 123);
+    dataset_release(&d);
+}
+
+static void test_find(void **state)
+{
+    (void)state;
+    struct dataset d;
+    load_ok(&d, "find.csv", "a,T,t\n1,2,3\n");
+    assert_int_equal(dataset_find(&d, "a"), 0);
+    assert_int_equal(dataset_find(&d, "T"), 1);
+    assert_int_equal(dataset_find(&d, "t"), 2);
+    assert_int_equal(dataset_find(&d, "A"), -1);
+    assert_int_equal(dataset_find(&d, ""), -1);
+    assert_int_equal(dataset_find(&d, "ab"), -1);
+    dataset_release(&d);
+    assert_int_equal(dataset_find(&d, "a"), -1); /* zeroed */
+}
+
+static void test_null_error_struct(void **state)
+{
+    (void)state;
+    struct dataset d;
+    char path[256];
+    write_text(path, sizeof path, "noerr.csv", "x\nabc\n");
+    assert_int_equal(csv_load(&d, path, NULL), -1);
+    assert_zeroed(&d);
+}
+
+static void test_ragged(void **state)
+{
+    (void)state;
+    expect_error("more.csv", "x,y\n1,2\n1,2,3\n",
+                 ":3: expected 2 fields, got 3");
+    expect_error("fewer.csv", "x,y\n1,2\n3,4\n5\n",
+                 ":4: expected 2 fields, got 1");
+    expect_error("comma.csv", "x,y\n1,2,\n", ":2: expected 2 fields, got 3");
+}
+
+static void test_non_numeric(void **state)
+{
+    (void)state;
+    expect_error("word.csv", "x,y\n1,2\n3,abc\n",
+                 ":3: column 2 'y': expected a number, got 'abc'");
+    expect_error("junk.csv", "x,y\n1.5x,2\n",
+                 ":2: column 1 'x': expected a number, got '1.5x'");
+    expect_error("inner.csv", "x\n1 2\n",
+                 ":2: column 1 'x': expected a number, got '1 2'");
+    expect_error("quoted.csv", "x\n\"1\"\n",
+                 ":2: column 1 'x': expected a number, got '\"1\"'");
+    /* A long cell is cut to 40 bytes. */
+    expect_error("long.csv",
+                 "x\n"
+                 "0123456789012345678901234567890123456789extra-stuff\n",
+                 ":2: column 1 'x': expected a number, got "
+                 "'0123456789012345678901234567890123456789...'");
+    /* The cut never splits a UTF-8 sequence: byte 40 is inside the e. */
+    expect_error("utf8.csv",
+                 "x\n"
+                 "012345678901234567890123456789012345678\xC3\xA9tc\n",
+                 ":2: column 1 'x': expected a number, got "
+                 "'012345678901234567890123456789012345678...'");
+    /* A NUL byte inside a cell is shown as '?'. */
+    expect_error_bytes("nul.csv", "x\n1\0002\n", 6,
+                       ":2: column 1 'x': expected a number, got '1?2'");
+}
+
+static void test_empty_cell(void **state)
+{
+    (void)state;
+    expect_error("empty1.csv", "x,y,z\n1,,3\n", ":2: column 2 'y': empty cell");
+    expect_error("empty2.csv", "x,y\n1,2\n3,  \n",
+                 ":3: column 2 'y': empty cell");
+}
+
+static void test_non_finite(void **state)
+{
+    (void)state;
+    expect_error("nan.csv", "x,y\n1,2\nnan,3\n",
+                 ":3: column 1 'x': non-finite value 'nan'");
+    expect_error("nan2.csv", "x,y\n1,NaN\n",
+                 ":2: column 2 'y': non-finite value 'NaN'");
+    expect_error("inf.csv", "x,y\n1,inf\n",
+                 ":2: column 2 'y': non-finite value 'inf'");
+    expect_error("ninf.csv", "x,y\n1,-Infinity\n",
+                 ":2: column 2 'y': non-finite value '-Infinity'");
+    expect_error("overflow.csv", "x\n1e999\n",
+                 ":2: column 1 'x': non-finite value '1e999'");
+}
+
+static void test_empty_file(void **state)
+{
+    (void)state;
+    expect_error("empty.csv", "", ": empty file (expected a header row)");
+    expect_error("blanks.csv", "\n  \r\n\n",
+                 ": empty file (expected a header row)");
+    expect_error("bom.csv", "\xEF\xBB\xBF",
+                 ": empty file (expected a header row)");
+}
+
+static void test_header_only(void **state)
+{
+    (void)state;
+    expect_error("head1.csv", "x,y\n", ": no data rows after the header");
+    expect_error("head2.csv", "x,y", ": no data rows after the header");
+    expect_error("head3.csv", "x,y\r\n\r\n", ": no data rows after the header");
+}
+
+static void test_blank_line(void **state)
+{
+    (void)state;
+    expect_error("mid.csv", "x\n1\n\n \n2\n",
+                 ":3: blank line (only allowed at the end)");
+    expect_error("lead.csv", "\nx\n1\n",
+                 ":1: blank line (only allowed at the end)");
+}
+
+static void test_bad_name(void **state)
+{
+    (void)state;
+    const char *why =
+        " is not a valid name (letters, digits and _, not starting with a "
+        "digit)";
+    char want[256];
+    snprintf(want, sizeof want, ":1: column 2: '1x'%s", why);
+    expect_error("digit.csv", "a,1x\n1,2\n", want);
+    snprintf(want, sizeof want, ":1: column 1: 'a-b'%s", why);
+    expect_error("dash.csv", "a-b,c\n1,2\n", want);
+    snprintf(want, sizeof want, ":1: column 3: ''%s", why);
+    expect_error("noname.csv", "a,b,\n1,2,3\n", want);
+    snprintf(want, sizeof want, ":1: column 1: 'a b'%s", why);
+    expect_error("space.csv", "a b\n1\n", want);
+    snprintf(want, sizeof want, ":1: column 1: 'x\"'%s", why);
+    expect_error("halfquote.csv", "x\"\n1\n", want);
+}
+
+static void test_duplicate_name(void **state)
+{
+    (void)state;
+    expect_error("dup.csv", "x,y,\"x\"\n1,2,3\n",
+                 ":1: column 3: duplicate name 'x' (also column 1)");
+}
+
+static void test_missing_file(void **state)
+{
+    (void)state;
+    char path[256], want[512];
+    snprintf(path, sizeof path, "%s/no-such-file.csv", tmpdir);
+    snprintf(want, sizeof want, "cannot open '%s': %s", path, strerror(ENOENT));
+    struct dataset d;
+    struct csv_error err;
+    assert_int_equal(csv_load(&d, path, &err), -1);
+    assert_string_equal(err.msg, want);
+    /* The golden text, spelled out once (glibc's strerror wording). */
+    snprintf(want, sizeof want, "cannot open '%s': No such file or directory",
+             path);
+    assert_string_equal(err.msg, want);
+    assert_zeroed(&d);
+}
+
+static void test_directory(void **state)
+{
+    (void)state;
+    char want[512];
+    snprintf(want, sizeof want, "cannot read '%s': %s", tmpdir,
+             strerror(EISDIR));
+    struct dataset d;
+    struct csv_error err;
+    assert_int_equal(csv_load(&d, tmpdir, &err), -1);
+    assert_string_equal(err.msg, want);
+    assert_zeroed(&d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_good),
+        cmocka_unit_test(test_spaces_quotes_no_final_newline),
+        cmocka_unit_test(test_crlf_bom),
+        cmocka_unit_test(test_trailing_blank_lines),
+        cmocka_unit_test(test_large),
+        cmocka_unit_test(test_find),
+        cmocka_unit_test(test_null_error_struct),
+        cmocka_unit_test(test_ragged),
+        cmocka_unit_test(test_non_numeric),
+        cmocka_unit_test(test_empty_cell),
+        cmocka_unit_test(test_non_finite),
+        cmocka_unit_test(test_empty_file),
+        cmocka_unit_test(test_header_only),
+        cmocka_unit_test(test_blank_line),
+        cmocka_unit_test(test_bad_name),
+        cmocka_unit_test(test_duplicate_name),
+        cmocka_unit_test(test_missing_file),
+        cmocka_unit_test(test_directory),
+    };
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
