@@ -31,6 +31,7 @@ ORACLE   := $(BUILD)/tests/pcg_oracle
 BENCH    := $(BUILD)/tools/bench_interp
 
 .PHONY: all deps run test unit e2e asan bench format clean
+.SECONDARY:
 all: $(BIN)
 
 # Installs missing Debian packages (libinih-dev, libcmocka-dev, ...).

@@ -32,6 +32,9 @@
       "error measure: mse, rmse, mae, nmse minimised; r2 maximised")          \
     X(fitness, target_fitness, OPTREAL, "none", -1e300, 1e300, NULL,          \
       "stop when the best fitness reaches this value (none: never)")          \
+    X(fitness, parsimony, REAL, "0", 0, 1e300, NULL,                          \
+      "ranking penalty per node, added to a minimised fitness (subtracted "   \
+      "from a maximised one); reports show the raw fitness")                  \
     X(primitives, functions, FUNCS, "add, sub, mul, div", 0, 0, NULL,           \
       "comma-separated function names (forkgp help functions)")              \
     X(primitives, constants, CONSTS, "-1..1", 0, 0, NULL,                        \

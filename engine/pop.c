@@ -28,13 +28,18 @@ void pop_release(struct population *p)
 }
 
 int ind_better(const struct individual *a, const struct individual *b,
-               int maximise)
+               const struct ranking *rk)
 {
     int a_ok = a->status == EVAL_OK, b_ok = b->status == EVAL_OK;
     if (a_ok != b_ok)
         return a_ok;
-    if (a_ok && a->fitness != b->fitness)
-        return maximise ? a->fitness > b->fitness : a->fitness < b->fitness;
+    if (a_ok) {
+        double sign = rk->maximise ? -1.0 : 1.0;
+        double fa = a->fitness + sign * rk->parsimony * a->tree.size;
+        double fb = b->fitness + sign * rk->parsimony * b->tree.size;
+        if (fa != fb)
+            return rk->maximise ? fa > fb : fa < fb;
+    }
     return a->tree.size < b->tree.size;
 }
 
@@ -44,7 +49,7 @@ static int cmp_double(const void *x, const void *y)
     return (a > b) - (a < b);
 }
 
-int pop_stats(const struct population *p, int maximise, struct pop_stats *s)
+int pop_stats(const struct population *p, const struct ranking *rk, struct pop_stats *s)
 {
     memset(s, 0, sizeof *s);
     double *ok = malloc((p->n ? p->n : 1) * sizeof *ok);
@@ -57,7 +62,7 @@ int pop_stats(const struct population *p, int maximise, struct pop_stats *s)
         size_sum += x->tree.size;
         if (x->status == EVAL_OK)
             ok[nok++] = x->fitness;
-        if (ind_better(x, &p->ind[s->best], maximise))
+        if (ind_better(x, &p->ind[s->best], rk))
             s->best = i;
     }
     s->invalid = p->n - nok;

@@ -35,12 +35,22 @@ int pop_init(struct population *p, size_t n, uint32_t max_size);
 void pop_release(struct population *p);
 
 /*
+ * How individuals are ranked for selection, elitism and best of run: by
+ * fitness penalised by `parsimony` per node (gplearn's parsimony
+ * coefficient), in the direction of the metric. Reports show raw fitness.
+ */
+struct ranking {
+    int maximise;
+    double parsimony;
+};
+
+/*
  * Nonzero when a ranks strictly before b: an OK individual before a failed
- * one, then the better fitness (by `maximise`), then the smaller tree
+ * one, then the better penalised fitness, then the smaller tree
  * (lexicographic parsimony: equal fitness prefers fewer nodes).
  */
 int ind_better(const struct individual *a, const struct individual *b,
-               int maximise);
+               const struct ranking *rk);
 
 /* What a generation's report shows. */
 struct pop_stats {
@@ -53,6 +63,6 @@ struct pop_stats {
 };
 
 /* Computes the stats of p. Returns 0 or -1 (out of memory). */
-int pop_stats(const struct population *p, int maximise, struct pop_stats *s);
+int pop_stats(const struct population *p, const struct ranking *rk, struct pop_stats *s);
 
 #endif

@@ -30,6 +30,7 @@ struct run {
     const struct config *cfg;
     struct regression reg;
     struct fitness fitness;
+    struct ranking rank;
     struct farm *farm;
     struct rng rng; /* the main stream */
     struct population cur, next;
@@ -84,7 +85,7 @@ static void keep_best(struct run *r, const struct pop_stats *s, long gen)
 {
     const struct individual *x = &r->cur.ind[s->best];
     if (r->best_generation >= 0 &&
-        !ind_better(x, &r->best, r->fitness.maximise))
+        !ind_better(x, &r->best, &r->rank))
         return;
     tree_copy(&r->best.tree, &x->tree);
     r->best.fitness = x->fitness;
@@ -157,6 +158,8 @@ int run_main(const struct config *c, const struct run_options *o)
         status = EXIT_INPUT;
         goto out;
     }
+    r->rank.maximise = r->fitness.maximise;
+    r->rank.parsimony = c->fitness_parsimony;
     uint32_t max_size = (uint32_t)c->tree_max_size;
     size_t n = (size_t)c->run_population;
     if (pop_init(&r->cur, n, max_size) < 0 ||
@@ -194,7 +197,7 @@ int run_main(const struct config *c, const struct run_options *o)
             break;
         }
         struct pop_stats s;
-        if (pop_stats(&r->cur, r->fitness.maximise, &s) < 0)
+        if (pop_stats(&r->cur, &r->rank, &s) < 0)
             goto oom;
         keep_best(r, &s, gen);
         report_generation(&r->report, gen, &s, now() - t0, now() - r->start);
@@ -203,7 +206,7 @@ int run_main(const struct config *c, const struct run_options *o)
         if (why != STOP_NONE)
             break;
         if (breed_next(&r->breed, &r->next, &r->cur, &r->reg.ps,
-                       r->fitness.maximise, &r->rng) < 0)
+                       &r->rank, &r->rng) < 0)
             goto oom;
         struct population swap = r->cur;
         r->cur = r->next;

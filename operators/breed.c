@@ -49,9 +49,9 @@ static enum breed_op choose_op(const struct breed *b, struct rng *r)
 
 int breed_next(struct breed *b, struct population *next,
                const struct population *cur, const struct primset *ps,
-               int maximise, struct rng *r)
+               const struct ranking *rk, struct rng *r)
 {
-    if (select_best(cur, maximise, b->elites, b->elitism) < 0)
+    if (select_best(cur, rk, b->elites, b->elitism) < 0)
         return -1;
     size_t i = 0;
     for (; i < b->elitism; i++)
@@ -60,13 +60,13 @@ int breed_next(struct breed *b, struct population *next,
         struct tree *child = &next->ind[i].tree;
         enum breed_op op = choose_op(b, r);
         const struct tree *p1 =
-            &cur->ind[select_tournament(cur, b->tournament_size, maximise, r)]
+            &cur->ind[select_tournament(cur, b->tournament_size, rk, r)]
                  .tree;
         switch (op) {
         case BREED_CROSSOVER: {
             const struct tree *p2 =
                 &cur->ind[select_tournament(cur, b->tournament_size,
-                                            maximise, r)]
+                                            rk, r)]
                      .tree;
             vary_crossover(child, p1, p2, &b->vp, r);
             break;

@@ -45,6 +45,6 @@ void breed_release(struct breed *b);
  */
 int breed_next(struct breed *b, struct population *next,
                const struct population *cur, const struct primset *ps,
-               int maximise, struct rng *r);
+               const struct ranking *rk, struct rng *r);
 
 #endif

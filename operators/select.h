@@ -9,7 +9,7 @@
 
 /* The index of the best of k individuals drawn uniformly with replacement
  * (ties to the first drawn). */
-size_t select_tournament(const struct population *p, int k, int maximise,
+size_t select_tournament(const struct population *p, int k, const struct ranking *rk,
                          struct rng *r);
 
 /*
@@ -17,7 +17,7 @@ size_t select_tournament(const struct population *p, int k, int maximise,
  * first (ties to the lower index, so the result is deterministic).
  * Returns 0 or -1 (out of memory).
  */
-int select_best(const struct population *p, int maximise, size_t *order,
+int select_best(const struct population *p, const struct ranking *rk, size_t *order,
                 size_t n);
 
 #endif
