@@ -30,7 +30,7 @@ TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 ORACLE   := $(BUILD)/tests/pcg_oracle
 BENCH    := $(BUILD)/tools/bench_interp
 
-.PHONY: all deps run test unit e2e asan bench format clean
+.PHONY: all deps run test unit e2e asan bench format clean readme
 .SECONDARY:
 all: $(BIN)
 
@@ -89,3 +89,7 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# Regenerates the README's tables from the binary (keys, functions).
+readme: $(BIN)
+	@./tools/readme_tables.sh $(BIN)

@@ -376,22 +376,29 @@ static int check_together(struct config *c, struct config_error *err)
     if (c->data_train[0] == '\0')
         return key_error(c, CFG_KEY_data_train, err,
                          "required: the training data CSV");
-    if (c->tree_init_min_depth > c->tree_init_max_depth)
-        return key_error(c, CFG_KEY_tree_init_min_depth, err,
-                         "%ld is more than init_max_depth (%ld)",
-                         c->tree_init_min_depth, c->tree_init_max_depth);
-    if (c->tree_init_max_depth > c->tree_max_depth)
-        return key_error(c, CFG_KEY_tree_init_max_depth, err,
-                         "%ld is more than max_depth (%ld)",
-                         c->tree_init_max_depth, c->tree_max_depth);
-    if (c->tree_mutation_max_depth > c->tree_max_depth)
-        return key_error(c, CFG_KEY_tree_mutation_max_depth, err,
-                         "%ld is more than max_depth (%ld)",
-                         c->tree_mutation_max_depth, c->tree_max_depth);
-    if (c->operators_tournament_size > c->run_population)
-        return key_error(c, CFG_KEY_operators_tournament_size, err,
-                         "%ld is more than the population (%ld)",
-                         c->operators_tournament_size, c->run_population);
+    /* Each pair is cited at the key the user set (a default is rarely
+     * the one to change). */
+    static const struct {
+        int small, large;
+    } order[] = {
+        {CFG_KEY_tree_init_min_depth, CFG_KEY_tree_init_max_depth},
+        {CFG_KEY_tree_init_max_depth, CFG_KEY_tree_max_depth},
+        {CFG_KEY_tree_mutation_max_depth, CFG_KEY_tree_max_depth},
+        {CFG_KEY_operators_tournament_size, CFG_KEY_run_population},
+    };
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+        int a = order[i].small, b = order[i].large;
+        long va = *(const long *)((const char *)c + config_keys[a].offset);
+        long vb = *(const long *)((const char *)c + config_keys[b].offset);
+        if (va <= vb)
+            continue;
+        if (c->origin[a].line == 0 && c->origin[b].line != 0)
+            return key_error(c, b, err, "%ld is less than [%s] %s (%ld)", vb,
+                             config_keys[a].section, config_keys[a].name,
+                             va);
+        return key_error(c, a, err, "%ld is more than [%s] %s (%ld)", va,
+                         config_keys[b].section, config_keys[b].name, vb);
+    }
     if (c->operators_elitism >= c->run_population)
         return key_error(c, CFG_KEY_operators_elitism, err,
                          "%ld leaves no room for offspring in a population "
@@ -597,14 +604,23 @@ void config_reference(FILE *out, int markdown)
     for (int k = 0; k < CONFIG_NKEYS; k++) {
         const struct config_key *key = &config_keys[k];
         char allowed[128] = "";
-        if (key->type == CFG_INT || key->type == CFG_REAL)
+        if (key->type == CFG_INT)
+            snprintf(allowed, sizeof allowed, "%.0f..%.0f", key->min,
+                     key->max);
+        else if (key->type == CFG_REAL)
             snprintf(allowed, sizeof allowed, "%g..%g", key->min, key->max);
         else if (key->type == CFG_CHOICE)
-            snprintf(allowed, sizeof allowed, "%s", key->choices);
+            for (const char *ch = key->choices; *ch; ch++) {
+                size_t len = strlen(allowed);
+                /* "a|b" becomes "a, b": '|' would split a Markdown cell */
+                snprintf(allowed + len, sizeof allowed - len, "%s",
+                         *ch == '|' ? ", " : (char[]){*ch, 0});
+            }
         if (markdown)
-            fprintf(out, "| `[%s] %s` | %s | `%s` | %s | %s |\n",
-                    key->section, key->name, type_name(key->type), key->def,
-                    *allowed ? allowed : "", key->help);
+            fprintf(out, "| `[%s] %s` | %s | %s%s%s | %s | %s |\n",
+                    key->section, key->name, type_name(key->type),
+                    *key->def ? "`" : "", *key->def ? key->def : "(empty)",
+                    *key->def ? "`" : "", allowed, key->help);
         else
             fprintf(out, "  [%s] %s = %s (%s%s%s)\n      %s\n", key->section,
                     key->name, *key->def ? key->def : "\"\"",

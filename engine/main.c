@@ -38,12 +38,26 @@ static const char check_help[] =
     "  Validates the configuration and prints it in full (every key, the\n"
     "  defaults filled in) as INI that forkgp run accepts.\n";
 
+/* The protection table: what each function computes and how it prints. */
 static void print_functions(void)
 {
-    printf("| function | arity | forkgp computes |\n|---|---|---|\n");
-    for (int op = OP_ADD; op < OP_COUNT; op++)
-        printf("| `%s` | %d | %s |\n", prim_table[op].name,
-               prim_table[op].arity, prim_table[op].protection);
+    printf("| function | arity | printed as | forkgp computes |\n"
+           "|---|---|---|---|\n");
+    for (int op = OP_ADD; op < OP_COUNT; op++) {
+        const struct prim_info *p = &prim_table[op];
+        char printed[32];
+        if (p->infix)
+            snprintf(printed, sizeof printed, "(a %s b)", p->infix);
+        else if (op == OP_NEG)
+            snprintf(printed, sizeof printed, "(-a)");
+        else if (op == OP_SQUARE)
+            snprintf(printed, sizeof printed, "(a**2)");
+        else
+            snprintf(printed, sizeof printed, "%s(a%s)", p->name,
+                     p->arity == 2 ? ", b" : "");
+        printf("| `%s` | %d | `%s` | %s |\n", p->name, p->arity, printed,
+               p->protection);
+    }
 }
 
 static int help(int argc, char **argv)

@@ -1,0 +1,16 @@
+#!/bin/sh
+# Regenerates the README's generated tables (between <!-- NAME:begin -->
+# and <!-- NAME:end -->) from the forkgp binary, so docs and code agree.
+set -e
+forkgp=${1:-build/forkgp}
+keys=$(mktemp) funcs=$(mktemp)
+"$forkgp" help keys --markdown >"$keys"
+"$forkgp" help functions >"$funcs"
+awk -v keys="$keys" -v funcs="$funcs" '
+    /^<!-- keys:begin -->$/ { print; while ((getline l < keys) > 0) print l; skip = 1; next }
+    /^<!-- functions:begin -->$/ { print; while ((getline l < funcs) > 0) print l; skip = 1; next }
+    /^<!-- (keys|functions):end -->$/ { skip = 0 }
+    !skip { print }
+' README.md >README.md.new
+mv README.md.new README.md
+rm -f "$keys" "$funcs"
