@@ -1,6 +1,7 @@
 /* config: the run's configuration, from an INI file and --set overrides. */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <ini.h>
 #include <limits.h>
@@ -33,7 +34,8 @@ struct parse {
     struct config_error *err;
     FILE *fp;
     int line;         /* the line inih is handling now */
-    int continuation; /* that line is indented: inih calls it multi-line */
+    int continuation; /* inih takes that line as a multi-line value */
+    int after_key;    /* a key was read since the last [section] line */
     int failed;       /* err is set; stop */
 };
 
@@ -44,13 +46,15 @@ static void fail(struct parse *p, const char *fmt, ...)
 {
     if (p->failed)
         return;
+    p->failed = 1;
     int n = snprintf(p->err->msg, sizeof p->err->msg, "%s:%d: ", p->c->file,
                      p->line);
+    if (n < 0 || (size_t)n >= sizeof p->err->msg)
+        return; /* a path that long fills the message by itself */
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(p->err->msg + n, sizeof p->err->msg - (size_t)n, fmt, ap);
     va_end(ap);
-    p->failed = 1;
 }
 
 static int find_key(const char *section, const char *name)
@@ -74,6 +78,9 @@ static int known_section(const char *name)
  * that holds no keys. */
 static void check_section_line(struct parse *p, const char *line)
 {
+    /* inih skips a UTF-8 byte order mark at the start of the file. */
+    if (p->line == 1 && strncmp(line, "\xEF\xBB\xBF", 3) == 0)
+        line += 3;
     char buf[256];
     snprintf(buf, sizeof buf, "%s", line);
     char *s = text_trim(buf);
@@ -83,6 +90,7 @@ static void check_section_line(struct parse *p, const char *line)
     if (!end)
         return; /* inih reports it as a syntax error */
     *end = '\0';
+    p->after_key = 0;
     char *name = text_trim(s + 1);
     if (known_section(name))
         return;
@@ -108,7 +116,10 @@ static char *read_line(char *buf, int size, void *stream)
         fail(p, "line longer than %d characters", size - 2);
         return NULL;
     }
-    p->continuation = buf[0] == ' ' || buf[0] == '\t';
+    /* Like inih: an indented line continues the previous key's value only
+     * when a key came before it in this section; an indented first key is
+     * a key. (Blank and comment lines never reach on_key.) */
+    p->continuation = p->after_key && isspace((unsigned char)buf[0]);
     check_section_line(p, buf);
     return p->failed ? NULL : buf;
 }
@@ -130,6 +141,7 @@ static int on_key(void *user, const char *section, const char *name,
     struct parse *p = user;
     if (p->failed)
         return 0;
+    p->after_key = 1;
     if (*section == '\0') {
         fail(p, "key '%s' outside any section", name);
         return 0;
@@ -188,7 +200,9 @@ static int apply_set(struct config *c, const char *arg,
     char section[64], name[64];
     snprintf(section, sizeof section, "%.*s", (int)(dot - arg), arg);
     snprintf(name, sizeof name, "%.*s", (int)(eq - dot - 1), dot + 1);
-    int k = find_key(section, name);
+    /* Trimmed like the value, so "run.seed = 5" names run.seed. */
+    const char *sec = text_trim(section), *key = text_trim(name);
+    int k = find_key(sec, key);
     if (k < 0) {
         const char *names[CONFIG_NKEYS];
         char full[CONFIG_NKEYS][80];
@@ -198,7 +212,7 @@ static int apply_set(struct config *c, const char *arg,
             names[i] = full[i];
         }
         char want[130];
-        snprintf(want, sizeof want, "%s.%s", section, name);
+        snprintf(want, sizeof want, "%s.%s", sec, key);
         const char *near = text_suggest(want, names, CONFIG_NKEYS);
         if (near)
             snprintf(err->msg, sizeof err->msg,
@@ -450,7 +464,9 @@ static int parse_file(struct config *c, const char *path,
     }
     int rc = ini_parse_stream(read_line, &p, on_key, &p);
     fclose(p.fp);
-    if (p.failed)
+    /* inih reads on after a syntax error, so a key error of ours may come
+     * from a later line (p.line, where reading stopped): report the first. */
+    if (p.failed && !(rc > 0 && rc < p.line))
         return -1;
     if (rc > 0) {
         snprintf(err->msg, sizeof err->msg,

@@ -13,7 +13,7 @@ size_t text_distance(const char *a, const char *b);
 
 /*
  * The candidate closest to `word` when it is a plausible misspelling
- * (distance at most 2, and less than half the word), else NULL.
+ * (distance at most 2, and at most half the word), else NULL.
  * `candidates` is an array of n strings; NULL entries are skipped.
  */
 const char *text_suggest(const char *word, const char *const *candidates,
