@@ -7,6 +7,11 @@
 void infix_number(FILE *out, double v)
 {
     char buf[40];
+    /* Whole numbers as such: 100, not 1e+02. */
+    if (v == trunc(v) && fabs(v) < 1e15) {
+        fprintf(out, "%.0f", v);
+        return;
+    }
     for (int digits = 1; digits <= 17; digits++) {
         snprintf(buf, sizeof buf, "%.*g", digits, v);
         if (strtod(buf, NULL) == v)

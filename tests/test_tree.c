@@ -357,8 +357,7 @@ static void test_random_against_reference(void **state)
         assert_int_equal(tree_check(&out, 3), 0);
         uint32_t at_end = tree_subtree_end(t.nodes, at);
         uint32_t from_end = tree_subtree_end(t.nodes, from);
-        assert_int_equal(out.size,
-                         t.size - (at_end - at) + (from_end - from));
+        assert_int_equal(out.size, t.size - (at_end - at) + (from_end - from));
         assert_memory_equal(out.nodes, t.nodes, at * sizeof *t.nodes);
         assert_memory_equal(out.nodes + at, t.nodes + from,
                             (from_end - from) * sizeof *t.nodes);

@@ -1,0 +1,165 @@
+/*
+ * forkgp.h: the public interface of forkgp fitness plug-ins (installed).
+ *
+ * A plug-in is a shared object that defines one constant descriptor,
+ *
+ *     FGP_PLUGIN(.name = "ant", .flags = FGP_MAXIMISE, .nscores = 1,
+ *                .setup = ant_setup, .evaluate = ant_evaluate);
+ *
+ * built with `cc -shared -fPIC $(pkg-config --cflags forkgp) fit.c -o
+ * fit.so` and named in the INI file: `[fitness] function = ./fit.so`.
+ *
+ * Life cycle. forkgp loads the plug-in in the parent, calls setup once
+ * (before any evaluation, and before worker processes are forked, so what
+ * setup loads is shared with them copy-on-write), then calls evaluate for
+ * each individual of each generation, then teardown once.
+ *
+ * The mirror rule. evaluate runs in a worker process (or, with workers = 0,
+ * in the parent) and must be a function of (program, stream) only: the
+ * same program and the same stream must give the same scores. Whatever it
+ * writes to globals or to the state from setup stays in that worker and is
+ * never seen by the parent or by other evaluations; results come back only
+ * through `scores` and the returned status. Draw randomness only from the
+ * stream passed in: it is derived from (seed, generation, index), so a run
+ * is reproducible for any number of workers.
+ */
+#ifndef FORKGP_H
+#define FORKGP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The ABI this header describes; forkgp refuses a plug-in built for
+ * another. */
+#define FGP_ABI_VERSION 1
+
+/* The most scores one evaluation may return. */
+#define FGP_MAX_SCORES 8
+
+/* Descriptor flags. */
+#define FGP_MINIMISE 0u   /* lower scores[0] is better (the default) */
+#define FGP_MAXIMISE 1u   /* higher scores[0] is better */
+#define FGP_STOCHASTIC 2u /* evaluate draws on its stream */
+
+/* What evaluate returns. */
+enum fgp_status {
+    FGP_OK = 0,      /* scores are set */
+    FGP_INVALID = 1, /* the program is unusable here (a non-finite output,
+                        say): it gets the worst fitness */
+    FGP_ERROR = 2    /* the evaluation itself failed */
+};
+
+struct fgp_setup;   /* what setup may ask of forkgp */
+struct fgp_program; /* a read-only program */
+struct fgp_rng;     /* one evaluation's PCG32 stream */
+
+/* The descriptor, exported as the symbol `forkgp_plugin`. */
+struct fgp_plugin {
+    int abi_version;  /* FGP_ABI_VERSION (FGP_PLUGIN sets it) */
+    const char *name; /* also the name of its INI section */
+    unsigned flags;   /* FGP_MAXIMISE | FGP_STOCHASTIC */
+    int nscores;      /* 1..FGP_MAX_SCORES; scores[0] is the fitness */
+    /* Reads the plug-in's section, loads data, declares the primitives.
+     * Returns 0, or -1 after fgp_fail. *state is passed to the others. */
+    int (*setup)(struct fgp_setup *s, void **state);
+    /* Scores one program; returns an enum fgp_status. */
+    int (*evaluate)(void *state, const struct fgp_program *p,
+                    struct fgp_rng *rng, double *scores);
+    /* Frees the state (may be NULL). */
+    void (*teardown)(void *state);
+};
+
+#define FGP_PLUGIN_SYMBOL "forkgp_plugin"
+#define FGP_PLUGIN(...)                                                       \
+    const struct fgp_plugin forkgp_plugin = {.abi_version = FGP_ABI_VERSION,  \
+                                             __VA_ARGS__}
+
+/* ---- setup: reading the configuration ---------------------------------
+ * Each getter reads `key` of INI section `section` (NULL: the plug-in's own
+ * section, named after it). A missing key gives the default; a value of
+ * the wrong type or out of range fails the setup with a message that cites
+ * the INI file and line. Every key of the plug-in's own section must be
+ * read, or the run stops with "unknown key". Getters return 0 or -1. */
+int fgp_get_int(struct fgp_setup *s, const char *section, const char *key,
+                long def, long min, long max, long *out);
+int fgp_get_double(struct fgp_setup *s, const char *section, const char *key,
+                   double def, double min, double max, double *out);
+int fgp_get_bool(struct fgp_setup *s, const char *section, const char *key,
+                 int def, int *out);
+/* *out points into forkgp's memory, valid until teardown. */
+int fgp_get_string(struct fgp_setup *s, const char *section, const char *key,
+                   const char *def, const char **out);
+/* A path, resolved against the INI file's folder when relative. */
+int fgp_get_path(struct fgp_setup *s, const char *section, const char *key,
+                 const char *def, const char **out);
+
+/* Fails the setup with a message (printf format); returns -1. */
+int fgp_fail(struct fgp_setup *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* ---- setup: data ---------------------------------------------------------
+ * A numeric CSV table (header row), loaded by forkgp's own loader; errors
+ * name the file, row and column. Owned by forkgp until teardown. */
+struct fgp_table {
+    size_t nrows, ncols;
+    const char *const *names;  /* column names */
+    const double *const *cols; /* column-major: cols[j][row] */
+};
+int fgp_load_csv(struct fgp_setup *s, const char *path,
+                 const struct fgp_table **out);
+
+/* ---- setup: the primitive set --------------------------------------------
+ * A program's functions and terminals. Numeric problems use the built-in
+ * functions (add, sub, mul, div, ..., and the boolean and, or, not, nand,
+ * nor, if; see `forkgp help functions`), variables and constants, and are
+ * evaluated by forkgp's interpreter (fgp_eval). Other problems declare
+ * their own symbols and walk the program themselves. */
+/* Adds built-in functions from a comma-separated list of names. */
+int fgp_use_functions(struct fgp_setup *s, const char *list);
+/* Adds a variable terminal; returns its index (0, 1, ...) or -1. */
+int fgp_add_variable(struct fgp_setup *s, const char *name);
+/* Adds constants: numbers, pi, e, and LO..HI ephemeral random ranges. */
+int fgp_use_constants(struct fgp_setup *s, const char *spec);
+/* Adds a symbol of the plug-in's own with 0..3 arguments; returns its id
+ * (what fgp_node.symbol holds for it) or -1. */
+int fgp_add_symbol(struct fgp_setup *s, const char *name, int arity);
+
+/* ---- evaluate: reading a program ---------------------------------------
+ * A program is a tree in prefix order: node 0 is the root, each function
+ * node is followed by its arguments' subtrees, first to last. */
+enum fgp_node_kind { FGP_VARIABLE, FGP_CONSTANT, FGP_BUILTIN, FGP_SYMBOL };
+struct fgp_node {
+    enum fgp_node_kind kind;
+    int symbol;   /* FGP_SYMBOL: the id from fgp_add_symbol */
+    int arity;    /* number of arguments */
+    int variable; /* FGP_VARIABLE: the index from fgp_add_variable */
+    double value; /* FGP_CONSTANT: the value */
+    const char *name;
+};
+size_t fgp_program_size(const struct fgp_program *p);
+void fgp_program_node(const struct fgp_program *p, size_t i,
+                      struct fgp_node *out);
+/* The index just past the subtree that starts at node i. */
+size_t fgp_subtree_end(const struct fgp_program *p, size_t i);
+
+/* Evaluates a numeric program on rows [0, nrows) of columns x (x[k] is
+ * variable k's data) into out[0..nrows), with the engine's interpreter.
+ * Returns 0, or -1 when the program holds a symbol of the plug-in's. */
+int fgp_eval(const struct fgp_program *p, const double *const *x,
+             size_t nrows, double *out);
+
+/* ---- evaluate: the evaluation's random stream -------------------------- */
+uint32_t fgp_rng_u32(struct fgp_rng *r);
+uint32_t fgp_rng_below(struct fgp_rng *r, uint32_t bound); /* [0, bound) */
+double fgp_rng_double(struct fgp_rng *r);                  /* [0, 1) */
+double fgp_rng_normal(struct fgp_rng *r);                  /* N(0, 1) */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,237 @@
+/* test_breed: the next generation keeps its elites and stays in limits. */
+/* cmocka 1.1.5 needs these four first, in this order. */
+/* clang-format off */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+/* clang-format on */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "breed.h"
+#include "config.h"
+#include "init.h"
+#include "pop.h"
+#include "prim.h"
+#include "rng.h"
+#include "select.h"
+#include "tree.h"
+
+#define NVARS 3
+#define POP 60
+#define MAX_DEPTH 5
+#define MAX_SIZE 25
+
+static struct primset ps;
+
+static void all_functions(void)
+{
+    memset(&ps, 0, sizeof ps);
+    for (int op = OP_ADD; op < OP_COUNT; op++)
+        ps.funcs[ps.nfuncs++] = (uint16_t)op;
+    ps.nvars = NVARS;
+    ps.consts[ps.nconsts++] = 1.0;
+    ps.range_lo[0] = -1;
+    ps.range_hi[0] = 1;
+    ps.nranges = 1;
+}
+
+/* The keys breed_init reads, set by hand (config_load is tested apart). */
+static void plan(struct config *c, size_t elitism, const double share[5])
+{
+    memset(c, 0, sizeof *c);
+    c->tree_max_depth = MAX_DEPTH;
+    c->tree_max_size = MAX_SIZE;
+    c->tree_mutation_max_depth = 3;
+    c->operators_internal_bias = 0.9;
+    c->operators_point_replace = 0.1;
+    c->operators_tournament_size = 4;
+    c->operators_elitism = (long)elitism;
+    c->operators_crossover = share[0];
+    c->operators_subtree_mutation = share[1];
+    c->operators_point_mutation = share[2];
+    c->operators_hoist_mutation = share[3];
+    c->operators_reproduction = share[4];
+}
+
+static const double mixed[5] = {0.5, 0.15, 0.15, 0.1, 0.1};
+
+static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 0x100000001b3ULL;
+    return h;
+}
+
+/* A made-up fitness that depends on the tree only, with ties and failures. */
+static void score(struct population *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        struct individual *x = &p->ind[i];
+        uint64_t h = hash_bytes(0xcbf29ce484222325ULL, x->tree.nodes,
+                                x->tree.size * sizeof *x->tree.nodes);
+        x->status = h % 7 == 0 ? EVAL_INVALID : EVAL_OK;
+        x->fitness = (double)(h % 20);
+    }
+}
+
+static void check_limits(const struct tree *t)
+{
+    assert_int_equal(tree_check(t, NVARS), 0);
+    assert_true(t->size <= MAX_SIZE);
+    assert_true(tree_depth(t) <= MAX_DEPTH);
+}
+
+static int same_tree(const struct tree *a, const struct tree *b)
+{
+    return a->size == b->size &&
+           memcmp(a->nodes, b->nodes, a->size * sizeof *a->nodes) == 0;
+}
+
+/* A population's bytes: trees, statuses and fitnesses. */
+static uint64_t hash_pop(const struct population *p)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < p->n; i++) {
+        const struct individual *x = &p->ind[i];
+        h = hash_bytes(h, &x->tree.size, sizeof x->tree.size);
+        h = hash_bytes(h, x->tree.nodes, x->tree.size * sizeof *x->tree.nodes);
+        h = hash_bytes(h, &x->status, sizeof x->status);
+    }
+    return h;
+}
+
+/*
+ * Runs `gens` generations from a seeded ramped population, checking each
+ * one; returns a hash of every generation and the final stream.
+ */
+static uint64_t run(uint64_t seed, int gens, size_t elitism,
+                    const double share[5], const struct ranking *rk)
+{
+    struct config c;
+    plan(&c, elitism, share);
+    struct breed b;
+    assert_int_equal(breed_init(&b, &c), 0);
+    assert_int_equal(b.scratch.cap, MAX_SIZE);
+    struct rng r;
+    rng_seed(&r, seed, 1);
+    struct population pa, pb, *cur = &pa, *next = &pb;
+    assert_int_equal(pop_init(&pa, POP, MAX_SIZE), 0);
+    assert_int_equal(pop_init(&pb, POP, MAX_SIZE), 0);
+    init_ramped(cur, &ps, 1, 4, &r);
+    uint64_t h = 0xcbf29ce484222325ULL;
+    size_t want[POP];
+    for (int g = 0; g < gens; g++) {
+        score(cur);
+        uint64_t before = hash_pop(cur);
+        for (size_t i = 0; i < next->n; i++)
+            next->ind[i].status = EVAL_INVALID;
+        assert_int_equal(breed_next(&b, next, cur, &ps, rk, &r), 0);
+        /* The parents are read, never written. */
+        assert_true(hash_pop(cur) == before);
+        /* The elites first, best first, unchanged. */
+        assert_int_equal(select_best(cur, rk, want, elitism), 0);
+        for (size_t i = 0; i < elitism; i++)
+            assert_true(same_tree(&next->ind[i].tree, &cur->ind[want[i]].tree));
+        for (size_t i = 0; i < next->n; i++) {
+            check_limits(&next->ind[i].tree);
+            assert_int_equal(next->ind[i].status, EVAL_OK);
+        }
+        /* Reproduction only: every offspring is a copy of some parent. */
+        if (share[4] == 1.0)
+            for (size_t i = elitism; i < next->n; i++) {
+                int found = 0;
+                for (size_t j = 0; j < cur->n && !found; j++)
+                    found = same_tree(&next->ind[i].tree, &cur->ind[j].tree);
+                assert_true(found);
+            }
+        h ^= hash_pop(next) + (uint64_t)g;
+        struct population *t = cur;
+        cur = next;
+        next = t;
+    }
+    h = hash_bytes(h, &r, sizeof r);
+    pop_release(&pa);
+    pop_release(&pb);
+    breed_release(&b);
+    return h;
+}
+
+static void test_mixed(void **state)
+{
+    (void)state;
+    static const struct ranking rk = {0, 0.0};
+    run(1, 30, 3, mixed, &rk);
+    static const struct ranking rk_max = {1, 0.05};
+    run(2, 30, 1, mixed, &rk_max);
+}
+
+static void test_no_elitism(void **state)
+{
+    (void)state;
+    static const struct ranking rk = {0, 0.0};
+    run(3, 10, 0, mixed, &rk);
+}
+
+/* Each operator alone keeps every offspring in the limits. */
+static void test_each_operator(void **state)
+{
+    (void)state;
+    static const struct ranking rk = {0, 0.01};
+    for (int op = 0; op < BREED_NOPS; op++) {
+        double share[5] = {0};
+        share[op] = 1.0;
+        run(10 + (uint64_t)op, 15, 2, share, &rk);
+    }
+}
+
+static void test_deterministic(void **state)
+{
+    (void)state;
+    static const struct ranking rk = {0, 0.0};
+    uint64_t a = run(7, 20, 2, mixed, &rk);
+    uint64_t b = run(7, 20, 2, mixed, &rk);
+    uint64_t c = run(8, 20, 2, mixed, &rk);
+    assert_true(a == b);
+    assert_true(a != c);
+}
+
+static void test_release(void **state)
+{
+    (void)state;
+    struct breed b;
+    memset(&b, 0, sizeof b);
+    breed_release(&b); /* a zeroed breed is fine */
+    struct config c;
+    plan(&c, 0, mixed);
+    assert_int_equal(breed_init(&b, &c), 0);
+    assert_non_null(b.elites);
+    assert_int_equal(b.vp.max_depth, MAX_DEPTH);
+    assert_int_equal(b.vp.max_size, MAX_SIZE);
+    assert_int_equal(b.tournament_size, 4);
+    breed_release(&b);
+    breed_release(&b);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    all_functions();
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_mixed),
+        cmocka_unit_test(test_no_elitism),
+        cmocka_unit_test(test_each_operator),
+        cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_release),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}

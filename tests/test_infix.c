@@ -1,0 +1,236 @@
+/* test_infix: programs printed as infix, and numbers in shortest form. */
+/* cmocka 1.1.5 needs these four first, in this order. */
+/* clang-format off */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+/* clang-format on */
+
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "infix.h"
+#include "prim.h"
+#include "rng.h"
+#include "tree.h"
+
+static struct primset ps;
+
+static int setup(void **state)
+{
+    (void)state;
+    memset(&ps, 0, sizeof ps);
+    ps.nvars = 3;
+    ps.var_names[0] = "x";
+    ps.var_names[1] = "height";
+    ps.var_names[2] = "x_2";
+    return 0;
+}
+
+/* Fills t from a prefix spec: function names, xN variables, numbers. */
+static void build(struct tree *t, const char *spec)
+{
+    char buf[256];
+    char *save = NULL;
+    snprintf(buf, sizeof buf, "%s", spec);
+    t->size = 0;
+    for (char *tok = strtok_r(buf, " ", &save); tok;
+         tok = strtok_r(NULL, " ", &save)) {
+        assert_true(t->size < t->cap);
+        struct node *nd = &t->nodes[t->size++];
+        memset(nd, 0, sizeof *nd);
+        int op = prim_lookup(tok);
+        if (op >= 0) {
+            nd->op = (uint16_t)op;
+        } else if (tok[0] == 'x') {
+            nd->op = OP_VAR;
+            nd->var = (uint16_t)atoi(tok + 1);
+        } else {
+            nd->op = OP_CONST;
+            nd->value = strtod(tok, NULL);
+        }
+    }
+}
+
+/* What infix_write prints for the program spec. */
+static void expect(const char *spec, const char *want)
+{
+    struct tree t;
+    assert_int_equal(tree_init(&t, 64), 0);
+    build(&t, spec);
+    assert_int_equal(tree_check(&t, ps.nvars), 0);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    infix_write(f, &t, &ps);
+    assert_int_equal(fclose(f), 0);
+    assert_string_equal(buf, want);
+    free(buf);
+    tree_release(&t);
+}
+
+/* What infix_number prints for v. */
+static char *number(double v, char *out, size_t cap)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    infix_number(f, v);
+    assert_int_equal(fclose(f), 0);
+    assert_true(len < cap);
+    memcpy(out, buf, len + 1);
+    free(buf);
+    return out;
+}
+
+static void expect_number(double v, const char *want)
+{
+    char got[64];
+    assert_string_equal(number(v, got, sizeof got), want);
+}
+
+static void test_each_primitive(void **state)
+{
+    (void)state;
+    expect("add x0 x1", "(x + height)");
+    expect("sub x0 x1", "(x - height)");
+    expect("mul x0 x1", "(x * height)");
+    expect("div x0 x1", "(x / height)");
+    expect("neg x0", "(-x)");
+    expect("abs x0", "abs(x)");
+    expect("square x0", "(x**2)");
+    expect("sqrt x0", "sqrt(x)");
+    expect("exp x0", "exp(x)");
+    expect("log x0", "log(x)");
+    expect("sin x0", "sin(x)");
+    expect("cos x0", "cos(x)");
+    expect("tanh x0", "tanh(x)");
+    expect("min x0 x1", "min(x, height)");
+    expect("max x0 x1", "max(x, height)");
+}
+
+static void test_terminals(void **state)
+{
+    (void)state;
+    expect("x0", "x");
+    expect("x1", "height");
+    expect("x2", "x_2");
+    expect("2.5", "2.5");
+    expect("0", "0");
+    expect("0.1", "0.1");
+    /* Negative constants in parentheses, so no "- -" nor "**-" appears. */
+    expect("-1", "(-1)");
+    expect("-0.0", "(-0)");
+    expect("sub x0 -1", "(x - (-1))");
+    expect("square -3", "((-3)**2)");
+    expect("neg -2", "(-(-2))");
+}
+
+static void test_nesting(void **state)
+{
+    (void)state;
+    expect("add mul x0 2 neg x1", "((x * 2) + (-height))");
+    expect("div sub x0 x2 add x1 1e-05", "((x - x_2) / (height + 1e-05))");
+    expect("max min x0 x1 sin cos x2", "max(min(x, height), sin(cos(x_2)))");
+    expect("square square neg x0", "(((-x)**2)**2)");
+    expect("sqrt abs exp log tanh x1", "sqrt(abs(exp(log(tanh(height)))))");
+    expect("mul add x0 x1 sub x0 x1", "((x + height) * (x - height))");
+}
+
+static void test_empty(void **state)
+{
+    (void)state;
+    struct tree t;
+    assert_int_equal(tree_init(&t, 1), 0);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    infix_write(f, &t, &ps);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(len, 0);
+    free(buf);
+    tree_release(&t);
+}
+
+static void test_numbers(void **state)
+{
+    (void)state;
+    expect_number(0.1, "0.1");
+    expect_number(0.2, "0.2");
+    expect_number(0.1 + 0.2, "0.30000000000000004");
+    expect_number(1.0 / 3.0, "0.3333333333333333");
+    expect_number(2.0 / 3.0, "0.6666666666666666");
+    expect_number(1.0, "1");
+    expect_number(123456789.0, "123456789");
+    expect_number(-2.5, "-2.5");
+    expect_number(0.0, "0");
+    expect_number(-0.0, "-0");
+    expect_number(1e21, "1e+21");
+    expect_number(1e-5, "1e-05");
+    expect_number(1e300, "1e+300");
+    expect_number(5e-324, "5e-324");
+    expect_number(DBL_MAX, "1.7976931348623157e+308");
+    expect_number(DBL_MIN, "2.2250738585072014e-308");
+    expect_number(9007199254740993.0, "9007199254740992");
+    expect_number(3.14159265358979323846, "3.141592653589793");
+    expect_number(2.71828182845904523536, "2.718281828459045");
+}
+
+/* Any double reads back the same, and one digit fewer would not. */
+static void test_round_trip(void **state)
+{
+    (void)state;
+    struct rng r;
+    rng_seed(&r, 17, 29);
+    for (int n = 0; n < 20000; n++) {
+        double v;
+        if (n % 2) {
+            uint64_t bits = (uint64_t)rng_u32(&r) << 32 | rng_u32(&r);
+            memcpy(&v, &bits, sizeof v);
+            if (!isfinite(v))
+                continue;
+        } else {
+            v = rng_uniform(&r, -10, 10);
+        }
+        char got[64];
+        number(v, got, sizeof got);
+        char *end;
+        double back = strtod(got, &end);
+        assert_int_equal(*end, '\0');
+        assert_memory_equal(&back, &v, sizeof v);
+        /* The number of significant digits used, and one fewer. */
+        int digits = 0;
+        for (const char *c = got; *c && *c != 'e'; c++)
+            digits += *c >= '0' && *c <= '9';
+        /* Leading zeros of 0.000ddd are not significant. */
+        const char *c = got;
+        while (*c == '-' || *c == '0' || *c == '.')
+            digits -= *c++ == '0';
+        if (digits > 1) {
+            char fewer[400];
+            snprintf(fewer, sizeof fewer, "%.*g", digits - 1, v);
+            assert_true(strtod(fewer, NULL) != v);
+        }
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_each_primitive),
+        cmocka_unit_test(test_terminals),
+        cmocka_unit_test(test_nesting),
+        cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_round_trip),
+    };
+    return cmocka_run_group_tests(tests, setup, NULL);
+}
