@@ -358,11 +358,12 @@ static int convert(struct config *c, int k, struct config_error *err)
         break;
     case CFG_FUNCS:
     case CFG_CONSTS: {
-        struct primset ps;
-        struct prim_error perr;
-        int rc = key->type == CFG_FUNCS
-                     ? prim_parse_functions(&ps, raw, &perr)
-                     : prim_parse_constants(&ps, raw, &perr);
+        struct primset *ps = calloc(1, sizeof *ps); /* ~12 KB */
+        struct prim_error perr = {"out of memory"};
+        int rc = !ps                    ? -1
+                 : key->type == CFG_FUNCS ? prim_parse_functions(ps, raw, &perr)
+                                          : prim_parse_constants(ps, raw, &perr);
+        free(ps);
         if (rc < 0)
             return key_error(c, k, err, "%s", perr.msg);
         break;

@@ -25,7 +25,6 @@ static uint32_t write_node(FILE *out, const struct tree *t,
                            const struct primset *ps, uint32_t i)
 {
     const struct node *nd = &t->nodes[i++];
-    const struct prim_info *info = &prim_table[nd->op];
     switch (nd->op) {
     case OP_VAR:
         fputs(ps->var_names[nd->var], out);
@@ -51,16 +50,22 @@ static uint32_t write_node(FILE *out, const struct tree *t,
     default:
         break;
     }
-    if (info->infix) {
+    const char *infix = nd->op < OP_COUNT ? prim_table[nd->op].infix : NULL;
+    int arity = prim_arity(nd->op);
+    if (infix) {
         fputc('(', out);
         i = write_node(out, t, ps, i);
-        fprintf(out, " %s ", info->infix);
+        fprintf(out, " %s ", infix);
         i = write_node(out, t, ps, i);
         fputc(')', out);
         return i;
     }
-    fprintf(out, "%s(", info->name);
-    for (int a = 0; a < info->arity; a++) {
+    /* By name: a plug-in's terminal symbol bare, anything else called. */
+    fputs(primset_name(ps, nd->op), out);
+    if (arity == 0)
+        return i;
+    fputc('(', out);
+    for (int a = 0; a < arity; a++) {
         if (a)
             fputs(", ", out);
         i = write_node(out, t, ps, i);

@@ -51,6 +51,17 @@ static inline double p_max(double a, double b)
 {
     return a > b ? a : b;
 }
+static inline double truth(int x)
+{
+    return x ? 1.0 : 0.0;
+}
+
+double interp_apply3(unsigned op, double a, double b, double c)
+{
+    if (op == OP_IF)
+        return a != 0.0 ? b : c;
+    return interp_apply(op, a, b);
+}
 
 double interp_apply(unsigned op, double a, double b)
 {
@@ -70,6 +81,11 @@ double interp_apply(unsigned op, double a, double b)
     case OP_TANH: return tanh(a);
     case OP_MIN: return p_min(a, b);
     case OP_MAX: return p_max(a, b);
+    case OP_AND: return truth(a != 0.0 && b != 0.0);
+    case OP_OR: return truth(a != 0.0 || b != 0.0);
+    case OP_NOT: return truth(a == 0.0);
+    case OP_NAND: return truth(!(a != 0.0 && b != 0.0));
+    case OP_NOR: return truth(!(a != 0.0 || b != 0.0));
     default: return NAN;
     }
 }
@@ -113,6 +129,14 @@ const double *interp_block(struct interp *in, const struct tree *t,
         default:
             break;
         }
+        if (prim_is_symbol(nd->op)) {
+            /* A plug-in's symbol: meaningless here, so NaN. */
+            for (size_t k = 0; k < n; k++)
+                out[k] = NAN;
+            sp -= (size_t)prim_arity(nd->op);
+            stack[sp++] = out;
+            continue;
+        }
         const double *x = stack[sp - 1];
         if (prim_arity(nd->op) == 1) {
             switch (nd->op) {
@@ -125,12 +149,21 @@ const double *interp_block(struct interp *in, const struct tree *t,
             case OP_SIN: UNARY(sin(a));
             case OP_COS: UNARY(cos(a));
             case OP_TANH: UNARY(tanh(a));
+            case OP_NOT: UNARY(truth(a == 0.0));
             default: UNARY(a * NAN); /* unreachable: trees are checked */
             }
             stack[sp - 1] = out;
             continue;
         }
         const double *y = stack[sp - 2];
+        if (nd->op == OP_IF) {
+            const double *z = stack[sp - 3];
+            for (size_t k = 0; k < n; k++)
+                out[k] = x[k] != 0.0 ? y[k] : z[k];
+            sp -= 2;
+            stack[sp - 1] = out;
+            continue;
+        }
         switch (nd->op) {
         case OP_ADD: BINARY(a + b);
         case OP_SUB: BINARY(a - b);
@@ -138,6 +171,10 @@ const double *interp_block(struct interp *in, const struct tree *t,
         case OP_DIV: BINARY(p_div(a, b));
         case OP_MIN: BINARY(p_min(a, b));
         case OP_MAX: BINARY(p_max(a, b));
+        case OP_AND: BINARY(truth(a != 0.0 && b != 0.0));
+        case OP_OR: BINARY(truth(a != 0.0 || b != 0.0));
+        case OP_NAND: BINARY(truth(!(a != 0.0 && b != 0.0)));
+        case OP_NOR: BINARY(truth(!(a != 0.0 || b != 0.0)));
         default: BINARY(a + b + NAN);
         }
         sp--;

@@ -32,11 +32,15 @@ void interp_release(struct interp *in);
  * columns `cols` (cols[k] is the data of the primset's variable k).
  * Returns a pointer to the n results, valid until the next call: either
  * the scratch, or the data itself when the program is a lone variable.
+ * A plug-in symbol in t makes its value NaN.
  */
 const double *interp_block(struct interp *in, const struct tree *t,
                            const double *const *cols, size_t row, size_t n);
 
-/* Applies one primitive to plain values: the reference semantics. */
+/* Applies one built-in primitive to plain values: the reference
+ * semantics (interp_apply3 for the 3-argument `if`). Plug-in symbols
+ * give NaN: they mean nothing to the interpreter. */
 double interp_apply(unsigned op, double a, double b);
+double interp_apply3(unsigned op, double a, double b, double c);
 
 #endif

@@ -53,8 +53,10 @@ static void print_functions(void)
         else if (op == OP_SQUARE)
             snprintf(printed, sizeof printed, "(a**2)");
         else
-            snprintf(printed, sizeof printed, "%s(a%s)", p->name,
-                     p->arity == 2 ? ", b" : "");
+            snprintf(printed, sizeof printed, "%s(%s)", p->name,
+                     p->arity == 1   ? "a"
+                     : p->arity == 2 ? "a, b"
+                                     : "a, b, c");
         printf("| `%s` | %d | `%s` | %s |\n", p->name, p->arity, printed,
                p->protection);
     }

@@ -1,6 +1,7 @@
 /* prim: the primitive table (functions and terminals) and a run's set. */
 #include "prim.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,12 @@ const struct prim_info prim_table[OP_COUNT] = {
     [OP_TANH] = {"tanh", 1, NULL, "tanh(a)"},
     [OP_MIN] = {"min", 2, NULL, "the smaller of a and b (b when unordered)"},
     [OP_MAX] = {"max", 2, NULL, "the larger of a and b (b when unordered)"},
+    [OP_AND] = {"and", 2, NULL, "1 when a and b are both nonzero, else 0"},
+    [OP_OR] = {"or", 2, NULL, "1 when a or b is nonzero, else 0"},
+    [OP_NOT] = {"not", 1, NULL, "1 when a is 0, else 0"},
+    [OP_NAND] = {"nand", 2, NULL, "not(and(a, b))"},
+    [OP_NOR] = {"nor", 2, NULL, "not(or(a, b))"},
+    [OP_IF] = {"if", 3, NULL, "b when a is nonzero, else c"},
 };
 
 int prim_lookup(const char *name)
@@ -67,10 +74,13 @@ static int add_function(void *arg, char *name)
     }
     int op = prim_lookup(name);
     if (op < 0) {
-        const char *names[OP_COUNT] = {0};
+        const char *names[OP_COUNT + PRIM_MAX_SYMBOLS] = {0};
         for (int i = OP_ADD; i < OP_COUNT; i++)
             names[i] = prim_table[i].name;
-        const char *near = text_suggest(name, names, OP_COUNT);
+        for (int k = 0; k < c->ps->nsymbols; k++)
+            names[OP_COUNT + k] = c->ps->sym_names[k];
+        const char *near =
+            text_suggest(name, names, OP_COUNT + (size_t)c->ps->nsymbols);
         if (near)
             snprintf(c->err->msg, sizeof c->err->msg,
                      "unknown function '%s'; did you mean '%s'?", name, near);
@@ -99,10 +109,10 @@ int prim_parse_functions(struct primset *ps, const char *list,
         return -1;
     }
     struct parse_ctx c = {ps, err};
-    ps->nfuncs = 0;
+    int before = ps->nfuncs;
     int rc = for_each_item(copy, add_function, &c);
     free(copy);
-    if (rc == 0 && ps->nfuncs == 0) {
+    if (rc == 0 && ps->nfuncs == before) {
         snprintf(err->msg, sizeof err->msg, "no functions given");
         rc = -1;
     }
@@ -176,7 +186,68 @@ int prim_parse_constants(struct primset *ps, const char *spec,
     return rc;
 }
 
+int prim_add_symbol(struct primset *ps, const char *name, int arity,
+                    struct prim_error *err)
+{
+    if (arity < 0 || arity > PRIM_MAX_ARITY) {
+        snprintf(err->msg, sizeof err->msg,
+                 "symbol '%s': arity %d is not 0..%d", name, arity,
+                 PRIM_MAX_ARITY);
+        return -1;
+    }
+    if (ps->nsymbols == PRIM_MAX_SYMBOLS) {
+        snprintf(err->msg, sizeof err->msg, "more than %d symbols",
+                 PRIM_MAX_SYMBOLS);
+        return -1;
+    }
+    size_t len = strlen(name);
+    int ident = len > 0 && len < sizeof ps->sym_names[0] &&
+                (isalpha((unsigned char)name[0]) || name[0] == '_');
+    for (size_t i = 0; ident && i < len; i++)
+        ident = isalnum((unsigned char)name[i]) || name[i] == '_';
+    if (!ident) {
+        snprintf(err->msg, sizeof err->msg,
+                 "symbol '%s' is not a name (letters, digits, _; at most "
+                 "31)",
+                 name);
+        return -1;
+    }
+    int taken = prim_lookup(name) >= 0 || strcmp(name, "pi") == 0 ||
+                strcmp(name, "e") == 0;
+    for (int k = 0; k < ps->nsymbols; k++)
+        taken |= strcmp(ps->sym_names[k], name) == 0;
+    for (int k = 0; k < ps->nvars; k++)
+        taken |= strcmp(ps->var_names[k], name) == 0;
+    if (taken) {
+        snprintf(err->msg, sizeof err->msg, "symbol '%s' is declared twice",
+                 name);
+        return -1;
+    }
+    /* Its index among the symbols of the same arity, for the opcode. */
+    int same = 0;
+    for (int k = 0; k < ps->nsymbols; k++)
+        same += prim_arity(ps->sym_ops[k]) == arity;
+    int k = ps->nsymbols++;
+    snprintf(ps->sym_names[k], sizeof ps->sym_names[k], "%s", name);
+    ps->sym_ops[k] = (uint16_t)prim_symbol_op(arity, same);
+    if (arity == 0)
+        ps->symterms[ps->nsymterms++] = ps->sym_ops[k];
+    else
+        ps->funcs[ps->nfuncs++] = ps->sym_ops[k];
+    return k;
+}
+
+const char *primset_name(const struct primset *ps, unsigned op)
+{
+    if (op < OP_COUNT)
+        return prim_table[op].name;
+    for (int k = 0; k < ps->nsymbols; k++)
+        if (ps->sym_ops[k] == op)
+            return ps->sym_names[k];
+    return "?";
+}
+
 int primset_nterminals(const struct primset *ps)
 {
-    return ps->nvars + ps->nconsts + ps->nranges;
+    return ps->nvars + ps->nconsts + ps->nranges + ps->nsymterms;
 }

@@ -86,7 +86,7 @@ int tree_check(const struct tree *t, int nvars)
     long need = 1;
     for (uint32_t i = 0; i < t->size; i++) {
         const struct node *n = &t->nodes[i];
-        if (need <= 0 || n->op >= OP_COUNT)
+        if (need <= 0 || !prim_known(n->op))
             return -1;
         if (n->op == OP_VAR && n->var >= nvars)
             return -1;

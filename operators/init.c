@@ -19,7 +19,13 @@ void init_terminal(struct node *nd, const struct primset *ps, struct rng *r)
         return;
     }
     k -= (uint32_t)ps->nconsts;
-    nd->value = rng_uniform(r, ps->range_lo[k], ps->range_hi[k]);
+    if (k < (uint32_t)ps->nranges) {
+        nd->value = rng_uniform(r, ps->range_lo[k], ps->range_hi[k]);
+        return;
+    }
+    k -= (uint32_t)ps->nranges;
+    nd->op = ps->symterms[k];
+    nd->value = 0.0;
 }
 
 uint16_t init_function(const struct primset *ps, struct rng *r)

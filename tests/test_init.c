@@ -231,7 +231,7 @@ static void test_terminal_distribution(void **state)
         assert_in_range(count[k], N / 7 - 500, N / 7 + 500);
     /* Functions uniformly from the set. */
     int fcount[OP_COUNT] = {0};
-    for (int n = 0; n < 15000; n++)
+    for (int n = 0; n < 1000 * (OP_COUNT - OP_ADD); n++)
         fcount[init_function(&ps, &r)]++;
     for (int op = OP_ADD; op < OP_COUNT; op++)
         assert_in_range(fcount[op], 1000 - 150, 1000 + 150);

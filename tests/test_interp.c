@@ -39,8 +39,9 @@ static double ref_eval(const struct node *nodes, uint32_t *i, size_t row)
         break;
     }
     double a = ref_eval(nodes, i, row);
-    double b = prim_arity(nd->op) == 2 ? ref_eval(nodes, i, row) : 0.0;
-    return interp_apply(nd->op, a, b);
+    double b = prim_arity(nd->op) >= 2 ? ref_eval(nodes, i, row) : 0.0;
+    double c = prim_arity(nd->op) == 3 ? ref_eval(nodes, i, row) : 0.0;
+    return interp_apply3(nd->op, a, b, c);
 }
 
 /* Same bits, or both NaN (whose payloads need not agree). */

@@ -36,7 +36,7 @@ static void test_table(void **state)
         assert_non_null(prim_table[op].protection);
         int arity = prim_arity((unsigned)op);
         if (op >= OP_ADD) {
-            assert_in_range(arity, 1, 2);
+            assert_in_range(arity, 1, op == OP_IF ? 3 : 2);
         }
         /* Only binary functions print as infix operators. */
         if (prim_table[op].infix)
@@ -51,6 +51,8 @@ static void test_table(void **state)
         {OP_SQUARE, 1, "square"}, {OP_SQRT, 1, "sqrt"}, {OP_EXP, 1, "exp"},
         {OP_LOG, 1, "log"},       {OP_SIN, 1, "sin"},   {OP_COS, 1, "cos"},
         {OP_TANH, 1, "tanh"},     {OP_MIN, 2, "min"},   {OP_MAX, 2, "max"},
+        {OP_AND, 2, "and"},       {OP_OR, 2, "or"},     {OP_NOT, 1, "not"},
+        {OP_NAND, 2, "nand"},     {OP_NOR, 2, "nor"},   {OP_IF, 3, "if"},
     };
     assert_int_equal(sizeof want / sizeof want[0], OP_COUNT - OP_ADD);
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
@@ -92,13 +94,14 @@ static void test_parse_functions(void **state)
     assert_int_equal(ps.funcs[2], OP_MUL);
     assert_int_equal(ps.funcs[3], OP_DIV);
 
-    /* The list replaces what was there; order is kept. */
+    /* A second list adds to the first; order is kept. */
     assert_int_equal(prim_parse_functions(&ps, "max,sin", &err), 0);
-    assert_int_equal(ps.nfuncs, 2);
-    assert_int_equal(ps.funcs[0], OP_MAX);
-    assert_int_equal(ps.funcs[1], OP_SIN);
+    assert_int_equal(ps.nfuncs, 6);
+    assert_int_equal(ps.funcs[4], OP_MAX);
+    assert_int_equal(ps.funcs[5], OP_SIN);
 
     /* Every function at once. */
+    memset(&ps, 0, sizeof ps);
     char all[256] = "";
     for (int op = OP_ADD; op < OP_COUNT; op++) {
         if (op > OP_ADD)
@@ -308,13 +311,32 @@ static void test_protection(void **state)
     assert_true(isnan(interp_apply(OP_CONST, 1, 1)));
     assert_true(isnan(interp_apply(OP_COUNT, 1, 1)));
 
-    /* NaN goes through every function but div by zero, min and max. */
-    for (int op = OP_ADD; op < OP_COUNT; op++) {
+    /* NaN goes through every arithmetic function but div by zero, min and
+     * max. */
+    for (int op = OP_ADD; op < OP_AND; op++) {
         if (op == OP_MIN || op == OP_MAX)
             continue;
         assert_true(isnan(interp_apply((unsigned)op, NAN, 1)));
     }
     assert_double_bits(interp_apply(OP_DIV, NAN, 0), 1);
+
+    /* Booleans: 0 is false, anything else (NaN too) true; results 0/1. */
+    static const double tv[] = {0.0, 1.0, -2.5, NAN};
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < 4; j++) {
+            int a = tv[i] != 0.0, b = tv[j] != 0.0;
+            assert_double_bits(interp_apply(OP_AND, tv[i], tv[j]), a && b);
+            assert_double_bits(interp_apply(OP_OR, tv[i], tv[j]), a || b);
+            assert_double_bits(interp_apply(OP_NAND, tv[i], tv[j]),
+                               !(a && b));
+            assert_double_bits(interp_apply(OP_NOR, tv[i], tv[j]),
+                               !(a || b));
+            assert_double_bits(interp_apply3(OP_IF, tv[i], 5.0, 7.0),
+                               a ? 5.0 : 7.0);
+        }
+    assert_double_bits(interp_apply(OP_NOT, 0.0, 0), 1.0);
+    assert_double_bits(interp_apply(OP_NOT, -0.0, 0), 1.0);
+    assert_double_bits(interp_apply(OP_NOT, 3.0, 0), 0.0);
 }
 
 int main(void)
