@@ -38,6 +38,14 @@ static uint32_t write_node(FILE *out, const struct tree *t,
             fputc(')', out);
         return i;
     case OP_NEG:
+        /* neg of a number as "(-(2))", so it never reads back as the
+         * constant -2 (which prints "(-2)"). */
+        if (t->nodes[i].op == OP_CONST) {
+            fputs("(-(", out);
+            i = write_node(out, t, ps, i);
+            fputs("))", out);
+            return i;
+        }
         fputs("(-", out);
         i = write_node(out, t, ps, i);
         fputc(')', out);

@@ -130,7 +130,8 @@ static void test_terminals(void **state)
     expect("-0.0", "(-0)");
     expect("sub x0 -1", "(x - (-1))");
     expect("square -3", "((-3)**2)");
-    expect("neg -2", "(-(-2))");
+    expect("neg -2", "(-((-2)))");
+    expect("neg 2", "(-(2))");
 }
 
 static void test_nesting(void **state)
