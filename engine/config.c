@@ -57,6 +57,37 @@ static void fail(struct parse *p, const char *fmt, ...)
     va_end(ap);
 }
 
+/* Appends an extra entry (key NULL for a [section] line). Returns 0/-1. */
+static int add_extra(struct config *c, const char *section, const char *key,
+                     const char *value, int line)
+{
+    struct config_extra *more =
+        realloc(c->extras, (size_t)(c->nextras + 1) * sizeof *more);
+    if (!more)
+        return -1;
+    c->extras = more;
+    struct config_extra *x = &c->extras[c->nextras];
+    memset(x, 0, sizeof *x);
+    x->line = line;
+    x->section = strdup(section);
+    x->key = key ? strdup(key) : NULL;
+    x->value = value ? strdup(value) : NULL;
+    c->nextras++;
+    if (!x->section || (key && !x->key) || (value && !x->value))
+        return -1;
+    return 0;
+}
+
+int config_find_extra(const struct config *c, const char *section,
+                      const char *key)
+{
+    for (int i = c->nextras - 1; i >= 0; i--)
+        if (c->extras[i].key && strcmp(c->extras[i].section, section) == 0 &&
+            strcmp(c->extras[i].key, key) == 0)
+            return i;
+    return -1;
+}
+
 static int find_key(const char *section, const char *name)
 {
     for (int i = 0; i < CONFIG_NKEYS; i++)
@@ -66,7 +97,7 @@ static int find_key(const char *section, const char *name)
     return -1;
 }
 
-static int known_section(const char *name)
+int config_core_section(const char *name)
 {
     for (size_t i = 0; i < NSECTIONS; i++)
         if (strcmp(sections[i], name) == 0)
@@ -92,15 +123,15 @@ static void check_section_line(struct parse *p, const char *line)
     *end = '\0';
     p->after_key = 0;
     char *name = text_trim(s + 1);
-    if (known_section(name))
+    if (config_core_section(name))
         return;
+    /* A near miss of ours is a typo; any other section may be the fitness
+     * function's own, which only its setup can tell (config_check_extras). */
     const char *near = text_suggest(name, sections, NSECTIONS);
     if (near)
         fail(p, "unknown section [%s]; did you mean [%s]?", name, near);
-    else
-        fail(p, "unknown section [%s] (sections: run, data, fitness, "
-                "primitives, tree, operators, output)",
-             name);
+    else if (add_extra(p->c, name, NULL, NULL, p->line) < 0)
+        fail(p, "out of memory");
 }
 
 /* inih's line source: counts lines, so handler errors can cite them, and
@@ -145,6 +176,19 @@ static int on_key(void *user, const char *section, const char *name,
     if (*section == '\0') {
         fail(p, "key '%s' outside any section", name);
         return 0;
+    }
+    if (!config_core_section(section)) {
+        int prev = config_find_extra(p->c, section, name);
+        if (p->continuation && prev >= 0)
+            fail(p, "[%s] %s: indented line continues the value; values "
+                    "are one line",
+                 section, name);
+        else if (prev >= 0)
+            fail(p, "[%s] %s: already set at line %d", section, name,
+                 p->c->extras[prev].line);
+        else if (add_extra(p->c, section, name, value, p->line) < 0)
+            fail(p, "out of memory");
+        return !p->failed;
     }
     int k = find_key(section, name);
     if (k >= 0 && p->continuation) {
@@ -203,6 +247,15 @@ static int apply_set(struct config *c, const char *arg,
     /* Trimmed like the value, so "run.seed = 5" names run.seed. */
     const char *sec = text_trim(section), *key = text_trim(name);
     int k = find_key(sec, key);
+    if (k < 0 && !config_core_section(sec) && *sec && *key) {
+        /* A key of the fitness function's own section. */
+        char *value = strdup(eq + 1);
+        int rc = value ? add_extra(c, sec, key, text_trim(value), -1) : -1;
+        free(value);
+        if (rc < 0)
+            snprintf(err->msg, sizeof err->msg, "out of memory");
+        return rc;
+    }
     if (k < 0) {
         const char *names[CONFIG_NKEYS];
         char full[CONFIG_NKEYS][80];
@@ -370,11 +423,17 @@ static int convert(struct config *c, int k, struct config_error *err)
     }
     case CFG_STR:
     case CFG_PATH:
+    case CFG_FUNCTION:
         break;
     }
     /* String types: the field owns its copy (PATH keys resolved). */
+    size_t len = strlen(raw);
+    int is_path = key->type == CFG_PATH ||
+                  (key->type == CFG_FUNCTION &&
+                   (strchr(raw, '/') ||
+                    (len > 3 && strcmp(raw + len - 3, ".so") == 0)));
     char *s;
-    if (key->type == CFG_PATH)
+    if (is_path)
         s = resolve_path(c->origin[k].line < 0 ? NULL : c->dir, raw);
     else
         s = strdup(raw);
@@ -388,9 +447,6 @@ static int convert(struct config *c, int k, struct config_error *err)
 /* The rules that involve more than one key. */
 static int check_together(struct config *c, struct config_error *err)
 {
-    if (c->data_train[0] == '\0')
-        return key_error(c, CFG_KEY_data_train, err,
-                         "required: the training data CSV");
     /* Each pair is cited at the key the user set (a default is rarely
      * the one to change). */
     static const struct {
@@ -540,6 +596,7 @@ void config_release(struct config *c)
         case CFG_CHOICE:
         case CFG_FUNCS:
         case CFG_CONSTS:
+        case CFG_FUNCTION:
             free(*(char **)((char *)c + key->offset));
             break;
         default:
@@ -547,9 +604,74 @@ void config_release(struct config *c)
         }
         free(c->origin[k].raw);
     }
+    for (int i = 0; i < c->nextras; i++) {
+        free(c->extras[i].section);
+        free(c->extras[i].key);
+        free(c->extras[i].value);
+    }
+    free(c->extras);
     free(c->file);
     free(c->dir);
     memset(c, 0, sizeof *c);
+}
+
+/* Leads a message with where extras[i] was set. */
+static int extra_place(const struct config *c, int i, char *buf, size_t size)
+{
+    const struct config_extra *x = &c->extras[i];
+    if (x->line < 0)
+        return snprintf(buf, size, "--set %s.%s=%s: ", x->section, x->key,
+                        x->value);
+    return snprintf(buf, size, "%s:%d: ", c->file, x->line);
+}
+
+int config_check_extras(const struct config *c, const char *own,
+                        const unsigned char *used, const char *const *asked,
+                        size_t nasked, struct config_error *err)
+{
+    for (int i = 0; i < c->nextras; i++) {
+        const struct config_extra *x = &c->extras[i];
+        if (used[i])
+            continue;
+        /* A section is known when it is the setup's own or it read a key
+         * of it. */
+        int known = own && strcmp(x->section, own) == 0;
+        for (int j = 0; j < c->nextras && !known; j++)
+            known = used[j] && strcmp(c->extras[j].section, x->section) == 0;
+        if (known && !x->key)
+            continue;
+        int n = extra_place(c, i, err->msg, sizeof err->msg);
+        if (n < 0 || (size_t)n >= sizeof err->msg)
+            return -1;
+        char *rest = err->msg + n;
+        size_t room = sizeof err->msg - (size_t)n;
+        if (known) {
+            const char *near = text_suggest(x->key, asked, nasked);
+            if (near)
+                snprintf(rest, room, "[%s] unknown key '%s'; did you mean "
+                                     "'%s'?",
+                         x->section, x->key, near);
+            else
+                snprintf(rest, room, "[%s] unknown key '%s'", x->section,
+                         x->key);
+            return -1;
+        }
+        const char *names[NSECTIONS + 1];
+        for (size_t k = 0; k < NSECTIONS; k++)
+            names[k] = sections[k];
+        names[NSECTIONS] = own;
+        const char *near = text_suggest(x->section, names, NSECTIONS + 1);
+        if (near)
+            snprintf(rest, room, "unknown section [%s]; did you mean [%s]?",
+                     x->section, near);
+        else
+            snprintf(rest, room,
+                     "unknown section [%s] (the sections are run, data, "
+                     "fitness, primitives, tree, operators, output%s%s)",
+                     x->section, own ? " and " : "", own ? own : "");
+        return -1;
+    }
+    return 0;
 }
 
 static void dump_value(const struct config *c, int k, FILE *out)
@@ -592,6 +714,22 @@ static void dump_keys(const struct config *c, FILE *out)
         dump_value(c, k, out);
         fputc('\n', out);
     }
+    /* The fitness function's own sections, each once, each key with the
+     * value that won (a --set after the file's). */
+    for (int i = 0; i < c->nextras; i++) {
+        const char *sec = c->extras[i].section;
+        int first = 1;
+        for (int j = 0; j < i && first; j++)
+            first = strcmp(c->extras[j].section, sec) != 0;
+        if (!first)
+            continue;
+        fprintf(out, "\n[%s]\n", sec);
+        for (int j = i; j < c->nextras; j++)
+            if (c->extras[j].key && strcmp(c->extras[j].section, sec) == 0 &&
+                config_find_extra(c, sec, c->extras[j].key) == j)
+                fprintf(out, "%s = %s\n", c->extras[j].key,
+                        c->extras[j].value);
+    }
 }
 
 void config_dump(const struct config *c, FILE *out)
@@ -608,7 +746,7 @@ static const char *type_name(enum config_type t)
         [CFG_SEED] = "integer",    [CFG_STR] = "text",
         [CFG_PATH] = "path",       [CFG_CHOICE] = "choice",
         [CFG_OPTREAL] = "number or none", [CFG_FUNCS] = "list",
-        [CFG_CONSTS] = "list"};
+        [CFG_CONSTS] = "list",     [CFG_FUNCTION] = "name or path"};
     return names[t];
 }
 

@@ -16,6 +16,7 @@
 #define CFG_CTYPE_OPTREAL double
 #define CFG_CTYPE_FUNCS char *
 #define CFG_CTYPE_CONSTS char *
+#define CFG_CTYPE_FUNCTION char *
 
 enum config_type {
     CFG_INT,
@@ -26,7 +27,8 @@ enum config_type {
     CFG_CHOICE,
     CFG_OPTREAL,
     CFG_FUNCS,
-    CFG_CONSTS
+    CFG_CONSTS,
+    CFG_FUNCTION
 };
 
 /* Key indices: CFG_KEY_run_seed, ... */
@@ -58,6 +60,18 @@ struct config_origin {
 };
 
 /*
+ * A key of a section the table does not declare: a plug-in's own section
+ * (say [ant]), kept as text until the plug-in reads it. key is NULL for the
+ * line that opens a section, so that an empty section is seen too.
+ */
+struct config_extra {
+    char *section;
+    char *key;   /* NULL: the [section] line */
+    char *value; /* NULL for a [section] line */
+    int line;    /* -1: from --set */
+};
+
+/*
  * The effective configuration: one typed field per key (run_seed,
  * tree_max_depth, ...; strings owned), plus where each came from.
  */
@@ -68,6 +82,8 @@ struct config {
     char *file; /* the INI file as named on the command line */
     char *dir;  /* its folder, absolute: relative PATH keys start here */
     struct config_origin origin[CONFIG_NKEYS];
+    struct config_extra *extras; /* in file order, then --set order */
+    int nextras;
 };
 
 /* A message for a person, led by its place (file:line or --set). */
@@ -82,6 +98,24 @@ struct config_error {
  */
 int config_load(struct config *c, const char *path, const char *const *sets,
                 int nsets, struct config_error *err);
+
+/*
+ * After the fitness function's setup has read what it wanted: fails on
+ * every extra key nobody read. `used[i]` says whether extras[i] was read;
+ * `asked` lists the keys the setup asked for (for "did you mean"); `own`
+ * is the setup's own section. Returns 0, or -1 with a message citing the
+ * line: an unknown section, or an unknown key of a known one.
+ */
+int config_check_extras(const struct config *c, const char *own,
+                        const unsigned char *used, const char *const *asked,
+                        size_t nasked, struct config_error *err);
+
+/* The extra entry for section.key, or -1 (the last one set wins). */
+int config_find_extra(const struct config *c, const char *section,
+                      const char *key);
+
+/* Nonzero when `name` is a section of the key table. */
+int config_core_section(const char *name);
 
 /* Frees what *c holds; a zeroed config is fine. */
 void config_release(struct config *c);

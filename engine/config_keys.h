@@ -7,7 +7,9 @@
  *   type     INT (long), REAL (double), SEED (uint64), STR, PATH (resolved
  *            against the INI file's folder), CHOICE (one of `choices`,
  *            separated by '|'), OPTREAL (a number or "none"; NaN when none),
- *            FUNCS (a function list), CONSTS (a constants spec; see prim.h)
+ *            FUNCS (a function list), CONSTS (a constants spec; see prim.h),
+ *            FUNCTION (a built-in name, or a path when it has a '/' or ends
+ *            in .so, resolved like PATH)
  *   min/max  the allowed range of INT and REAL keys
  */
 #ifndef FORKGP_CONFIG_KEYS_H
@@ -23,13 +25,18 @@
     X(run, max_seconds, REAL, "0", 0, 1e9, NULL,                              \
       "stop after this much wall-clock time (0: no limit; not reproducible)") \
     X(data, train, PATH, "", 0, 0, NULL,                                      \
-      "training CSV (header row, numeric columns); required")                 \
+      "training CSV (header row, numeric columns); regression and "           \
+      "classification need it")                                               \
     X(data, test, PATH, "", 0, 0, NULL,                                       \
       "test CSV with the same columns; empty for none")                       \
     X(data, target, STR, "", 0, 0, NULL,                                      \
       "name of the target column; empty for the last column")                \
-    X(fitness, metric, CHOICE, "mse", 0, 0, "mse|rmse|mae|nmse|r2",           \
-      "error measure: mse, rmse, mae, nmse minimised; r2 maximised")          \
+    X(fitness, function, FUNCTION, "regression", 0, 0, NULL,                  \
+      "regression, classification, boolean, or a plug-in .so (a path)")      \
+    X(fitness, metric, CHOICE, "mse", 0, 0,                                   \
+      "mse|rmse|mae|nmse|r2|accuracy|balanced_accuracy",                      \
+      "regression: mse, rmse, mae, nmse (minimised), r2; classification: "    \
+      "accuracy, balanced_accuracy (maximised)")                              \
     X(fitness, target_fitness, OPTREAL, "none", -1e300, 1e300, NULL,          \
       "stop when the best fitness reaches this value (none: never)")          \
     X(fitness, parsimony, REAL, "0", 0, 1e300, NULL,                          \

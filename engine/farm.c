@@ -2,6 +2,8 @@
  * signals. (This step evaluates in the parent; forked workers come next.) */
 #include "farm.h"
 
+#include "forkgp.h"
+
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,9 +62,10 @@ int farm_eval(struct farm *fm, struct population *p, uint64_t generation)
         struct individual *x = &p->ind[i];
         struct rng r;
         rng_derive(&r, fm->seed, RNG_EVAL, generation, i);
-        x->fitness = 0.0;
+        double scores[FGP_MAX_SCORES];
         x->status = fm->fitness->evaluate(fm->fitness->ctx, &x->tree, &r,
-                                          &x->fitness);
+                                          scores);
+        x->fitness = x->status == EVAL_OK ? scores[0] : 0.0;
     }
     return 0;
 }

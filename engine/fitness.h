@@ -8,15 +8,18 @@
 /*
  * A fitness function bound to its loaded state. evaluate scores one
  * program with its own random stream and returns an enum eval_status;
- * *score is meaningful only for EVAL_OK. It must depend on (program,
+ * scores[0..nscores) are meaningful only for EVAL_OK. It must depend on (program,
  * stream) only: in a forked worker, whatever else it changes is lost.
  */
 struct fitness {
     const char *name;
-    int maximise; /* 1: higher is better; 0: lower is better */
+    int maximise;   /* 1: higher is better; 0: lower is better */
+    int stochastic; /* evaluate draws on its stream */
+    int nscores;    /* scores per evaluation; scores[0] is the fitness */
+    char score_name[32]; /* what scores[0] is called in reports */
     void *ctx;
     int (*evaluate)(void *ctx, const struct tree *t, struct rng *r,
-                    double *score);
+                    double *scores);
 };
 
 /* Nonzero when fitness a reaches the target t in the direction given. */

@@ -14,6 +14,7 @@
 enum eval_status {
     EVAL_OK = 0,
     EVAL_INVALID = 1, /* a non-finite prediction */
+    EVAL_ERROR = 2,   /* the fitness function said it failed */
 };
 
 struct individual {

@@ -43,12 +43,12 @@ static FILE *open_in(struct report *rp, const char *name,
     return f;
 }
 
-int report_open(struct report *rp, const struct config *c, int quiet,
-                struct report_error *err)
+int report_open(struct report *rp, const struct config *c,
+                const char *score_name, int quiet, struct report_error *err)
 {
     memset(rp, 0, sizeof *rp);
     rp->quiet = quiet;
-    rp->metric = c->fitness_metric;
+    rp->metric = score_name;
     rp->dir = strdup(c->output_dir);
     if (!rp->dir) {
         snprintf(err->msg, sizeof err->msg, "out of memory");

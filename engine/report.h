@@ -23,10 +23,11 @@ struct report_error {
 
 /*
  * Creates the output folder (and its parents), writes config.ini and
- * opens log.csv and timing.csv with their headers. Returns 0 or -1.
+ * opens log.csv (columns named after score_name) and timing.csv with their
+ * headers. Returns 0 or -1.
  */
-int report_open(struct report *rp, const struct config *c, int quiet,
-                struct report_error *err);
+int report_open(struct report *rp, const struct config *c,
+                const char *score_name, int quiet, struct report_error *err);
 
 /* Reports one scored generation: a stdout line (unless quiet), a log.csv
  * row and a timing.csv row. */

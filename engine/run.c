@@ -1,7 +1,8 @@
 /*
  * run: one evolutionary run, from the configuration to the best program.
  *
- *   setup    the fitness loads the data and makes the primitive set
+ *   setup    the fitness function (built-in or plug-in) reads its keys,
+ *            loads its data and declares the primitive set
  *   farm     the evaluation farm starts (after setup: later, its forked
  *            workers share the data copy-on-write)
  *   init     ramped half-and-half from the main stream
@@ -22,13 +23,14 @@
 #include "infix.h"
 #include "init.h"
 #include "pop.h"
-#include "regression.h"
+#include "plugin.h"
 #include "report.h"
 
 /* Everything one run owns; released in one place. */
 struct run {
     const struct config *cfg;
-    struct regression reg;
+    struct plugin *plugin;
+    struct primset ps;
     struct fitness fitness;
     struct ranking rank;
     struct farm *farm;
@@ -96,26 +98,24 @@ static void keep_best(struct run *r, const struct pop_stats *s, long gen)
 /* Prints the best program and writes best.txt. Returns 0 or -1. */
 static int finish(struct run *r, enum stop_reason why, long generations)
 {
-    const char *metric = r->cfg->fitness_metric;
+    const char *metric = r->fitness.score_name;
     char *text = NULL;
     size_t len = 0;
     FILE *out = open_memstream(&text, &len);
     if (!out)
         return -1;
-    infix_write(out, &r->best.tree, &r->reg.ps);
+    infix_write(out, &r->best.tree, &r->ps);
     fputc('\n', out);
     if (r->best.status == EVAL_OK)
         fprintf(out, "train_%s = %.17g\n", metric, r->best.fitness);
     else
         fprintf(out, "train_%s = invalid\n", metric);
-    if (r->reg.has_test) {
-        double test;
-        if (regression_score(&r->reg, &r->reg.on_test, &r->best.tree,
-                             &test) == EVAL_OK)
-            fprintf(out, "test_%s = %.17g\n", metric, test);
-        else
-            fprintf(out, "test_%s = invalid\n", metric);
-    }
+    double test[FGP_MAX_SCORES];
+    int status = plugin_test(r->plugin, &r->best.tree, test);
+    if (status == EVAL_OK)
+        fprintf(out, "test_%s = %.17g\n", metric, test[0]);
+    else if (status >= 0)
+        fprintf(out, "test_%s = invalid\n", metric);
     fprintf(out, "size = %u\ndepth = %d\ngeneration = %ld\n",
             r->best.tree.size, tree_depth(&r->best.tree), r->best_generation);
     fclose(out);
@@ -138,12 +138,12 @@ static void run_release(struct run *r)
     pop_release(&r->next);
     breed_release(&r->breed);
     tree_release(&r->best.tree);
-    regression_release(&r->reg);
+    plugin_free(r->plugin);
 }
 
 int run_main(const struct config *c, const struct run_options *o)
 {
-    static struct run run; /* large (the regression's column tables) */
+    static struct run run; /* large (the primitive set's tables) */
     struct run *r = &run;
     memset(r, 0, sizeof *r);
     r->cfg = c;
@@ -152,9 +152,10 @@ int run_main(const struct config *c, const struct run_options *o)
     int status = EXIT_RUNTIME;
 
     /* setup: the fitness loads its data and declares the primitives */
-    struct regression_error rerr;
-    if (regression_setup(&r->reg, &r->fitness, c, &rerr) < 0) {
-        fprintf(stderr, "forkgp: %s\n", rerr.msg);
+    struct plugin_error perr;
+    r->plugin = plugin_load(c, &r->ps, &r->fitness, &perr);
+    if (!r->plugin) {
+        fprintf(stderr, "forkgp: %s\n", perr.msg);
         status = EXIT_INPUT;
         goto out;
     }
@@ -177,14 +178,14 @@ int run_main(const struct config *c, const struct run_options *o)
         goto out;
     }
     struct report_error err;
-    if (report_open(&r->report, c, o->quiet, &err) < 0) {
+    if (report_open(&r->report, c, r->fitness.score_name, o->quiet, &err) < 0) {
         fprintf(stderr, "forkgp: %s\n", err.msg);
         goto out;
     }
 
     /* init: every random choice of the parent comes from the main stream */
     rng_derive(&r->rng, c->run_seed, RNG_MAIN, 0, 0);
-    init_ramped(&r->cur, &r->reg.ps, (int)c->tree_init_min_depth,
+    init_ramped(&r->cur, &r->ps, (int)c->tree_init_min_depth,
                 (int)c->tree_init_max_depth, &r->rng);
 
     enum stop_reason why = STOP_NONE;
@@ -205,7 +206,7 @@ int run_main(const struct config *c, const struct run_options *o)
         why = should_stop(r, gen);
         if (why != STOP_NONE)
             break;
-        if (breed_next(&r->breed, &r->next, &r->cur, &r->reg.ps,
+        if (breed_next(&r->breed, &r->next, &r->cur, &r->ps,
                        &r->rank, &r->rng) < 0)
             goto oom;
         struct population swap = r->cur;

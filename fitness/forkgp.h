@@ -71,6 +71,10 @@ struct fgp_plugin {
                     struct fgp_rng *rng, double *scores);
     /* Frees the state (may be NULL). */
     void (*teardown)(void *state);
+    /* Optional (may be NULL): scores a program on held-out data, for the
+     * report of the best program; called in the parent, without a stream.
+     * Returns an enum fgp_status, or -1 when there is nothing to test on. */
+    int (*test)(void *state, const struct fgp_program *p, double *scores);
 };
 
 #define FGP_PLUGIN_SYMBOL "forkgp_plugin"
@@ -100,6 +104,18 @@ int fgp_get_path(struct fgp_setup *s, const char *section, const char *key,
 /* Fails the setup with a message (printf format); returns -1. */
 int fgp_fail(struct fgp_setup *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* The same, led by the place of section.key ("file.ini:12: [ant] trail: "),
+ * for a value that is well formed but wrong (a file without the column). */
+int fgp_fail_key(struct fgp_setup *s, const char *section, const char *key,
+                 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Sets the direction of scores[0] when it depends on the configuration
+ * (a metric that is maximised); the descriptor's flag is the default. */
+void fgp_set_maximise(struct fgp_setup *s, int maximise);
+
+/* Names scores[0] in the reports ("train_rmse", "best_rmse"); the default
+ * is "fitness". At most 31 letters, digits and _. */
+void fgp_set_score_name(struct fgp_setup *s, const char *name);
 
 /* ---- setup: data ---------------------------------------------------------
  * A numeric CSV table (header row), loaded by forkgp's own loader; errors

@@ -1,0 +1,688 @@
+/* plugin: finds the fitness function (built-in or shared object), runs its
+ * setup and binds it to the engine's fitness interface. Also implements the
+ * fgp_* functions of forkgp.h, which the binary exports to plug-ins. */
+#include "plugin.h"
+
+#include <ctype.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "builtin.h"
+#include "csv.h"
+#include "pop.h"
+#include "text.h"
+
+const char *const plugin_builtin_names[] = {"regression", "classification",
+                                            "boolean", NULL};
+static const struct fgp_plugin *const builtins[] = {
+    &builtin_regression, &builtin_classification, &builtin_boolean};
+
+#define MAX_ASKED 256
+#define MAX_TABLES 16
+
+struct plugin {
+    const struct fgp_plugin *desc;
+    void *handle; /* dlopen's, for a shared object */
+    void *state;  /* what setup returned */
+    int set_up;   /* setup succeeded: teardown is owed */
+    struct primset *ps;
+    struct interp interp;
+    struct dataset tables[MAX_TABLES];
+    struct fgp_table views[MAX_TABLES];
+    int ntables;
+    char **strings; /* owned copies handed to the plug-in */
+    int nstrings;
+};
+
+/* What a setup may ask; lives only during plugin_load. */
+struct fgp_setup {
+    const struct config *cfg;
+    struct plugin *pl;
+    const char *own; /* the plug-in's section */
+    int maximise;    /* the descriptor's flag, or what setup said */
+    char score_name[32];
+    unsigned char *used;
+    const char *asked[MAX_ASKED];
+    size_t nasked;
+    int failed;
+    char msg[1024];
+};
+
+/* ---- setup: messages and strings -------------------------------------- */
+
+static int setup_fail(struct fgp_setup *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int setup_fail(struct fgp_setup *s, const char *fmt, ...)
+{
+    if (!s->failed) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(s->msg, sizeof s->msg, fmt, ap);
+        va_end(ap);
+        s->failed = 1;
+    }
+    return -1;
+}
+
+int fgp_fail(struct fgp_setup *s, const char *fmt, ...)
+{
+    if (!s->failed) {
+        int n = snprintf(s->msg, sizeof s->msg, "fitness '%s': ", s->own);
+        va_list ap;
+        va_start(ap, fmt);
+        if (n > 0 && (size_t)n < sizeof s->msg)
+            vsnprintf(s->msg + n, sizeof s->msg - (size_t)n, fmt, ap);
+        va_end(ap);
+        s->failed = 1;
+    }
+    return -1;
+}
+
+/* Keeps a copy of str until plugin_free. */
+static const char *keep(struct fgp_setup *s, const char *str)
+{
+    struct plugin *pl = s->pl;
+    char **more = realloc(pl->strings, (size_t)(pl->nstrings + 1) *
+                                           sizeof *more);
+    char *copy = strdup(str);
+    if (!more || !copy) {
+        free(copy);
+        if (more)
+            pl->strings = more;
+        setup_fail(s, "out of memory");
+        return NULL;
+    }
+    pl->strings = more;
+    pl->strings[pl->nstrings++] = copy;
+    return copy;
+}
+
+/* ---- setup: reading keys ---------------------------------------------- */
+
+/*
+ * Finds section.key: *raw is its text (NULL when unset) and *where the
+ * place for messages. A core key answers from the key table; another
+ * section from the extras, which are then marked read.
+ */
+static int lookup(struct fgp_setup *s, const char *section, const char *key,
+                  const char **raw, char *where, size_t size)
+{
+    const struct config *c = s->cfg;
+    if (!section)
+        section = s->own;
+    *raw = NULL;
+    if (config_core_section(section)) {
+        for (int k = 0; k < CONFIG_NKEYS; k++)
+            if (strcmp(config_keys[k].section, section) == 0 &&
+                strcmp(config_keys[k].name, key) == 0) {
+                /* Text keys answer with their checked value (a PATH
+                 * resolved), the others with their text as given. */
+                enum config_type t = config_keys[k].type;
+                if (t == CFG_STR || t == CFG_PATH || t == CFG_CHOICE ||
+                    t == CFG_FUNCS || t == CFG_CONSTS || t == CFG_FUNCTION)
+                    *raw = *(char *const *)((const char *)c +
+                                            config_keys[k].offset);
+                else
+                    *raw = c->origin[k].raw;
+                int line = c->origin[k].line;
+                if (line > 0)
+                    snprintf(where, size, "%s:%d: [%s] %s: ", c->file, line,
+                             section, key);
+                else if (line < 0)
+                    snprintf(where, size, "--set %s.%s=%s: ", section, key,
+                             *raw);
+                else
+                    snprintf(where, size, "%s: [%s] %s: ", c->file, section,
+                             key);
+                return 0;
+            }
+        return setup_fail(s, "fitness '%s' asked for [%s] %s, which forkgp "
+                             "does not have",
+                          s->own, section, key);
+    }
+    if (s->nasked < MAX_ASKED && strcmp(section, s->own) == 0)
+        s->asked[s->nasked++] = key;
+    int i = config_find_extra(c, section, key);
+    if (i < 0) {
+        snprintf(where, size, "%s: [%s] %s: ", c->file, section, key);
+        return 0;
+    }
+    /* Every entry of this key counts as read, the overridden ones too. */
+    for (int j = 0; j <= i; j++)
+        if (c->extras[j].key && strcmp(c->extras[j].section, section) == 0 &&
+            strcmp(c->extras[j].key, key) == 0)
+            s->used[j] = 1;
+    *raw = c->extras[i].value;
+    if (c->extras[i].line < 0)
+        snprintf(where, size, "--set %s.%s=%s: ", section, key, *raw);
+    else
+        snprintf(where, size, "%s:%d: [%s] %s: ", c->file, c->extras[i].line,
+                 section, key);
+    return 0;
+}
+
+int fgp_get_int(struct fgp_setup *s, const char *section, const char *key,
+                long def, long min, long max, long *out)
+{
+    const char *raw;
+    char where[600];
+    if (lookup(s, section, key, &raw, where, sizeof where) < 0)
+        return -1;
+    long v = def;
+    if (raw && text_to_long(raw, &v) < 0)
+        return setup_fail(s, "%sexpected an integer, got '%s'", where, raw);
+    if (v < min || v > max)
+        return setup_fail(s, "%sexpected %ld..%ld, got %ld", where, min, max,
+                          v);
+    *out = v;
+    return 0;
+}
+
+int fgp_get_double(struct fgp_setup *s, const char *section, const char *key,
+                   double def, double min, double max, double *out)
+{
+    const char *raw;
+    char where[600];
+    if (lookup(s, section, key, &raw, where, sizeof where) < 0)
+        return -1;
+    double v = def;
+    if (raw && text_to_double(raw, &v) < 0)
+        return setup_fail(s, "%sexpected a number, got '%s'", where, raw);
+    if (!(v >= min && v <= max))
+        return setup_fail(s, "%sexpected %g..%g, got %g", where, min, max, v);
+    *out = v;
+    return 0;
+}
+
+int fgp_get_bool(struct fgp_setup *s, const char *section, const char *key,
+                 int def, int *out)
+{
+    const char *raw;
+    char where[600];
+    if (lookup(s, section, key, &raw, where, sizeof where) < 0)
+        return -1;
+    if (!raw) {
+        *out = def != 0;
+        return 0;
+    }
+    static const char *const yes[] = {"1", "true", "yes", "on"};
+    static const char *const no[] = {"0", "false", "no", "off"};
+    for (int i = 0; i < 4; i++) {
+        if (strcmp(raw, yes[i]) == 0) {
+            *out = 1;
+            return 0;
+        }
+        if (strcmp(raw, no[i]) == 0) {
+            *out = 0;
+            return 0;
+        }
+    }
+    return setup_fail(s, "%sexpected true or false, got '%s'", where, raw);
+}
+
+int fgp_get_string(struct fgp_setup *s, const char *section, const char *key,
+                   const char *def, const char **out)
+{
+    const char *raw;
+    char where[600];
+    if (lookup(s, section, key, &raw, where, sizeof where) < 0)
+        return -1;
+    *out = raw ? raw : def;
+    return 0;
+}
+
+int fgp_get_path(struct fgp_setup *s, const char *section, const char *key,
+                 const char *def, const char **out)
+{
+    const char *raw;
+    char where[600];
+    if (lookup(s, section, key, &raw, where, sizeof where) < 0)
+        return -1;
+    if (!raw)
+        raw = def;
+    if (!raw || *raw == '\0' || *raw == '/') {
+        *out = raw;
+        return 0;
+    }
+    /* Core PATH keys are resolved already; a plug-in's are resolved here,
+     * against the INI file's folder (or the working directory for --set). */
+    int from_set = strncmp(where, "--set ", 6) == 0;
+    if (config_core_section(section ? section : s->own) || from_set) {
+        *out = raw;
+        return 0;
+    }
+    size_t n = strlen(s->cfg->dir) + strlen(raw) + 2;
+    char *path = malloc(n);
+    if (!path)
+        return setup_fail(s, "out of memory");
+    snprintf(path, n, "%s/%s", s->cfg->dir, raw);
+    *out = keep(s, path);
+    free(path);
+    return *out ? 0 : -1;
+}
+
+void fgp_set_maximise(struct fgp_setup *s, int maximise)
+{
+    s->maximise = maximise != 0;
+}
+
+void fgp_set_score_name(struct fgp_setup *s, const char *name)
+{
+    size_t n = strlen(name);
+    int ok = n > 0 && n < sizeof s->score_name;
+    for (size_t i = 0; ok && i < n; i++)
+        ok = isalnum((unsigned char)name[i]) || name[i] == '_';
+    if (ok)
+        snprintf(s->score_name, sizeof s->score_name, "%s", name);
+}
+
+int fgp_fail_key(struct fgp_setup *s, const char *section, const char *key,
+                 const char *fmt, ...)
+{
+    const char *raw;
+    char where[600];
+    if (s->failed || lookup(s, section, key, &raw, where, sizeof where) < 0)
+        return -1;
+    char text[800];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    return setup_fail(s, "%s%s", where, text);
+}
+
+/* ---- setup: data and primitives --------------------------------------- */
+
+int fgp_load_csv(struct fgp_setup *s, const char *path,
+                 const struct fgp_table **out)
+{
+    struct plugin *pl = s->pl;
+    if (pl->ntables == MAX_TABLES)
+        return setup_fail(s, "fitness '%s': more than %d tables", s->own,
+                          MAX_TABLES);
+    struct dataset *d = &pl->tables[pl->ntables];
+    struct csv_error cerr;
+    if (!path || csv_load(d, path, &cerr) < 0)
+        return setup_fail(s, "%s", path ? cerr.msg : "no CSV file named");
+    struct fgp_table *v = &pl->views[pl->ntables++];
+    v->nrows = d->nrows;
+    v->ncols = d->ncols;
+    v->names = (const char *const *)d->names;
+    v->cols = (const double *const *)d->cols;
+    *out = v;
+    return 0;
+}
+
+int fgp_use_functions(struct fgp_setup *s, const char *list)
+{
+    struct prim_error perr;
+    if (prim_parse_functions(s->pl->ps, list, &perr) < 0)
+        return setup_fail(s, "fitness '%s': functions '%s': %s", s->own,
+                          list, perr.msg);
+    return 0;
+}
+
+int fgp_use_constants(struct fgp_setup *s, const char *spec)
+{
+    struct prim_error perr;
+    if (prim_parse_constants(s->pl->ps, spec, &perr) < 0)
+        return setup_fail(s, "fitness '%s': constants '%s': %s", s->own,
+                          spec, perr.msg);
+    return 0;
+}
+
+/* Nonzero when name is free for a new variable or symbol. */
+static int name_free(const struct primset *ps, const char *name)
+{
+    if (prim_lookup(name) >= 0 || strcmp(name, "pi") == 0 ||
+        strcmp(name, "e") == 0)
+        return 0;
+    for (int k = 0; k < ps->nvars; k++)
+        if (strcmp(ps->var_names[k], name) == 0)
+            return 0;
+    for (int k = 0; k < ps->nsymbols; k++)
+        if (strcmp(ps->sym_names[k], name) == 0)
+            return 0;
+    return 1;
+}
+
+int fgp_add_variable(struct fgp_setup *s, const char *name)
+{
+    struct primset *ps = s->pl->ps;
+    if (ps->nvars == PRIM_MAX_VARS)
+        return setup_fail(s, "fitness '%s': more than %d variables", s->own,
+                          PRIM_MAX_VARS);
+    int ident = isalpha((unsigned char)name[0]) || name[0] == '_';
+    for (const char *p = name; ident && *p; p++)
+        ident = isalnum((unsigned char)*p) || *p == '_';
+    if (!ident)
+        return setup_fail(s, "fitness '%s': variable '%s' is not a name "
+                             "(letters, digits and _)",
+                          s->own, name);
+    if (!name_free(ps, name))
+        return setup_fail(s, "fitness '%s': variable '%s' has the name of a "
+                             "function, constant or another variable",
+                          s->own, name);
+    const char *copy = keep(s, name);
+    if (!copy)
+        return -1;
+    ps->var_names[ps->nvars] = copy;
+    ps->var_cols[ps->nvars] = (uint16_t)ps->nvars;
+    return ps->nvars++;
+}
+
+int fgp_add_symbol(struct fgp_setup *s, const char *name, int arity)
+{
+    struct prim_error perr;
+    if (!name_free(s->pl->ps, name))
+        return setup_fail(s, "fitness '%s': symbol '%s' has the name of a "
+                             "function, constant or variable",
+                          s->own, name);
+    int k = prim_add_symbol(s->pl->ps, name, arity, &perr);
+    if (k < 0)
+        return setup_fail(s, "fitness '%s': %s", s->own, perr.msg);
+    return k;
+}
+
+/* ---- evaluate: programs and streams ------------------------------------ */
+
+size_t fgp_program_size(const struct fgp_program *p)
+{
+    return p->tree->size;
+}
+
+void fgp_program_node(const struct fgp_program *p, size_t i,
+                      struct fgp_node *out)
+{
+    const struct node *nd = &p->tree->nodes[i];
+    memset(out, 0, sizeof *out);
+    out->arity = prim_arity(nd->op);
+    out->symbol = -1;
+    switch (nd->op) {
+    case OP_VAR:
+        out->kind = FGP_VARIABLE;
+        out->variable = nd->var;
+        out->name = p->ps->var_names[nd->var];
+        return;
+    case OP_CONST:
+        out->kind = FGP_CONSTANT;
+        out->value = nd->value;
+        out->name = "";
+        return;
+    default:
+        break;
+    }
+    out->name = primset_name(p->ps, nd->op);
+    if (!prim_is_symbol(nd->op)) {
+        out->kind = FGP_BUILTIN;
+        return;
+    }
+    out->kind = FGP_SYMBOL;
+    for (int k = 0; k < p->ps->nsymbols; k++)
+        if (p->ps->sym_ops[k] == nd->op)
+            out->symbol = k;
+}
+
+size_t fgp_subtree_end(const struct fgp_program *p, size_t i)
+{
+    return tree_subtree_end(p->tree->nodes, (uint32_t)i);
+}
+
+int fgp_eval(const struct fgp_program *p, const double *const *x,
+             size_t nrows, double *out)
+{
+    for (uint32_t i = 0; i < p->tree->size; i++)
+        if (prim_is_symbol(p->tree->nodes[i].op))
+            return -1;
+    for (size_t row = 0; row < nrows; row += INTERP_BLOCK) {
+        size_t n = nrows - row < INTERP_BLOCK ? nrows - row : INTERP_BLOCK;
+        const double *v = interp_block(p->interp, p->tree, x, row, n);
+        memcpy(out + row, v, n * sizeof *out);
+    }
+    return 0;
+}
+
+uint32_t fgp_rng_u32(struct fgp_rng *r)
+{
+    return rng_u32(&r->rng);
+}
+
+uint32_t fgp_rng_below(struct fgp_rng *r, uint32_t bound)
+{
+    return bound ? rng_below(&r->rng, bound) : 0;
+}
+
+double fgp_rng_double(struct fgp_rng *r)
+{
+    return rng_double(&r->rng);
+}
+
+double fgp_rng_normal(struct fgp_rng *r)
+{
+    return rng_normal(&r->rng);
+}
+
+/* ---- loading ------------------------------------------------------------ */
+
+/* Maps what a plug-in returned to an engine status; a non-finite fitness
+ * from an OK evaluation is invalid. */
+static int map_status(int rc, const double *scores)
+{
+    switch (rc) {
+    case FGP_OK: return isfinite(scores[0]) ? EVAL_OK : EVAL_INVALID;
+    case FGP_INVALID: return EVAL_INVALID;
+    default: return EVAL_ERROR;
+    }
+}
+
+static int plugin_evaluate(void *ctx, const struct tree *t, struct rng *r,
+                           double *scores)
+{
+    struct plugin *pl = ctx;
+    struct fgp_program prog = {t, pl->ps, &pl->interp};
+    for (int i = 0; i < pl->desc->nscores; i++)
+        scores[i] = NAN;
+    int rc = pl->desc->evaluate(pl->state, &prog, (struct fgp_rng *)r, scores);
+    return map_status(rc, scores);
+}
+
+int plugin_test(struct plugin *pl, const struct tree *t, double *scores)
+{
+    if (!pl->desc->test)
+        return -1;
+    struct fgp_program prog = {t, pl->ps, &pl->interp};
+    for (int i = 0; i < pl->desc->nscores; i++)
+        scores[i] = NAN;
+    int rc = pl->desc->test(pl->state, &prog, scores);
+    return rc < 0 ? -1 : map_status(rc, scores);
+}
+
+/* Leads a loading error with the place of [fitness] function. */
+static void load_error(const struct config *c, struct plugin_error *err,
+                       const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void load_error(const struct config *c, struct plugin_error *err,
+                       const char *fmt, ...)
+{
+    int line = c->origin[CFG_KEY_fitness_function].line;
+    int n;
+    if (line > 0)
+        n = snprintf(err->msg, sizeof err->msg, "%s:%d: [fitness] function: ",
+                     c->file, line);
+    else if (line < 0)
+        n = snprintf(err->msg, sizeof err->msg, "--set fitness.function=%s: ",
+                     c->origin[CFG_KEY_fitness_function].raw);
+    else
+        n = snprintf(err->msg, sizeof err->msg, "%s: [fitness] function: ",
+                     c->file);
+    if (n < 0 || (size_t)n >= sizeof err->msg)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg + n, sizeof err->msg - (size_t)n, fmt, ap);
+    va_end(ap);
+}
+
+/* Finds the descriptor: a built-in by name, or a shared object's. */
+static const struct fgp_plugin *find(struct plugin *pl, const struct config *c,
+                                     struct plugin_error *err)
+{
+    const char *name = c->fitness_function;
+    if (!strchr(name, '/')) {
+        for (size_t i = 0; plugin_builtin_names[i]; i++)
+            if (strcmp(name, plugin_builtin_names[i]) == 0)
+                return builtins[i];
+        const char *near = text_suggest(name, plugin_builtin_names, 3);
+        if (near)
+            load_error(c, err, "no built-in fitness '%s'; did you mean '%s'?",
+                       name, near);
+        else
+            load_error(c, err,
+                       "no built-in fitness '%s' (built-ins: regression, "
+                       "classification, boolean; a plug-in is a path to a "
+                       ".so)",
+                       name);
+        return NULL;
+    }
+    struct stat st;
+    if (stat(name, &st) < 0) {
+        load_error(c, err, "cannot load plug-in '%s': %s", name,
+                   strerror(errno));
+        return NULL;
+    }
+    /* RTLD_NOW: an unresolved symbol fails here, not mid-run in a worker. */
+    pl->handle = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+    if (!pl->handle) {
+        load_error(c, err, "cannot load plug-in '%s': %s", name, dlerror());
+        return NULL;
+    }
+    const struct fgp_plugin *d = dlsym(pl->handle, FGP_PLUGIN_SYMBOL);
+    if (!d) {
+        load_error(c, err,
+                   "'%s' is not a forkgp plug-in: it defines no '%s' "
+                   "descriptor (see FGP_PLUGIN in forkgp.h)",
+                   name, FGP_PLUGIN_SYMBOL);
+        return NULL;
+    }
+    if (d->abi_version != FGP_ABI_VERSION) {
+        load_error(c, err,
+                   "'%s' was built for plug-in ABI %d, but this forkgp "
+                   "speaks ABI %d: rebuild it against this forkgp's "
+                   "forkgp.h",
+                   name, d->abi_version, FGP_ABI_VERSION);
+        return NULL;
+    }
+    return d;
+}
+
+/* The descriptor's promises, checked before anything is called. */
+static int check_descriptor(const struct fgp_plugin *d, const char *name,
+                            const struct config *c, struct plugin_error *err)
+{
+    const char *why = NULL;
+    int ident = d->name && (isalpha((unsigned char)d->name[0]) ||
+                            d->name[0] == '_');
+    for (const char *p = d->name; ident && *p; p++)
+        ident = isalnum((unsigned char)*p) || *p == '_';
+    if (!ident)
+        why = "its name is not a name (letters, digits and _)";
+    else if (config_core_section(d->name))
+        why = "its name is one of forkgp's sections";
+    else if (d->nscores < 1 || d->nscores > FGP_MAX_SCORES)
+        why = "nscores is not 1..8";
+    else if (!d->setup || !d->evaluate)
+        why = "setup or evaluate is missing";
+    if (!why)
+        return 0;
+    load_error(c, err, "plug-in '%s' has a bad descriptor: %s", name, why);
+    return -1;
+}
+
+struct plugin *plugin_load(const struct config *c, struct primset *ps,
+                           struct fitness *f, struct plugin_error *err)
+{
+    struct plugin *pl = calloc(1, sizeof *pl);
+    struct fgp_setup *s = calloc(1, sizeof *s);
+    unsigned char *used = calloc((size_t)c->nextras + 1, 1);
+    if (!pl || !s || !used) {
+        snprintf(err->msg, sizeof err->msg, "out of memory");
+        goto fail;
+    }
+    memset(ps, 0, sizeof *ps);
+    pl->ps = ps;
+    pl->desc = find(pl, c, err);
+    if (!pl->desc ||
+        check_descriptor(pl->desc, c->fitness_function, c, err) < 0)
+        goto fail;
+    if (interp_init(&pl->interp, (size_t)c->tree_max_size) < 0) {
+        snprintf(err->msg, sizeof err->msg, "out of memory");
+        goto fail;
+    }
+
+    /* setup: in the parent, once, before any evaluation */
+    *s = (struct fgp_setup){.cfg = c, .pl = pl, .own = pl->desc->name,
+                            .used = used,
+                            .maximise = (pl->desc->flags & FGP_MAXIMISE) != 0,
+                            .score_name = "fitness"};
+    int rc = pl->desc->setup(s, &pl->state);
+    if (rc != 0 || s->failed) {
+        snprintf(err->msg, sizeof err->msg, "%s",
+                 s->failed ? s->msg : "setup failed");
+        if (rc == 0) /* it succeeded despite a failed getter: undo it */
+            pl->set_up = 1;
+        goto fail;
+    }
+    pl->set_up = 1;
+    if (primset_nterminals(ps) == 0) {
+        snprintf(err->msg, sizeof err->msg,
+                 "fitness '%s' declared no terminals (variables, constants "
+                 "or symbols without arguments)",
+                 pl->desc->name);
+        goto fail;
+    }
+    struct config_error cerr;
+    if (config_check_extras(c, pl->desc->name, used, s->asked, s->nasked,
+                            &cerr) < 0) {
+        snprintf(err->msg, sizeof err->msg, "%s", cerr.msg);
+        goto fail;
+    }
+    f->maximise = s->maximise;
+    snprintf(f->score_name, sizeof f->score_name, "%s", s->score_name);
+    free(used);
+    free(s);
+    f->name = pl->desc->name;
+    f->stochastic = (pl->desc->flags & FGP_STOCHASTIC) != 0;
+    f->nscores = pl->desc->nscores;
+    f->ctx = pl;
+    f->evaluate = plugin_evaluate;
+    return pl;
+fail:
+    free(used);
+    free(s);
+    plugin_free(pl);
+    return NULL;
+}
+
+void plugin_free(struct plugin *pl)
+{
+    if (!pl)
+        return;
+    if (pl->set_up && pl->desc->teardown)
+        pl->desc->teardown(pl->state);
+    for (int i = 0; i < pl->ntables; i++)
+        dataset_release(&pl->tables[i]);
+    for (int i = 0; i < pl->nstrings; i++)
+        free(pl->strings[i]);
+    free(pl->strings);
+    interp_release(&pl->interp);
+    if (pl->handle)
+        dlclose(pl->handle);
+    free(pl);
+}

@@ -1,0 +1,53 @@
+/* plugin: finds the fitness function (built-in or shared object), runs its
+ * setup and binds it to the engine's fitness interface. */
+#ifndef FORKGP_PLUGIN_H
+#define FORKGP_PLUGIN_H
+
+#include "config.h"
+#include "fitness.h"
+#include "forkgp.h"
+#include "interp.h"
+#include "prim.h"
+#include "rng.h"
+#include "tree.h"
+
+/* What forkgp.h leaves opaque, seen from inside: built-in fitness
+ * functions use these to reach the tree and the interpreter directly. */
+struct fgp_program {
+    const struct tree *tree;
+    const struct primset *ps;
+    struct interp *interp; /* the process's scratch */
+};
+struct fgp_rng {
+    struct rng rng;
+};
+
+struct plugin;
+
+/* A message for a person; set when a function returns NULL or -1. */
+struct plugin_error {
+    char msg[1024];
+};
+
+/*
+ * Loads the fitness function that [fitness] function names, runs its setup
+ * (which reads its keys and declares the primitives into *ps, which it
+ * initialises), checks that every key of the file was read by someone, and
+ * fills *f. Returns the plug-in, or NULL with a message: an unknown name,
+ * a missing file, not a shared object, no descriptor, another ABI, or the
+ * setup's own message (with file:line where it read a bad value).
+ */
+struct plugin *plugin_load(const struct config *c, struct primset *ps,
+                           struct fitness *f, struct plugin_error *err);
+
+/* Runs teardown and frees everything; plugin_free(NULL) is a no-op. */
+void plugin_free(struct plugin *pl);
+
+/* Scores t with the plug-in's test callback (held-out data). Returns an
+ * enum eval_status, or -1 when the plug-in has no test. */
+int plugin_test(struct plugin *pl, const struct tree *t, double *scores);
+
+/* The names of the built-in fitness functions, NULL-terminated. */
+extern const char *const plugin_builtin_names[];
+
+#endif

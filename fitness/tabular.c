@@ -1,0 +1,88 @@
+/* tabular: what the built-in regression and classification share. */
+#include "tabular.h"
+
+#include <string.h>
+
+#include "text.h"
+
+/* The target's column: by name, or the last. */
+static int find_target(struct fgp_setup *s, const struct fgp_table *tab,
+                       const char *target, const char *path)
+{
+    if (*target == '\0')
+        return (int)tab->ncols - 1;
+    for (size_t j = 0; j < tab->ncols; j++)
+        if (strcmp(tab->names[j], target) == 0)
+            return (int)j;
+    const char *near = text_suggest(target, tab->names, tab->ncols);
+    if (near)
+        return fgp_fail_key(s, "data", "target",
+                            "no column '%s' in '%s'; did you mean '%s'?",
+                            target, path, near);
+    return fgp_fail_key(s, "data", "target", "no column '%s' in '%s'", target,
+                        path);
+}
+
+static void bind(struct tabular_set *set, const struct fgp_table *tab,
+                 int target)
+{
+    set->nrows = tab->nrows;
+    set->y = tab->cols[target];
+    size_t k = 0;
+    for (size_t j = 0; j < tab->ncols; j++)
+        if ((int)j != target)
+            set->x[k++] = tab->cols[j];
+}
+
+int tabular_setup(struct fgp_setup *s, struct tabular *t)
+{
+    const char *functions, *constants;
+    const struct fgp_table *train, *test = NULL;
+    memset(t, 0, sizeof *t);
+    if (fgp_get_path(s, "data", "train", "", &t->train_path) < 0 ||
+        fgp_get_path(s, "data", "test", "", &t->test_path) < 0 ||
+        fgp_get_string(s, "data", "target", "", &t->target_name) < 0 ||
+        fgp_get_string(s, "primitives", "functions", "", &functions) < 0 ||
+        fgp_get_string(s, "primitives", "constants", "", &constants) < 0)
+        return -1;
+    if (*t->train_path == '\0')
+        return fgp_fail_key(s, "data", "train",
+                            "required by fitness '%s': the training data CSV",
+                            "regression or classification");
+    if (fgp_load_csv(s, t->train_path, &train) < 0)
+        return -1;
+    int target = find_target(s, train, t->target_name, t->train_path);
+    if (target < 0)
+        return -1;
+    if (train->ncols < 2)
+        return fgp_fail(s, "'%s' has only one column: no inputs beside the "
+                           "target",
+                        t->train_path);
+    if (train->ncols - 1 > PRIM_MAX_VARS)
+        return fgp_fail(s, "'%s' has more than %d input columns",
+                        t->train_path, PRIM_MAX_VARS);
+    t->target_name = train->names[target];
+    if (*t->test_path != '\0') {
+        if (fgp_load_csv(s, t->test_path, &test) < 0)
+            return -1;
+        int same = test->ncols == train->ncols;
+        for (size_t j = 0; same && j < train->ncols; j++)
+            same = strcmp(train->names[j], test->names[j]) == 0;
+        if (!same)
+            return fgp_fail_key(s, "data", "test",
+                                "'%s' has other columns than the training "
+                                "data '%s'",
+                                t->test_path, t->train_path);
+        t->has_test = 1;
+    }
+    for (size_t j = 0; j < train->ncols; j++)
+        if ((int)j != target && fgp_add_variable(s, train->names[j]) < 0)
+            return -1;
+    if (fgp_use_functions(s, functions) < 0 ||
+        fgp_use_constants(s, constants) < 0)
+        return -1;
+    bind(&t->train, train, target);
+    if (test)
+        bind(&t->test, test, target);
+    return 0;
+}
