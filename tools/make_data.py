@@ -111,6 +111,23 @@ def main():
     write_csv(outdir, "keijzer6.csv", ["x", "y"], keijzer6(50))
     write_csv(outdir, "keijzer6_test.csv", ["x", "y"], keijzer6(120))
     write_csv(outdir, "kepler.csv", ["a", "T"], [(a, t) for _, a, t in KEPLER])
+    split_iris(outdir)
+
+
+def split_iris(outdir):
+    """Fisher's iris (iris.csv, committed as Debian's python3-sklearn ships
+    it, with a header) split for classification: every fifth row (10 per
+    species) to the test set, the other 120 rows to training."""
+    with open(os.path.join(outdir, "iris.csv")) as f:
+        lines = f.read().splitlines()
+    header, rows = lines[0], lines[1:]
+    for name, keep in (("iris_train.csv", lambda i: i % 5 != 4),
+                       ("iris_test.csv", lambda i: i % 5 == 4)):
+        with open(os.path.join(outdir, name), "w") as f:
+            f.write(header + "\n")
+            for i, row in enumerate(rows):
+                if keep(i):
+                    f.write(row + "\n")
 
 
 if __name__ == "__main__":
