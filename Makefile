@@ -29,8 +29,10 @@ TEST_SRC := $(wildcard tests/test_*.c)
 TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 ORACLE   := $(BUILD)/tests/pcg_oracle
 BENCH    := $(BUILD)/tools/bench_interp
+EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%.so,$(wildcard examples/*.c))
 
-.PHONY: all deps run test unit e2e asan bench format clean readme
+.PHONY: all deps run test unit e2e asan bench format clean readme install \
+        uninstall examples
 .SECONDARY:
 all: $(BIN)
 
@@ -49,8 +51,8 @@ unit: $(TESTS) $(ORACLE)
 	@set -e; for t in $(TESTS); do echo "== $$t"; \
 	    PCG_ORACLE=$(ORACLE) $$t; done
 
-e2e: $(BIN)
-	@FORKGP=$(BIN) ./tests/e2e/run_all.sh
+e2e: $(BIN) $(EXAMPLES)
+	@FORKGP=$(BIN) EXAMPLES=$(BUILD)/examples ./tests/e2e/run_all.sh
 
 # The whole suite under AddressSanitizer and UBSan, in its own build tree.
 asan: deps
@@ -64,8 +66,11 @@ $(LIB): $(CORE_OBJ)
 	@mkdir -p $(@D)
 	$(AR) rcs $@ $^
 
-$(BIN): $(BUILD)/engine/main.o $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+# The binary exports the fgp_* functions of forkgp.h to the plug-ins it
+# dlopens, and nothing else.
+$(BIN): $(BUILD)/engine/main.o $(LIB) fitness/forkgp.sym
+	$(CC) $(LDFLAGS) -Wl,--dynamic-list=fitness/forkgp.sym -o $@ \
+	    $(BUILD)/engine/main.o $(LIB) $(LDLIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS)
@@ -89,6 +94,28 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# Installs the binary, the plug-in header and forkgp.pc (for pkg-config).
+PREFIX  ?= /usr/local
+DESTDIR ?=
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include \
+	    $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/forkgp
+	install -m 644 fitness/forkgp.h $(DESTDIR)$(PREFIX)/include/forkgp.h
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
+	    fitness/forkgp.pc.in >$(DESTDIR)$(PREFIX)/lib/pkgconfig/forkgp.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/forkgp \
+	    $(DESTDIR)$(PREFIX)/include/forkgp.h \
+	    $(DESTDIR)$(PREFIX)/lib/pkgconfig/forkgp.pc
+
+# The example plug-ins, each one C file built as a plug-in user would.
+examples: $(EXAMPLES)
+$(BUILD)/examples/%.so: examples/%.c fitness/forkgp.h
+	@mkdir -p $(@D)
+	$(CC) -shared -fPIC -O2 -Wall -Wextra -Ifitness -o $@ $<
 
 # Regenerates the README's tables from the binary (keys, functions).
 readme: $(BIN)

@@ -1,18 +1,24 @@
 /* main: the forkgp command line (run, check, help); the only exit(). */
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
 #include "farm.h"
+#include "plugin.h"
 #include "prim.h"
+#include "replay.h"
 #include "run.h"
 
 static const char usage[] =
     "usage: forkgp run CONFIG.ini [--set section.key=value]... [--seed N]\n"
     "                  [--out DIR] [--quiet]\n"
     "       forkgp check CONFIG.ini [--set section.key=value]...\n"
-    "       forkgp help [run | check | keys [--markdown] | functions]\n"
+    "       forkgp eval CONFIG.ini --program EXPR [--generation G] [--index I]\n"
+    "                   [--set section.key=value]... [--seed N]\n"
+    "       forkgp help [run | check | eval | keys [--markdown] | functions]\n"
     "       forkgp --help | --version\n";
 
 static const char run_help[] =
@@ -39,6 +45,14 @@ static const char check_help[] =
     "  defaults filled in) as INI that forkgp run accepts.\n";
 
 /* The protection table: what each function computes and how it prints. */
+static const char eval_help[] =
+    "forkgp eval CONFIG.ini --program EXPR [--generation G] [--index I]\n"
+    "  Evaluates one program (infix, as forkgp prints it) with the\n"
+    "  configured fitness, in this process, with the random stream that\n"
+    "  individual I of generation G gets in a run (default 0 and 0), and\n"
+    "  prints its status and scores. Run it under gdb to replay an\n"
+    "  evaluation that misbehaved.\n";
+
 static void print_functions(void)
 {
     printf("| function | arity | printed as | forkgp computes |\n"
@@ -70,6 +84,8 @@ static int help(int argc, char **argv)
         config_reference(stdout, 0);
     } else if (strcmp(topic, "check") == 0) {
         fputs(check_help, stdout);
+    } else if (strcmp(topic, "eval") == 0) {
+        fputs(eval_help, stdout);
     } else if (strcmp(topic, "keys") == 0) {
         config_reference(stdout, argc > 3 && strcmp(argv[3], "--markdown") == 0);
     } else if (strcmp(topic, "functions") == 0) {
@@ -91,7 +107,23 @@ struct args {
     char **owned; /* strings made from --seed and --out */
     int nowned;
     int quiet;
+    const char *program; /* eval */
+    uint64_t generation, index;
 };
+
+/* Parses a whole decimal uint64; returns 0 or -1. */
+static int parse_u64(const char *s, uint64_t *out)
+{
+    char *end;
+    if (*s < '0' || *s > '9')
+        return -1;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*end != '\0' || errno == ERANGE)
+        return -1;
+    *out = v;
+    return 0;
+}
 
 static int add_set(struct args *a, const char *prefix, const char *value)
 {
@@ -105,8 +137,30 @@ static int add_set(struct args *a, const char *prefix, const char *value)
     return 0;
 }
 
-static int parse_args(struct args *a, int argc, char **argv, int allow_run)
+enum command { CMD_RUN, CMD_CHECK, CMD_EVAL };
+
+/* forkgp check: the fitness function's setup runs too, since only it can
+ * tell whether its own keys are right; then the effective config. */
+static int check_main(const struct config *cfg)
 {
+    struct primset *ps = calloc(1, sizeof *ps);
+    struct fitness f;
+    struct plugin_error err;
+    struct plugin *pl = ps ? plugin_load(cfg, ps, &f, &err) : NULL;
+    int status = pl ? EXIT_OK : EXIT_INPUT;
+    if (!pl)
+        fprintf(stderr, "forkgp: %s\n", ps ? err.msg : "out of memory");
+    else
+        config_dump(cfg, stdout);
+    plugin_free(pl);
+    free(ps);
+    return status;
+}
+
+static int parse_args(struct args *a, int argc, char **argv,
+                      enum command cmd)
+{
+    int allow_run = cmd != CMD_CHECK;
     memset(a, 0, sizeof *a);
     a->sets = calloc((size_t)argc, sizeof *a->sets);
     a->owned = calloc((size_t)argc, sizeof *a->owned);
@@ -123,8 +177,22 @@ static int parse_args(struct args *a, int argc, char **argv, int allow_run)
         } else if (allow_run && strcmp(arg, "--out") == 0 && has_value) {
             if (add_set(a, "output.dir=", argv[++i]) < 0)
                 return -1;
-        } else if (allow_run && strcmp(arg, "--quiet") == 0) {
+        } else if (cmd == CMD_RUN && strcmp(arg, "--quiet") == 0) {
             a->quiet = 1;
+        } else if (cmd == CMD_EVAL && strcmp(arg, "--program") == 0 &&
+                   has_value) {
+            a->program = argv[++i];
+        } else if (cmd == CMD_EVAL &&
+                   (strcmp(arg, "--generation") == 0 ||
+                    strcmp(arg, "--index") == 0) &&
+                   has_value) {
+            uint64_t *to = arg[2] == 'g' ? &a->generation : &a->index;
+            if (parse_u64(argv[++i], to) < 0) {
+                fprintf(stderr, "forkgp: %s: expected a whole number, got "
+                                "'%s'\n",
+                        arg, argv[i]);
+                return -2;
+            }
         } else if (arg[0] == '-' && arg[1] != '\0') {
             fprintf(stderr, "forkgp: %s '%s'\n%s",
                     has_value || strcmp(arg, "--set") != 0 ? "unknown option"
@@ -143,6 +211,10 @@ static int parse_args(struct args *a, int argc, char **argv, int allow_run)
         fprintf(stderr, "forkgp: %s needs a CONFIG.ini\n%s", argv[1], usage);
         return -2;
     }
+    if (cmd == CMD_EVAL && !a->program) {
+        fprintf(stderr, "forkgp: eval needs --program EXPR\n%s", usage);
+        return -2;
+    }
     return 0;
 }
 
@@ -154,10 +226,10 @@ static void free_args(struct args *a)
     free(a->sets);
 }
 
-static int run_or_check(int argc, char **argv, int is_run)
+static int run_check_eval(int argc, char **argv, enum command cmd)
 {
     struct args a;
-    int rc = parse_args(&a, argc, argv, is_run);
+    int rc = parse_args(&a, argc, argv, cmd);
     if (rc < 0) {
         if (rc == -1)
             fprintf(stderr, "forkgp: out of memory\n");
@@ -172,12 +244,14 @@ static int run_or_check(int argc, char **argv, int is_run)
         return EXIT_INPUT;
     }
     int status = EXIT_OK;
-    if (is_run) {
+    if (cmd == CMD_RUN) {
         struct run_options o = {.quiet = a.quiet};
         farm_catch_signals();
         status = run_main(&cfg, &o);
+    } else if (cmd == CMD_EVAL) {
+        status = replay_main(&cfg, a.program, a.generation, a.index);
     } else {
-        config_dump(&cfg, stdout);
+        status = check_main(&cfg);
     }
     config_release(&cfg);
     free_args(&a);
@@ -193,9 +267,11 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     int status;
     if (strcmp(cmd, "run") == 0)
-        status = run_or_check(argc, argv, 1);
+        status = run_check_eval(argc, argv, CMD_RUN);
     else if (strcmp(cmd, "check") == 0)
-        status = run_or_check(argc, argv, 0);
+        status = run_check_eval(argc, argv, CMD_CHECK);
+    else if (strcmp(cmd, "eval") == 0)
+        status = run_check_eval(argc, argv, CMD_EVAL);
     else if (strcmp(cmd, "help") == 0)
         status = help(argc, argv);
     else if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {

@@ -40,6 +40,7 @@ struct run {
     struct report report;
     struct individual best; /* best of run (hall of fame of one) */
     long best_generation;   /* -1 until a generation is scored */
+    size_t best_index;      /* its index in that generation */
     double start;
 };
 
@@ -93,6 +94,7 @@ static void keep_best(struct run *r, const struct pop_stats *s, long gen)
     r->best.fitness = x->fitness;
     r->best.status = x->status;
     r->best_generation = gen;
+    r->best_index = s->best;
 }
 
 /* Prints the best program and writes best.txt. Returns 0 or -1. */
@@ -116,8 +118,9 @@ static int finish(struct run *r, enum stop_reason why, long generations)
         fprintf(out, "test_%s = %.17g\n", metric, test[0]);
     else if (status >= 0)
         fprintf(out, "test_%s = invalid\n", metric);
-    fprintf(out, "size = %u\ndepth = %d\ngeneration = %ld\n",
-            r->best.tree.size, tree_depth(&r->best.tree), r->best_generation);
+    fprintf(out, "size = %u\ndepth = %d\ngeneration = %ld\nindex = %zu\n",
+            r->best.tree.size, tree_depth(&r->best.tree), r->best_generation,
+            r->best_index);
     fclose(out);
 
     printf("stopped after generation %ld: %s\n", generations, stop_text[why]);

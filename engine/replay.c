@@ -1,0 +1,67 @@
+/* replay: evaluates one given program exactly as individual I of
+ * generation G is evaluated in a run (forkgp eval), for debugging. */
+#include "replay.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "infix.h"
+#include "parse.h"
+#include "plugin.h"
+#include "pop.h"
+#include "run.h"
+
+static const char *const status_names[] = {
+    [EVAL_OK] = "ok", [EVAL_INVALID] = "invalid", [EVAL_ERROR] = "error"};
+
+int replay_main(const struct config *c, const char *program,
+                uint64_t generation, uint64_t index)
+{
+    struct primset *ps = calloc(1, sizeof *ps);
+    struct fitness f;
+    struct plugin_error perr;
+    struct tree t = {0};
+    int status = EXIT_INPUT;
+    struct plugin *pl = ps ? plugin_load(c, ps, &f, &perr) : NULL;
+    if (!pl) {
+        fprintf(stderr, "forkgp: %s\n", ps ? perr.msg : "out of memory");
+        goto out;
+    }
+    struct parse_error err;
+    if (tree_init(&t, (uint32_t)c->tree_max_size) < 0) {
+        fprintf(stderr, "forkgp: out of memory\n");
+        status = EXIT_RUNTIME;
+        goto out;
+    }
+    if (parse_program(&t, program, ps, &err) < 0) {
+        fprintf(stderr, "forkgp: --program: %s\n", err.msg);
+        goto out;
+    }
+
+    /* The very stream the farm gives this individual in a run. */
+    struct rng r;
+    rng_derive(&r, c->run_seed, RNG_EVAL, generation, index);
+    double scores[FGP_MAX_SCORES];
+    int st = f.evaluate(f.ctx, &t, &r, scores);
+    printf("program = ");
+    infix_write(stdout, &t, ps);
+    printf("\ngeneration = %llu\nindex = %llu\nstatus = %s\n",
+           (unsigned long long)generation, (unsigned long long)index,
+           status_names[st]);
+    if (st == EVAL_OK) {
+        printf("train_%s = %.17g\n", f.score_name, scores[0]);
+        for (int i = 1; i < f.nscores; i++)
+            printf("score%d = %.17g\n", i, scores[i]);
+    }
+    int ts = plugin_test(pl, &t, scores);
+    if (ts == EVAL_OK)
+        printf("test_%s = %.17g\n", f.score_name, scores[0]);
+    else if (ts >= 0)
+        printf("test_%s = %s\n", f.score_name, status_names[ts]);
+    status = EXIT_OK;
+out:
+    tree_release(&t);
+    plugin_free(pl);
+    free(ps);
+    return status;
+}
