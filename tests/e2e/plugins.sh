@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Fitness plug-ins end to end: loading errors, the out-of-tree build with
+# pkg-config, forkgp eval, the stochastic example, the problem kinds.
+source "$(dirname "$0")/lib.sh"
+BUILD=$(dirname "$FORKGP")
+mkdir -p "$TMP/p"
+
+# --- loading errors: exit 2, the place and the reason named ----------------
+# plugin_ini NAME FUNCTION [EXTRA]: an INI that loads FUNCTION, line 2
+plugin_ini() {
+    printf '[fitness]\nfunction = %s\n%s' "$2" "${3:-}" >"$TMP/p/$1.ini"
+}
+so() { # so NAME C-SOURCE: a shared object built from the source
+    printf '%s\n' "$2" >"$TMP/p/$1.c"
+    cc -shared -fPIC -Ifitness -o "$TMP/p/$1.so" "$TMP/p/$1.c" 2>"$TMP/p/$1.log" ||
+        fail "cannot build test plug-in $1: $(cat "$TMP/p/$1.log")"
+}
+
+plugin_ini missing "$TMP/p/none.so"
+expect_status 2 "missing plug-in" "$FORKGP" run "$TMP/p/missing.ini"
+expect_err "$TMP/p/missing.ini:2: [fitness] function: cannot load plug-in '$TMP/p/none.so': No such file or directory" "missing plug-in message"
+
+echo "not an ELF file" >"$TMP/p/text.so"
+plugin_ini text "$TMP/p/text.so"
+expect_status 2 "not a shared object" "$FORKGP" run "$TMP/p/text.ini"
+expect_err "$TMP/p/text.ini:2: [fitness] function: cannot load plug-in '$TMP/p/text.so': $TMP/p/text.so: " "not a shared object: dlerror's text"
+
+so nodesc 'int forkgp_other = 1;'
+plugin_ini nodesc "$TMP/p/nodesc.so"
+expect_status 2 "no descriptor" "$FORKGP" run "$TMP/p/nodesc.ini"
+expect_err "$TMP/p/nodesc.ini:2: [fitness] function: '$TMP/p/nodesc.so' is not a forkgp plug-in: it defines no 'forkgp_plugin' descriptor (see FGP_PLUGIN in forkgp.h)" "no descriptor message"
+
+so abi '#include "forkgp.h"
+const struct fgp_plugin forkgp_plugin = {.abi_version = 999, .name = "x"};'
+plugin_ini abi "$TMP/p/abi.so"
+expect_status 2 "ABI mismatch" "$FORKGP" run "$TMP/p/abi.ini"
+expect_err "'$TMP/p/abi.so' was built for plug-in ABI 999, but this forkgp speaks ABI 1: rebuild it against this forkgp's forkgp.h" "ABI mismatch names both versions"
+
+BAD='#include "forkgp.h"
+static int setup(struct fgp_setup *s, void **st) {
+    long level; (void)st;
+    if (fgp_get_int(s, NULL, "level", 1, 1, 10, &level) < 0) return -1;
+    if (level == 7) return fgp_fail(s, "level 7 is unlucky");
+    fgp_add_variable(s, "x");
+    return 0;
+}
+static int evaluate(void *st, const struct fgp_program *p, struct fgp_rng *r,
+                    double *scores) {
+    (void)st; (void)p; (void)r; scores[0] = 1; return FGP_OK;
+}
+FGP_PLUGIN(.name = "bad", .nscores = 1, .setup = setup, .evaluate = evaluate);'
+so bad "$BAD"
+plugin_ini setupfail "$TMP/p/bad.so" $'[bad]\nlevel = 7\n'
+expect_status 2 "setup failure" "$FORKGP" run "$TMP/p/setupfail.ini"
+expect_err "forkgp: fitness 'bad': level 7 is unlucky" "setup failure: the plug-in's message"
+plugin_ini badvalue "$TMP/p/bad.so" $'[bad]\nlevel = 99\n'
+expect_status 2 "bad plug-in value" "$FORKGP" run "$TMP/p/badvalue.ini"
+expect_err "$TMP/p/badvalue.ini:4: [bad] level: expected 1..10, got 99" "bad plug-in value cites file:line"
+plugin_ini badkey "$TMP/p/bad.so" $'[bad]\nlevle = 3\n'
+expect_status 2 "unknown plug-in key" "$FORKGP" run "$TMP/p/badkey.ini"
+expect_err "$TMP/p/badkey.ini:4: [bad] unknown key 'levle'; did you mean 'level'?" "unknown plug-in key message"
+plugin_ini badsection "$TMP/p/bad.so" $'[bda]\nlevel = 3\n'
+expect_status 2 "unknown section near the plug-in's" "$FORKGP" run "$TMP/p/badsection.ini"
+expect_err "$TMP/p/badsection.ini:3: unknown section [bda]; did you mean [bad]?" "unknown section message"
+plugin_ini nobuiltin regresion
+expect_status 2 "unknown built-in" "$FORKGP" run "$TMP/p/nobuiltin.ini"
+expect_err "$TMP/p/nobuiltin.ini:2: [fitness] function: no built-in fitness 'regresion'; did you mean 'regression'?" "unknown built-in message"
+
+# --- out of tree: make install, pkg-config, cc, run ------------------------
+prefix="$TMP/prefix"
+if make -s --no-print-directory install PREFIX="$prefix" BUILD="$BUILD" >"$TMP/install.log" 2>&1 &&
+    [ -x "$prefix/bin/forkgp" ] && [ -f "$prefix/include/forkgp.h" ]; then
+    pass "make install PREFIX=..."; else fail "make install: $(tail -3 "$TMP/install.log")"; fi
+mkdir -p "$TMP/user"
+cp examples/minimal.c "$TMP/user/fit.c"
+(cd "$TMP/user" && PKG_CONFIG_PATH="$prefix/lib/pkgconfig" \
+    cc -shared -fPIC $(PKG_CONFIG_PATH="$prefix/lib/pkgconfig" pkg-config --cflags forkgp) fit.c -o fit.so) 2>"$TMP/err" &&
+    pass "plug-in builds out of tree with pkg-config" || fail "out-of-tree build: $(cat "$TMP/err")"
+printf '[run]\npopulation = 100\ngenerations = 5\n[fitness]\nfunction = ./fit.so\n[minimal]\npoints = 16\n' >"$TMP/user/fit.ini"
+expect_status 0 "the installed forkgp runs the out-of-tree plug-in" \
+    "$prefix/bin/forkgp" run "$TMP/user/fit.ini" --quiet --out "$TMP/user/out"
+make -s --no-print-directory uninstall PREFIX="$prefix" >/dev/null 2>&1
+[ ! -e "$prefix/bin/forkgp" ] && pass "make uninstall" || fail "make uninstall"
+
+# --- forkgp eval replays an individual's evaluation -------------------------
+# check_replay NAME INI: the best program, replayed with its generation and
+# index, gets the very score the run reported.
+check_replay() {
+    local dir="$TMP/replay-$1"
+    "$FORKGP" run "$2" --quiet --out "$dir" >/dev/null 2>&1
+    local g i
+    g=$(sed -n 's/^generation = //p' "$dir/best.txt")
+    i=$(sed -n 's/^index = //p' "$dir/best.txt")
+    "$FORKGP" eval "$2" --program "$(head -1 "$dir/best.txt")" --generation "$g" --index "$i" >"$TMP/eval.out" 2>&1
+    if grep "^train_" "$dir/best.txt" | cmp -s - <(grep "^train_" "$TMP/eval.out"); then
+        pass "$1: forkgp eval reproduces the run's score"; else
+        fail "$1: forkgp eval gives $(grep "^train_" "$TMP/eval.out"), the run $(grep "^train_" "$dir/best.txt")"; fi
+}
+check_replay quartic configs/quartic.ini
+check_replay subsample examples/subsample.ini
+check_replay ant examples/ant.ini
+expect_status 2 "eval: a bad program" "$FORKGP" eval configs/quartic.ini --program "x +* 2"
+expect_err "forkgp: --program: column " "eval names the column"
+
+# --- the stochastic example: the seed decides the subsamples -----------------
+for s in 1 1 2; do "$FORKGP" run examples/subsample.ini --quiet --seed $s --set run.generations=5 --out "$TMP/ss-$s-$RANDOM" >/dev/null; done
+set -- "$TMP"/ss-1-*
+if cmp -s "$1/log.csv" "$2/log.csv"; then pass "stochastic plug-in: same seed, same bytes"; else fail "stochastic plug-in: same seed, same bytes"; fi
+if ! cmp -s "$1/log.csv" "$TMP"/ss-2-*/log.csv; then pass "stochastic plug-in: another seed, another run"; else fail "stochastic plug-in: another seed, another run"; fi
+
+# --- problem kinds: full solutions within the shipped budgets ---------------
+# solves INI SEEDS: how many of the seeds reach the target fitness
+solves() {
+    local n=0 s
+    for s in $2; do
+        "$FORKGP" run "$1" --quiet --seed "$s" --out "$TMP/solve" 2>/dev/null |
+            grep -q "target fitness reached" && n=$((n + 1))
+    done
+    echo $n
+}
+n=$(solves configs/multiplexer6.ini "1 2 3 4 5")
+[ "$n" -ge 1 ] && pass "6-multiplexer solved in $n of 5 seeds" || fail "6-multiplexer never solved in 5 seeds"
+n=$(solves examples/ant.ini "1 2 3 4 5 6 7 8 9 10")
+[ "$n" -ge 1 ] && pass "Santa Fe ant eats all 89 pellets in $n of 10 seeds" || fail "Santa Fe ant never solved in 10 seeds"
+expect_status 0 "iris classification runs" "$FORKGP" run configs/iris.ini --quiet --out "$TMP/iris"
+grep -q "^test_balanced_accuracy = 0\.[0-9]\|^test_balanced_accuracy = 1$" "$TMP/iris/best.txt" &&
+    pass "iris reports its test balanced accuracy" || fail "iris test balanced accuracy"
+expect_status 2 "a regression metric for classification" "$FORKGP" run configs/iris.ini --set fitness.metric=mse --out "$TMP/iris2"
+expect_err "'mse' is not a classification metric (accuracy, balanced_accuracy)" "classification metric message"
+
+finish
