@@ -156,9 +156,11 @@ static int add_constant(void *arg, char *item)
     char *lo_s = text_trim(item), *hi_s = text_trim(dots + 2);
     double lo, hi;
     if (parse_constant(lo_s, &lo) < 0 || parse_constant(hi_s, &hi) < 0 ||
-        !(lo < hi)) {
+        !(lo < hi) || !isfinite(hi - lo)) {
         snprintf(c.err->msg, sizeof c.err->msg,
-                 "expected a range LO..HI with LO < HI, got '%s..%s'", lo_s,
+                 "expected a range LO..HI with LO < HI (and HI - LO finite), "
+                 "got '%s..%s'",
+                 lo_s,
                  hi_s);
         return -1;
     }

@@ -3,14 +3,16 @@
 # and <!-- NAME:end -->) from the forkgp binary, so docs and code agree.
 set -e
 forkgp=${1:-build/forkgp}
-keys=$(mktemp) funcs=$(mktemp)
+keys=$(mktemp) funcs=$(mktemp) example=$(mktemp)
 "$forkgp" help keys --markdown >"$keys"
 "$forkgp" help functions >"$funcs"
-awk -v keys="$keys" -v funcs="$funcs" '
+{ echo '```c'; cat examples/minimal.c; echo '```'; } >"$example"
+awk -v keys="$keys" -v funcs="$funcs" -v example="$example" '
     /^<!-- keys:begin -->$/ { print; while ((getline l < keys) > 0) print l; skip = 1; next }
     /^<!-- functions:begin -->$/ { print; while ((getline l < funcs) > 0) print l; skip = 1; next }
-    /^<!-- (keys|functions):end -->$/ { skip = 0 }
+    /^<!-- example:begin -->$/ { print; while ((getline l < example) > 0) print l; skip = 1; next }
+    /^<!-- (keys|functions|example):end -->$/ { skip = 0 }
     !skip { print }
 ' README.md >README.md.new
 mv README.md.new README.md
-rm -f "$keys" "$funcs"
+rm -f "$keys" "$funcs" "$example"

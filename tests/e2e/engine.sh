@@ -122,8 +122,9 @@ done
 # --- the README's generated tables are the code's ---------------------------
 section() { sed -n "/^<!-- $1:begin -->\$/,/^<!-- $1:end -->\$/p" README.md | sed '1d;$d'; }
 if "$FORKGP" help keys --markdown | diff - <(section keys) >/dev/null &&
-    "$FORKGP" help functions | diff - <(section functions) >/dev/null; then
-    pass "README tables match 'forkgp help keys/functions'"; else
+    "$FORKGP" help functions | diff - <(section functions) >/dev/null &&
+    { echo '```c'; cat examples/minimal.c; echo '```'; } | diff - <(section example) >/dev/null; then
+    pass "README tables and example match the code"; else
     fail "README tables are stale: run 'make readme'"; fi
 
 finish
