@@ -367,10 +367,16 @@ static int convert(struct config *c, int k, struct config_error *err)
     const char *raw = c->origin[k].raw;
     void *field = (char *)c + key->offset;
     switch (key->type) {
-    case CFG_INT: {
+    case CFG_INT:
+    case CFG_AUTOINT: {
         long v;
+        if (key->type == CFG_AUTOINT && strcmp(raw, "auto") == 0) {
+            *(long *)field = -1;
+            return 0;
+        }
         if (text_to_long(raw, &v) < 0)
-            return key_error(c, k, err, "expected an integer, got '%s'", raw);
+            return key_error(c, k, err, "expected an integer%s, got '%s'",
+                             key->type == CFG_AUTOINT ? " or auto" : "", raw);
         if (v < key->min || v > key->max)
             return key_error(c, k, err, "expected %.0f..%.0f, got %ld",
                              key->min, key->max, v);
@@ -682,6 +688,12 @@ static void dump_value(const struct config *c, int k, FILE *out)
     case CFG_INT:
         fprintf(out, "%ld", *(const long *)field);
         break;
+    case CFG_AUTOINT:
+        if (*(const long *)field < 0)
+            fputs("auto", out);
+        else
+            fprintf(out, "%ld", *(const long *)field);
+        break;
     case CFG_REAL:
         fprintf(out, "%.17g", *(const double *)field);
         break;
@@ -743,6 +755,7 @@ static const char *type_name(enum config_type t)
 {
     static const char *const names[] = {
         [CFG_INT] = "integer",     [CFG_REAL] = "number",
+        [CFG_AUTOINT] = "integer or auto",
         [CFG_SEED] = "integer",    [CFG_STR] = "text",
         [CFG_PATH] = "path",       [CFG_CHOICE] = "choice",
         [CFG_OPTREAL] = "number or none", [CFG_FUNCS] = "list",
@@ -759,8 +772,9 @@ void config_reference(FILE *out, int markdown)
     for (int k = 0; k < CONFIG_NKEYS; k++) {
         const struct config_key *key = &config_keys[k];
         char allowed[128] = "";
-        if (key->type == CFG_INT)
-            snprintf(allowed, sizeof allowed, "%.0f..%.0f", key->min,
+        if (key->type == CFG_INT || key->type == CFG_AUTOINT)
+            snprintf(allowed, sizeof allowed, "%s%.0f..%.0f",
+                     key->type == CFG_AUTOINT ? "auto, " : "", key->min,
                      key->max);
         else if (key->type == CFG_REAL)
             snprintf(allowed, sizeof allowed, "%g..%g", key->min, key->max);

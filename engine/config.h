@@ -8,6 +8,7 @@
 #include "config_keys.h"
 
 #define CFG_CTYPE_INT long
+#define CFG_CTYPE_AUTOINT long
 #define CFG_CTYPE_REAL double
 #define CFG_CTYPE_SEED uint64_t
 #define CFG_CTYPE_STR char *
@@ -20,6 +21,7 @@
 
 enum config_type {
     CFG_INT,
+    CFG_AUTOINT,
     CFG_REAL,
     CFG_SEED,
     CFG_STR,

@@ -4,7 +4,8 @@
  * `forkgp check` dump and the README's key reference (forkgp help keys).
  *
  * X(section, key, type, default, min, max, choices, help)
- *   type     INT (long), REAL (double), SEED (uint64), STR, PATH (resolved
+ *   type     INT (long), AUTOINT (a long or "auto", stored as -1), REAL
+ *            (double), SEED (uint64), STR, PATH (resolved
  *            against the INI file's folder), CHOICE (one of `choices`,
  *            separated by '|'), OPTREAL (a number or "none"; NaN when none),
  *            FUNCS (a function list), CONSTS (a constants spec; see prim.h),
@@ -24,6 +25,19 @@
       "generations bred after the initial population (generation 0)")         \
     X(run, max_seconds, REAL, "0", 0, 1e9, NULL,                              \
       "stop after this much wall-clock time (0: no limit; not reproducible)") \
+    X(run, workers, AUTOINT, "auto", 0, 1024, NULL,                          \
+      "worker processes that evaluate; 0: in this process (for debuggers); " \
+      "auto: one per online CPU")                                             \
+    X(run, eval_timeout, REAL, "0", 0, 1e6, NULL,                             \
+      "seconds one evaluation may take before its worker is killed and it "  \
+      "is TIMEOUT (0: no limit)")                                            \
+    X(run, worker_memory_mb, INT, "0", 0, 16777216, NULL,                     \
+      "address-space limit of each worker in MiB (0: none)")                 \
+    X(run, on_failure, CHOICE, "penalize", 0, 0, "penalize|abort",            \
+      "a failed evaluation: penalize (worst fitness, go on) or abort the run") \
+    X(run, restart_limit, REAL, "0.5", 0, 1, NULL,                            \
+      "stop when dead workers cost more than this share of a generation's "  \
+      "evaluations")                                                          \
     X(data, train, PATH, "", 0, 0, NULL,                                      \
       "training CSV (header row, numeric columns); regression and "           \
       "classification need it")                                               \
