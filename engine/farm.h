@@ -1,5 +1,6 @@
-/* farm: evaluates a population's fitness; the one place for processes and
- * signals. (This step evaluates in the parent; forked workers come next.) */
+/* farm: evaluates a population's fitness in forked worker processes (or,
+ * with workers = 0, in this one). The one file that forks, polls, signals
+ * and waits. */
 #ifndef FORKGP_FARM_H
 #define FORKGP_FARM_H
 
@@ -10,22 +11,60 @@
 
 struct farm;
 
-/* Makes a farm that scores with f (borrowed) and derives each
- * evaluation's stream from seed. Returns NULL when out of memory. */
-struct farm *farm_new(const struct fitness *f, uint64_t seed);
+struct farm_options {
+    int workers;           /* 0: evaluate in this process */
+    double eval_timeout;   /* seconds per evaluation; 0: no limit */
+    long memory_mb;        /* address-space limit per worker; 0: none */
+    double restart_limit;  /* largest share of a generation lost to dead
+                              workers before the run is called broken */
+    int stop_on_failure;   /* on_failure = abort */
+    uint32_t max_size;     /* the largest tree a job carries */
+};
 
-/* Stops the farm and frees it; farm_free(NULL) is a no-op. */
+/* What farm_eval returns. */
+enum farm_result {
+    FARM_DONE = 0,         /* every individual has a status */
+    FARM_INTERRUPTED = -1, /* a signal asked the run to stop */
+    FARM_BROKEN = -2,      /* workers died past restart_limit */
+    FARM_FAILED = -3,      /* stop_on_failure, and an evaluation failed */
+};
+
+/* Counts of what happened, for the summary. */
+struct farm_stats {
+    uint64_t evaluations;
+    uint64_t restarts; /* workers forked again after one died */
+    double busy_seconds;
+};
+
+/*
+ * Starts the farm: forks the workers now (after setup, so that they share
+ * the loaded data copy-on-write), each scoring with f (borrowed) and the
+ * stream rng_derive(seed, RNG_EVAL, generation, index). Returns NULL with
+ * a message in err (at least 256 bytes) when a worker cannot be started.
+ */
+struct farm *farm_new(const struct fitness *f, uint64_t seed,
+                      const struct farm_options *o, char *err, size_t size);
+
+/* Stops the workers (EOF, then KILL after a grace), reaps them and their
+ * process groups, and frees the farm; farm_free(NULL) is a no-op. */
 void farm_free(struct farm *fm);
 
 /*
- * Scores every individual of p as generation `generation`: individual i
- * gets the stream rng_derive(seed, RNG_EVAL, generation, i), so its score
- * depends on nothing else. Sets each fitness and status. Returns 0, or -1
- * when a signal asked the run to stop before all were scored.
+ * Scores every individual of p as generation `generation`: sets fitness,
+ * status and detail. An evaluation that crashes, exits, hangs past the
+ * timeout or breaks the protocol costs its worker (forked again) and that
+ * individual's score, nothing else. Returns an enum farm_result.
  */
 int farm_eval(struct farm *fm, struct population *p, uint64_t generation);
 
-/* Installs the SIGINT and SIGTERM handlers that ask the run to stop. */
+/* The counts so far. */
+void farm_get_stats(const struct farm *fm, struct farm_stats *s);
+
+/* The number of online CPUs (what workers = auto means). */
+int farm_online_cpus(void);
+
+/* Installs the SIGINT and SIGTERM handlers that ask the run to stop (a
+ * second signal ends the process at once), and ignores SIGPIPE. */
 void farm_catch_signals(void);
 
 /* The signal that asked the run to stop, or 0. */

@@ -30,7 +30,7 @@ struct plugin {
     const struct fgp_plugin *desc;
     void *handle; /* dlopen's, for a shared object */
     void *state;  /* what setup returned */
-    int set_up;   /* setup succeeded: teardown is owed */
+    int set_up;   /* setup was called: teardown is owed */
     struct primset *ps;
     struct interp interp;
     struct dataset tables[MAX_TABLES];
@@ -131,6 +131,11 @@ static int lookup(struct fgp_setup *s, const char *section, const char *key,
                                             config_keys[k].offset);
                 else
                     *raw = c->origin[k].raw;
+                /* A choice left unset answers with the getter's default:
+                 * the table's default belongs to one fitness function
+                 * ([fitness] metric is mse, which classification lacks). */
+                if (t == CFG_CHOICE && c->origin[k].line == 0)
+                    *raw = NULL;
                 int line = c->origin[k].line;
                 if (line > 0)
                     snprintf(where, size, "%s:%d: [%s] %s: ", c->file, line,
@@ -632,14 +637,14 @@ struct plugin *plugin_load(const struct config *c, struct primset *ps,
                             .maximise = (pl->desc->flags & FGP_MAXIMISE) != 0,
                             .score_name = "fitness"};
     int rc = pl->desc->setup(s, &pl->state);
+    /* teardown is owed even when setup fails: a setup that fails midway
+     * leaves in *state what it allocated (see the built-ins). */
+    pl->set_up = 1;
     if (rc != 0 || s->failed) {
         snprintf(err->msg, sizeof err->msg, "%s",
                  s->failed ? s->msg : "setup failed");
-        if (rc == 0) /* it succeeded despite a failed getter: undo it */
-            pl->set_up = 1;
         goto fail;
     }
-    pl->set_up = 1;
     if (primset_nterminals(ps) == 0) {
         snprintf(err->msg, sizeof err->msg,
                  "fitness '%s' declared no terminals (variables, constants "

@@ -27,6 +27,14 @@ void pop_release(struct population *p)
     memset(p, 0, sizeof *p);
 }
 
+const char *eval_status_name(int status)
+{
+    static const char *const names[EVAL_NSTATUS] = {
+        "ok",     "invalid", "error", "crashed",
+        "exited", "timeout", "oom",   "protocol"};
+    return status >= 0 && status < EVAL_NSTATUS ? names[status] : "unknown";
+}
+
 int ind_better(const struct individual *a, const struct individual *b,
                const struct ranking *rk)
 {
@@ -65,7 +73,10 @@ int pop_stats(const struct population *p, const struct ranking *rk, struct pop_s
         if (ind_better(x, &p->ind[s->best], rk))
             s->best = i;
     }
-    s->invalid = p->n - nok;
+    s->invalid = 0;
+    for (size_t i = 0; i < p->n; i++)
+        s->invalid += p->ind[i].status == EVAL_INVALID;
+    s->failed = p->n - nok - s->invalid;
     s->mean_size = p->n ? size_sum / (double)p->n : 0;
     s->best_size = p->n ? p->ind[s->best].tree.size : 0;
     s->best_fitness = NAN;

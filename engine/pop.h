@@ -13,14 +13,24 @@
  */
 enum eval_status {
     EVAL_OK = 0,
-    EVAL_INVALID = 1, /* a non-finite prediction */
-    EVAL_ERROR = 2,   /* the fitness function said it failed */
+    EVAL_INVALID = 1,  /* a non-finite prediction: the program's fault */
+    EVAL_ERROR = 2,    /* the fitness function said the evaluation failed */
+    EVAL_CRASHED = 3,  /* its worker died of a signal (detail: the signal) */
+    EVAL_EXITED = 4,   /* its worker exited (detail: the exit status) */
+    EVAL_TIMEOUT = 5,  /* it ran past [run] eval_timeout */
+    EVAL_OOM = 6,      /* its worker ran out of memory */
+    EVAL_PROTOCOL = 7, /* its worker sent a malformed or unexpected frame */
+    EVAL_NSTATUS
 };
+
+/* The status's name in reports: "ok", "invalid", "crashed", ... */
+const char *eval_status_name(int status);
 
 struct individual {
     struct tree tree;
     double fitness; /* meaningful only when status == EVAL_OK */
     int status;     /* enum eval_status */
+    int detail;     /* the signal or exit status of CRASHED and EXITED */
 };
 
 /* n individuals, each tree with room for max_size nodes. */
@@ -60,7 +70,8 @@ struct pop_stats {
     double median_fitness; /* over the OK individuals; NaN when none */
     uint32_t best_size;
     double mean_size;
-    size_t invalid; /* individuals whose status is not OK */
+    size_t invalid; /* individuals whose status is INVALID */
+    size_t failed;  /* individuals whose evaluation failed (ERROR and on) */
 };
 
 /* Computes the stats of p. Returns 0 or -1 (out of memory). */

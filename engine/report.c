@@ -80,12 +80,13 @@ int report_open(struct report *rp, const struct config *c,
     if (!rp->timing)
         goto fail;
     fprintf(rp->log, "generation,best_%s,median_%s,best_size,mean_size,"
-                     "invalid\n",
+                     "invalid,failed\n",
             rp->metric, rp->metric);
     fprintf(rp->timing, "generation,eval_seconds,elapsed_seconds\n");
     if (!quiet)
-        printf("%5s %14s %14s %9s %9s %7s %9s\n", "gen", "best", "median",
-               "best_size", "mean_size", "invalid", "seconds");
+        printf("%5s %14s %14s %9s %9s %7s %6s %9s\n", "gen", "best",
+               "median", "best_size", "mean_size", "invalid", "failed",
+               "seconds");
     return 0;
 fail:
     report_close(rp, NULL);
@@ -97,16 +98,16 @@ void report_generation(struct report *rp, long generation,
                        double elapsed)
 {
     /* %.17g: the log is for machines and must round-trip exactly. */
-    fprintf(rp->log, "%ld,%.17g,%.17g,%u,%.17g,%zu\n", generation,
+    fprintf(rp->log, "%ld,%.17g,%.17g,%u,%.17g,%zu,%zu\n", generation,
             s->best_fitness, s->median_fitness, s->best_size, s->mean_size,
-            s->invalid);
+            s->invalid, s->failed);
     fflush(rp->log);
     fprintf(rp->timing, "%ld,%.6f,%.6f\n", generation, eval_seconds, elapsed);
     fflush(rp->timing);
     if (!rp->quiet) {
-        printf("%5ld %14.6g %14.6g %9u %9.2f %7zu %9.2f\n", generation,
-               s->best_fitness, s->median_fitness, s->best_size,
-               s->mean_size, s->invalid, elapsed);
+        printf("%5ld %14.6g %14.6g %9u %9.2f %7zu %6zu %9.2f\n",
+               generation, s->best_fitness, s->median_fitness, s->best_size,
+               s->mean_size, s->invalid, s->failed, elapsed);
         fflush(stdout);
     }
 }

@@ -1,0 +1,78 @@
+/* wire: the farm's frames (job down, result up), their encoding, and whole-
+ * length reads and writes. Pure but for the two I/O helpers; tested
+ * without forking. */
+#ifndef FORKGP_WIRE_H
+#define FORKGP_WIRE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "forkgp.h"
+#include "tree.h"
+
+/*
+ * A frame is a header and a payload, in the host's byte order (both ends
+ * run the same binary on the same machine):
+ *   header   magic u32 "FGPW", type u16, 0 u16, id u32, length u32
+ *   JOB      generation u64, index u64, size u32, 0 u32, size nodes
+ *   RESULT   index u64, status i32, nscores u32, nscores doubles
+ * id numbers the frames each way, so a lost or repeated frame is seen.
+ */
+#define WIRE_MAGIC 0x57504746u /* "FGPW" */
+#define WIRE_HEADER 16
+#define WIRE_MAX_PAYLOAD (16u + 65535u * sizeof(struct node))
+
+enum wire_type { WIRE_JOB = 1, WIRE_RESULT = 2 };
+
+struct wire_header {
+    uint32_t magic;
+    uint16_t type;
+    uint16_t zero;
+    uint32_t id;
+    uint32_t length; /* of the payload */
+};
+
+struct wire_result {
+    uint64_t index;
+    int32_t status;
+    uint32_t nscores;
+    double scores[FGP_MAX_SCORES];
+};
+
+/* Writes a JOB frame for (generation, index, t) into buf (room for
+ * WIRE_HEADER + WIRE_MAX_PAYLOAD). Returns the frame's length. */
+size_t wire_put_job(unsigned char *buf, uint32_t id, uint64_t generation,
+                    uint64_t index, const struct tree *t);
+
+/* Writes a RESULT frame into buf (room for WIRE_HEADER + 16 + 8 *
+ * FGP_MAX_SCORES). Returns the frame's length. */
+size_t wire_put_result(unsigned char *buf, uint32_t id,
+                       const struct wire_result *r);
+
+/*
+ * Reads a header from buf[0..WIRE_HEADER). Returns 0, or -1 when the magic,
+ * the zero field, the type (want; 0 takes any) or the length (over max) is
+ * wrong.
+ */
+int wire_get_header(const unsigned char *buf, struct wire_header *h,
+                    uint16_t want, uint32_t max);
+
+/* Decodes a JOB payload of len bytes into *generation, *index and t (whose
+ * cap bounds the size). Returns 0, or -1 when it is malformed. */
+int wire_get_job(const unsigned char *p, size_t len, uint64_t *generation,
+                 uint64_t *index, struct tree *t);
+
+/* Decodes a RESULT payload of len bytes. Returns 0 or -1 (malformed). */
+int wire_get_result(const unsigned char *p, size_t len,
+                    struct wire_result *r);
+
+/*
+ * Moves exactly n bytes, retrying on EINTR and short transfers (OpenSSH's
+ * atomicio). Return n, or less on end of file (read) or error (errno set).
+ * Built with -DWIRE_MAX_CHUNK=k, each call moves at most k bytes, which
+ * the tests use to force partial transfers.
+ */
+size_t wire_read_full(int fd, void *buf, size_t n);
+size_t wire_write_full(int fd, const void *buf, size_t n);
+
+#endif
