@@ -75,6 +75,9 @@ $(BIN): $(BUILD)/engine/main.o $(LIB) fitness/forkgp.sym
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS)
 
+# test_plugin dlopens plug-ins that call fgp_*: export them as the binary does.
+$(BUILD)/tests/test_plugin: LDFLAGS += -Wl,--dynamic-list=fitness/forkgp.sym
+
 $(BUILD)/tools/%: $(BUILD)/tools/%.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 

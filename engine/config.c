@@ -247,6 +247,15 @@ static int apply_set(struct config *c, const char *arg,
     /* Trimmed like the value, so "run.seed = 5" names run.seed. */
     const char *sec = text_trim(section), *key = text_trim(name);
     int k = find_key(sec, key);
+    const char *near_section =
+        config_core_section(sec) ? NULL
+                                 : text_suggest(sec, sections, NSECTIONS);
+    if (near_section) {
+        snprintf(err->msg, sizeof err->msg,
+                 "--set %s: unknown section [%s]; did you mean [%s]?", arg, sec,
+                 near_section);
+        return -1;
+    }
     if (k < 0 && !config_core_section(sec) && *sec && *key) {
         /* A key of the fitness function's own section. */
         char *value = strdup(eq + 1);

@@ -47,10 +47,10 @@
       "name of the target column; empty for the last column")                \
     X(fitness, function, FUNCTION, "regression", 0, 0, NULL,                  \
       "regression, classification, boolean, or a plug-in .so (a path)")      \
-    X(fitness, metric, CHOICE, "mse", 0, 0,                                   \
-      "mse|rmse|mae|nmse|r2|accuracy|balanced_accuracy",                      \
-      "regression: mse, rmse, mae, nmse (minimised), r2; classification: "    \
-      "accuracy, balanced_accuracy (maximised)")                              \
+    X(fitness, metric, CHOICE, "auto", 0, 0,                                 \
+      "auto|mse|rmse|mae|nmse|r2|accuracy|balanced_accuracy",                 \
+      "regression: mse (auto), rmse, mae, nmse (minimised), r2; "             \
+      "classification: accuracy (auto), balanced_accuracy (maximised)")       \
     X(fitness, target_fitness, OPTREAL, "none", -1e300, 1e300, NULL,          \
       "stop when the best fitness reaches this value (none: never)")          \
     X(fitness, parsimony, REAL, "0", 0, 1e300, NULL,                          \

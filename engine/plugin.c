@@ -131,11 +131,6 @@ static int lookup(struct fgp_setup *s, const char *section, const char *key,
                                             config_keys[k].offset);
                 else
                     *raw = c->origin[k].raw;
-                /* A choice left unset answers with the getter's default:
-                 * the table's default belongs to one fitness function
-                 * ([fitness] metric is mse, which classification lacks). */
-                if (t == CFG_CHOICE && c->origin[k].line == 0)
-                    *raw = NULL;
                 int line = c->origin[k].line;
                 if (line > 0)
                     snprintf(where, size, "%s:%d: [%s] %s: ", c->file, line,

@@ -61,6 +61,8 @@ static int setup(struct fgp_setup *s, void **state)
     if (fgp_get_string(s, "fitness", "metric", "accuracy", &metric) < 0 ||
         tabular_setup(s, &c->tab) < 0)
         return -1;
+    if (strcmp(metric, "auto") == 0)
+        metric = "accuracy";
     if (strcmp(metric, "accuracy") != 0 &&
         strcmp(metric, "balanced_accuracy") != 0)
         return fgp_fail_key(s, "fitness", "metric",

@@ -69,7 +69,8 @@ struct fgp_plugin {
     /* Scores one program; returns an enum fgp_status. */
     int (*evaluate)(void *state, const struct fgp_program *p,
                     struct fgp_rng *rng, double *scores);
-    /* Frees the state (may be NULL). */
+    /* Frees the state (may be NULL). Runs after setup whether it succeeded
+     * or not, so setup may store its state first and fail later. */
     void (*teardown)(void *state);
     /* Optional (may be NULL): scores a program on held-out data, for the
      * report of the best program; called in the parent, without a stream.

@@ -39,6 +39,8 @@ static int setup(struct fgp_setup *s, void **state)
     if (fgp_get_string(s, "fitness", "metric", "mse", &metric) < 0 ||
         tabular_setup(s, &reg->tab) < 0)
         return -1;
+    if (strcmp(metric, "auto") == 0)
+        metric = "mse";
     size_t m = 0;
     while (m < 5 && strcmp(metric, metric_names[m]) != 0)
         m++;

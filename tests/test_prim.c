@@ -17,6 +17,7 @@
 
 #define PI 3.14159265358979323846
 #define E 2.71828182845904523536
+#define RANGE_MSG "expected a range LO..HI with LO < HI (and HI - LO finite)"
 
 /* Exact equality of doubles, bits included (so -0 differs from 0). */
 #define assert_double_bits(got, want)                                          \
@@ -220,14 +221,37 @@ static void test_parse_constants_errors(void **state)
                                     "LO..HI, got '1e999'");
     expect_constants_error("PI", "expected a number, pi, e or a range "
                                  "LO..HI, got 'PI'");
-    expect_constants_error("1..1", "expected a range LO..HI with LO < HI, "
-                                   "got '1..1'");
-    expect_constants_error("2 .. 1", "expected a range LO..HI with LO < HI, "
-                                     "got '2..1'");
-    expect_constants_error("..1", "expected a range LO..HI with LO < HI, "
-                                  "got '..1'");
-    expect_constants_error("0..x", "expected a range LO..HI with LO < HI, "
-                                   "got '0..x'");
+    expect_constants_error("1..1", RANGE_MSG ", got '1..1'");
+    expect_constants_error("2 .. 1", RANGE_MSG ", got '2..1'");
+    expect_constants_error("..1", RANGE_MSG ", got '..1'");
+    expect_constants_error("0..x", RANGE_MSG ", got '0..x'");
+    expect_constants_error("0..inf", RANGE_MSG ", got '0..inf'");
+    /* Both ends finite, HI - LO not: a draw lo + u * (hi - lo) would give
+     * inf or NaN. */
+    expect_constants_error("-1e308..1e308", RANGE_MSG ", got '-1e308..1e308'");
+    expect_constants_error("1, -1.7976931348623157e308 .. "
+                           "1.7976931348623157e308",
+                           RANGE_MSG ", got '-1.7976931348623157e308.."
+                                     "1.7976931348623157e308'");
+    expect_constants_error("-9e307..9e307", RANGE_MSG ", got '-9e307..9e307'");
+
+    /* Wide spans that stay finite are fine. */
+    struct primset ps;
+    struct prim_error err;
+    memset(&ps, 0, sizeof ps);
+    assert_int_equal(prim_parse_constants(&ps,
+                                          "-1e308..7e307, "
+                                          "0..1.7976931348623157e308, "
+                                          "-1.7976931348623157e308..0",
+                                          &err),
+                     0);
+    assert_int_equal(ps.nranges, 3);
+    assert_double_bits(ps.range_lo[0], -1e308);
+    assert_double_bits(ps.range_hi[0], 7e307);
+    assert_double_bits(ps.range_hi[1], 1.7976931348623157e308);
+    assert_double_bits(ps.range_lo[2], -1.7976931348623157e308);
+    for (int i = 0; i < ps.nranges; i++)
+        assert_true(isfinite(ps.range_hi[i] - ps.range_lo[i]));
 }
 
 /* Each primitive's value on plain and on undefined arguments. */

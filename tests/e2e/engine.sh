@@ -39,7 +39,7 @@ expect_status 2 "out-of-range value" "$FORKGP" run "$TMP/bad/range.ini"
 expect_err "$TMP/bad/range.ini:4: [tree] max_depth: " "out-of-range message cites file:line"
 printf '[data]\ntrain = q.csv\n' >"$TMP/bad/ok.ini"
 expect_status 2 "bad --set" "$FORKGP" run "$TMP/bad/ok.ini" --set fitness.metric=mes
-expect_err "--set fitness.metric=mes: expected one of mse, rmse, mae, nmse, r2, accuracy, balanced_accuracy, got 'mes'; did you mean 'mse'?" "bad --set message"
+expect_err "--set fitness.metric=mes: expected one of auto, mse, rmse, mae, nmse, r2, accuracy, balanced_accuracy, got 'mes'; did you mean 'mse'?" "bad --set message"
 printf 'x,y\n1,2\n3,abc\n' >"$TMP/bad/q.csv"
 expect_status 2 "non-numeric CSV cell" "$FORKGP" run "$TMP/bad/ok.ini" --out "$TMP/bad/out"
 expect_err "$TMP/bad/q.csv:3: column 2 'y': expected a number, got 'abc'" "CSV error names file, row and column"
