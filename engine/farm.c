@@ -38,6 +38,7 @@
 #define TERM_GRACE 0.2        /* seconds between SIGTERM and SIGKILL */
 #define STOP_GRACE 2.0        /* seconds a stopping run waits in flight */
 #define MAX_KEEP_FDS 256
+#define MAX_ATTEMPTS 3        /* tries of an evaluation whose worker dies */
 
 struct worker {
     pid_t pid; /* 0: not running */
@@ -320,6 +321,7 @@ struct round {
     uint64_t generation;
     size_t *queue; /* indices still to send; taken from the end */
     size_t nqueue;
+    unsigned char *attempts; /* per individual: workers it has cost */
     size_t remaining; /* individuals without a status */
     size_t lost;      /* evaluations lost to dead workers */
     int failed;       /* an evaluation failed (for stop_on_failure) */
@@ -339,14 +341,23 @@ static void set_status(struct round *rd, size_t index, int status, int detail,
         rd->lost++;
 }
 
-/* A worker is gone (dead, hung or misbehaving): its first job in flight
- * gets `status`, the rest go back in the queue, and a new one starts. */
+/*
+ * A worker is gone (dead, hung or misbehaving): its first job in flight
+ * gets `status`, the rest go back in the queue, and a new one starts. A
+ * death may not be the program's doing (a kill from outside, the OOM
+ * killer picking this worker), so that evaluation is tried again, up to
+ * MAX_ATTEMPTS in all, before the status sticks; a timeout is final.
+ */
 static int replace_worker(struct farm *fm, struct round *rd, int i,
                           int status, int detail)
 {
     struct worker *w = &fm->w[i];
     if (w->nin > 0) {
-        set_status(rd, w->inflight[0], status, detail, 0.0);
+        size_t first = w->inflight[0];
+        if (status != EVAL_TIMEOUT && ++rd->attempts[first] < MAX_ATTEMPTS)
+            rd->queue[rd->nqueue++] = first;
+        else
+            set_status(rd, first, status, detail, 0.0);
         for (int k = w->nin - 1; k >= 1; k--)
             rd->queue[rd->nqueue++] = w->inflight[k];
         w->nin = 0;
@@ -530,9 +541,11 @@ int farm_eval(struct farm *fm, struct population *p, uint64_t generation)
     int nw = fm->opt.workers;
     struct round rd = {.p = p, .generation = generation, .remaining = p->n};
     rd.queue = malloc((p->n ? p->n : 1) * sizeof *rd.queue);
+    rd.attempts = calloc(p->n ? p->n : 1, 1);
     struct pollfd *pfd = malloc(2 * (size_t)nw * sizeof *pfd);
-    if (!rd.queue || !pfd) {
+    if (!rd.queue || !rd.attempts || !pfd) {
         free(rd.queue);
+        free(rd.attempts);
         free(pfd);
         return FARM_BROKEN;
     }
@@ -589,6 +602,7 @@ int farm_eval(struct farm *fm, struct population *p, uint64_t generation)
 out:
     fm->stats.evaluations += p->n - rd.remaining;
     free(rd.queue);
+    free(rd.attempts);
     free(pfd);
     if (result == FARM_DONE && rd.failed && fm->opt.stop_on_failure)
         result = FARM_FAILED;

@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# The worker farm end to end: the same bytes for any worker count, faults
+# contained (each misbehaving evaluation costs its score, nothing else), no
+# process left behind, and signals.
+source "$(dirname "$0")/lib.sh"
+mkdir -p "$TMP/f"
+for p in faulty busy; do
+    cc -shared -fPIC -O2 -Ifitness -o "$TMP/f/$p.so" "tests/plugins/$p.c" ||
+        fail "cannot build tests/plugins/$p.c"
+done
+# leftovers PATTERN: processes whose command line holds PATTERN
+leftovers() { pgrep -f -- "$1" | tr '\n' ' '; }
+
+# --- the same bytes for workers = 0, 1, 2, 3 and 8 --------------------------
+for ini in configs/quartic.ini configs/keijzer6.ini examples/subsample.ini; do
+    name=$(basename "$ini" .ini)
+    for w in 0 1 2 3 8; do
+        "$FORKGP" run "$ini" --quiet --seed 3 --set run.workers=$w \
+            --set run.generations=10 --set fitness.target_fitness=none \
+            --out "$TMP/w-$name-$w" >/dev/null 2>&1 || fail "$name with $w workers exits nonzero"
+    done
+    same=1
+    for w in 1 2 3 8; do
+        for f in log.csv best.txt population.csv; do
+            cmp -s "$TMP/w-$name-0/$f" "$TMP/w-$name-$w/$f" || same=0
+        done
+    done
+    [ $same = 1 ] && pass "$name: log.csv, best.txt, population.csv identical for workers 0, 1, 2, 3, 8" ||
+        fail "$name: outputs differ between worker counts"
+done
+
+# --- faults: each run completes; the faulty individuals get their status;
+# every other individual scores as in a fault-free run ----------------------
+cat >"$TMP/f/faulty.ini" <<INI
+[run]
+population = 200
+generations = 0
+workers = 2
+eval_timeout = 0.1
+worker_memory_mb = 512
+[fitness]
+function = ./faulty.so
+[faulty]
+every = 5
+INI
+"$FORKGP" run "$TMP/f/faulty.ini" --quiet --set faulty.mode=none --out "$TMP/f/ref" >/dev/null 2>&1
+# check_fault MODE STATUS: sizes divisible by 5 misbehave
+check_fault() {
+    local mode=$1 want=$2 out="$TMP/f/$1"
+    # The sanitizers reserve more address space than any memory limit.
+    # Filling 512 MiB takes longer than the loop's short timeout.
+    local extra=()
+    [ "$mode" = bomb ] && extra=(--set run.eval_timeout=30)
+    if [ "$mode" = bomb ] && [ -n "${FORKGP_ASAN:-}" ]; then
+        pass "$mode: skipped under the sanitizers (they need unlimited address space)"; return; fi
+    "$FORKGP" run "$TMP/f/faulty.ini" --quiet --set faulty.mode="$mode" "${extra[@]}" \
+        --out "$out" >"$TMP/f/$mode.stdout" 2>"$TMP/f/$mode.stderr"
+    local st=$?
+    [ $st = 0 ] || { fail "$mode: the run exits $st"; return; }
+    if awk -F, -v want="$want" '
+        NR == FNR { ref[FNR] = $0; next }
+        FNR == 1 { next }
+        { rows++ }
+        $4 % 5 == 0 { if ($2 != want) bad = bad " " $1 ":" $2; next }
+        $0 != ref[FNR] { bad = bad " " $1 ":differs" }
+        END { if (rows != 200) bad = bad " rows:" rows; if (bad) { print bad; exit 1 } }
+    ' "$TMP/f/ref/population.csv" "$out/population.csv" >"$TMP/f/$mode.bad"; then
+        pass "$mode: faulty programs $want, every other score as without faults"
+    else
+        fail "$mode: $(head -c 300 "$TMP/f/$mode.bad")"
+    fi
+    local left
+    left=$(leftovers "$TMP/f/faulty.ini")
+    [ -z "$left" ] && pass "$mode: no process left" || fail "$mode: processes left: $left"
+}
+check_fault segv crashed
+check_fault abort crashed
+check_fault exit exited
+check_fault loop timeout
+check_fault bomb error
+check_fault nan invalid
+check_fault stdout ok
+check_fault closefd1 ok
+check_fault grandchild ok
+grep -q garbage "$TMP/f/stdout.stdout" && fail "plug-in garbage reached forkgp's stdout" ||
+    pass "a plug-in's stdout goes to stderr, not into forkgp's report"
+grep -q "^failed evaluations: .* (crashed " "$TMP/f/segv.stdout" &&
+    grep -q "forkgp eval .*/config.ini --generation 0 --index [0-9]* --program '" "$TMP/f/segv.stdout" &&
+    pass "the summary counts failures and shows replay commands" || fail "failure summary"
+
+# A run of several generations with faults completes.
+expect_status 0 "segv over 5 generations" "$FORKGP" run "$TMP/f/faulty.ini" --quiet \
+    --set faulty.mode=segv --set run.generations=5 --out "$TMP/f/segv5"
+# on_failure = abort: stop at the first failure, say which, exit 1.
+expect_status 1 "on_failure = abort" "$FORKGP" run "$TMP/f/faulty.ini" --quiet \
+    --set faulty.mode=exit --set run.on_failure=abort --out "$TMP/f/abort"
+cat "$TMP/out" "$TMP/err" | grep -q "exited (exit status 3)" && pass "abort names the failed evaluation" ||
+    fail "abort names the failed evaluation: $(cat "$TMP/out" "$TMP/err" | head -5)"
+# A plug-in that crashes on every program is broken, not unlucky.
+expect_status 1 "restart limit" "$FORKGP" run "$TMP/f/faulty.ini" --quiet \
+    --set faulty.mode=segv --set faulty.every=1 --out "$TMP/f/broken"
+expect_err "looks broken" "restart limit message"
+[ -z "$(leftovers "$TMP/f/faulty.ini")" ] && pass "no process left after the aborted runs" ||
+    fail "processes left after the aborted runs"
+
+# --- kill -9 a random worker every 100 ms for 10 s: the same result ---------
+cat >"$TMP/f/busy.ini" <<INI
+[run]
+population = 400
+generations = 40
+workers = 2
+[fitness]
+function = ./busy.so
+[busy]
+micros = 500
+INI
+"$FORKGP" run "$TMP/f/busy.ini" --quiet --out "$TMP/f/calm" >/dev/null 2>&1
+"$FORKGP" run "$TMP/f/busy.ini" --quiet --out "$TMP/f/storm" >/dev/null 2>&1 &
+pid=$!
+sleep 0.3
+kills=0
+for _ in $(seq 100); do
+    kids=($(pgrep -P $pid))
+    [ ${#kids[@]} -gt 0 ] || break
+    kill -9 "${kids[RANDOM % ${#kids[@]}]}" 2>/dev/null && kills=$((kills + 1))
+    sleep 0.1
+done
+wait $pid
+st=$?
+[ $st = 0 ] && cmp -s "$TMP/f/calm/log.csv" "$TMP/f/storm/log.csv" &&
+    cmp -s "$TMP/f/calm/population.csv" "$TMP/f/storm/population.csv" &&
+    pass "$kills workers killed with -9: the same log and population" ||
+    fail "worker kills changed the run (exit $st, $kills kills)"
+
+# --- kill -9 of the parent: its workers are gone within 1 s -----------------
+"$FORKGP" run "$TMP/f/busy.ini" --quiet --out "$TMP/f/orphan" >/dev/null 2>&1 &
+pid=$!
+sleep 0.3
+kids=$(pgrep -P $pid | tr '\n' ' ')
+kill -9 $pid
+wait $pid 2>/dev/null
+sleep 1
+alive=""
+# Dead is dead: a zombie waiting for an init that does not reap counts.
+for k in $kids; do
+    state=$(awk '/^State:/ { print $2 }' "/proc/$k/status" 2>/dev/null)
+    [ -n "$state" ] && [ "$state" != Z ] && alive="$alive $k"
+done
+[ -n "$kids" ] && [ -z "$alive" ] && pass "kill -9 of the parent: workers ($kids) gone within 1 s" ||
+    fail "kill -9 of the parent: workers left:$alive (had: $kids)"
+
+# --- SIGINT: exit 130, outputs written, no process left ---------------------
+"$FORKGP" run "$TMP/f/busy.ini" --quiet --out "$TMP/f/int" >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 50); do [ -s "$TMP/f/int/log.csv" ] && break; sleep 0.1; done
+sleep 0.3
+kill -INT $pid
+wait $pid
+st=$?
+sleep 0.2
+[ $st = 130 ] && [ -s "$TMP/f/int/best.txt" ] && [ -s "$TMP/f/int/population.csv" ] &&
+    pass "SIGINT: exit 130, outputs written" || fail "SIGINT: exit $st"
+[ -z "$(leftovers "$TMP/f/busy.ini")" ] && pass "SIGINT: no process left" || fail "SIGINT: processes left"
+
+finish

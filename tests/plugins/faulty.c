@@ -1,0 +1,96 @@
+/*
+ * faulty: a test plug-in that misbehaves on a deterministic subset of
+ * programs, those whose size is a multiple of [faulty] every, in the way
+ * [faulty] mode says: segv, abort, exit (_exit(3)), loop (forever), bomb
+ * (allocates until it fails), nan (returns a NaN score), stdout (writes
+ * garbage to stdout, then scores), closefd1 (closes fd 1, then scores),
+ * grandchild (forks a child that sleeps, then scores), or none. Every
+ * other program scores as with mode = none, so runs can be compared.
+ */
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "forkgp.h"
+
+struct faulty {
+    char mode[16];
+    long every;
+};
+
+static int setup(struct fgp_setup *s, void **state)
+{
+    static struct faulty f;
+    const char *mode;
+    if (fgp_get_string(s, NULL, "mode", "none", &mode) < 0 ||
+        fgp_get_int(s, NULL, "every", 5, 1, 1000, &f.every) < 0)
+        return -1;
+    snprintf(f.mode, sizeof f.mode, "%s", mode);
+    *state = &f;
+    fgp_add_variable(s, "x");
+    fgp_use_constants(s, "-1..1");
+    return fgp_use_functions(s, "add, sub, mul");
+}
+
+/* A score that depends on the whole program: its values on 8 points. */
+static int score(const struct fgp_program *p, double *scores)
+{
+    double xs[8], out[8], sum = 0;
+    for (int i = 0; i < 8; i++)
+        xs[i] = i / 4.0 - 1.0;
+    const double *x[] = {xs};
+    fgp_eval(p, x, 8, out);
+    for (int i = 0; i < 8; i++)
+        sum += (out[i] - xs[i] * xs[i]) * (out[i] - xs[i] * xs[i]);
+    scores[0] = sum / 8;
+    return isfinite(scores[0]) ? FGP_OK : FGP_INVALID;
+}
+
+static int evaluate(void *state, const struct fgp_program *p,
+                    struct fgp_rng *rng, double *scores)
+{
+    (void)rng;
+    const struct faulty *f = state;
+    if (fgp_program_size(p) % (size_t)f->every != 0 ||
+        strcmp(f->mode, "none") == 0)
+        return score(p, scores);
+    if (strcmp(f->mode, "segv") == 0)
+        raise(SIGSEGV);
+    if (strcmp(f->mode, "abort") == 0)
+        abort();
+    if (strcmp(f->mode, "exit") == 0)
+        _exit(3);
+    if (strcmp(f->mode, "loop") == 0)
+        for (volatile int spin = 1; spin;)
+            ;
+    if (strcmp(f->mode, "bomb") == 0) {
+        for (;;) {
+            char *block = malloc(64 << 20);
+            if (!block)
+                return FGP_ERROR;
+            memset(block, 1, 64 << 20);
+        }
+    }
+    if (strcmp(f->mode, "nan") == 0) {
+        scores[0] = NAN;
+        return FGP_OK;
+    }
+    if (strcmp(f->mode, "stdout") == 0) {
+        printf("garbage from a plug-in\n");
+        fflush(stdout);
+        (void)!write(1, "\x01\x02 more garbage\n", 16);
+    }
+    if (strcmp(f->mode, "closefd1") == 0)
+        close(1);
+    if (strcmp(f->mode, "grandchild") == 0 && fork() == 0) {
+        sleep(1000);
+        _exit(0);
+    }
+    return score(p, scores);
+}
+
+FGP_PLUGIN(.name = "faulty", .nscores = 1, .setup = setup,
+           .evaluate = evaluate);
