@@ -56,7 +56,8 @@ e2e: $(BIN) $(EXAMPLES)
 
 # The whole suite under AddressSanitizer and UBSan, in its own build tree.
 asan: deps
-	@$(MAKE) --no-print-directory BUILD=build/asan SANITIZE=1 OPT='-O1 -g' unit e2e
+	@FORKGP_ASAN=1 $(MAKE) --no-print-directory BUILD=build/asan SANITIZE=1 \
+	    OPT='-O1 -g' unit e2e
 
 bench: $(BENCH) $(BIN)
 	$(BENCH)
