@@ -62,6 +62,7 @@ asan: deps
 bench: $(BENCH) $(BIN)
 	$(BENCH)
 	./tools/bench_quartic.sh $(BIN)
+	./tools/bench_farm.sh $(BIN)
 
 $(LIB): $(CORE_OBJ)
 	@mkdir -p $(@D)

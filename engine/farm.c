@@ -49,8 +49,8 @@ struct worker {
     double started; /* when the first in flight began */
     unsigned char *out; /* jobs not yet written */
     size_t outlen, outoff, outcap;
-    unsigned char in[WIRE_HEADER + 16 + 8 * FGP_MAX_SCORES];
-    size_t inlen; /* bytes of a result frame read so far */
+    unsigned char in[8192]; /* result frames read, not yet taken */
+    size_t inlen;
     uint32_t job_id, result_id;
 };
 
@@ -428,49 +428,52 @@ static void dispatch(struct farm *fm, struct round *rd, int i, int stopping)
 }
 
 /* Reads what worker i sent; takes each whole result frame. Returns 0, 1 on
- * end of file, or -1 on a protocol error. */
+ * end of file, or -1 on a protocol error. Reads in bulk: one read() can
+ * bring many results, which keeps the parent's cost per individual low. */
 static int collect(struct farm *fm, struct round *rd, int i)
 {
     struct worker *w = &fm->w[i];
     for (;;) {
-        /* A header first, then exactly the payload it announces. */
-        size_t want = WIRE_HEADER;
-        struct wire_header h;
-        if (w->inlen >= WIRE_HEADER) {
-            if (wire_get_header(w->in, &h, WIRE_RESULT,
-                                sizeof w->in - WIRE_HEADER) < 0 ||
+        ssize_t got = read(w->result_fd, w->in + w->inlen,
+                           sizeof w->in - w->inlen);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got == 0)
+            return 1;
+        if (got < 0)
+            return 0; /* nothing more now */
+        w->inlen += (size_t)got;
+        size_t off = 0;
+        double t = now();
+        while (w->inlen - off >= WIRE_HEADER) {
+            struct wire_header h;
+            const size_t max = WIRE_HEADER + 16 + 8 * FGP_MAX_SCORES;
+            if (wire_get_header(w->in + off, &h, WIRE_RESULT,
+                                max - WIRE_HEADER) < 0 ||
                 h.id != w->result_id)
                 return -1;
-            want = WIRE_HEADER + h.length;
+            if (w->inlen - off < WIRE_HEADER + h.length)
+                break; /* the rest comes later */
+            struct wire_result res;
+            if (wire_get_result(w->in + off + WIRE_HEADER, h.length, &res) <
+                    0 ||
+                w->nin == 0 || res.index != w->inflight[0] ||
+                res.status < EVAL_OK || res.status > EVAL_ERROR)
+                return -1;
+            off += WIRE_HEADER + h.length;
+            w->result_id++;
+            double took = t - w->started;
+            fm->stats.busy_seconds += took;
+            fm->mean_eval = fm->mean_eval > 0
+                                ? 0.9 * fm->mean_eval + 0.1 * took
+                                : took;
+            set_status(rd, res.index, res.status, 0, res.scores[0]);
+            memmove(w->inflight, w->inflight + 1,
+                    (size_t)(--w->nin) * sizeof w->inflight[0]);
+            w->started = t; /* the next one in flight begins now */
         }
-        if (w->inlen < want) {
-            ssize_t got = read(w->result_fd, w->in + w->inlen,
-                               want - w->inlen);
-            if (got < 0 && errno == EINTR)
-                continue;
-            if (got < 0)
-                return 0; /* nothing more now */
-            if (got == 0)
-                return 1;
-            w->inlen += (size_t)got;
-            continue;
-        }
-        struct wire_result res;
-        if (wire_get_result(w->in + WIRE_HEADER, h.length, &res) < 0 ||
-            w->nin == 0 || res.index != w->inflight[0] ||
-            res.status < EVAL_OK || res.status > EVAL_ERROR)
-            return -1;
-        w->result_id++;
-        w->inlen = 0;
-        double t = now();
-        double took = t - w->started;
-        fm->stats.busy_seconds += took;
-        fm->mean_eval = fm->mean_eval > 0 ? 0.9 * fm->mean_eval + 0.1 * took
-                                          : took;
-        set_status(rd, res.index, res.status, 0, res.scores[0]);
-        memmove(w->inflight, w->inflight + 1,
-                (size_t)(--w->nin) * sizeof w->inflight[0]);
-        w->started = t; /* the next one in flight begins now */
+        memmove(w->in, w->in + off, w->inlen - off);
+        w->inlen -= off;
     }
 }
 
