@@ -19,7 +19,10 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 
 VERSION := 0.1.0
-CFLAGS  += -DFORKGP_VERSION='"$(VERSION)"'
+# What built this binary, for checkpoints and manifests.
+COMMIT  := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+CFLAGS  += -DFORKGP_VERSION='"$(VERSION)"' -DFORKGP_COMMIT='"$(COMMIT)"' \
+           -DFORKGP_CFLAGS='"$(OPT)$(if $(SANITIZE), sanitize)"'
 
 CORE_SRC := $(filter-out engine/main.c,$(wildcard engine/*.c operators/*.c fitness/*.c))
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
@@ -27,6 +30,9 @@ LIB      := $(BUILD)/libforkgp.a
 BIN      := $(BUILD)/forkgp
 TEST_SRC := $(wildcard tests/test_*.c)
 TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+# test_wire again, its wire.o built to move at most 3 bytes per read() or
+# write() so that every transfer is partial (rules below).
+TESTS    += $(BUILD)/tests/test_wire_capped
 ORACLE   := $(BUILD)/tests/pcg_oracle
 BENCH    := $(BUILD)/tools/bench_interp
 EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%.so,$(wildcard examples/*.c))
@@ -79,6 +85,14 @@ $(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB)
 
 # test_plugin dlopens plug-ins that call fgp_*: export them as the binary does.
 $(BUILD)/tests/test_plugin: LDFLAGS += -Wl,--dynamic-list=fitness/forkgp.sym
+
+# Linked before $(LIB), the capped wire.o is the one the test gets.
+$(BUILD)/tests/wire_capped.o: engine/wire.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -DWIRE_MAX_CHUNK=3 -c -o $@ $<
+$(BUILD)/tests/test_wire_capped: $(BUILD)/tests/test_wire.o \
+                                 $(BUILD)/tests/wire_capped.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS)
 
 $(BUILD)/tools/%: $(BUILD)/tools/%.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

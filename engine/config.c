@@ -722,11 +722,22 @@ static void dump_value(const struct config *c, int k, FILE *out)
 }
 
 /* Every section and key with its help as a comment, in table order. */
-static void dump_keys(const struct config *c, FILE *out)
+/* Keys that do not change what a run computes: where it writes, how many
+ * processes evaluate, how often it checkpoints. The hash leaves them out,
+ * so a run resumes with another worker count or into another folder. */
+static int outside_hash(int k)
+{
+    return k == CFG_KEY_output_dir || k == CFG_KEY_run_workers ||
+           k == CFG_KEY_output_checkpoint_every;
+}
+
+static void dump_keys(const struct config *c, FILE *out, int for_hash)
 {
     const char *section = "";
     for (int k = 0; k < CONFIG_NKEYS; k++) {
         const struct config_key *key = &config_keys[k];
+        if (for_hash && outside_hash(k))
+            continue;
         if (strcmp(key->section, section) != 0) {
             section = key->section;
             fprintf(out, "\n[%s]\n", section);
@@ -757,7 +768,7 @@ void config_dump(const struct config *c, FILE *out)
 {
     fprintf(out, "; forkgp %s: effective configuration of %s\n",
             FORKGP_VERSION, c->file);
-    dump_keys(c, out);
+    dump_keys(c, out, 0);
 }
 
 static const char *type_name(enum config_type t)
@@ -815,7 +826,7 @@ uint64_t config_hash(const struct config *c)
     FILE *mem = open_memstream(&text, &len);
     if (!mem)
         return 0;
-    dump_keys(c, mem);
+    dump_keys(c, mem, 1);
     fclose(mem);
     uint64_t h = 0xcbf29ce484222325ULL;
     for (size_t i = 0; i < len; i++)

@@ -128,7 +128,9 @@ void config_dump(const struct config *c, FILE *out);
 /* Writes the key reference: plain text, or a Markdown table. */
 void config_reference(FILE *out, int markdown);
 
-/* A 64-bit hash of the effective configuration (of config_dump's text). */
+/* A 64-bit hash of the effective configuration (of config_dump's text,
+ * less the keys that do not change results: output dir, workers,
+ * checkpoint_every). */
 uint64_t config_hash(const struct config *c);
 
 #endif

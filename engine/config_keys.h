@@ -88,6 +88,9 @@
       "chance that a crossover point is a function node (Koza's 90/10)")      \
     X(operators, point_replace, REAL, "0.05", 0, 1, NULL,                     \
       "chance that point mutation replaces each node (at least one is)")      \
+    X(output, checkpoint_every, INT, "10", 0, 10000000, NULL,                \
+      "write checkpoint.bin every this many generations (0: only on "       \
+      "SIGINT or SIGTERM)")                                                   \
     X(output, dir, STR, "", 0, 0, NULL,                                       \
       "output folder, relative to the working directory; empty: "             \
       "runs/<config name>")

@@ -16,9 +16,11 @@ static const char usage[] =
     "usage: forkgp run CONFIG.ini [--set section.key=value]... [--seed N]\n"
     "                  [--out DIR] [--quiet]\n"
     "       forkgp check CONFIG.ini [--set section.key=value]...\n"
+    "       forkgp resume RUNDIR [--workers N] [--quiet]\n"
     "       forkgp eval CONFIG.ini --program EXPR [--generation G] [--index I]\n"
     "                   [--set section.key=value]... [--seed N]\n"
-    "       forkgp help [run | check | eval | keys [--markdown] | functions]\n"
+    "       forkgp help [run | check | resume | eval | keys [--markdown] |\n"
+    "                    functions]\n"
     "       forkgp --help | --version\n";
 
 static const char run_help[] =
@@ -45,6 +47,13 @@ static const char check_help[] =
     "  defaults filled in) as INI that forkgp run accepts.\n";
 
 /* The protection table: what each function computes and how it prints. */
+static const char resume_help[] =
+    "forkgp resume RUNDIR [--workers N] [--quiet]\n"
+    "  Continues the run in RUNDIR from its checkpoint.bin (written every\n"
+    "  [output] checkpoint_every generations, and on SIGINT or SIGTERM),\n"
+    "  with RUNDIR/config.ini. The result is the same bytes as a run never\n"
+    "  stopped, with any number of workers.\n";
+
 static const char eval_help[] =
     "forkgp eval CONFIG.ini --program EXPR [--generation G] [--index I]\n"
     "  Evaluates one program (infix, as forkgp prints it) with the\n"
@@ -84,6 +93,8 @@ static int help(int argc, char **argv)
         config_reference(stdout, 0);
     } else if (strcmp(topic, "check") == 0) {
         fputs(check_help, stdout);
+    } else if (strcmp(topic, "resume") == 0) {
+        fputs(resume_help, stdout);
     } else if (strcmp(topic, "eval") == 0) {
         fputs(eval_help, stdout);
     } else if (strcmp(topic, "keys") == 0) {
@@ -137,7 +148,7 @@ static int add_set(struct args *a, const char *prefix, const char *value)
     return 0;
 }
 
-enum command { CMD_RUN, CMD_CHECK, CMD_EVAL };
+enum command { CMD_RUN, CMD_CHECK, CMD_EVAL, CMD_RESUME };
 
 /* forkgp check: the fitness function's setup runs too, since only it can
  * tell whether its own keys are right; then the effective config. */
@@ -160,10 +171,10 @@ static int check_main(const struct config *cfg)
 static int parse_args(struct args *a, int argc, char **argv,
                       enum command cmd)
 {
-    int allow_run = cmd != CMD_CHECK;
+    int allow_run = cmd == CMD_RUN || cmd == CMD_EVAL;
     memset(a, 0, sizeof *a);
-    a->sets = calloc((size_t)argc, sizeof *a->sets);
-    a->owned = calloc((size_t)argc, sizeof *a->owned);
+    a->sets = calloc((size_t)argc + 2, sizeof *a->sets);
+    a->owned = calloc((size_t)argc + 2, sizeof *a->owned);
     if (!a->sets || !a->owned)
         return -1;
     for (int i = 2; i < argc; i++) {
@@ -177,8 +188,13 @@ static int parse_args(struct args *a, int argc, char **argv,
         } else if (allow_run && strcmp(arg, "--out") == 0 && has_value) {
             if (add_set(a, "output.dir=", argv[++i]) < 0)
                 return -1;
-        } else if (cmd == CMD_RUN && strcmp(arg, "--quiet") == 0) {
+        } else if ((cmd == CMD_RUN || cmd == CMD_RESUME) &&
+                   strcmp(arg, "--quiet") == 0) {
             a->quiet = 1;
+        } else if (cmd == CMD_RESUME && strcmp(arg, "--workers") == 0 &&
+                   has_value) {
+            if (add_set(a, "run.workers=", argv[++i]) < 0)
+                return -1;
         } else if (cmd == CMD_EVAL && strcmp(arg, "--program") == 0 &&
                    has_value) {
             a->program = argv[++i];
@@ -208,8 +224,22 @@ static int parse_args(struct args *a, int argc, char **argv,
         }
     }
     if (!a->config) {
-        fprintf(stderr, "forkgp: %s needs a CONFIG.ini\n%s", argv[1], usage);
+        fprintf(stderr, "forkgp: %s needs %s\n%s", argv[1],
+                cmd == CMD_RESUME ? "a RUNDIR" : "a CONFIG.ini", usage);
         return -2;
+    }
+    if (cmd == CMD_RESUME) {
+        /* The run's own effective config; its outputs stay in RUNDIR. */
+        const char *dir = a->config;
+        size_t n = strlen(dir) + sizeof "/config.ini";
+        char *path = malloc(n);
+        if (!path || add_set(a, "output.dir=", dir) < 0) {
+            free(path);
+            return -1;
+        }
+        snprintf(path, n, "%s/config.ini", dir);
+        a->owned[a->nowned++] = path;
+        a->config = path;
     }
     if (cmd == CMD_EVAL && !a->program) {
         fprintf(stderr, "forkgp: eval needs --program EXPR\n%s", usage);
@@ -244,8 +274,9 @@ static int run_check_eval(int argc, char **argv, enum command cmd)
         return EXIT_INPUT;
     }
     int status = EXIT_OK;
-    if (cmd == CMD_RUN) {
-        struct run_options o = {.quiet = a.quiet};
+    if (cmd == CMD_RUN || cmd == CMD_RESUME) {
+        struct run_options o = {.quiet = a.quiet,
+                                .resume = cmd == CMD_RESUME};
         farm_catch_signals();
         status = run_main(&cfg, &o);
     } else if (cmd == CMD_EVAL) {
@@ -272,6 +303,8 @@ int main(int argc, char **argv)
         status = run_check_eval(argc, argv, CMD_CHECK);
     else if (strcmp(cmd, "eval") == 0)
         status = run_check_eval(argc, argv, CMD_EVAL);
+    else if (strcmp(cmd, "resume") == 0)
+        status = run_check_eval(argc, argv, CMD_RESUME);
     else if (strcmp(cmd, "help") == 0)
         status = help(argc, argv);
     else if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {

@@ -38,6 +38,8 @@ struct plugin {
     int ntables;
     char **strings; /* owned copies handed to the plug-in */
     int nstrings;
+    struct plugin_file files[MAX_TABLES + 1];
+    int nfiles;
 };
 
 /* What a setup may ask; lives only during plugin_load. */
@@ -298,6 +300,54 @@ int fgp_fail_key(struct fgp_setup *s, const char *section, const char *key,
     return setup_fail(s, "%s%s", where, text);
 }
 
+int plugin_hash_file(const char *path, uint64_t *hash)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    uint64_t h = 0xcbf29ce484222325ULL;
+    unsigned char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        for (size_t i = 0; i < n; i++)
+            h = (h ^ buf[i]) * 0x100000001b3ULL;
+    int bad = ferror(f);
+    fclose(f);
+    *hash = h;
+    return bad ? -1 : 0;
+}
+
+/* Notes a file the run depends on, with its hash. Returns 0 or -1. */
+static int note_file(struct plugin *pl, const char *path)
+{
+    if (pl->nfiles == MAX_TABLES + 1)
+        return 0;
+    struct plugin_file *f = &pl->files[pl->nfiles];
+    if (plugin_hash_file(path, &f->hash) < 0)
+        return -1;
+    f->path = strdup(path);
+    if (!f->path)
+        return -1;
+    pl->nfiles++;
+    return 0;
+}
+
+size_t plugin_files(const struct plugin *pl, const struct plugin_file **out)
+{
+    *out = pl->files;
+    return (size_t)pl->nfiles;
+}
+
+uint64_t plugin_data_hash(const struct plugin *pl)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (int i = 0; i < pl->nfiles; i++)
+        for (int b = 0; b < 8; b++)
+            h = (h ^ ((pl->files[i].hash >> (8 * b)) & 0xff)) *
+                0x100000001b3ULL;
+    return h;
+}
+
 /* ---- setup: data and primitives --------------------------------------- */
 
 int fgp_load_csv(struct fgp_setup *s, const char *path,
@@ -311,6 +361,10 @@ int fgp_load_csv(struct fgp_setup *s, const char *path,
     struct csv_error cerr;
     if (!path || csv_load(d, path, &cerr) < 0)
         return setup_fail(s, "%s", path ? cerr.msg : "no CSV file named");
+    if (note_file(pl, path) < 0) {
+        dataset_release(d);
+        return setup_fail(s, "cannot read '%s': %s", path, strerror(errno));
+    }
     struct fgp_table *v = &pl->views[pl->ntables++];
     v->nrows = d->nrows;
     v->ncols = d->ncols;
@@ -563,6 +617,11 @@ static const struct fgp_plugin *find(struct plugin *pl, const struct config *c,
         load_error(c, err, "cannot load plug-in '%s': %s", name, dlerror());
         return NULL;
     }
+    if (note_file(pl, name) < 0) {
+        load_error(c, err, "cannot read plug-in '%s': %s", name,
+                   strerror(errno));
+        return NULL;
+    }
     const struct fgp_plugin *d = dlsym(pl->handle, FGP_PLUGIN_SYMBOL);
     if (!d) {
         load_error(c, err,
@@ -680,6 +739,8 @@ void plugin_free(struct plugin *pl)
         dataset_release(&pl->tables[i]);
     for (int i = 0; i < pl->nstrings; i++)
         free(pl->strings[i]);
+    for (int i = 0; i < pl->nfiles; i++)
+        free(pl->files[i].path);
     free(pl->strings);
     interp_release(&pl->interp);
     if (pl->handle)

@@ -47,6 +47,21 @@ void plugin_free(struct plugin *pl);
  * enum eval_status, or -1 when the plug-in has no test. */
 int plugin_test(struct plugin *pl, const struct tree *t, double *scores);
 
+/* A file the fitness function depends on: its data, the plug-in itself. */
+struct plugin_file {
+    char *path;
+    uint64_t hash; /* FNV-1a 64 of its bytes */
+};
+
+/* The files loaded so far (data read by fgp_load_csv, the .so). */
+size_t plugin_files(const struct plugin *pl, const struct plugin_file **out);
+
+/* One hash of all of them, in load order. */
+uint64_t plugin_data_hash(const struct plugin *pl);
+
+/* FNV-1a 64 of a file's bytes into *hash. Returns 0 or -1 (errno set). */
+int plugin_hash_file(const char *path, uint64_t *hash);
+
 /* The names of the built-in fitness functions, NULL-terminated. */
 extern const char *const plugin_builtin_names[];
 

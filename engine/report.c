@@ -69,7 +69,7 @@ int report_open(struct report *rp, const struct config *c,
     }
     config_dump(c, mem);
     fclose(mem);
-    int rc = report_write_file(rp, "config.ini", text, err);
+    int rc = report_write_file(rp, "config.ini", text, len, err);
     free(text);
     if (rc < 0)
         goto fail;
@@ -93,6 +93,67 @@ fail:
     return -1;
 }
 
+/* Opens dir/name for appending after cutting it to size bytes. */
+static FILE *reopen_at(struct report *rp, const char *name, uint64_t size,
+                       struct report_error *err)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", rp->dir, name);
+    FILE *f = fopen(path, "r+");
+    if (!f) {
+        snprintf(err->msg, sizeof err->msg, "cannot resume: '%s': %s", path,
+                 strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fileno(f), &st) < 0 || (uint64_t)st.st_size < size) {
+        snprintf(err->msg, sizeof err->msg,
+                 "cannot resume: '%s' is shorter than the checkpoint says",
+                 path);
+        fclose(f);
+        return NULL;
+    }
+    if (ftruncate(fileno(f), (off_t)size) < 0 || fseek(f, 0, SEEK_END) < 0) {
+        snprintf(err->msg, sizeof err->msg, "cannot resume: '%s': %s", path,
+                 strerror(errno));
+        fclose(f);
+        return NULL;
+    }
+    return f;
+}
+
+int report_reopen(struct report *rp, const struct config *c,
+                  const char *score_name, int quiet, uint64_t log_size,
+                  uint64_t timing_size, struct report_error *err)
+{
+    memset(rp, 0, sizeof *rp);
+    rp->quiet = quiet;
+    rp->metric = score_name;
+    rp->dir = strdup(c->output_dir);
+    if (!rp->dir) {
+        snprintf(err->msg, sizeof err->msg, "out of memory");
+        return -1;
+    }
+    rp->log = reopen_at(rp, "log.csv", log_size, err);
+    if (rp->log)
+        rp->timing = reopen_at(rp, "timing.csv", timing_size, err);
+    if (!rp->timing) {
+        report_close(rp, NULL);
+        return -1;
+    }
+    if (!quiet)
+        printf("resuming %s\n", rp->dir);
+    return 0;
+}
+
+void report_sizes(struct report *rp, uint64_t *log_size,
+                  uint64_t *timing_size)
+{
+    long a = ftell(rp->log), b = ftell(rp->timing);
+    *log_size = a > 0 ? (uint64_t)a : 0;
+    *timing_size = b > 0 ? (uint64_t)b : 0;
+}
+
 void report_generation(struct report *rp, long generation,
                        const struct pop_stats *s, double eval_seconds,
                        double elapsed)
@@ -112,16 +173,17 @@ void report_generation(struct report *rp, long generation,
     }
 }
 
-int report_write_file(struct report *rp, const char *name, const char *text,
-                      struct report_error *err)
+int report_write_file(struct report *rp, const char *name, const void *data,
+                      size_t len, struct report_error *err)
 {
+    const char *text = data;
     char path[4096], tmp[4200];
     snprintf(path, sizeof path, "%s/%s", rp->dir, name);
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     if (fd < 0)
         goto fail;
-    size_t len = strlen(text), done = 0;
+    size_t done = 0;
     while (done < len) {
         ssize_t n = write(fd, text + done, len - done);
         if (n < 0 && errno == EINTR)

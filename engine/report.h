@@ -3,6 +3,7 @@
 #ifndef FORKGP_REPORT_H
 #define FORKGP_REPORT_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "config.h"
@@ -29,6 +30,19 @@ struct report_error {
 int report_open(struct report *rp, const struct config *c,
                 const char *score_name, int quiet, struct report_error *err);
 
+/*
+ * Reopens the output folder of a run being resumed: log.csv and timing.csv
+ * are cut back to the sizes the checkpoint recorded (what was written
+ * after it is written again) and appended to. Returns 0 or -1.
+ */
+int report_reopen(struct report *rp, const struct config *c,
+                  const char *score_name, int quiet, uint64_t log_size,
+                  uint64_t timing_size, struct report_error *err);
+
+/* The sizes of log.csv and timing.csv now (for a checkpoint). */
+void report_sizes(struct report *rp, uint64_t *log_size,
+                  uint64_t *timing_size);
+
 /* Reports one scored generation: a stdout line (unless quiet), a log.csv
  * row and a timing.csv row. */
 void report_generation(struct report *rp, long generation,
@@ -37,10 +51,11 @@ void report_generation(struct report *rp, long generation,
 
 /*
  * Writes `name` in the output folder atomically (temporary file, fsync,
- * rename, fsync of the folder) with `text`. Returns 0 or -1.
+ * rename, fsync of the folder) with len bytes of data: a crash leaves the
+ * old file or the new one, never a mix. Returns 0 or -1.
  */
-int report_write_file(struct report *rp, const char *name, const char *text,
-                      struct report_error *err);
+int report_write_file(struct report *rp, const char *name, const void *data,
+                      size_t len, struct report_error *err);
 
 /* Flushes and closes the files. Returns 0, or -1 when a write failed. */
 int report_close(struct report *rp, struct report_error *err);

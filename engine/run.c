@@ -5,15 +5,21 @@
  *            loads its data and declares the primitive set
  *   farm     the evaluation farm forks its workers (after setup, so they
  *            share the data and the plug-in's state copy-on-write)
- *   init     ramped half-and-half from the main stream
- *   loop     evaluate (farm_eval), note failed evaluations, report, keep
- *            the best, stop?, breed the next generation (always in the
- *            parent, from the main stream)
+ *   init     ramped half-and-half from the main stream, scored: generation
+ *            0 (or, resuming, the generation a checkpoint holds)
+ *   loop     checkpoint?, stop?, breed the next generation (always in the
+ *            parent, from the main stream), score it (farm_eval), note
+ *            its failed evaluations, keep the best, report
  *   finish   the best program with its train and test fitness, the final
  *            population, and a summary of the failed evaluations
+ *
+ * Between generations the whole run is `struct run_state` plus the
+ * population: what a checkpoint holds, so that a resumed run continues
+ * with the same bytes as one never stopped.
  */
 #include "run.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +27,7 @@
 #include <time.h>
 
 #include "breed.h"
+#include "checkpoint.h"
 #include "farm.h"
 #include "infix.h"
 #include "init.h"
@@ -28,20 +35,7 @@
 #include "plugin.h"
 #include "report.h"
 
-/* Failed evaluations: counts by status, and the first few to replay. */
-#define SHOWN_FAILURES 5
-struct failures {
-    uint64_t count[EVAL_NSTATUS];
-    int nshown;
-    struct {
-        long generation;
-        size_t index;
-        int status, detail;
-        char *program;
-    } shown[SHOWN_FAILURES];
-};
-
-/* Everything one run owns; released in one place. */
+/* Everything one session of a run owns; released in one place. */
 struct run {
     const struct config *cfg;
     struct plugin *plugin;
@@ -49,15 +43,12 @@ struct run {
     struct fitness fitness;
     struct ranking rank;
     struct farm *farm;
-    struct rng rng; /* the main stream */
-    struct population cur, next;
+    struct population cur, next; /* cur: the last scored generation */
     struct breed breed;
     struct report report;
-    struct individual best; /* best of run (hall of fame of one) */
-    struct failures failures;
-    long best_generation;   /* -1 until a generation is scored */
-    size_t best_index;      /* its index in that generation */
-    double start;
+    struct run_state st;
+    struct checkpoint_key key;
+    double session_start;
 };
 
 static double now(void)
@@ -65,6 +56,11 @@ static double now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static double elapsed(const struct run *r)
+{
+    return r->st.elapsed + (now() - r->session_start);
 }
 
 /* Why the loop ended. */
@@ -87,46 +83,46 @@ static const char *const stop_text[] = {
     [STOP_FAILED] = "an evaluation failed (on_failure = abort)",
 };
 
-static enum stop_reason should_stop(const struct run *r, long gen)
+static enum stop_reason should_stop(const struct run *r)
 {
     const struct config *c = r->cfg;
     if (farm_interrupted())
         return STOP_SIGNAL;
-    if (!isnan(c->fitness_target_fitness) && r->best.status == EVAL_OK &&
-        fitness_reaches(r->best.fitness, c->fitness_target_fitness,
+    if (!isnan(c->fitness_target_fitness) && r->st.best.status == EVAL_OK &&
+        fitness_reaches(r->st.best.fitness, c->fitness_target_fitness,
                         r->fitness.maximise))
         return STOP_TARGET;
-    if (gen >= c->run_generations)
+    if (r->st.generation >= c->run_generations)
         return STOP_GENERATIONS;
-    if (c->run_max_seconds > 0 && now() - r->start >= c->run_max_seconds)
+    if (c->run_max_seconds > 0 && elapsed(r) >= c->run_max_seconds)
         return STOP_TIME;
     return STOP_NONE;
 }
 
 /* Keeps a copy of the generation's best when it beats the best of run. */
-static void keep_best(struct run *r, const struct pop_stats *s, long gen)
+static void keep_best(struct run *r, const struct pop_stats *s)
 {
     const struct individual *x = &r->cur.ind[s->best];
-    if (r->best_generation >= 0 &&
-        !ind_better(x, &r->best, &r->rank))
+    if (r->st.best_generation >= 0 &&
+        !ind_better(x, &r->st.best, &r->rank))
         return;
-    tree_copy(&r->best.tree, &x->tree);
-    r->best.fitness = x->fitness;
-    r->best.status = x->status;
-    r->best_generation = gen;
-    r->best_index = s->best;
+    tree_copy(&r->st.best.tree, &x->tree);
+    r->st.best.fitness = x->fitness;
+    r->st.best.status = x->status;
+    r->st.best_generation = r->st.generation;
+    r->st.best_index = s->best;
 }
 
-/* Notes the failed evaluations of a (possibly partial) generation. */
-static void note_failures(struct run *r, const struct population *p, long gen)
+/* Notes the failed evaluations of a generation, for the summary. */
+static void note_failures(struct run *r, const struct population *p)
 {
-    struct failures *f = &r->failures;
+    struct run_state *st = &r->st;
     for (size_t i = 0; i < p->n; i++) {
         const struct individual *x = &p->ind[i];
         if (x->status < EVAL_ERROR || x->status >= EVAL_NSTATUS)
             continue;
-        f->count[x->status]++;
-        if (f->nshown == SHOWN_FAILURES)
+        st->fail_count[x->status]++;
+        if (st->nshown == SHOWN_FAILURES)
             continue;
         char *text = NULL;
         size_t len = 0;
@@ -135,29 +131,74 @@ static void note_failures(struct run *r, const struct population *p, long gen)
             continue;
         infix_write(out, &x->tree, &r->ps);
         fclose(out);
-        f->shown[f->nshown].generation = gen;
-        f->shown[f->nshown].index = i;
-        f->shown[f->nshown].status = x->status;
-        f->shown[f->nshown].detail = x->detail;
-        f->shown[f->nshown++].program = text;
+        struct failure_note *f = &st->shown[st->nshown++];
+        f->generation = st->generation;
+        f->index = i;
+        f->status = x->status;
+        f->detail = x->detail;
+        f->program = text;
     }
+}
+
+/*
+ * Scores r->cur as generation st.generation and reports it. Returns
+ * FARM_DONE, or why the generation could not be completed (it is then
+ * not reported, and the caller drops it).
+ */
+static int score_generation(struct run *r)
+{
+    double t0 = now();
+    int fr = farm_eval(r->farm, &r->cur, (uint64_t)r->st.generation);
+    if (fr == FARM_FAILED)
+        note_failures(r, &r->cur); /* the run stops: say which failed */
+    if (fr != FARM_DONE)
+        return fr;
+    r->st.evaluations += r->cur.n;
+    note_failures(r, &r->cur);
+    struct pop_stats s;
+    if (pop_stats(&r->cur, &r->rank, &s) < 0)
+        return FARM_BROKEN;
+    keep_best(r, &s);
+    report_generation(&r->report, r->st.generation, &s, now() - t0,
+                      elapsed(r));
+    report_sizes(&r->report, &r->st.log_size, &r->st.timing_size);
+    return FARM_DONE;
+}
+
+/* Writes checkpoint.bin for the state and r->cur. Returns 0 or -1. */
+static int write_checkpoint(struct run *r)
+{
+    unsigned char *buf;
+    size_t len;
+    struct run_state st = r->st;
+    st.elapsed = elapsed(r);
+    if (checkpoint_encode(&r->key, &st, &r->cur, &buf, &len) < 0) {
+        fprintf(stderr, "forkgp: out of memory for a checkpoint\n");
+        return -1;
+    }
+    struct report_error err;
+    int rc = report_write_file(&r->report, CHECKPOINT_FILE, buf, len, &err);
+    if (rc < 0)
+        fprintf(stderr, "forkgp: %s\n", err.msg);
+    free(buf);
+    return rc;
 }
 
 /* The failures, by status, and how to replay the first few. */
 static void print_failures(const struct run *r, FILE *out)
 {
-    const struct failures *f = &r->failures;
+    const struct run_state *f = &r->st;
     uint64_t total = 0;
     for (int st = EVAL_ERROR; st < EVAL_NSTATUS; st++)
-        total += f->count[st];
+        total += f->fail_count[st];
     if (total == 0)
         return;
     fprintf(out, "failed evaluations: %llu (", (unsigned long long)total);
     const char *sep = "";
     for (int st = EVAL_ERROR; st < EVAL_NSTATUS; st++)
-        if (f->count[st]) {
+        if (f->fail_count[st]) {
             fprintf(out, "%s%s %llu", sep, eval_status_name(st),
-                    (unsigned long long)f->count[st]);
+                    (unsigned long long)f->fail_count[st]);
             sep = ", ";
         }
     fprintf(out, ")\n");
@@ -196,7 +237,8 @@ static int write_population(struct run *r, const struct population *p)
     }
     fclose(out);
     struct report_error err;
-    int rc = report_write_file(&r->report, "population.csv", text, &err);
+    int rc = report_write_file(&r->report, "population.csv", text, len,
+                               &err);
     if (rc < 0)
         fprintf(stderr, "forkgp: %s\n", err.msg);
     free(text);
@@ -212,21 +254,21 @@ static int finish(struct run *r, enum stop_reason why, long generations)
     FILE *out = open_memstream(&text, &len);
     if (!out)
         return -1;
-    infix_write(out, &r->best.tree, &r->ps);
+    infix_write(out, &r->st.best.tree, &r->ps);
     fputc('\n', out);
-    if (r->best.status == EVAL_OK)
-        fprintf(out, "train_%s = %.17g\n", metric, r->best.fitness);
+    if (r->st.best.status == EVAL_OK)
+        fprintf(out, "train_%s = %.17g\n", metric, r->st.best.fitness);
     else
         fprintf(out, "train_%s = invalid\n", metric);
     double test[FGP_MAX_SCORES];
-    int status = plugin_test(r->plugin, &r->best.tree, test);
+    int status = plugin_test(r->plugin, &r->st.best.tree, test);
     if (status == EVAL_OK)
         fprintf(out, "test_%s = %.17g\n", metric, test[0]);
     else if (status >= 0)
         fprintf(out, "test_%s = invalid\n", metric);
     fprintf(out, "size = %u\ndepth = %d\ngeneration = %ld\nindex = %zu\n",
-            r->best.tree.size, tree_depth(&r->best.tree), r->best_generation,
-            r->best_index);
+            r->st.best.tree.size, tree_depth(&r->st.best.tree), r->st.best_generation,
+            (size_t)r->st.best_index);
     fclose(out);
 
     printf("stopped after generation %ld: %s\n", generations, stop_text[why]);
@@ -234,7 +276,7 @@ static int finish(struct run *r, enum stop_reason why, long generations)
     print_failures(r, stdout);
     fflush(stdout);
     struct report_error err;
-    int rc = report_write_file(&r->report, "best.txt", text, &err);
+    int rc = report_write_file(&r->report, "best.txt", text, len, &err);
     if (rc < 0)
         fprintf(stderr, "forkgp: %s\n", err.msg);
     free(text);
@@ -247,10 +289,9 @@ static void run_release(struct run *r)
     pop_release(&r->cur);
     pop_release(&r->next);
     breed_release(&r->breed);
-    tree_release(&r->best.tree);
+    tree_release(&r->st.best.tree);
     plugin_free(r->plugin);
-    for (int i = 0; i < r->failures.nshown; i++)
-        free(r->failures.shown[i].program);
+    run_state_release_notes(&r->st);
 }
 
 /* The farm's settings from the config. */
@@ -268,17 +309,78 @@ static struct farm_options farm_options(const struct config *c)
     return fo;
 }
 
+/* Reads the run folder's checkpoint into r and checks that it fits this
+ * configuration and data. Returns 0, or -1 after a message. */
+static int load_checkpoint(struct run *r)
+{
+    const char *dir = r->cfg->output_dir;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, CHECKPOINT_FILE);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "forkgp: cannot resume '%s': no checkpoint (%s)\n",
+                dir, strerror(errno));
+        return -1;
+    }
+    unsigned char *buf = NULL;
+    size_t len = 0, cap = 0;
+    for (;;) {
+        if (len == cap) {
+            cap = cap ? 2 * cap : 1 << 16;
+            unsigned char *more = realloc(buf, cap);
+            if (!more)
+                break;
+            buf = more;
+        }
+        size_t got = fread(buf + len, 1, cap - len, f);
+        len += got;
+        if (got == 0)
+            break;
+    }
+    fclose(f);
+    struct checkpoint_key key;
+    char err[512];
+    snprintf(err, sizeof err, "out of memory");
+    int rc = buf ? checkpoint_decode(buf, len, &key, &r->st, &r->cur, &r->ps,
+                                     err, sizeof err)
+                 : -1;
+    free(buf);
+    if (rc < 0) {
+        fprintf(stderr, "forkgp: %s: %s\n", path, err);
+        return -1;
+    }
+    if (key.config_hash != r->key.config_hash) {
+        fprintf(stderr, "forkgp: %s: written for another configuration "
+                        "than %s/config.ini says now\n",
+                path, dir);
+        return -1;
+    }
+    if (key.data_hash != r->key.data_hash) {
+        fprintf(stderr, "forkgp: %s: the data or plug-in files have "
+                        "changed since it was written\n",
+                path);
+        return -1;
+    }
+    if (strcmp(key.build, r->key.build) != 0)
+        fprintf(stderr, "forkgp: warning: %s was written by another build "
+                        "(%s); the resumed run may differ from an "
+                        "uninterrupted one\n",
+                path, key.build);
+    return 0;
+}
+
 int run_main(const struct config *c, const struct run_options *o)
 {
     static struct run run; /* large (the primitive set's tables) */
     struct run *r = &run;
     memset(r, 0, sizeof *r);
     r->cfg = c;
-    r->best_generation = -1;
-    r->start = now();
+    r->st.best_generation = -1;
+    r->session_start = now();
     int status = EXIT_RUNTIME;
 
-    /* setup: the fitness loads its data and declares the primitives */
+    /* setup: the fitness reads its keys, loads its data, declares the
+     * primitives */
     struct plugin_error perr;
     r->plugin = plugin_load(c, &r->ps, &r->fitness, &perr);
     if (!r->plugin) {
@@ -288,17 +390,24 @@ int run_main(const struct config *c, const struct run_options *o)
     }
     r->rank.maximise = r->fitness.maximise;
     r->rank.parsimony = c->fitness_parsimony;
+    r->key.config_hash = config_hash(c);
+    r->key.data_hash = plugin_data_hash(r->plugin);
+    snprintf(r->key.build, sizeof r->key.build, "%s", FORKGP_BUILD);
     uint32_t max_size = (uint32_t)c->tree_max_size;
     size_t n = (size_t)c->run_population;
     if (pop_init(&r->cur, n, max_size) < 0 ||
         pop_init(&r->next, n, max_size) < 0 ||
-        tree_init(&r->best.tree, max_size) < 0 ||
+        tree_init(&r->st.best.tree, max_size) < 0 ||
         breed_init(&r->breed, c) < 0) {
         fprintf(stderr, "forkgp: out of memory for a population of %zu\n", n);
         goto out;
     }
+    if (o->resume && load_checkpoint(r) < 0) {
+        status = EXIT_INPUT;
+        goto out;
+    }
 
-    /* farm: started after setup, before the first evaluation */
+    /* farm: forked after setup, before the first evaluation */
     struct farm_options fo = farm_options(c);
     char ferr[512];
     r->farm = farm_new(&r->fitness, c->run_seed, &fo, ferr, sizeof ferr);
@@ -307,58 +416,78 @@ int run_main(const struct config *c, const struct run_options *o)
         goto out;
     }
     struct report_error err;
-    if (report_open(&r->report, c, r->fitness.score_name, o->quiet, &err) < 0) {
+    int opened = o->resume ? report_reopen(&r->report, c,
+                                           r->fitness.score_name, o->quiet,
+                                           r->st.log_size,
+                                           r->st.timing_size, &err)
+                           : report_open(&r->report, c, r->fitness.score_name,
+                                         o->quiet, &err);
+    if (opened < 0) {
         fprintf(stderr, "forkgp: %s\n", err.msg);
         goto out;
     }
 
     /* init: every random choice of the parent comes from the main stream */
-    rng_derive(&r->rng, c->run_seed, RNG_MAIN, 0, 0);
-    init_ramped(&r->cur, &r->ps, (int)c->tree_init_min_depth,
-                (int)c->tree_init_max_depth, &r->rng);
-
     enum stop_reason why = STOP_NONE;
-    long gen = 0;
-    for (;; gen++) {
-        double t0 = now();
-        int fr = farm_eval(r->farm, &r->cur, (uint64_t)gen);
-        note_failures(r, &r->cur, gen);
-        if (fr != FARM_DONE) {
-            /* This generation is incomplete: drop it. */
+    int resumed = o->resume;
+    if (!resumed) {
+        rng_derive(&r->st.rng, c->run_seed, RNG_MAIN, 0, 0);
+        init_ramped(&r->cur, &r->ps, (int)c->tree_init_min_depth,
+                    (int)c->tree_init_max_depth, &r->st.rng);
+        int fr = score_generation(r);
+        if (fr != FARM_DONE)
             why = fr == FARM_INTERRUPTED ? STOP_SIGNAL
                   : fr == FARM_FAILED    ? STOP_FAILED
                                          : STOP_BROKEN;
-            if (fr == FARM_BROKEN)
-                fprintf(stderr,
-                        "forkgp: generation %ld: workers died on more than "
-                        "%g of the evaluations: the fitness function, not "
-                        "one program, looks broken ([run] restart_limit)\n",
-                        gen, c->run_restart_limit);
-            gen--;
-            break;
-        }
-        struct pop_stats s;
-        if (pop_stats(&r->cur, &r->rank, &s) < 0)
-            goto oom;
-        keep_best(r, &s, gen);
-        report_generation(&r->report, gen, &s, now() - t0, now() - r->start);
+    }
 
-        why = should_stop(r, gen);
+    /* loop: the state is "generation st.generation scored, reported" */
+    while (why == STOP_NONE) {
+        long every = c->output_checkpoint_every;
+        if (!resumed && every > 0 && r->st.generation % every == 0 &&
+            write_checkpoint(r) < 0)
+            goto close;
+        resumed = 0;
+        why = should_stop(r);
         if (why != STOP_NONE)
             break;
-        if (breed_next(&r->breed, &r->next, &r->cur, &r->ps,
-                       &r->rank, &r->rng) < 0)
+        struct rng before = r->st.rng;
+        if (breed_next(&r->breed, &r->next, &r->cur, &r->ps, &r->rank,
+                       &r->st.rng) < 0)
             goto oom;
         struct population swap = r->cur;
         r->cur = r->next;
         r->next = swap;
+        r->st.generation++;
+        int fr = score_generation(r);
+        if (fr == FARM_DONE)
+            continue;
+        /* Incomplete: drop it, back to the last scored generation. */
+        why = fr == FARM_INTERRUPTED ? STOP_SIGNAL
+              : fr == FARM_FAILED    ? STOP_FAILED
+                                     : STOP_BROKEN;
+        if (fr == FARM_BROKEN)
+            fprintf(stderr,
+                    "forkgp: generation %ld: workers died on more than %g "
+                    "of the evaluations: the fitness function, not one "
+                    "program, looks broken ([run] restart_limit)\n",
+                    r->st.generation, c->run_restart_limit);
+        swap = r->cur;
+        r->cur = r->next;
+        r->next = swap;
+        r->st.generation--;
+        r->st.rng = before;
     }
+    /* Ctrl-C then resume loses nothing. */
+    if (why == STOP_SIGNAL && r->st.best_generation >= 0 &&
+        write_checkpoint(r) < 0)
+        goto close;
 
     /* finish */
     int exit_why = why == STOP_SIGNAL ? 128 + farm_interrupted()
                    : why == STOP_BROKEN || why == STOP_FAILED ? EXIT_RUNTIME
                                                               : EXIT_OK;
-    if (r->best_generation < 0) {
+    if (r->st.best_generation < 0) {
         fprintf(stderr, "forkgp: stopped before generation 0 was scored: "
                         "%s\n",
                 stop_text[why]);
@@ -366,11 +495,8 @@ int run_main(const struct config *c, const struct run_options *o)
         status = exit_why;
         goto close;
     }
-    /* The last complete generation: cur, or next when cur was dropped. */
-    int dropped = why == STOP_SIGNAL || why == STOP_BROKEN ||
-                  why == STOP_FAILED;
-    if (write_population(r, dropped ? &r->next : &r->cur) < 0 ||
-        finish(r, why, gen) < 0)
+    if (write_population(r, &r->cur) < 0 ||
+        finish(r, why, r->st.generation) < 0)
         goto close;
     status = exit_why;
     goto close;

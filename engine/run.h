@@ -4,6 +4,11 @@
 
 #include "config.h"
 
+/* What built this binary: version, commit, compiler and flags. */
+#define FORKGP_BUILD                                                          \
+    "forkgp " FORKGP_VERSION " (commit " FORKGP_COMMIT ", cc " __VERSION__   \
+    ", " FORKGP_CFLAGS ")"
+
 /* Exit statuses (main returns them). */
 enum run_exit {
     EXIT_OK = 0,
@@ -13,10 +18,12 @@ enum run_exit {
 };
 
 struct run_options {
-    int quiet; /* only the final lines on stdout */
+    int quiet;  /* only the final lines on stdout */
+    int resume; /* continue from [output] dir's checkpoint */
 };
 
-/* Runs the configured experiment. Returns an exit status. */
+/* Runs the configured experiment, or resumes it from the checkpoint in
+ * its output folder. Returns an exit status. */
 int run_main(const struct config *c, const struct run_options *o);
 
 #endif

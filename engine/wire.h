@@ -20,7 +20,7 @@
  */
 #define WIRE_MAGIC 0x57504746u /* "FGPW" */
 #define WIRE_HEADER 16
-#define WIRE_MAX_PAYLOAD (16u + 65535u * sizeof(struct node))
+#define WIRE_MAX_PAYLOAD (24u + 65535u * sizeof(struct node)) /* largest JOB */
 
 enum wire_type { WIRE_JOB = 1, WIRE_RESULT = 2 };
 

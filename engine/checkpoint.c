@@ -1,0 +1,293 @@
+/*
+ * checkpoint: a run's whole state after a scored generation.
+ *
+ * Format (host byte order; a checkpoint resumes on the machine kind that
+ * wrote it): "FGPCKPT\0", version u32, then the key (config hash u64, data
+ * hash u64, build string), the state (generation, main stream, elapsed,
+ * log sizes, best of run, failure counts and notes), the population (n,
+ * then per individual status, detail, fitness, size and nodes), and last
+ * an FNV-1a 64 checksum of everything before it.
+ */
+#include "checkpoint.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char magic[8] = "FGPCKPT";
+
+/* ---- writing: a growing buffer ------------------------------------------ */
+
+struct out {
+    unsigned char *buf;
+    size_t len, cap;
+    int failed;
+};
+
+static void put(struct out *o, const void *data, size_t n)
+{
+    if (o->failed)
+        return;
+    if (o->len + n > o->cap) {
+        size_t cap = o->cap ? o->cap : 4096;
+        while (cap < o->len + n)
+            cap *= 2;
+        unsigned char *more = realloc(o->buf, cap);
+        if (!more) {
+            o->failed = 1;
+            return;
+        }
+        o->buf = more;
+        o->cap = cap;
+    }
+    memcpy(o->buf + o->len, data, n);
+    o->len += n;
+}
+
+#define PUT(o, v) put((o), &(v), sizeof(v))
+
+static void put_string(struct out *o, const char *s)
+{
+    uint32_t n = (uint32_t)strlen(s);
+    PUT(o, n);
+    put(o, s, n);
+}
+
+static void put_individual(struct out *o, const struct individual *x)
+{
+    int32_t status = x->status, detail = x->detail;
+    uint32_t size = x->tree.size;
+    PUT(o, status);
+    PUT(o, detail);
+    PUT(o, x->fitness);
+    PUT(o, size);
+    put(o, x->tree.nodes, size * sizeof(struct node));
+}
+
+static uint64_t fnv1a(const unsigned char *p, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 0x100000001b3ULL;
+    return h;
+}
+
+int checkpoint_encode(const struct checkpoint_key *key,
+                      const struct run_state *st, const struct population *p,
+                      unsigned char **out, size_t *len)
+{
+    struct out o = {0};
+    uint32_t version = CHECKPOINT_VERSION;
+    put(&o, magic, sizeof magic);
+    PUT(&o, version);
+    PUT(&o, key->config_hash);
+    PUT(&o, key->data_hash);
+    put_string(&o, key->build);
+    int64_t gen = st->generation, best_gen = st->best_generation;
+    PUT(&o, gen);
+    PUT(&o, st->rng.state);
+    PUT(&o, st->rng.inc);
+    PUT(&o, st->elapsed);
+    PUT(&o, st->log_size);
+    PUT(&o, st->timing_size);
+    PUT(&o, best_gen);
+    PUT(&o, st->best_index);
+    put_individual(&o, &st->best);
+    PUT(&o, st->evaluations);
+    for (int i = 0; i < EVAL_NSTATUS; i++)
+        PUT(&o, st->fail_count[i]);
+    int32_t nshown = st->nshown;
+    PUT(&o, nshown);
+    for (int i = 0; i < st->nshown; i++) {
+        const struct failure_note *f = &st->shown[i];
+        int64_t g = f->generation;
+        uint64_t index = f->index;
+        int32_t status = f->status, detail = f->detail;
+        PUT(&o, g);
+        PUT(&o, index);
+        PUT(&o, status);
+        PUT(&o, detail);
+        put_string(&o, f->program ? f->program : "");
+    }
+    uint64_t n = p->n;
+    PUT(&o, n);
+    for (size_t i = 0; i < p->n; i++)
+        put_individual(&o, &p->ind[i]);
+    uint64_t sum = o.failed ? 0 : fnv1a(o.buf, o.len);
+    PUT(&o, sum);
+    if (o.failed) {
+        free(o.buf);
+        return -1;
+    }
+    *out = o.buf;
+    *len = o.len;
+    return 0;
+}
+
+/* ---- reading: every length checked --------------------------------------- */
+
+struct in {
+    const unsigned char *p;
+    size_t left;
+    int failed;
+};
+
+static void get(struct in *in, void *data, size_t n)
+{
+    if (in->failed || n > in->left) {
+        in->failed = 1;
+        memset(data, 0, n);
+        return;
+    }
+    memcpy(data, in->p, n);
+    in->p += n;
+    in->left -= n;
+}
+
+#define GET(in, v) get((in), &(v), sizeof(v))
+
+static int fail(char *err, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, size, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* Reads an individual into x (whose tree has its cap); -1 if malformed. */
+static int get_individual(struct in *in, struct individual *x,
+                          const struct primset *ps)
+{
+    int32_t status, detail;
+    uint32_t size;
+    GET(in, status);
+    GET(in, detail);
+    GET(in, x->fitness);
+    GET(in, size);
+    if (in->failed || size == 0 || size > x->tree.cap ||
+        (size_t)size * sizeof(struct node) > in->left ||
+        status < -1 || status >= EVAL_NSTATUS)
+        return -1;
+    get(in, x->tree.nodes, size * sizeof(struct node));
+    x->tree.size = size;
+    x->status = status;
+    x->detail = detail;
+    return tree_check(&x->tree, ps->nvars) == 0 ? 0 : -1;
+}
+
+static char *get_string(struct in *in, size_t max)
+{
+    uint32_t n;
+    GET(in, n);
+    if (in->failed || n > max || n > in->left)
+        return NULL;
+    char *s = malloc((size_t)n + 1);
+    if (!s)
+        return NULL;
+    get(in, s, n);
+    s[n] = '\0';
+    return s;
+}
+
+int checkpoint_decode(const unsigned char *buf, size_t len,
+                      struct checkpoint_key *key, struct run_state *st,
+                      struct population *p, const struct primset *ps,
+                      char *err, size_t size)
+{
+    char head[8];
+    uint32_t version;
+    uint64_t sum;
+    if (len < sizeof magic + sizeof version + sizeof sum)
+        return fail(err, size, "truncated (%zu bytes)", len);
+    memcpy(head, buf, sizeof head);
+    if (memcmp(head, magic, sizeof magic) != 0)
+        return fail(err, size, "not a forkgp checkpoint");
+    memcpy(&version, buf + sizeof magic, sizeof version);
+    if (version != CHECKPOINT_VERSION)
+        return fail(err, size,
+                    "format version %u, but this forkgp reads version %u",
+                    version, CHECKPOINT_VERSION);
+    memcpy(&sum, buf + len - sizeof sum, sizeof sum);
+    if (fnv1a(buf, len - sizeof sum) != sum)
+        return fail(err, size, "corrupted or truncated (checksum mismatch)");
+
+    struct in in = {buf + sizeof magic + sizeof version,
+                    len - sizeof magic - sizeof version - sizeof sum, 0};
+    GET(&in, key->config_hash);
+    GET(&in, key->data_hash);
+    char *build = get_string(&in, sizeof key->build - 1);
+    if (!build)
+        return fail(err, size, "corrupted (build string)");
+    snprintf(key->build, sizeof key->build, "%s", build);
+    free(build);
+    int64_t gen, best_gen;
+    GET(&in, gen);
+    GET(&in, st->rng.state);
+    GET(&in, st->rng.inc);
+    GET(&in, st->elapsed);
+    GET(&in, st->log_size);
+    GET(&in, st->timing_size);
+    GET(&in, best_gen);
+    GET(&in, st->best_index);
+    st->generation = (long)gen;
+    st->best_generation = (long)best_gen;
+    if (in.failed || gen < 0 || best_gen < 0 || best_gen > gen ||
+        (st->rng.inc & 1) == 0)
+        return fail(err, size, "corrupted (run state)");
+    if (get_individual(&in, &st->best, ps) < 0)
+        return fail(err, size, "corrupted (best of run)");
+    GET(&in, st->evaluations);
+    for (int i = 0; i < EVAL_NSTATUS; i++)
+        GET(&in, st->fail_count[i]);
+    int32_t nshown;
+    GET(&in, nshown);
+    if (in.failed || nshown < 0 || nshown > SHOWN_FAILURES)
+        return fail(err, size, "corrupted (failure notes)");
+    run_state_release_notes(st);
+    for (int i = 0; i < nshown; i++) {
+        struct failure_note *f = &st->shown[i];
+        int64_t g;
+        uint64_t index;
+        int32_t status, detail;
+        GET(&in, g);
+        GET(&in, index);
+        GET(&in, status);
+        GET(&in, detail);
+        f->program = get_string(&in, 1u << 24);
+        if (!f->program)
+            return fail(err, size, "corrupted (failure notes)");
+        f->generation = (long)g;
+        f->index = (size_t)index;
+        f->status = status;
+        f->detail = detail;
+        st->nshown = i + 1;
+    }
+    uint64_t n;
+    GET(&in, n);
+    if (in.failed)
+        return fail(err, size, "corrupted (population)");
+    if (n != p->n)
+        return fail(err, size,
+                    "population of %llu, but the configuration says %zu",
+                    (unsigned long long)n, p->n);
+    for (size_t i = 0; i < p->n; i++)
+        if (get_individual(&in, &p->ind[i], ps) < 0)
+            return fail(err, size, "corrupted (individual %zu)", i);
+    if (in.left != 0)
+        return fail(err, size, "corrupted (%zu bytes too many)", in.left);
+    return 0;
+}
+
+void run_state_release_notes(struct run_state *st)
+{
+    for (int i = 0; i < st->nshown; i++) {
+        free(st->shown[i].program);
+        st->shown[i].program = NULL;
+    }
+    st->nshown = 0;
+}

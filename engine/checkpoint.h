@@ -1,0 +1,76 @@
+/* checkpoint: a run's whole state after a scored generation, written so
+ * that resuming from it gives the uninterrupted run's bytes. */
+#ifndef FORKGP_CHECKPOINT_H
+#define FORKGP_CHECKPOINT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pop.h"
+#include "prim.h"
+#include "rng.h"
+
+#define CHECKPOINT_FILE "checkpoint.bin"
+#define CHECKPOINT_VERSION 1
+#define SHOWN_FAILURES 5
+
+/* A failed evaluation kept for the summary (program owned). */
+struct failure_note {
+    long generation;
+    size_t index;
+    int status, detail;
+    char *program;
+};
+
+/*
+ * What a run is, between generations: generation `generation` has been
+ * scored and reported, and the main stream is as it was before breeding
+ * from it. The population lives apart (struct population).
+ */
+struct run_state {
+    long generation;
+    struct rng rng;
+    double elapsed;       /* seconds run so far, over all sessions */
+    uint64_t log_size;    /* bytes of log.csv at this point */
+    uint64_t timing_size; /* and of timing.csv */
+    struct individual best; /* best of run (tree allocated by the owner) */
+    long best_generation;   /* -1 until one is scored */
+    uint64_t best_index;
+    uint64_t evaluations;
+    uint64_t fail_count[EVAL_NSTATUS];
+    int nshown;
+    struct failure_note shown[SHOWN_FAILURES];
+};
+
+/* What makes a checkpoint fit a run: the effective configuration's hash,
+ * the data and plug-in files' hash, and the binary. */
+struct checkpoint_key {
+    uint64_t config_hash;
+    uint64_t data_hash;
+    char build[128];
+};
+
+/*
+ * Serialises (key, state, population) into *out (malloc'd, *len bytes),
+ * ending in a checksum. Returns 0 or -1 (out of memory).
+ */
+int checkpoint_encode(const struct checkpoint_key *key,
+                      const struct run_state *st, const struct population *p,
+                      unsigned char **out, size_t *len);
+
+/*
+ * Reads a checkpoint of len bytes into *st (whose best.tree and the
+ * population p, of the run's size and max_size, the caller has
+ * allocated) and *key. Trees are checked against ps. Returns 0, or -1 with
+ * a message: truncated, corrupted (checksum or contents), another format
+ * version, another population size. Never trusts a length it read.
+ */
+int checkpoint_decode(const unsigned char *buf, size_t len,
+                      struct checkpoint_key *key, struct run_state *st,
+                      struct population *p, const struct primset *ps,
+                      char *err, size_t size);
+
+/* Frees the failure notes' programs. */
+void run_state_release_notes(struct run_state *st);
+
+#endif

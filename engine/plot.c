@@ -1,0 +1,895 @@
+/* plot: draws a run's (or a batch's) log.csv with gnuplot: convergence and
+ * size growth, as PNG and SVG, beside the data and script that drew them. */
+#include "plot.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* One log.csv: the columns plot.gp draws, and where they are (1-based, as
+ * gnuplot counts). */
+struct plot_log {
+    char *name;   /* as plot.gp names it: "log.csv" or "run-007/log.csv" */
+    char *header; /* the header line, without its line end */
+    char *score;  /* "mse" of best_mse */
+    int col_gen, col_best, col_median, col_best_size, col_mean_size;
+    size_t n; /* rows */
+    double *gen, *best, *median, *mean_size;
+};
+
+static void set_err(char *err, size_t size, const char *fmt, ...)
+{
+    if (!err || size == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, size, fmt, ap);
+    va_end(ap);
+}
+
+static void log_release(struct plot_log *l)
+{
+    free(l->name);
+    free(l->header);
+    free(l->score);
+    free(l->gen);
+    free(l->best);
+    free(l->median);
+    free(l->mean_size);
+    memset(l, 0, sizeof *l);
+}
+
+static int file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Splits line at commas in place; returns the number of fields (at most
+ * max) and trims nothing: forkgp writes no spaces. */
+static int split(char *line, char **fields, int max)
+{
+    int n = 0;
+    for (char *p = line;; p++) {
+        if (n < max)
+            fields[n] = p;
+        n++;
+        p = strchr(p, ',');
+        if (!p)
+            break;
+        *p = '\0';
+    }
+    return n < max ? n : max;
+}
+
+static void chomp(char *s)
+{
+    size_t len = strlen(s);
+    while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == '\r'))
+        s[--len] = '\0';
+}
+
+#define MAX_FIELDS 64
+
+/* Finds the columns by the names report.c gives them: generation,
+ * best_<score>, median_<score>, best_size, mean_size. */
+static int find_columns(struct plot_log *l, const char *path, char *err,
+                        size_t size)
+{
+    char *copy = strdup(l->header);
+    if (!copy) {
+        set_err(err, size, "out of memory");
+        return PLOT_ERUNTIME;
+    }
+    char *f[MAX_FIELDS];
+    int n = split(copy, f, MAX_FIELDS);
+    for (int i = 0; i < n; i++) {
+        if (strcmp(f[i], "generation") == 0)
+            l->col_gen = i + 1;
+        else if (strcmp(f[i], "best_size") == 0)
+            l->col_best_size = i + 1;
+        else if (strcmp(f[i], "mean_size") == 0)
+            l->col_mean_size = i + 1;
+        else if (strncmp(f[i], "best_", 5) == 0 && !l->col_best)
+            l->col_best = i + 1;
+        else if (strncmp(f[i], "median_", 7) == 0 && !l->col_median)
+            l->col_median = i + 1;
+    }
+    if (l->col_best)
+        l->score = strdup(f[l->col_best - 1] + 5);
+    free(copy);
+    if (!l->col_gen || !l->col_best || !l->col_median || !l->col_best_size ||
+        !l->col_mean_size) {
+        set_err(err, size,
+                "%s:1: expected the columns generation, best_<score>, "
+                "median_<score>, best_size and mean_size, got '%s'",
+                path, l->header);
+        return PLOT_EINPUT;
+    }
+    if (!l->score) {
+        set_err(err, size, "out of memory");
+        return PLOT_ERUNTIME;
+    }
+    return 0;
+}
+
+/* The header's name for column c (1-based) of l, into buf, for messages. */
+static const char *column_name(const struct plot_log *l, int c, char *buf,
+                               size_t size)
+{
+    if (c == l->col_gen)
+        snprintf(buf, size, "generation");
+    else if (c == l->col_mean_size)
+        snprintf(buf, size, "mean_size");
+    else
+        snprintf(buf, size, "%s_%s", c == l->col_best ? "best" : "median",
+                 l->score);
+    return buf;
+}
+
+static int push(struct plot_log *l, size_t *cap, double gen, double best,
+                double median, double mean_size)
+{
+    if (l->n == *cap) {
+        size_t c = *cap ? 2 * *cap : 64;
+        double *g = realloc(l->gen, c * sizeof *g);
+        if (g)
+            l->gen = g;
+        double *b = realloc(l->best, c * sizeof *b);
+        if (b)
+            l->best = b;
+        double *m = realloc(l->median, c * sizeof *m);
+        if (m)
+            l->median = m;
+        double *s = realloc(l->mean_size, c * sizeof *s);
+        if (s)
+            l->mean_size = s;
+        if (!g || !b || !m || !s)
+            return -1;
+        *cap = c;
+    }
+    l->gen[l->n] = gen;
+    l->best[l->n] = best;
+    l->median[l->n] = median;
+    l->mean_size[l->n] = mean_size;
+    l->n++;
+    return 0;
+}
+
+/*
+ * Reads dir/name into *l. Cells are strtod numbers, nan and inf included
+ * (a generation without a valid individual logs nan; gnuplot skips it).
+ */
+static int log_read(struct plot_log *l, const char *dir, const char *name,
+                    char *err, size_t size)
+{
+    memset(l, 0, sizeof *l);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    l->name = strdup(name);
+    if (!l->name) {
+        set_err(err, size, "out of memory");
+        return PLOT_ERUNTIME;
+    }
+    FILE *fp = fopen(path, "r");
+    if (!fp) {
+        set_err(err, size, "cannot open '%s': %s", path, strerror(errno));
+        return PLOT_EINPUT;
+    }
+    char *line = NULL;
+    size_t linecap = 0, cap = 0, lineno = 0;
+    int rc = 0;
+    while (getline(&line, &linecap, fp) >= 0) {
+        lineno++;
+        chomp(line);
+        if (lineno == 1) {
+            l->header = strdup(line);
+            if (!l->header) {
+                set_err(err, size, "out of memory");
+                rc = PLOT_ERUNTIME;
+                break;
+            }
+            if ((rc = find_columns(l, path, err, size)) < 0)
+                break;
+            continue;
+        }
+        if (line[0] == '\0')
+            continue;
+        char *f[MAX_FIELDS];
+        int n = split(line, f, MAX_FIELDS);
+        int want[4] = {l->col_gen, l->col_best, l->col_median,
+                       l->col_mean_size};
+        double v[4];
+        for (int k = 0; k < 4 && rc == 0; k++) {
+            char *end;
+            int c = want[k];
+            if (c > n) {
+                set_err(err, size, "%s:%zu: expected %d columns, got %d", path,
+                        lineno, c, n);
+                rc = PLOT_EINPUT;
+                break;
+            }
+            v[k] = strtod(f[c - 1], &end);
+            if (end == f[c - 1] || *end != '\0') {
+                char col[256];
+                set_err(err, size,
+                        "%s:%zu: column %d '%s': expected a number, got "
+                        "'%s'",
+                        path, lineno, c, column_name(l, c, col, sizeof col),
+                        f[c - 1]);
+                rc = PLOT_EINPUT;
+            }
+        }
+        if (rc < 0)
+            break;
+        if (push(l, &cap, v[0], v[1], v[2], v[3]) < 0) {
+            set_err(err, size, "out of memory");
+            rc = PLOT_ERUNTIME;
+            break;
+        }
+    }
+    if (rc == 0 && ferror(fp)) {
+        set_err(err, size, "cannot read '%s': %s", path, strerror(errno));
+        rc = PLOT_EINPUT;
+    } else if (rc == 0 && lineno == 0) {
+        set_err(err, size, "'%s' is empty", path);
+        rc = PLOT_EINPUT;
+    }
+    free(line);
+    fclose(fp);
+    return rc;
+}
+
+/* Writes dir/name atomically: a temporary file, fsync, rename, fsync of the
+ * folder, so that a crash leaves the old file or the new one. */
+static int write_atomic(const char *dir, const char *name, const char *text,
+                        size_t len, char *err, size_t size)
+{
+    char path[4096], tmp[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0) {
+        set_err(err, size, "cannot write '%s': %s", tmp, strerror(errno));
+        return PLOT_ERUNTIME;
+    }
+    int e = 0;
+    for (size_t done = 0; done < len && !e;) {
+        ssize_t n = write(fd, text + done, len - done);
+        if (n < 0 && errno != EINTR)
+            e = errno;
+        else if (n > 0)
+            done += (size_t)n;
+    }
+    if (!e && fsync(fd) < 0)
+        e = errno;
+    if (close(fd) < 0 && !e)
+        e = errno;
+    if (!e && rename(tmp, path) < 0)
+        e = errno;
+    if (e) {
+        unlink(tmp);
+        set_err(err, size, "cannot write '%s': %s", path, strerror(e));
+        return PLOT_ERUNTIME;
+    }
+    int dfd = open(dir, O_RDONLY | O_CLOEXEC);
+    if (dfd >= 0) {
+        fsync(dfd); /* best effort: some file systems refuse it */
+        close(dfd);
+    }
+    return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The median of v[0..n) without its NaNs (sorts v); NaN when none left. */
+static double median(double *v, size_t n)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(v[i]))
+            v[m++] = v[i];
+    if (m == 0)
+        return NAN;
+    qsort(v, m, sizeof *v, cmp_double);
+    return m % 2 ? v[m / 2] : 0.5 * (v[m / 2 - 1] + v[m / 2]);
+}
+
+/*
+ * The convergence plot's y scale, as a gnuplot line: logarithmic when every
+ * finite best (and median, when with_median) value is > 0, else linear.
+ * NaN and inf cells are not drawn, so they do not count; a log without a
+ * finite value gets a linear scale. Over many decades the minor tics of a
+ * log scale crowd around the major ones, so they go.
+ */
+static const char *y_scale(const struct plot_log *logs, size_t nlogs,
+                           int with_median)
+{
+    double lo = INFINITY, hi = 0;
+    for (size_t r = 0; r < nlogs; r++) {
+        for (size_t i = 0; i < logs[r].n; i++) {
+            double v[2] = {logs[r].best[i], logs[r].median[i]};
+            for (int k = 0; k < 1 + with_median; k++) {
+                if (!isfinite(v[k]))
+                    continue;
+                if (v[k] <= 0)
+                    return "unset logscale y; set mytics default"
+                           "   # a value is <= 0";
+                lo = fmin(lo, v[k]);
+                hi = fmax(hi, v[k]);
+            }
+        }
+    }
+    if (hi == 0)
+        return "unset logscale y; set mytics default   # no finite value";
+    if (hi / lo > 1e4)
+        return "set logscale y; unset mytics   # every value is > 0";
+    return "set logscale y; set mytics default   # every value is > 0";
+}
+
+/* How a curve is drawn: with points as well while there are few
+ * generations, so that a short run (even a single generation) shows. */
+static const char *curve(long last, int thin)
+{
+    if (last >= 40)
+        return "lines";
+    return thin ? "linespoints pt 7 ps 0.4" : "linespoints pt 7 ps 0.7";
+}
+
+/* The last generation of any log, at least 0. */
+static long last_generation(const struct plot_log *logs, size_t nlogs)
+{
+    double last = 0;
+    for (size_t r = 0; r < nlogs; r++)
+        for (size_t i = 0; i < logs[r].n; i++)
+            if (logs[r].gen[i] > last)
+                last = logs[r].gen[i];
+    return (long)last;
+}
+
+/* A step of 1, 2 or 5 times a power of ten that cuts 0..last into at most
+ * ten intervals at whole generations (gnuplot's own tics can fall on half
+ * generations). */
+static long tic_step(long last)
+{
+    for (long p = 1;; p *= 10) {
+        if (last <= 10 * p)
+            return p;
+        if (last <= 20 * p)
+            return 2 * p;
+        if (last <= 50 * p)
+            return 5 * p;
+    }
+}
+
+/* s as a gnuplot single-quoted string: nothing is special but ' itself,
+ * written twice. */
+static void put_quoted(FILE *out, const char *s)
+{
+    fputc('\'', out);
+    for (; *s; s++) {
+        if (*s == '\'')
+            fputc('\'', out);
+        fputc(*s, out);
+    }
+    fputc('\'', out);
+}
+
+/* The last component of dir, for the titles: "q" of "/tmp/q/". */
+static void folder_name(const char *dir, char *buf, size_t size)
+{
+    size_t len = strlen(dir);
+    while (len > 1 && dir[len - 1] == '/')
+        len--;
+    size_t start = len;
+    while (start > 0 && dir[start - 1] != '/')
+        start--;
+    if (start == len) { /* "/" or "" */
+        snprintf(buf, size, "%s", len ? "/" : ".");
+        return;
+    }
+    if (len - start == 1 && dir[start] == '.') {
+        char cwd[4096];
+        if (getcwd(cwd, sizeof cwd) && strcmp(cwd, "/") != 0) {
+            folder_name(cwd, buf, size);
+            return;
+        }
+    }
+    snprintf(buf, size, "%.*s", (int)(len - start), dir + start);
+}
+
+/* plot.gp's opening: what it draws from what, and the settings both plots
+ * share. */
+static void script_head(FILE *out, const char *dir, const struct plot_log *l,
+                        size_t nruns, long last)
+{
+    fputs("# plot.gp: written by `forkgp plot`. In this folder,\n"
+          "#     gnuplot plot.gp\n"
+          "# redraws convergence.png, convergence.svg, size.png and "
+          "size.svg. Restyle\n"
+          "# freely (colours, sizes, scales, titles), but note that "
+          "`forkgp plot`\n"
+          "# writes this file afresh.\n#\n",
+          out);
+    if (nruns == 0) {
+        fprintf(out,
+                "# Data: log.csv, one row per generation; the columns used "
+                "are\n"
+                "# %d generation, %d best_%s, %d median_%s, %d best_size, "
+                "%d mean_size.\n",
+                l->col_gen, l->col_best, l->score, l->col_median, l->score,
+                l->col_best_size, l->col_mean_size);
+    } else {
+        fprintf(out,
+                "# Data: the log.csv of each of the %zu runs (run-*/), one "
+                "row per\n"
+                "# generation, columns %d generation, %d best_%s, %d "
+                "mean_size; and\n"
+                "# plot_median.dat, written by forkgp plot: per generation, "
+                "the median\n"
+                "# over the runs that reached it of best_%s (column 2) and "
+                "of mean_size\n"
+                "# (column 3).\n",
+                nruns, l->col_gen, l->col_best, l->score, l->col_mean_size,
+                l->score);
+    }
+    fputs("# A nan or inf cell (a generation without a valid individual) is "
+          "not drawn.\n\n"
+          "set datafile separator ','\n"
+          "set datafile columnheaders   # the first line names the "
+          "columns\n\n",
+          out);
+    char name[256];
+    folder_name(dir, name, sizeof name);
+    fputs("# Titles name the folder as it was when forkgp plot ran.\n"
+          "folder = ",
+          out);
+    put_quoted(out, name);
+    fputs("\n", out);
+    fprintf(out, "score = ");
+    put_quoted(out, l->score);
+    fprintf(out,
+            "\n\nset xlabel 'generation'\n"
+            "set xrange [0:%ld]\n"
+            "set xtics 0, %ld   # whole generations\n"
+            "set grid xtics ytics mytics\n"
+            "set key below horizontal\n"
+            "set format y '%%g'\n\n",
+            last > 0 ? last : 1, tic_step(last > 0 ? last : 1));
+}
+
+/* The two terminals: the loop body runs once for each. */
+static void script_terminals(FILE *out)
+{
+    fputs("# Each plot once per format: png with pngcairo, svg with svg.\n"
+          "# noenhanced: names like balanced_accuracy print as they are.\n"
+          "do for [fmt in 'png svg'] {\n"
+          "    if (fmt eq 'png') {\n"
+          "        set terminal pngcairo size 900,600 noenhanced "
+          "font 'sans,11'\n"
+          "    } else {\n"
+          "        set terminal svg size 900,600 dynamic noenhanced "
+          "font 'sans,11' \\\n"
+          "            background 'white'\n"
+          "    }\n\n",
+          out);
+}
+
+static void script_run(FILE *out, const char *dir, const struct plot_log *l)
+{
+    long last = last_generation(l, 1);
+    const char *line = curve(last, 0);
+    script_head(out, dir, l, 0, last);
+    script_terminals(out);
+    fprintf(out,
+            "    # Convergence: the best and the median fitness of each "
+            "generation.\n"
+            "    set output 'convergence.'.fmt\n"
+            "    set title 'convergence: '.folder\n"
+            "    set ylabel score\n"
+            "    %s\n"
+            "    plot 'log.csv' using %d:%d with %s lw 2 "
+            "lc rgb '#1f77b4' \\\n"
+            "             title 'best '.score, \\\n"
+            "         'log.csv' using %d:%d with %s lw 2 dt 2 "
+            "lc rgb '#ff7f0e' \\\n"
+            "             title 'median '.score\n\n",
+            y_scale(l, 1, 1), l->col_gen, l->col_best, line, l->col_gen,
+            l->col_median, line);
+    fprintf(out,
+            "    # Size growth: the best program's size and the mean size "
+            "(nodes).\n"
+            "    set output 'size.'.fmt\n"
+            "    set title 'size: '.folder\n"
+            "    set ylabel 'size (nodes)'\n"
+            "    unset logscale y; set mytics default\n"
+            "    plot 'log.csv' using %d:%d with %s lw 2 "
+            "lc rgb '#1f77b4' \\\n"
+            "             title 'best size', \\\n"
+            "         'log.csv' using %d:%d with %s lw 2 dt 2 "
+            "lc rgb '#ff7f0e' \\\n"
+            "             title 'mean size'\n"
+            "    unset output\n"
+            "}\n",
+            l->col_gen, l->col_best_size, line, l->col_gen, l->col_mean_size,
+            line);
+}
+
+static void script_batch(FILE *out, const char *dir,
+                         const struct plot_log *logs, size_t nruns)
+{
+    const struct plot_log *l = &logs[0];
+    long last = last_generation(logs, nruns);
+    const char *thin = curve(last, 1), *thick = curve(last, 0);
+    script_head(out, dir, l, nruns, last);
+    fputs("# The runs' logs, separated by spaces.\n"
+          "logs = ''\n",
+          out);
+    for (size_t r = 0; r < nruns; r += 4) {
+        fputs("logs = logs.'", out);
+        for (size_t k = r; k < r + 4 && k < nruns; k++)
+            fprintf(out, " %s", logs[k].name);
+        fputs("'\n", out);
+    }
+    fputs("nruns = words(logs)\n\n", out);
+    script_terminals(out);
+    fprintf(out,
+            "    # Convergence: each run's best fitness per generation "
+            "(thin), and their\n"
+            "    # median over the runs that reached the generation "
+            "(thick).\n"
+            "    set output 'convergence.'.fmt\n"
+            "    set title sprintf('convergence: %%s, %%d runs', folder, "
+            "nruns)\n"
+            "    set ylabel score\n"
+            "    %s\n"
+            "    plot for [i=1:nruns] word(logs, i) using %d:%d with %s "
+            "lw 1 \\\n"
+            "             lc rgb '#9dbfe3' title (i == 1 ? 'best '.score.', "
+            "each run' : ''), \\\n"
+            "         'plot_median.dat' using 1:2 with %s lw 3 "
+            "lc rgb '#c0392b' \\\n"
+            "             title 'median best '.score\n\n",
+            y_scale(logs, nruns, 0), l->col_gen, l->col_best, thin, thick);
+    fprintf(out,
+            "    # Size growth: each run's mean size (thin), and their "
+            "median (thick).\n"
+            "    set output 'size.'.fmt\n"
+            "    set title sprintf('size: %%s, %%d runs', folder, nruns)\n"
+            "    set ylabel 'mean size (nodes)'\n"
+            "    unset logscale y; set mytics default\n"
+            "    plot for [i=1:nruns] word(logs, i) using %d:%d with %s "
+            "lw 1 \\\n"
+            "             lc rgb '#9dbfe3' title (i == 1 ? 'mean size, each "
+            "run' : ''), \\\n"
+            "         'plot_median.dat' using 1:3 with %s lw 3 "
+            "lc rgb '#c0392b' \\\n"
+            "             title 'median mean size'\n"
+            "    unset output\n"
+            "}\n",
+            l->col_gen, l->col_mean_size, thin, thick);
+}
+
+/* plot_median.dat: per generation, the median over the runs that reached
+ * it of the best fitness and of the mean size. Logs list their generations
+ * in increasing order, so one cursor per run finds a generation's row. */
+static int median_data(FILE *out, const struct plot_log *logs, size_t nruns)
+{
+    size_t *at = calloc(nruns, sizeof *at);
+    double *best = malloc(nruns * sizeof *best);
+    double *size = malloc(nruns * sizeof *size);
+    if (!at || !best || !size) {
+        free(at);
+        free(best);
+        free(size);
+        return -1;
+    }
+    fprintf(out,
+            "# plot_median.dat: written by forkgp plot from the log.csv of "
+            "%zu runs.\n"
+            "# Per generation, the median over the runs that reached it.\n"
+            "generation,median_best_%s,median_mean_size\n",
+            nruns, logs[0].score);
+    long last = last_generation(logs, nruns);
+    for (long g = 0; g <= last; g++) {
+        size_t m = 0;
+        for (size_t r = 0; r < nruns; r++) {
+            const struct plot_log *l = &logs[r];
+            while (at[r] < l->n && l->gen[at[r]] < (double)g)
+                at[r]++;
+            if (at[r] < l->n && l->gen[at[r]] == (double)g) {
+                best[m] = l->best[at[r]];
+                size[m] = l->mean_size[at[r]];
+                m++;
+            }
+        }
+        if (m == 0)
+            continue;
+        fprintf(out, "%ld,%.17g,%.17g\n", g, median(best, m), median(size, m));
+    }
+    free(at);
+    free(best);
+    free(size);
+    return 0;
+}
+
+/* Whether name is "run-" and digits only. */
+static int is_run_name(const char *name)
+{
+    if (strncmp(name, "run-", 4) != 0 || !name[4])
+        return 0;
+    for (const char *p = name + 4; *p; p++)
+        if (*p < '0' || *p > '9')
+            return 0;
+    return 1;
+}
+
+static int cmp_run_name(const void *a, const void *b)
+{
+    const char *x = *(char *const *)a + 4, *y = *(char *const *)b + 4;
+    size_t lx = strlen(x), ly = strlen(y);
+    if (lx != ly) /* run-1000 after run-999 */
+        return lx < ly ? -1 : 1;
+    return strcmp(x, y);
+}
+
+/* Sets *names to the "run-N/log.csv" names of dir's runs, in run order,
+ * and *n to their number. Returns 0 or PLOT_ERUNTIME. */
+static int batch_list(const char *dir, char ***names, size_t *n, char *err,
+                      size_t size)
+{
+    *names = NULL;
+    *n = 0;
+    DIR *d = opendir(dir);
+    if (!d) {
+        set_err(err, size, "cannot open '%s': %s", dir, strerror(errno));
+        return PLOT_ERUNTIME;
+    }
+    size_t cap = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!is_run_name(e->d_name))
+            continue;
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s/log.csv", dir, e->d_name);
+        if (!file_exists(path))
+            continue; /* a run that never started */
+        if (*n == cap) {
+            cap = cap ? 2 * cap : 16;
+            char **p = realloc(*names, cap * sizeof *p);
+            if (!p)
+                goto oom;
+            *names = p;
+        }
+        size_t len = strlen(e->d_name) + sizeof "/log.csv";
+        if (!((*names)[*n] = malloc(len)))
+            goto oom;
+        snprintf((*names)[*n], len, "%s/log.csv", e->d_name);
+        (*n)++;
+    }
+    closedir(d);
+    if (*n > 0)
+        qsort(*names, *n, sizeof **names, cmp_run_name);
+    return 0;
+oom:
+    closedir(d);
+    for (size_t i = 0; i < *n; i++)
+        free((*names)[i]);
+    free(*names);
+    *names = NULL;
+    *n = 0;
+    set_err(err, size, "out of memory");
+    return PLOT_ERUNTIME;
+}
+
+/* Closes mem, the memstream that fills *text (*len bytes), and writes the
+ * text to dir/name; frees *text. */
+static int write_text(const char *dir, const char *name, char **text,
+                      size_t *len, FILE *mem, char *err, size_t size)
+{
+    /* fclose sets *text and *len for the last time */
+    if (fclose(mem) != 0 || !*text) {
+        free(*text);
+        set_err(err, size, "out of memory");
+        return PLOT_ERUNTIME;
+    }
+    int rc = write_atomic(dir, name, *text, *len, err, size);
+    free(*text);
+    return rc;
+}
+
+static int write_batch(const char *dir, char *err, size_t size)
+{
+    char **names;
+    size_t nruns;
+    int rc = batch_list(dir, &names, &nruns, err, size);
+    if (rc < 0)
+        return rc;
+    struct plot_log *logs = calloc(nruns ? nruns : 1, sizeof *logs);
+    if (!logs) {
+        set_err(err, size, "out of memory");
+        rc = PLOT_ERUNTIME;
+    }
+    size_t rows = 0;
+    for (size_t r = 0; r < nruns && rc == 0; r++) {
+        rc = log_read(&logs[r], dir, names[r], err, size);
+        if (rc == 0 && strcmp(logs[r].header, logs[0].header) != 0) {
+            set_err(err, size, "%s/%s:1: header '%s' differs from %s/%s's '%s'",
+                    dir, names[r], logs[r].header, dir, names[0],
+                    logs[0].header);
+            rc = PLOT_EINPUT;
+        }
+        if (rc == 0)
+            rows += logs[r].n;
+    }
+    if (rc == 0 && rows == 0) {
+        set_err(err, size, "no generations in the runs' log.csv in '%s'", dir);
+        rc = PLOT_EINPUT;
+    }
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem;
+    if (rc == 0) {
+        if (!(mem = open_memstream(&text, &len))) {
+            set_err(err, size, "out of memory");
+            rc = PLOT_ERUNTIME;
+        } else if (median_data(mem, logs, nruns) < 0) {
+            fclose(mem);
+            free(text);
+            set_err(err, size, "out of memory");
+            rc = PLOT_ERUNTIME;
+        } else {
+            rc =
+                write_text(dir, "plot_median.dat", &text, &len, mem, err, size);
+        }
+    }
+    if (rc == 0) {
+        text = NULL;
+        if (!(mem = open_memstream(&text, &len))) {
+            set_err(err, size, "out of memory");
+            rc = PLOT_ERUNTIME;
+        } else {
+            script_batch(mem, dir, logs, nruns);
+            rc = write_text(dir, "plot.gp", &text, &len, mem, err, size);
+        }
+    }
+    for (size_t r = 0; r < nruns; r++) {
+        if (logs)
+            log_release(&logs[r]);
+        free(names[r]);
+    }
+    free(logs);
+    free(names);
+    return rc;
+}
+
+static int write_run(const char *dir, char *err, size_t size)
+{
+    struct plot_log l;
+    int rc = log_read(&l, dir, "log.csv", err, size);
+    if (rc == 0 && l.n == 0) {
+        set_err(err, size, "no generations in '%s/log.csv'", dir);
+        rc = PLOT_EINPUT;
+    }
+    if (rc == 0) {
+        char *text = NULL;
+        size_t len = 0;
+        FILE *mem = open_memstream(&text, &len);
+        if (!mem) {
+            set_err(err, size, "out of memory");
+            rc = PLOT_ERUNTIME;
+        } else {
+            script_run(mem, dir, &l);
+            rc = write_text(dir, "plot.gp", &text, &len, mem, err, size);
+        }
+    }
+    log_release(&l);
+    return rc;
+}
+
+/* Which of a run or a batch dir holds: 1 run, 2 batch, or an error. */
+static int folder_kind(const char *dir, char *err, size_t size)
+{
+    struct stat st;
+    if (stat(dir, &st) < 0) {
+        set_err(err, size, "cannot open '%s': %s", dir, strerror(errno));
+        return PLOT_EINPUT;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        set_err(err, size, "'%s' is not a folder", dir);
+        return PLOT_EINPUT;
+    }
+    char path[4096];
+    snprintf(path, sizeof path, "%s/run-000/log.csv", dir);
+    if (file_exists(path))
+        return 2;
+    snprintf(path, sizeof path, "%s/log.csv", dir);
+    if (file_exists(path))
+        return 1;
+    set_err(err, size, "no log.csv in '%s' (nor run-000/log.csv)", dir);
+    return PLOT_EINPUT;
+}
+
+int plot_write(const char *dir, char *err, size_t size)
+{
+    set_err(err, size, "%s", "");
+    int kind = folder_kind(dir, err, size);
+    if (kind < 0)
+        return kind;
+    return kind == 2 ? write_batch(dir, err, size) : write_run(dir, err, size);
+}
+
+/* Whether name is an executable file in a PATH entry, as execvp would find
+ * it (an empty entry is the working directory). */
+static int on_path(const char *name)
+{
+    const char *path = getenv("PATH");
+    if (!path)
+        path = "/usr/local/bin:/usr/bin:/bin";
+    for (const char *p = path;;) {
+        const char *end = strchr(p, ':');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        char file[4096];
+        if (len == 0)
+            snprintf(file, sizeof file, "%s", name);
+        else
+            snprintf(file, sizeof file, "%.*s/%s", (int)len, p, name);
+        if (file_exists(file) && access(file, X_OK) == 0)
+            return 1;
+        if (!end)
+            return 0;
+        p = end + 1;
+    }
+}
+
+int plot_exec(const char *dir, char *err, size_t size)
+{
+    set_err(err, size, "%s", "");
+    int kind = folder_kind(dir, err, size);
+    if (kind < 0)
+        return kind;
+    if (!on_path("gnuplot")) {
+        set_err(err, size,
+                "gnuplot not found: install gnuplot-nox "
+                "(make deps)");
+        return PLOT_ERUNTIME;
+    }
+    int rc = plot_write(dir, err, size);
+    if (rc < 0)
+        return rc;
+    /* Come back here if exec fails, so that a caller's relative paths
+     * still mean what they meant; O_CLOEXEC keeps it out of gnuplot. */
+    int here = open(".", O_RDONLY | O_CLOEXEC);
+    if (chdir(dir) < 0) {
+        set_err(err, size, "cannot enter '%s': %s", dir, strerror(errno));
+        if (here >= 0)
+            close(here);
+        return PLOT_ERUNTIME;
+    }
+    /* gnuplot inherits the descriptors, not stdio's buffers. */
+    fflush(stdout);
+    fflush(stderr);
+    char prog[] = "gnuplot", script[] = "plot.gp";
+    char *argv[] = {prog, script, NULL};
+    execvp(argv[0], argv);
+    int e = errno;
+    if (here >= 0) {
+        if (fchdir(here) < 0) {
+            /* nothing better to do: the message below still explains */
+        }
+        close(here);
+    }
+    set_err(err, size, "cannot run gnuplot: %s", strerror(e));
+    return PLOT_ERUNTIME;
+}

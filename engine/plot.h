@@ -1,0 +1,33 @@
+/* plot: draws a run's (or a batch's) log.csv with gnuplot: convergence and
+ * size growth, as PNG and SVG, beside the data and script that drew them. */
+#ifndef FORKGP_PLOT_H
+#define FORKGP_PLOT_H
+
+#include <stddef.h>
+
+/* The failures: a folder or log that cannot be plotted (bad input), or
+ * anything else (writing, finding or starting gnuplot). */
+#define PLOT_ERUNTIME (-1)
+#define PLOT_EINPUT (-2)
+
+/*
+ * Reads dir/log.csv, or for a batch (dir/run-000/log.csv exists) every
+ * dir/run-N/log.csv, and writes dir/plot.gp (a commented gnuplot script
+ * that, run in dir, draws convergence.{png,svg} and size.{png,svg}) and,
+ * for a batch, dir/plot_median.dat. Returns 0, PLOT_EINPUT (no log.csv,
+ * an unreadable or empty log) or PLOT_ERUNTIME (a write failed), with a
+ * message in err (size bytes; err may be NULL).
+ */
+int plot_write(const char *dir, char *err, size_t size);
+
+/*
+ * plot_write, then replaces the process with `gnuplot plot.gp` run in dir,
+ * so that the process's exit status is gnuplot's: stdout and stderr are
+ * flushed first. Returns only on failure: PLOT_EINPUT as plot_write, or
+ * PLOT_ERUNTIME when gnuplot is not on PATH ("gnuplot not found: install
+ * gnuplot-nox (make deps)"), a write failed or exec failed; err as above.
+ * Checks PATH before writing anything.
+ */
+int plot_exec(const char *dir, char *err, size_t size);
+
+#endif
