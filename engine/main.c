@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "farm.h"
+#include "plot.h"
 #include "plugin.h"
 #include "prim.h"
 #include "replay.h"
@@ -17,10 +18,11 @@ static const char usage[] =
     "                  [--out DIR] [--quiet]\n"
     "       forkgp check CONFIG.ini [--set section.key=value]...\n"
     "       forkgp resume RUNDIR [--workers N] [--quiet]\n"
+    "       forkgp plot RUNDIR\n"
     "       forkgp eval CONFIG.ini --program EXPR [--generation G] [--index I]\n"
     "                   [--set section.key=value]... [--seed N]\n"
-    "       forkgp help [run | check | resume | eval | keys [--markdown] |\n"
-    "                    functions]\n"
+    "       forkgp help [run | check | resume | plot | eval |\n"
+    "                    keys [--markdown] | functions]\n"
     "       forkgp --help | --version\n";
 
 static const char run_help[] =
@@ -53,6 +55,14 @@ static const char resume_help[] =
     "  [output] checkpoint_every generations, and on SIGINT or SIGTERM),\n"
     "  with RUNDIR/config.ini. The result is the same bytes as a run never\n"
     "  stopped, with any number of workers.\n";
+
+static const char plot_help[] =
+    "forkgp plot RUNDIR\n"
+    "  Draws the run's convergence (best and median fitness per\n"
+    "  generation) and size growth with gnuplot, as convergence.png,\n"
+    "  convergence.svg, size.png and size.svg in RUNDIR, beside the script\n"
+    "  that draws them (plot.gp). For a batch (RUNDIR/run-NNN/), every\n"
+    "  run's best curve and their median.\n";
 
 static const char eval_help[] =
     "forkgp eval CONFIG.ini --program EXPR [--generation G] [--index I]\n"
@@ -93,6 +103,8 @@ static int help(int argc, char **argv)
         config_reference(stdout, 0);
     } else if (strcmp(topic, "check") == 0) {
         fputs(check_help, stdout);
+    } else if (strcmp(topic, "plot") == 0) {
+        fputs(plot_help, stdout);
     } else if (strcmp(topic, "resume") == 0) {
         fputs(resume_help, stdout);
     } else if (strcmp(topic, "eval") == 0) {
@@ -289,6 +301,19 @@ static int run_check_eval(int argc, char **argv, enum command cmd)
     return status;
 }
 
+/* forkgp plot RUNDIR: becomes gnuplot, whose exit status is ours. */
+static int plot_main(int argc, char **argv)
+{
+    if (argc != 3 || argv[2][0] == '-') {
+        fprintf(stderr, "forkgp: plot needs one RUNDIR\n%s", usage);
+        return EXIT_INPUT;
+    }
+    char err[1024];
+    int rc = plot_exec(argv[2], err, sizeof err);
+    fprintf(stderr, "forkgp: %s\n", err);
+    return rc == PLOT_EINPUT ? EXIT_INPUT : EXIT_RUNTIME;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -305,6 +330,8 @@ int main(int argc, char **argv)
         status = run_check_eval(argc, argv, CMD_EVAL);
     else if (strcmp(cmd, "resume") == 0)
         status = run_check_eval(argc, argv, CMD_RESUME);
+    else if (strcmp(cmd, "plot") == 0)
+        status = plot_main(argc, argv);
     else if (strcmp(cmd, "help") == 0)
         status = help(argc, argv);
     else if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {

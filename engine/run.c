@@ -466,18 +466,18 @@ int run_main(const struct config *c, const struct run_options *o)
         why = fr == FARM_INTERRUPTED ? STOP_SIGNAL
               : fr == FARM_FAILED    ? STOP_FAILED
                                      : STOP_BROKEN;
-        if (fr == FARM_BROKEN)
-            fprintf(stderr,
-                    "forkgp: generation %ld: workers died on more than %g "
-                    "of the evaluations: the fitness function, not one "
-                    "program, looks broken ([run] restart_limit)\n",
-                    r->st.generation, c->run_restart_limit);
         swap = r->cur;
         r->cur = r->next;
         r->next = swap;
         r->st.generation--;
         r->st.rng = before;
     }
+    if (why == STOP_BROKEN)
+        fprintf(stderr,
+                "forkgp: generation %ld: workers died on more than %g of "
+                "the evaluations: the fitness function, not one program, "
+                "looks broken ([run] restart_limit)\n",
+                r->st.generation + 1, c->run_restart_limit);
     /* Ctrl-C then resume loses nothing. */
     if (why == STOP_SIGNAL && r->st.best_generation >= 0 &&
         write_checkpoint(r) < 0)
