@@ -84,9 +84,9 @@ int report_open(struct report *rp, const struct config *c,
             rp->metric, rp->metric);
     fprintf(rp->timing, "generation,eval_seconds,elapsed_seconds\n");
     if (!quiet)
-        printf("%5s %14s %14s %9s %9s %7s %6s %9s\n", "gen", "best",
+        printf("%5s %14s %14s %9s %9s %7s %6s %9s %9s\n", "gen", "best",
                "median", "best_size", "mean_size", "invalid", "failed",
-               "seconds");
+               "seconds", "eta");
     return 0;
 fail:
     report_close(rp, NULL);
@@ -154,9 +154,22 @@ void report_sizes(struct report *rp, uint64_t *log_size,
     *timing_size = b > 0 ? (uint64_t)b : 0;
 }
 
+/* Seconds as "42s", "3m07s" or "2h05m"; "-" when unknown. */
+static void format_eta(char *buf, size_t size, double t)
+{
+    if (!(t >= 0) || t > 1e8)
+        snprintf(buf, size, "-");
+    else if (t < 60)
+        snprintf(buf, size, "%.0fs", t);
+    else if (t < 3600)
+        snprintf(buf, size, "%dm%02ds", (int)t / 60, (int)t % 60);
+    else
+        snprintf(buf, size, "%dh%02dm", (int)t / 3600, (int)t % 3600 / 60);
+}
+
 void report_generation(struct report *rp, long generation,
                        const struct pop_stats *s, double eval_seconds,
-                       double elapsed)
+                       double elapsed, double eta)
 {
     /* %.17g: the log is for machines and must round-trip exactly. */
     fprintf(rp->log, "%ld,%.17g,%.17g,%u,%.17g,%zu,%zu\n", generation,
@@ -166,9 +179,11 @@ void report_generation(struct report *rp, long generation,
     fprintf(rp->timing, "%ld,%.6f,%.6f\n", generation, eval_seconds, elapsed);
     fflush(rp->timing);
     if (!rp->quiet) {
-        printf("%5ld %14.6g %14.6g %9u %9.2f %7zu %6zu %9.2f\n",
+        char left[32];
+        format_eta(left, sizeof left, eta);
+        printf("%5ld %14.6g %14.6g %9u %9.2f %7zu %6zu %9.2f %9s\n",
                generation, s->best_fitness, s->median_fitness, s->best_size,
-               s->mean_size, s->invalid, s->failed, elapsed);
+               s->mean_size, s->invalid, s->failed, elapsed, left);
         fflush(stdout);
     }
 }

@@ -43,11 +43,12 @@ int report_reopen(struct report *rp, const struct config *c,
 void report_sizes(struct report *rp, uint64_t *log_size,
                   uint64_t *timing_size);
 
-/* Reports one scored generation: a stdout line (unless quiet), a log.csv
- * row and a timing.csv row. */
+/* Reports one scored generation: a stdout line (unless quiet) with the
+ * estimated seconds left (eta; NaN: unknown), a log.csv row and a
+ * timing.csv row. */
 void report_generation(struct report *rp, long generation,
                        const struct pop_stats *s, double eval_seconds,
-                       double elapsed);
+                       double elapsed, double eta);
 
 /*
  * Writes `name` in the output folder atomically (temporary file, fsync,

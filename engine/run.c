@@ -31,6 +31,7 @@
 #include "farm.h"
 #include "infix.h"
 #include "init.h"
+#include "manifest.h"
 #include "pop.h"
 #include "plugin.h"
 #include "report.h"
@@ -48,7 +49,9 @@ struct run {
     struct report report;
     struct run_state st;
     struct checkpoint_key key;
+    struct manifest manifest;
     double session_start;
+    long first_generation; /* the first this session scored or resumed */
 };
 
 static double now(void)
@@ -83,6 +86,13 @@ static const char *const stop_text[] = {
     [STOP_FAILED] = "an evaluation failed (on_failure = abort)",
 };
 
+/* The same, as one word for best.txt (the batch summary reads it). */
+static const char *const stop_word[] = {
+    [STOP_GENERATIONS] = "generations", [STOP_TARGET] = "target",
+    [STOP_TIME] = "time",               [STOP_SIGNAL] = "interrupted",
+    [STOP_BROKEN] = "broken",           [STOP_FAILED] = "failed",
+};
+
 static enum stop_reason should_stop(const struct run *r)
 {
     const struct config *c = r->cfg;
@@ -97,6 +107,24 @@ static enum stop_reason should_stop(const struct run *r)
     if (c->run_max_seconds > 0 && elapsed(r) >= c->run_max_seconds)
         return STOP_TIME;
     return STOP_NONE;
+}
+
+/* Seconds left by the generation and time budgets, at the mean pace of
+ * this session's generations so far. */
+static double eta(const struct run *r)
+{
+    const struct config *c = r->cfg;
+    long done = r->st.generation - r->first_generation;
+    double t = now() - r->session_start;
+    double left = done > 0 ? t / (double)done *
+                                 (double)(c->run_generations - r->st.generation)
+                           : NAN;
+    if (c->run_max_seconds > 0) {
+        double budget = c->run_max_seconds - elapsed(r);
+        if (isnan(left) || budget < left)
+            left = budget > 0 ? budget : 0;
+    }
+    return left;
 }
 
 /* Keeps a copy of the generation's best when it beats the best of run. */
@@ -160,7 +188,7 @@ static int score_generation(struct run *r)
         return FARM_BROKEN;
     keep_best(r, &s);
     report_generation(&r->report, r->st.generation, &s, now() - t0,
-                      elapsed(r));
+                      elapsed(r), eta(r));
     report_sizes(&r->report, &r->st.log_size, &r->st.timing_size);
     return FARM_DONE;
 }
@@ -266,9 +294,12 @@ static int finish(struct run *r, enum stop_reason why, long generations)
         fprintf(out, "test_%s = %.17g\n", metric, test[0]);
     else if (status >= 0)
         fprintf(out, "test_%s = invalid\n", metric);
-    fprintf(out, "size = %u\ndepth = %d\ngeneration = %ld\nindex = %zu\n",
-            r->st.best.tree.size, tree_depth(&r->st.best.tree), r->st.best_generation,
-            (size_t)r->st.best_index);
+    fprintf(out,
+            "size = %u\ndepth = %d\ngeneration = %ld\nindex = %zu\n"
+            "stopped = %s\nlast_generation = %ld\nevaluations = %llu\n",
+            r->st.best.tree.size, tree_depth(&r->st.best.tree),
+            r->st.best_generation, (size_t)r->st.best_index, stop_word[why],
+            generations, (unsigned long long)r->st.evaluations);
     fclose(out);
 
     printf("stopped after generation %ld: %s\n", generations, stop_text[why]);
@@ -406,9 +437,22 @@ int run_main(const struct config *c, const struct run_options *o)
         status = EXIT_INPUT;
         goto out;
     }
+    r->first_generation = r->st.generation;
+
+    /* A run folder's config.ini may come with the manifest of the run that
+     * made it: say if the data or plug-in changed since. */
+    struct farm_options fo = farm_options(c);
+    manifest_start(&r->manifest, fo.workers);
+    char *cfg_dir = strdup(c->file);
+    if (cfg_dir) {
+        char *slash = strrchr(cfg_dir, '/');
+        if (slash)
+            *slash = '\0';
+        manifest_compare(slash ? cfg_dir : ".", r->plugin, &r->manifest);
+        free(cfg_dir);
+    }
 
     /* farm: forked after setup, before the first evaluation */
-    struct farm_options fo = farm_options(c);
     char ferr[512];
     r->farm = farm_new(&r->fitness, c->run_seed, &fo, ferr, sizeof ferr);
     if (!r->farm) {
@@ -422,9 +466,10 @@ int run_main(const struct config *c, const struct run_options *o)
                                            r->st.timing_size, &err)
                            : report_open(&r->report, c, r->fitness.score_name,
                                          o->quiet, &err);
-    if (opened < 0) {
+    if (opened < 0 ||
+        manifest_write(&r->report, c, r->plugin, &r->manifest, &err) < 0) {
         fprintf(stderr, "forkgp: %s\n", err.msg);
-        goto out;
+        goto close;
     }
 
     /* init: every random choice of the parent comes from the main stream */
@@ -503,6 +548,14 @@ int run_main(const struct config *c, const struct run_options *o)
 oom:
     fprintf(stderr, "forkgp: out of memory\n");
 close:
+    if (r->report.dir) {
+        uint64_t failures = 0;
+        for (int st = EVAL_ERROR; st < EVAL_NSTATUS; st++)
+            failures += r->st.fail_count[st];
+        manifest_end(&r->manifest, status, r->st.evaluations, failures);
+        if (manifest_write(&r->report, c, r->plugin, &r->manifest, &err) < 0)
+            fprintf(stderr, "forkgp: %s\n", err.msg);
+    }
     if (report_close(&r->report, &err) < 0) {
         fprintf(stderr, "forkgp: %s\n", err.msg);
         if (status == EXIT_OK)

@@ -5,9 +5,14 @@
 #include "config.h"
 
 /* What built this binary: version, commit, compiler and flags. */
+#if defined(__clang__)
+#define FORKGP_CC "clang " __clang_version__
+#else
+#define FORKGP_CC "gcc " __VERSION__
+#endif
 #define FORKGP_BUILD                                                          \
-    "forkgp " FORKGP_VERSION " (commit " FORKGP_COMMIT ", cc " __VERSION__   \
-    ", " FORKGP_CFLAGS ")"
+    "forkgp " FORKGP_VERSION " (commit " FORKGP_COMMIT ", " FORKGP_CC ", "    \
+    FORKGP_CFLAGS ")"
 
 /* Exit statuses (main returns them). */
 enum run_exit {

@@ -1,0 +1,160 @@
+/* manifest: manifest.ini, what a colleague needs to re-run a run. */
+#define _DEFAULT_SOURCE /* gethostname, timegm-free gmtime_r */
+#include "manifest.h"
+
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "run.h"
+
+static void utc_now(char *buf, size_t size)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void manifest_start(struct manifest *m, int workers)
+{
+    memset(m, 0, sizeof *m);
+    utc_now(m->start, sizeof m->start);
+    m->exit_status = -1;
+    m->workers = workers;
+}
+
+void manifest_end(struct manifest *m, int exit_status, uint64_t evaluations,
+                  uint64_t failures)
+{
+    utc_now(m->end, sizeof m->end);
+    m->exit_status = exit_status;
+    m->evaluations = evaluations;
+    m->failures = failures;
+}
+
+int manifest_write(struct report *rp, const struct config *c,
+                   const struct plugin *pl, const struct manifest *m,
+                   struct report_error *err)
+{
+    char host[256] = "unknown";
+    gethostname(host, sizeof host - 1);
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    if (!out) {
+        snprintf(err->msg, sizeof err->msg, "out of memory");
+        return -1;
+    }
+    char status[16] = "running";
+    if (m->exit_status >= 0)
+        snprintf(status, sizeof status, "%d", m->exit_status);
+    /* No '%' in values: configparser would read it as interpolation. */
+    fprintf(out,
+            "; forkgp run manifest: what made this run. Re-run it with the\n"
+            "; same binary: forkgp run config.ini (in this folder).\n"
+            "[forkgp]\n"
+            "version = %s\n"
+            "commit = %s\n"
+            "compiler = %s\n"
+            "flags = %s\n"
+            "build = %s\n"
+            "\n[run]\n"
+            "seed = %llu\n"
+            "config = config.ini\n"
+            "config_hash = %016llx\n"
+            "workers = %d\n"
+            "host = %s\n"
+            "start = %s\n"
+            "end = %s\n"
+            "exit_status = %s\n"
+            "evaluations = %llu\n"
+            "failures = %llu\n"
+            "\n[files]\n",
+            FORKGP_VERSION, FORKGP_COMMIT, FORKGP_CC, FORKGP_CFLAGS,
+            FORKGP_BUILD, (unsigned long long)c->run_seed,
+            (unsigned long long)config_hash(c), m->workers, host, m->start,
+            m->end, status, (unsigned long long)m->evaluations,
+            (unsigned long long)m->failures);
+    const struct plugin_file *files;
+    size_t n = plugin_files(pl, &files);
+    for (size_t i = 0; i < n; i++)
+        fprintf(out, "file%zu = %s\nfile%zu_hash = %016llx\n", i + 1,
+                files[i].path, i + 1, (unsigned long long)files[i].hash);
+    fclose(out);
+    int rc = report_write_file(rp, "manifest.ini", text, len, err);
+    free(text);
+    return rc;
+}
+
+/* What manifest_compare reads from an old manifest. */
+struct reading {
+    const struct plugin *pl;
+    struct manifest *m;
+    const char *dir;
+    char path[64][1024];
+    int differ;
+};
+
+static int on_entry(void *user, const char *section, const char *key,
+                    const char *value)
+{
+    struct reading *rd = user;
+    if (strcmp(section, "run") == 0 && strcmp(key, "start") == 0) {
+        snprintf(rd->m->start, sizeof rd->m->start, "%s", value);
+        return 1;
+    }
+    if (strcmp(section, "files") != 0 || strncmp(key, "file", 4) != 0)
+        return 1;
+    char *end;
+    long i = strtol(key + 4, &end, 10);
+    if (i < 1 || i > 64)
+        return 1;
+    if (*end == '\0') {
+        snprintf(rd->path[i - 1], sizeof rd->path[i - 1], "%s", value);
+        return 1;
+    }
+    if (strcmp(end, "_hash") != 0)
+        return 1;
+    const struct plugin_file *files;
+    size_t n = plugin_files(rd->pl, &files);
+    for (size_t k = 0; k < n; k++)
+        if (strcmp(files[k].path, rd->path[i - 1]) == 0) {
+            unsigned long long old = strtoull(value, NULL, 16);
+            if (old != files[k].hash) {
+                fprintf(stderr,
+                        "forkgp: warning: '%s' has changed since the run in "
+                        "'%s' (hash %016llx, now %016llx)\n",
+                        files[k].path, rd->dir, old,
+                        (unsigned long long)files[k].hash);
+                rd->differ++;
+            }
+        }
+    return 1;
+}
+
+int manifest_compare(const char *dir, const struct plugin *pl,
+                     struct manifest *m)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/manifest.ini", dir);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    struct reading *rd = calloc(1, sizeof *rd);
+    if (!rd) {
+        fclose(f);
+        return 0;
+    }
+    rd->pl = pl;
+    rd->m = m;
+    rd->dir = dir;
+    ini_parse_file(f, on_entry, rd);
+    fclose(f);
+    int differ = rd->differ;
+    free(rd);
+    return differ;
+}
