@@ -23,6 +23,9 @@
       "individuals per generation")                                           \
     X(run, generations, INT, "50", 0, 10000000, NULL,                         \
       "generations bred after the initial population (generation 0)")         \
+    X(run, runs, INT, "1", 1, 100000, NULL,                                   \
+      "independent runs, in run-NNN/ folders, run i with seed + i; then a "  \
+      "summary")                                                              \
     X(run, max_seconds, REAL, "0", 0, 1e9, NULL,                              \
       "stop after this much wall-clock time (0: no limit; not reproducible)") \
     X(run, workers, AUTOINT, "auto", 0, 1024, NULL,                          \

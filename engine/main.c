@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "batch.h"
 #include "config.h"
 #include "farm.h"
 #include "plot.h"
@@ -15,7 +16,7 @@
 
 static const char usage[] =
     "usage: forkgp run CONFIG.ini [--set section.key=value]... [--seed N]\n"
-    "                  [--out DIR] [--quiet]\n"
+    "                  [--runs N] [--out DIR] [--quiet]\n"
     "       forkgp check CONFIG.ini [--set section.key=value]...\n"
     "       forkgp resume RUNDIR [--workers N] [--quiet]\n"
     "       forkgp plot RUNDIR\n"
@@ -35,6 +36,8 @@ static const char run_help[] =
     "                           the file; a relative path is relative to\n"
     "                           the working directory)\n"
     "  --seed N                 the same as --set run.seed=N\n"
+    "  --runs N                 N runs (seeds N, N+1, ...) in run-NNN/\n"
+    "                           folders, then a summary (run.runs=N)\n"
     "  --out DIR                the same as --set output.dir=DIR\n"
     "  --quiet                  print only the final lines\n"
     "\n"
@@ -197,6 +200,9 @@ static int parse_args(struct args *a, int argc, char **argv,
         } else if (allow_run && strcmp(arg, "--seed") == 0 && has_value) {
             if (add_set(a, "run.seed=", argv[++i]) < 0)
                 return -1;
+        } else if (cmd == CMD_RUN && strcmp(arg, "--runs") == 0 && has_value) {
+            if (add_set(a, "run.runs=", argv[++i]) < 0)
+                return -1;
         } else if (allow_run && strcmp(arg, "--out") == 0 && has_value) {
             if (add_set(a, "output.dir=", argv[++i]) < 0)
                 return -1;
@@ -290,7 +296,7 @@ static int run_check_eval(int argc, char **argv, enum command cmd)
         struct run_options o = {.quiet = a.quiet,
                                 .resume = cmd == CMD_RESUME};
         farm_catch_signals();
-        status = run_main(&cfg, &o);
+        status = cfg.run_runs > 1 ? batch_main(&cfg, &o) : run_main(&cfg, &o);
     } else if (cmd == CMD_EVAL) {
         status = replay_main(&cfg, a.program, a.generation, a.index);
     } else {

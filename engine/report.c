@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 /* mkdir -p */
-static int make_dirs(const char *path)
+int report_make_dirs(const char *path)
 {
     char buf[4096];
     if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) {
@@ -54,7 +54,7 @@ int report_open(struct report *rp, const struct config *c,
         snprintf(err->msg, sizeof err->msg, "out of memory");
         return -1;
     }
-    if (make_dirs(rp->dir) < 0) {
+    if (report_make_dirs(rp->dir) < 0) {
         snprintf(err->msg, sizeof err->msg,
                  "cannot create output folder '%s': %s", rp->dir,
                  strerror(errno));

@@ -30,6 +30,9 @@ struct report_error {
 int report_open(struct report *rp, const struct config *c,
                 const char *score_name, int quiet, struct report_error *err);
 
+/* Creates a folder and its parents (mkdir -p). Returns 0 or -1 (errno). */
+int report_make_dirs(const char *path);
+
 /*
  * Reopens the output folder of a run being resumed: log.csv and timing.csv
  * are cut back to the sizes the checkpoint recorded (what was written

@@ -1,0 +1,256 @@
+/*
+ * batch: N independent runs of one configuration and the summary over
+ * them. The batch folder holds the effective configuration (config.ini,
+ * with runs = N), and each run loads it with its own seed and folder: run
+ * i uses seed + i, in run-NNN/, so `forkgp run RUNDIR/run-NNN/config.ini`
+ * repeats one run alone.
+ */
+#include "batch.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+#include "stats.h"
+
+/* What the summary needs of one run, read from its best.txt. */
+struct outcome {
+    int done;             /* best.txt was read */
+    double best;          /* train score */
+    int success;          /* stopped because the target was reached */
+    long last_generation; /* the last scored generation */
+    unsigned long long evaluations;
+};
+
+/* Reads run dir's best.txt ("key = value" lines after the program). */
+static void read_outcome(const char *dir, const char *score,
+                         struct outcome *out)
+{
+    char path[4300], line[8192], key[64];
+    snprintf(path, sizeof path, "%s/best.txt", dir);
+    snprintf(key, sizeof key, "train_%s", score);
+    memset(out, 0, sizeof *out);
+    out->best = NAN;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    out->done = 1;
+    while (fgets(line, sizeof line, f)) {
+        char *eq = strstr(line, " = ");
+        if (!eq)
+            continue;
+        *eq = '\0';
+        const char *v = eq + 3;
+        if (strcmp(line, key) == 0)
+            out->best = strtod(v, NULL);
+        else if (strcmp(line, "stopped") == 0)
+            out->success = strncmp(v, "target", 6) == 0;
+        else if (strcmp(line, "last_generation") == 0)
+            out->last_generation = strtol(v, NULL, 10);
+        else if (strcmp(line, "evaluations") == 0)
+            out->evaluations = strtoull(v, NULL, 10);
+    }
+    fclose(f);
+}
+
+/* The exit status a run's manifest.ini records: -1 running or unknown,
+ * -2 no manifest (not started). */
+static int on_manifest(void *user, const char *section, const char *key,
+                       const char *value)
+{
+    if (strcmp(section, "run") == 0 && strcmp(key, "exit_status") == 0) {
+        char *end;
+        long v = strtol(value, &end, 10);
+        *(int *)user = *end == '\0' && end != value ? (int)v : -1;
+    }
+    return 1;
+}
+
+static int run_exit_status(const char *dir)
+{
+    char path[4300];
+    snprintf(path, sizeof path, "%s/manifest.ini", dir);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -2;
+    int status = -1;
+    ini_parse_file(f, on_manifest, &status);
+    fclose(f);
+    return status;
+}
+
+/* Writes summary.csv and summary.txt and prints the summary. */
+static int summarise(const struct config *c, struct report *rp,
+                     const struct outcome *runs, long n, const char *score)
+{
+    char *csv = NULL, *txt = NULL;
+    size_t csv_len = 0, txt_len = 0;
+    FILE *f = open_memstream(&csv, &csv_len);
+    FILE *t = open_memstream(&txt, &txt_len);
+    double *best = malloc((size_t)n * sizeof *best);
+    long *success_gen = malloc((size_t)n * sizeof *success_gen);
+    if (!f || !t || !best || !success_gen) {
+        if (f)
+            fclose(f);
+        if (t)
+            fclose(t);
+        free(csv);
+        free(txt);
+        free(best);
+        free(success_gen);
+        fprintf(stderr, "forkgp: out of memory\n");
+        return -1;
+    }
+    fprintf(f, "run,seed,best_%s,success,success_generation,evaluations\n",
+            score);
+    unsigned long wins = 0;
+    for (long i = 0; i < n; i++) {
+        const struct outcome *o = &runs[i];
+        best[i] = o->best;
+        success_gen[i] = o->success ? o->last_generation : -1;
+        wins += (unsigned long)o->success;
+        fprintf(f, "%ld,%llu,%.17g,%d,", i,
+                (unsigned long long)(c->run_seed + (uint64_t)i), o->best,
+                o->success);
+        if (o->success)
+            fprintf(f, "%ld", o->last_generation);
+        fprintf(f, ",%llu\n", o->evaluations);
+    }
+    fclose(f);
+
+    double q1, median, q3;
+    stats_quartiles(best, (size_t)n, &q1, &median, &q3);
+    fprintf(t, "runs: %ld (run i with seed %llu + i)\n", n,
+            (unsigned long long)c->run_seed);
+    fprintf(t, "best %s: median %.6g, interquartile range %.6g .. %.6g\n",
+            score, median, q1, q3);
+    if (!isnan(c->fitness_target_fitness)) {
+        struct stats_interval ci = stats_wilson(wins, (unsigned long)n,
+                                                STATS_Z95);
+        fprintf(t,
+                "success (target %g reached): %lu of %ld = %.3f, 95%% "
+                "Wilson interval %.3f .. %.3f\n",
+                c->fitness_target_fitness, wins, n,
+                (double)wins / (double)n, ci.lo, ci.hi);
+        long at;
+        double effort = stats_koza_effort(
+            success_gen, (size_t)n, (unsigned long)c->run_population,
+            c->run_generations, 0.99, &at);
+        if (isfinite(effort))
+            fprintf(t,
+                    "computational effort I(M=%ld, i=%ld, z=0.99) = %.0f "
+                    "evaluations\n",
+                    c->run_population, at, effort);
+        else
+            fprintf(t, "computational effort: undefined (no run "
+                       "succeeded)\n");
+    }
+    fclose(t);
+    fputs(txt, stdout);
+    fflush(stdout);
+    struct report_error err;
+    int rc = report_write_file(rp, "summary.csv", csv, csv_len, &err);
+    if (rc == 0)
+        rc = report_write_file(rp, "summary.txt", txt, txt_len, &err);
+    if (rc < 0)
+        fprintf(stderr, "forkgp: %s\n", err.msg);
+    free(csv);
+    free(txt);
+    free(best);
+    free(success_gen);
+    return rc;
+}
+
+int batch_main(const struct config *c, const struct run_options *o)
+{
+    long n = c->run_runs;
+    struct report rp = {.dir = c->output_dir};
+    struct report_error err;
+    char *text = NULL;
+    size_t len = 0;
+    if (report_make_dirs(c->output_dir) < 0) {
+        fprintf(stderr, "forkgp: cannot create output folder '%s': %s\n",
+                c->output_dir, strerror(errno));
+        return EXIT_RUNTIME;
+    }
+    /* The batch's effective config: what every run loads. */
+    FILE *mem = open_memstream(&text, &len);
+    if (!mem)
+        return EXIT_RUNTIME;
+    config_dump(c, mem);
+    fclose(mem);
+    int rc = o->resume ? 0
+                       : report_write_file(&rp, "config.ini", text, len, &err);
+    free(text);
+    if (rc < 0) {
+        fprintf(stderr, "forkgp: %s\n", err.msg);
+        return EXIT_RUNTIME;
+    }
+
+    struct outcome *runs = calloc((size_t)n, sizeof *runs);
+    if (!runs)
+        return EXIT_RUNTIME;
+    char config_path[4200], score[64] = "fitness";
+    snprintf(config_path, sizeof config_path, "%s/config.ini",
+             c->output_dir);
+    int status = EXIT_OK;
+    for (long i = 0; i < n && status == EXIT_OK; i++) {
+        char dir[4200], seed[64], out[4300];
+        snprintf(dir, sizeof dir, "%s/run-%03ld", c->output_dir, i);
+        snprintf(seed, sizeof seed, "run.seed=%llu",
+                 (unsigned long long)(c->run_seed + (uint64_t)i));
+        snprintf(out, sizeof out, "output.dir=%s", dir);
+        int before = o->resume ? run_exit_status(dir) : -2;
+        if (before == EXIT_OK) {
+            printf("run %03ld: done before\n", i);
+        } else {
+            /* An interrupted run resumes from its checkpoint, if any. */
+            char ck[4300];
+            snprintf(ck, sizeof ck, "%s/checkpoint.bin", dir);
+            FILE *probe = before == -2 ? NULL : fopen(ck, "rb");
+            if (probe)
+                fclose(probe);
+            const char *sets[] = {"run.runs=1", seed, out};
+            struct config one;
+            struct config_error cerr;
+            if (config_load(&one, config_path, sets, 3, &cerr) < 0) {
+                fprintf(stderr, "forkgp: %s\n", cerr.msg);
+                status = EXIT_INPUT;
+                break;
+            }
+            struct run_options ro = {.quiet = 1, .resume = probe != NULL};
+            printf("run %03ld (seed %llu)%s\n", i,
+                   (unsigned long long)one.run_seed,
+                   probe ? ": resuming" : "");
+            fflush(stdout);
+            status = run_main(&one, &ro);
+            config_release(&one);
+        }
+        /* The score's name, from the run's own best.txt header key. */
+        char best_path[4300];
+        snprintf(best_path, sizeof best_path, "%s/best.txt", dir);
+        FILE *bf = fopen(best_path, "r");
+        if (bf) {
+            char line[8192];
+            while (fgets(line, sizeof line, bf))
+                if (strncmp(line, "train_", 6) == 0) {
+                    char *eq = strstr(line, " = ");
+                    if (eq && eq - line - 6 < (long)sizeof score) {
+                        snprintf(score, sizeof score, "%.*s",
+                                 (int)(eq - line - 6), line + 6);
+                    }
+                    break;
+                }
+            fclose(bf);
+        }
+        read_outcome(dir, score, &runs[i]);
+    }
+    if (status == EXIT_OK && summarise(c, &rp, runs, n, score) < 0)
+        status = EXIT_RUNTIME;
+    free(runs);
+    return status;
+}
