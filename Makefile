@@ -4,7 +4,7 @@
 CC      ?= cc
 CXX     ?= c++
 BUILD   ?= build
-OPT     ?= -O2 -g
+OPT     ?= -O3 -march=native -g
 WARN     = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Wundef -Wwrite-strings
 # -ffp-contract=off: results must not depend on fused multiply-adds.
