@@ -159,6 +159,22 @@ static int fail(char *err, size_t size, const char *fmt, ...)
     return -1;
 }
 
+/* Nonzero when op is a function or terminal symbol of ps: tree_check knows
+ * only that an opcode exists, and a plug-in must never see a symbol it did
+ * not declare. Variables and constants tree_check has checked. */
+static int in_primset(unsigned op, const struct primset *ps)
+{
+    if (op == OP_VAR || op == OP_CONST)
+        return 1;
+    for (int k = 0; k < ps->nfuncs; k++)
+        if (ps->funcs[k] == op)
+            return 1;
+    for (int k = 0; k < ps->nsymterms; k++)
+        if (ps->symterms[k] == op)
+            return 1;
+    return 0;
+}
+
 /* Reads an individual into x (whose tree has its cap); -1 if malformed. */
 static int get_individual(struct in *in, struct individual *x,
                           const struct primset *ps)
@@ -177,7 +193,12 @@ static int get_individual(struct in *in, struct individual *x,
     x->tree.size = size;
     x->status = status;
     x->detail = detail;
-    return tree_check(&x->tree, ps->nvars) == 0 ? 0 : -1;
+    if (tree_check(&x->tree, ps->nvars) < 0)
+        return -1;
+    for (uint32_t i = 0; i < size; i++)
+        if (!in_primset(x->tree.nodes[i].op, ps))
+            return -1;
+    return 0;
 }
 
 static char *get_string(struct in *in, size_t max)
@@ -261,11 +282,15 @@ int checkpoint_decode(const unsigned char *buf, size_t len,
         f->program = get_string(&in, 1u << 24);
         if (!f->program)
             return fail(err, size, "corrupted (failure notes)");
+        st->nshown = i + 1;
+        /* Only failed evaluations of scored generations are noted. */
+        if (in.failed || g < 0 || g > gen || status < EVAL_ERROR ||
+            status >= EVAL_NSTATUS)
+            return fail(err, size, "corrupted (failure notes)");
         f->generation = (long)g;
         f->index = (size_t)index;
         f->status = status;
         f->detail = detail;
-        st->nshown = i + 1;
     }
     uint64_t n;
     GET(&in, n);
@@ -275,6 +300,12 @@ int checkpoint_decode(const unsigned char *buf, size_t len,
         return fail(err, size,
                     "population of %llu, but the configuration says %zu",
                     (unsigned long long)n, p->n);
+    /* The indices point into the population. */
+    if (st->best_index >= n)
+        return fail(err, size, "corrupted (best of run)");
+    for (int i = 0; i < st->nshown; i++)
+        if (st->shown[i].index >= n)
+            return fail(err, size, "corrupted (failure notes)");
     for (size_t i = 0; i < p->n; i++)
         if (get_individual(&in, &p->ind[i], ps) < 0)
             return fail(err, size, "corrupted (individual %zu)", i);

@@ -513,6 +513,14 @@ static int service(struct farm *fm, struct round *rd, int i, short revents)
     return 0;
 }
 
+/* Whether individual x must be evaluated: new programs always; unchanged
+ * copies only when the fitness is stochastic (a deterministic one would
+ * give the score they carry). */
+static int needs_eval(const struct farm *fm, const struct individual *x)
+{
+    return x->origin == ORIGIN_NEW || fm->fitness->stochastic;
+}
+
 static int eval_in_process(struct farm *fm, struct population *p,
                            uint64_t generation)
 {
@@ -520,6 +528,8 @@ static int eval_in_process(struct farm *fm, struct population *p,
         if (stop_signal)
             return FARM_INTERRUPTED;
         struct individual *x = &p->ind[i];
+        if (!needs_eval(fm, x))
+            continue;
         struct wire_result res;
         double t0 = now();
         evaluate_one(fm, generation, i, &x->tree, &res);
@@ -536,13 +546,17 @@ static int eval_in_process(struct farm *fm, struct population *p,
 
 int farm_eval(struct farm *fm, struct population *p, uint64_t generation)
 {
+    size_t todo = 0;
     for (size_t i = 0; i < p->n; i++)
-        p->ind[i].status = -1; /* not scored yet */
+        if (needs_eval(fm, &p->ind[i])) {
+            p->ind[i].status = -1; /* not scored yet */
+            todo++;
+        }
     if (fm->opt.workers == 0)
         return eval_in_process(fm, p, generation);
 
     int nw = fm->opt.workers;
-    struct round rd = {.p = p, .generation = generation, .remaining = p->n};
+    struct round rd = {.p = p, .generation = generation, .remaining = todo};
     rd.queue = malloc((p->n ? p->n : 1) * sizeof *rd.queue);
     rd.attempts = calloc(p->n ? p->n : 1, 1);
     struct pollfd *pfd = malloc(2 * (size_t)nw * sizeof *pfd);
@@ -553,9 +567,9 @@ int farm_eval(struct farm *fm, struct population *p, uint64_t generation)
         return FARM_BROKEN;
     }
     /* Taken from the end: individual 0 goes first. */
-    for (size_t i = 0; i < p->n; i++)
-        rd.queue[i] = p->n - 1 - i;
-    rd.nqueue = p->n;
+    for (size_t i = p->n; i-- > 0;)
+        if (needs_eval(fm, &p->ind[i]))
+            rd.queue[rd.nqueue++] = i;
 
     int result = FARM_DONE, stopping = 0;
     double stop_by = 0;
@@ -603,7 +617,7 @@ int farm_eval(struct farm *fm, struct population *p, uint64_t generation)
             }
     }
 out:
-    fm->stats.evaluations += p->n - rd.remaining;
+    fm->stats.evaluations += todo - rd.remaining;
     free(rd.queue);
     free(rd.attempts);
     free(pfd);

@@ -50,8 +50,9 @@ struct farm *farm_new(const struct fitness *f, uint64_t seed,
 void farm_free(struct farm *fm);
 
 /*
- * Scores every individual of p as generation `generation`: sets fitness,
- * status and detail. An evaluation that crashes, exits, hangs past the
+ * Scores the individuals of p that need it as generation `generation`:
+ * every ORIGIN_NEW one, and with a stochastic fitness every one (an
+ * unchanged copy keeps its score otherwise). Sets fitness, status, detail. An evaluation that crashes, exits, hangs past the
  * timeout or breaks the protocol costs its worker (forked again) and that
  * individual's score, nothing else. Returns an enum farm_result.
  */

@@ -26,11 +26,19 @@ enum eval_status {
 /* The status's name in reports: "ok", "invalid", "crashed", ... */
 const char *eval_status_name(int status);
 
+/* Where an individual's score comes from. */
+enum origin {
+    ORIGIN_NEW = 0,  /* a new program: it must be evaluated */
+    ORIGIN_COPY = 1, /* an unchanged copy: its parent's score stands when
+                        the fitness is deterministic */
+};
+
 struct individual {
     struct tree tree;
     double fitness; /* meaningful only when status == EVAL_OK */
     int status;     /* enum eval_status */
     int detail;     /* the signal or exit status of CRASHED and EXITED */
+    int origin;     /* enum origin */
 };
 
 /* n individuals, each tree with room for max_size nodes. */

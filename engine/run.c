@@ -141,13 +141,20 @@ static void keep_best(struct run *r, const struct pop_stats *s)
     r->st.best_index = s->best;
 }
 
+/* Whether x was evaluated in this generation (not a carried score). */
+static int evaluated_now(const struct run *r, const struct individual *x)
+{
+    return x->origin == ORIGIN_NEW || r->fitness.stochastic;
+}
+
 /* Notes the failed evaluations of a generation, for the summary. */
 static void note_failures(struct run *r, const struct population *p)
 {
     struct run_state *st = &r->st;
     for (size_t i = 0; i < p->n; i++) {
         const struct individual *x = &p->ind[i];
-        if (x->status < EVAL_ERROR || x->status >= EVAL_NSTATUS)
+        if (x->status < EVAL_ERROR || x->status >= EVAL_NSTATUS ||
+            !evaluated_now(r, x))
             continue;
         st->fail_count[x->status]++;
         if (st->nshown == SHOWN_FAILURES)
@@ -181,7 +188,8 @@ static int score_generation(struct run *r)
         note_failures(r, &r->cur); /* the run stops: say which failed */
     if (fr != FARM_DONE)
         return fr;
-    r->st.evaluations += r->cur.n;
+    for (size_t i = 0; i < r->cur.n; i++)
+        r->st.evaluations += (uint64_t)evaluated_now(r, &r->cur.ind[i]);
     note_failures(r, &r->cur);
     struct pop_stats s;
     if (pop_stats(&r->cur, &r->rank, &s) < 0)

@@ -47,6 +47,16 @@ static enum breed_op choose_op(const struct breed *b, struct rng *r)
     return BREED_REPRODUCTION;
 }
 
+/* Makes x an unchanged copy of parent, score and all. */
+static void copy_individual(struct individual *x, const struct individual *parent)
+{
+    tree_copy(&x->tree, &parent->tree);
+    x->fitness = parent->fitness;
+    x->status = parent->status;
+    x->detail = parent->detail;
+    x->origin = ORIGIN_COPY;
+}
+
 int breed_next(struct breed *b, struct population *next,
                const struct population *cur, const struct primset *ps,
                const struct ranking *rk, struct rng *r)
@@ -55,37 +65,43 @@ int breed_next(struct breed *b, struct population *next,
         return -1;
     size_t i = 0;
     for (; i < b->elitism; i++)
-        tree_copy(&next->ind[i].tree, &cur->ind[b->elites[i]].tree);
+        copy_individual(&next->ind[i], &cur->ind[b->elites[i]]);
     for (; i < next->n; i++) {
-        struct tree *child = &next->ind[i].tree;
+        struct individual *x = &next->ind[i];
         enum breed_op op = choose_op(b, r);
-        const struct tree *p1 =
-            &cur->ind[select_tournament(cur, b->tournament_size, rk, r)]
-                 .tree;
+        const struct individual *p1 =
+            &cur->ind[select_tournament(cur, b->tournament_size, rk, r)];
+        int changed;
         switch (op) {
         case BREED_CROSSOVER: {
-            const struct tree *p2 =
-                &cur->ind[select_tournament(cur, b->tournament_size,
-                                            rk, r)]
-                     .tree;
-            vary_crossover(child, p1, p2, &b->vp, r);
+            const struct individual *p2 =
+                &cur->ind[select_tournament(cur, b->tournament_size, rk, r)];
+            changed = vary_crossover(&x->tree, &p1->tree, &p2->tree, &b->vp,
+                                     r);
             break;
         }
         case BREED_SUBTREE:
-            vary_subtree(child, p1, &b->scratch, ps, &b->vp, r);
+            changed = vary_subtree(&x->tree, &p1->tree, &b->scratch, ps,
+                                   &b->vp, r);
             break;
         case BREED_POINT:
-            vary_point(child, p1, ps, &b->vp, r);
+            changed = vary_point(&x->tree, &p1->tree, ps, &b->vp, r);
             break;
         case BREED_HOIST:
-            vary_hoist(child, p1, r);
+            changed = vary_hoist(&x->tree, &p1->tree, r);
             break;
         default:
-            tree_copy(child, p1);
+            changed = 0;
             break;
         }
+        if (changed) {
+            x->origin = ORIGIN_NEW;
+            x->status = EVAL_OK;
+            x->fitness = 0.0;
+            x->detail = 0;
+        } else {
+            copy_individual(x, p1);
+        }
     }
-    for (i = 0; i < next->n; i++)
-        next->ind[i].status = EVAL_OK;
     return 0;
 }

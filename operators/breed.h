@@ -40,8 +40,10 @@ void breed_release(struct breed *b);
 /*
  * Fills next (same size as cur) from cur, drawing only on r: first the
  * `elitism` best individuals unchanged, then offspring, each made by one
- * operator chosen by the shares, from parents chosen by tournament.
- * Returns 0 or -1 (out of memory).
+ * operator chosen by the shares, from parents chosen by tournament. An
+ * unchanged copy (an elite, reproduction, or an operator the limits left
+ * no choice) keeps its parent's score and is ORIGIN_COPY; the others are
+ * ORIGIN_NEW. Returns 0 or -1 (out of memory).
  */
 int breed_next(struct breed *b, struct population *next,
                const struct population *cur, const struct primset *ps,

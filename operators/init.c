@@ -88,5 +88,6 @@ void init_ramped(struct population *p, const struct primset *ps,
                 depth--;
         x->status = EVAL_OK;
         x->fitness = 0.0;
+        x->origin = ORIGIN_NEW;
     }
 }
