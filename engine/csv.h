@@ -6,8 +6,8 @@
 
 /*
  * A loaded data set: every column numeric and finite, stored column-major
- * in one 64-byte-aligned block (cols[j] = block + j * stride), so the
- * interpreter reads a variable as one contiguous array.
+ * in one page-aligned, read-only block (cols[j] = block + j * stride), so
+ * the interpreter reads a variable as one contiguous array.
  */
 struct dataset {
     char *path;    /* the file it came from, as given to csv_load */
@@ -15,7 +15,8 @@ struct dataset {
     size_t ncols;  /* columns, in file order */
     char **names;  /* ncols column names from the header */
     double **cols; /* ncols pointers into block, nrows values each */
-    double *block; /* the storage; owned */
+    double *block; /* the storage (mmap'd, read-only once loaded); owned */
+    size_t mapped; /* bytes mapped at block */
 };
 
 /* A message for a person; set when a function returns -1. */
