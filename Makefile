@@ -69,6 +69,7 @@ bench: $(BENCH) $(BIN)
 	$(BENCH)
 	./tools/bench_quartic.sh $(BIN)
 	./tools/bench_farm.sh $(BIN)
+	./tools/bench_e2e.sh $(BIN)
 
 $(LIB): $(CORE_OBJ)
 	@mkdir -p $(@D)

@@ -531,9 +531,7 @@ static int eval_in_process(struct farm *fm, struct population *p,
         if (!needs_eval(fm, x))
             continue;
         struct wire_result res;
-        double t0 = now();
         evaluate_one(fm, generation, i, &x->tree, &res);
-        fm->stats.busy_seconds += now() - t0;
         fm->stats.evaluations++;
         x->status = res.status;
         x->detail = 0;

@@ -1,6 +1,7 @@
 /* infix: programs printed as infix expressions that SymPy's sympify reads. */
 #include "infix.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -12,7 +13,11 @@ void infix_number(FILE *out, double v)
         fprintf(out, "%.0f", v);
         return;
     }
-    for (int digits = 1; digits <= 17; digits++) {
+    /* A normal double with a decimal of at most 15 digits prints as that
+     * decimal at %.15g (trailing zeros dropped), which is then the
+     * shortest that reads back; else 16 or 17 digits are needed (17
+     * always do). Subnormals have fewer digits of precision: try all. */
+    for (int digits = fabs(v) < DBL_MIN ? 1 : 15; digits <= 17; digits++) {
         snprintf(buf, sizeof buf, "%.*g", digits, v);
         if (strtod(buf, NULL) == v)
             break;

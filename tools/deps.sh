@@ -2,7 +2,7 @@
 # Installs what forkgp needs to build and test, from Debian's packages:
 # apt-get when root, sudo when available, else prints the command and fails.
 set -u
-pkgs="gcc g++ make pkg-config libinih-dev libcmocka-dev libpcg-cpp-dev python3-sympy gnuplot-nox"
+pkgs="gcc g++ make pkg-config libinih-dev libcmocka-dev libpcg-cpp-dev python3-sympy gnuplot-nox python3-deap"
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

@@ -12,6 +12,7 @@ csv_load sees the numbers computed here bit for bit.
 
 Files (see configs/data/README.md):
   quartic.csv                  Koza-1, y = x^4 + x^3 + x^2 + x
+  quartic10k.csv               the same on 10,000 points (for benchmarks)
   nguyen7.csv, nguyen7_test.csv    y = log(x + 1) + log(x^2 + 1)
   pagie1.csv                   z = 1/(1 + x^-4) + 1/(1 + y^-4)
   keijzer6.csv, keijzer6_test.csv  y = sum_{i=1..x} 1/i
@@ -44,6 +45,16 @@ def quartic():
     rows = []
     for i in range(20):
         x = round(-1 + 0.1 * i, 10)
+        rows.append((x, x**4 + x**3 + x**2 + x))
+    return rows
+
+
+def quartic_random(n, seed):
+    # Koza-1 at n points x uniform in [-1, 1), for timing large data sets.
+    rng = random.Random(seed)
+    rows = []
+    for _ in range(n):
+        x = rng.uniform(-1, 1)
         rows.append((x, x**4 + x**3 + x**2 + x))
     return rows
 
@@ -105,6 +116,8 @@ def main():
             sys.exit(f"make_data: kepler: {name}: T = {t} is not a^1.5 to 1%")
 
     write_csv(outdir, "quartic.csv", ["x", "y"], quartic())
+    write_csv(outdir, "quartic10k.csv", ["x", "y"],
+              quartic_random(10000, 10000))
     write_csv(outdir, "nguyen7.csv", ["x", "y"], nguyen7(7))
     write_csv(outdir, "nguyen7_test.csv", ["x", "y"], nguyen7(70))
     write_csv(outdir, "pagie1.csv", ["x", "y", "z"], pagie1())

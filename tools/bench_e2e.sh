@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# bench_e2e: end-to-end wall time of quartic symbolic regression,
+# population 1000 x 50 generations, no early stop (for `make bench`):
+# forkgp with workers 0, 1 and 2 beside DEAP (tools/deap_quartic.py: its
+# symbreg example with forkgp's operators, one process), on 20 rows
+# (configs/data/quartic.csv) and 10,000 rows (configs/data/quartic10k.csv).
+# Figures only: nothing is asserted.
+#   forkgp s   wall time of `forkgp run` (process start to exit)
+#   evals/s    best.txt's `evaluations` over that time
+#   ratio      DEAP seconds / forkgp seconds (above 1: forkgp is faster)
+# Usage: tools/bench_e2e.sh [FORKGP]   (default build/forkgp)
+set -eu
+forkgp=${1:-build/forkgp}
+root=$(cd "$(dirname "$0")/.." && pwd)
+pop=1000
+gens=50
+seed=1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# A python3 with Debian's python3-deap (pyenv and the like may shadow it).
+py=""
+for p in python3 /usr/bin/python3; do
+    if "$p" -c "import deap, numpy" 2>/dev/null; then py=$p; break; fi
+done
+[ -n "$py" ] || echo "bench_e2e: python3-deap not installed; DEAP skipped" \
+    "(apt-get install python3-deap)"
+
+now() { date +%s.%N; }
+
+echo "quartic, population $pop x $gens generations, no early stop:"
+printf "%6s %7s %10s %10s %10s %8s\n" rows workers "forkgp s" "evals/s" \
+    "DEAP s" ratio
+for rows in 20 10000; do
+    case $rows in
+    20) csv=$root/configs/data/quartic.csv ;;
+    *) csv=$root/configs/data/quartic10k.csv ;;
+    esac
+    # DEAP first, once per data set; its time is on every row of the set.
+    deap="-"
+    if [ -n "$py" ]; then
+        line=$("$py" "$root/tools/deap_quartic.py" "$csv" $pop $gens $seed |
+            grep '^deap_seconds=')
+        deap=$(echo "$line" | sed 's/^deap_seconds=\([^ ]*\).*/\1/')
+    fi
+    for w in 0 1 2; do
+        start=$(now)
+        "$forkgp" run "$root/configs/quartic.ini" --quiet \
+            --set run.population=$pop --set run.generations=$gens \
+            --set fitness.target_fitness=none --set run.workers=$w \
+            --set run.seed=$seed --set data.train="$csv" \
+            --out "$tmp/w$w" >/dev/null
+        end=$(now)
+        evals=$(awk -F' = ' '$1 == "evaluations" { print $2 }' \
+            "$tmp/w$w/best.txt")
+        awk -v r="$rows" -v w="$w" -v s="$start" -v e="$end" -v n="$evals" \
+            -v d="$deap" 'BEGIN {
+                t = e - s
+                ratio = (d == "-") ? "-" : sprintf("%.1f", d / t)
+                printf "%6d %7d %10.3f %10.0f %10s %8s\n", r, w, t, n / t, d, ratio
+            }'
+        rm -rf "$tmp/w$w"
+    done
+done

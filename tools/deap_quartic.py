@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""DEAP's symbolic-regression example, set up as configs/quartic.ini, timed.
+
+Usage: python3 tools/deap_quartic.py ROWS_CSV POP GENS SEED
+
+Needs Debian's python3-deap (and its python3-numpy): run it with the
+python3 that has them, /usr/bin/python3 on Debian. ROWS_CSV is an x,y CSV
+with a header (configs/data/quartic.csv, quartic10k.csv). The setup is
+DEAP's examples/gp/symbreg.py with forkgp's quartic choices: functions add,
+sub, mul and a protected div (1 where the divisor is 0, as forkgp's div);
+an ephemeral constant uniform in [-1, 1); ramped half-and-half from depth
+1 to 3; tournaments of 7; one-point crossover (probability 0.9) and
+uniform mutation by a full tree of depth 0..2 (probability 0.05), both
+limited to height 17; DEAP's eaSimple (varAnd, no elitism) for GENS
+generations, no early stop. Fitness is the MSE over the whole column,
+computed by numpy on the compiled program.
+
+Prints "deap_seconds=<t> best_mse=<m>" (t: the evolution's wall time, the
+CSV load and the setup excluded; m: the best of the run), then
+"deap_evaluations=<n>" (eaSimple evaluates only changed individuals).
+"""
+
+import operator
+import random
+import sys
+import time
+
+import numpy as np
+from deap import algorithms, base, creator, gp, tools
+
+PENALTY = sys.float_info.max  # the fitness of a non-finite prediction
+
+
+def protected_div(a, b):
+    # Elementwise a / b, 1 where b == 0; a and b are arrays or scalars.
+    b_safe = np.where(b == 0, 1.0, b)
+    return np.where(b == 0, 1.0, a / b_safe)
+
+
+def main():
+    if len(sys.argv) != 5:
+        sys.exit("usage: deap_quartic.py ROWS_CSV POP GENS SEED")
+    path, pop_size, gens, seed = (sys.argv[1], int(sys.argv[2]),
+                                  int(sys.argv[3]), int(sys.argv[4]))
+    data = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
+    xs, ys = data[:, 0].copy(), data[:, 1].copy()
+    np.seterr(all="ignore")  # overflow and the like: caught as non-finite
+
+    pset = gp.PrimitiveSet("MAIN", 1)
+    pset.addPrimitive(operator.add, 2)
+    pset.addPrimitive(operator.sub, 2)
+    pset.addPrimitive(operator.mul, 2)
+    pset.addPrimitive(protected_div, 2)
+    pset.addEphemeralConstant("erc", lambda: random.uniform(-1, 1))
+    pset.renameArguments(ARG0="x")
+
+    creator.create("FitnessMin", base.Fitness, weights=(-1.0,))
+    creator.create("Individual", gp.PrimitiveTree,
+                   fitness=creator.FitnessMin)
+
+    def evaluate(ind):
+        func = toolbox.compile(expr=ind)
+        try:
+            # A program without x gives a scalar: broadcast by the subtraction.
+            err = np.asarray(func(xs), dtype=float) - ys
+            mse = float(np.mean(err * err))
+        except (OverflowError, ZeroDivisionError, FloatingPointError):
+            return (PENALTY,)
+        return (mse if np.isfinite(mse) else PENALTY,)
+
+    toolbox = base.Toolbox()
+    toolbox.register("expr", gp.genHalfAndHalf, pset=pset, min_=1, max_=3)
+    toolbox.register("individual", tools.initIterate, creator.Individual,
+                     toolbox.expr)
+    toolbox.register("population", tools.initRepeat, list,
+                     toolbox.individual)
+    toolbox.register("compile", gp.compile, pset=pset)
+    toolbox.register("evaluate", evaluate)
+    toolbox.register("select", tools.selTournament, tournsize=7)
+    toolbox.register("mate", gp.cxOnePoint)
+    toolbox.register("expr_mut", gp.genFull, min_=0, max_=2)
+    toolbox.register("mutate", gp.mutUniform, expr=toolbox.expr_mut,
+                     pset=pset)
+    limit = gp.staticLimit(key=operator.attrgetter("height"), max_value=17)
+    toolbox.decorate("mate", limit)
+    toolbox.decorate("mutate", limit)
+
+    random.seed(seed)
+    start = time.perf_counter()
+    pop = toolbox.population(n=pop_size)
+    hof = tools.HallOfFame(1)
+    _, log = algorithms.eaSimple(pop, toolbox, cxpb=0.9, mutpb=0.05,
+                                 ngen=gens, halloffame=hof, verbose=False)
+    seconds = time.perf_counter() - start
+
+    print(f"deap_seconds={seconds:.3f} best_mse={hof[0].fitness.values[0]!r}")
+    print(f"deap_evaluations={sum(log.select('nevals'))}")
+
+
+if __name__ == "__main__":
+    main()
