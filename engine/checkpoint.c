@@ -159,18 +159,17 @@ static int fail(char *err, size_t size, const char *fmt, ...)
     return -1;
 }
 
-/* Nonzero when op is a function or terminal symbol of ps: tree_check knows
- * only that an opcode exists, and a plug-in must never see a symbol it did
- * not declare. Variables and constants tree_check has checked. */
-static int in_primset(unsigned op, const struct primset *ps)
+/* Zero when op is a plug-in symbol that ps does not declare: tree_check
+ * knows only that the opcode is well formed, and a plug-in must never see
+ * a symbol it did not declare. Any built-in is fine here (the interpreter
+ * runs them all): a built-in outside the configured set means another
+ * configuration, which the caller reports from the key. */
+static int declared(unsigned op, const struct primset *ps)
 {
-    if (op == OP_VAR || op == OP_CONST)
+    if (!prim_is_symbol(op))
         return 1;
-    for (int k = 0; k < ps->nfuncs; k++)
-        if (ps->funcs[k] == op)
-            return 1;
-    for (int k = 0; k < ps->nsymterms; k++)
-        if (ps->symterms[k] == op)
+    for (int k = 0; k < ps->nsymbols; k++)
+        if (ps->sym_ops[k] == op)
             return 1;
     return 0;
 }
@@ -196,7 +195,7 @@ static int get_individual(struct in *in, struct individual *x,
     if (tree_check(&x->tree, ps->nvars) < 0)
         return -1;
     for (uint32_t i = 0; i < size; i++)
-        if (!in_primset(x->tree.nodes[i].op, ps))
+        if (!declared(x->tree.nodes[i].op, ps))
             return -1;
     return 0;
 }
@@ -215,10 +214,8 @@ static char *get_string(struct in *in, size_t max)
     return s;
 }
 
-int checkpoint_decode(const unsigned char *buf, size_t len,
-                      struct checkpoint_key *key, struct run_state *st,
-                      struct population *p, const struct primset *ps,
-                      char *err, size_t size)
+int checkpoint_read_key(const unsigned char *buf, size_t len,
+                        struct checkpoint_key *key, char *err, size_t size)
 {
     char head[8];
     uint32_t version;
@@ -236,7 +233,6 @@ int checkpoint_decode(const unsigned char *buf, size_t len,
     memcpy(&sum, buf + len - sizeof sum, sizeof sum);
     if (fnv1a(buf, len - sizeof sum) != sum)
         return fail(err, size, "corrupted or truncated (checksum mismatch)");
-
     struct in in = {buf + sizeof magic + sizeof version,
                     len - sizeof magic - sizeof version - sizeof sum, 0};
     GET(&in, key->config_hash);
@@ -246,6 +242,25 @@ int checkpoint_decode(const unsigned char *buf, size_t len,
         return fail(err, size, "corrupted (build string)");
     snprintf(key->build, sizeof key->build, "%s", build);
     free(build);
+    return 0;
+}
+
+int checkpoint_decode(const unsigned char *buf, size_t len,
+                      struct checkpoint_key *key, struct run_state *st,
+                      struct population *p, const struct primset *ps,
+                      char *err, size_t size)
+{
+    if (checkpoint_read_key(buf, len, key, err, size) < 0)
+        return -1;
+    /* Past the key again, now that the whole is known to be sound. */
+    struct in in = {buf + 12, len - 12 - sizeof(uint64_t), 0};
+    uint64_t skip;
+    uint32_t build_len;
+    GET(&in, skip);
+    GET(&in, skip);
+    GET(&in, build_len);
+    in.p += build_len;
+    in.left -= build_len;
     int64_t gen, best_gen;
     GET(&in, gen);
     GET(&in, st->rng.state);

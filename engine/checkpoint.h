@@ -59,6 +59,14 @@ int checkpoint_encode(const struct checkpoint_key *key,
                       unsigned char **out, size_t *len);
 
 /*
+ * Reads only what a checkpoint is for (magic, format version, checksum
+ * and key), so that a checkpoint of another run is told as such before its
+ * contents are looked at. Returns 0, or -1 with a message.
+ */
+int checkpoint_read_key(const unsigned char *buf, size_t len,
+                        struct checkpoint_key *key, char *err, size_t size);
+
+/*
  * Reads a checkpoint of len bytes into *st (whose best.tree and the
  * population p, of the run's size and max_size, the caller has
  * allocated) and *key. Trees are checked against ps. Returns 0, or -1 with

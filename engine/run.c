@@ -380,24 +380,27 @@ static int load_checkpoint(struct run *r)
     struct checkpoint_key key;
     char err[512];
     snprintf(err, sizeof err, "out of memory");
-    int rc = buf ? checkpoint_decode(buf, len, &key, &r->st, &r->cur, &r->ps,
-                                     err, sizeof err)
-                 : -1;
+    /* Whose checkpoint it is first, then whether its contents are sound:
+     * another run's is named as such, not as "corrupted". */
+    int rc = buf ? checkpoint_read_key(buf, len, &key, err, sizeof err) : -1;
+    if (rc == 0 && key.config_hash != r->key.config_hash) {
+        snprintf(err, sizeof err,
+                 "written for another configuration than %s/config.ini "
+                 "says now",
+                 dir);
+        rc = -1;
+    } else if (rc == 0 && key.data_hash != r->key.data_hash) {
+        snprintf(err, sizeof err,
+                 "the data or plug-in files have changed since it was "
+                 "written");
+        rc = -1;
+    }
+    if (rc == 0)
+        rc = checkpoint_decode(buf, len, &key, &r->st, &r->cur, &r->ps, err,
+                               sizeof err);
     free(buf);
     if (rc < 0) {
         fprintf(stderr, "forkgp: %s: %s\n", path, err);
-        return -1;
-    }
-    if (key.config_hash != r->key.config_hash) {
-        fprintf(stderr, "forkgp: %s: written for another configuration "
-                        "than %s/config.ini says now\n",
-                path, dir);
-        return -1;
-    }
-    if (key.data_hash != r->key.data_hash) {
-        fprintf(stderr, "forkgp: %s: the data or plug-in files have "
-                        "changed since it was written\n",
-                path);
         return -1;
     }
     if (strcmp(key.build, r->key.build) != 0)
@@ -474,8 +477,12 @@ int run_main(const struct config *c, const struct run_options *o)
                                            r->st.timing_size, &err)
                            : report_open(&r->report, c, r->fitness.score_name,
                                          o->quiet, &err);
-    if (opened < 0 ||
-        manifest_write(&r->report, c, r->plugin, &r->manifest, &err) < 0) {
+    if (opened < 0) {
+        fprintf(stderr, "forkgp: %s\n", err.msg);
+        status = o->resume ? EXIT_INPUT : EXIT_RUNTIME;
+        goto close;
+    }
+    if (manifest_write(&r->report, c, r->plugin, &r->manifest, &err) < 0) {
         fprintf(stderr, "forkgp: %s\n", err.msg);
         goto close;
     }

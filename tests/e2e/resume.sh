@@ -1,0 +1,293 @@
+#!/usr/bin/env bash
+# Checkpoints and resume end to end: after kill -9 at any moment (even in
+# the middle of writing a checkpoint), SIGINT or SIGTERM, `forkgp resume`
+# with any worker count gives the uninterrupted run's log.csv, best.txt and
+# population.csv; a truncated, corrupted, foreign or stale checkpoint is
+# refused with exit 2 and a message; no process is left behind.
+source "$(dirname "$0")/lib.sh"
+R=$TMP/r
+mkdir -p "$R"
+# Pagie-1 on its own copy of the data (changed at the end): ~2 s, ~40 ms a
+# generation, long enough to stop anywhere.
+cp configs/data/pagie1.csv "$R/pagie1.csv"
+cat >"$R/p.ini" <<'INI'
+[run]
+seed = 1
+population = 1000
+generations = 40
+[data]
+train = pagie1.csv
+target = z
+[fitness]
+metric = mse
+[primitives]
+functions = add, sub, mul, div, exp, log
+constants = 1
+[output]
+checkpoint_every = 4
+INI
+
+# start DIR [ARGS...]: a run of p.ini in the background, its pid in $pid
+start() {
+    local dir=$1
+    shift
+    "$FORKGP" run "$R/p.ini" --quiet --out "$dir" "$@" >/dev/null 2>&1 &
+    pid=$!
+}
+# at_gen DIR G [ANY]: waits until DIR/log.csv shows generation G and (unless
+# ANY is given) a checkpoint exists; fails when the run ends first or after
+# 10 s
+at_gen() {
+    local lines
+    for _ in $(seq 1000); do
+        lines=0
+        [ -f "$1/log.csv" ] && lines=$(wc -l <"$1/log.csv")
+        if [ "$lines" -gt $(($2 + 1)) ] &&
+            { [ -n "${3:-}" ] || [ -f "$1/checkpoint.bin" ]; }; then
+            return 0
+        fi
+        kill -0 "$pid" 2>/dev/null || return 1
+        sleep 0.01
+    done
+    return 1
+}
+# stop SIGNAL: sends it to $pid and waits; $st is the exit status, $landed
+# says whether the run was still going
+stop() {
+    landed=0
+    kill "-$1" "$pid" 2>/dev/null && landed=1
+    wait "$pid" 2>/dev/null
+    st=$?
+}
+# same REF DIR NAME: DIR's outputs are REF's, byte for byte
+same() {
+    local f
+    for f in log.csv best.txt population.csv; do
+        if ! cmp -s "$1/$f" "$2/$f"; then
+            fail "$3: $f differs from the uninterrupted run's"
+            return
+        fi
+    done
+    pass "$3"
+}
+# resume DIR WORKERS NAME: resumes, wants exit 0 and the reference's bytes
+resume() {
+    "$FORKGP" resume "$1" --workers "$2" --quiet >"$TMP/out" 2>"$TMP/err"
+    local got=$?
+    if [ $got != 0 ]; then
+        fail "$3: resume exits $got"
+        sed 's/^/     /' "$TMP/err" | head -5
+        return
+    fi
+    same "${REF:-$R/ref}" "$1" "$3"
+}
+t0=$SECONDS
+
+"$FORKGP" run "$R/p.ini" --quiet --out "$R/ref" >/dev/null 2>&1 ||
+    fail "the reference run exits nonzero"
+
+# --- kill -9 of the parent at several moments, resumed with 0..3 workers ----
+for kill_at in 4:0 13:1 25:3 37:2; do
+    gen=${kill_at%:*} workers=${kill_at#*:}
+    dir=$R/k$gen
+    start "$dir" --set output.checkpoint_every=3
+    at_gen "$dir" "$gen" || fail "kill at generation $gen: no checkpoint in time"
+    stop 9
+    [ $landed = 1 ] || echo "     (the run ended before the kill at generation $gen)"
+    if [ "$gen" = 25 ]; then
+        # checkpoint_every and the worker count may change on resume
+        sed -i 's/^checkpoint_every = 3$/checkpoint_every = 5/; s/^workers = .*/workers = 1/' \
+            "$dir/config.ini"
+    fi
+    resume "$dir" "$workers" "kill -9 after generation $gen, resumed with $workers workers"
+done
+
+# --- twice: the resumed run killed too, resumed again ------------------------
+dir=$R/twice
+start "$dir" --set output.checkpoint_every=3
+at_gen "$dir" 6 || fail "twice: no checkpoint in time"
+stop 9
+"$FORKGP" resume "$dir" --workers 1 --quiet >/dev/null 2>&1 &
+pid=$!
+at_gen "$dir" 20 || fail "twice: the resumed run did not reach generation 20"
+stop 9
+[ $landed = 1 ] || echo "     (the resumed run ended before the second kill)"
+resume "$dir" 3 "killed, resumed, killed again, resumed again"
+
+# --- kill -9 while a checkpoint is being written ------------------------------
+# Checkpoints every generation (1.4 MB each, fsync'd); half the kills land as
+# soon as checkpoint.bin.tmp appears, half after a random sleep. Either the
+# old or the new checkpoint is whole, and a stale .tmp confuses nothing.
+REF=$R/ref15
+"$FORKGP" run "$R/p.ini" --quiet --set run.generations=15 --out "$REF" >/dev/null 2>&1
+mid=0 ok=1
+for try in $(seq 10); do
+    dir=$R/w$try
+    start "$dir" --set run.generations=15 --set output.checkpoint_every=1
+    if [ $((try % 2)) = 1 ]; then
+        at_gen "$dir" $((RANDOM % 10)) || fail "try $try: no checkpoint in time"
+        for _ in $(seq 20000); do
+            [ -e "$dir/checkpoint.bin.tmp" ] && break
+            kill -0 "$pid" 2>/dev/null || break
+        done
+    else
+        at_gen "$dir" 0 || fail "try $try: no checkpoint in time"
+        sleep "0.$((RANDOM % 6))$((RANDOM % 10))"
+    fi
+    stop 9
+    [ -e "$dir/checkpoint.bin.tmp" ] && mid=$((mid + 1))
+    "$FORKGP" resume "$dir" --workers $((try % 4)) --quiet >/dev/null 2>"$TMP/err" || {
+        ok=0
+        fail "try $try: resume exits nonzero: $(head -c 300 "$TMP/err")"
+    }
+    for f in log.csv best.txt population.csv; do
+        cmp -s "$REF/$f" "$dir/$f" || {
+            ok=0
+            fail "try $try: $f differs"
+        }
+    done
+done
+[ $ok = 1 ] && pass "10 kills -9 while checkpointing every generation ($mid mid-write): each resume gives the same bytes"
+[ $mid -gt 0 ] || echo "     (no kill landed while checkpoint.bin.tmp existed)"
+# A half-written temporary beside a good checkpoint is ignored.
+cp -r "$R/k13" "$R/tmp"
+head -c 1000 "$R/tmp/checkpoint.bin" >"$R/tmp/checkpoint.bin.tmp"
+REF=$R/ref resume "$R/tmp" 2 "a stale checkpoint.bin.tmp is ignored"
+unset REF
+
+# --- SIGINT and SIGTERM: a checkpoint even with checkpoint_every = 0 ----------
+for sig in INT:130:2 TERM:143:0; do
+    IFS=: read -r name code workers <<<"$sig"
+    dir=$R/sig$name
+    start "$dir" --set output.checkpoint_every=0
+    at_gen "$dir" 12 any || fail "SIG$name: the run did not reach generation 12"
+    [ -e "$dir/checkpoint.bin" ] && fail "SIG$name: a checkpoint before the signal"
+    stop "$name"
+    [ "$st" = "$code" ] && pass "SIG$name: exit $code" || fail "SIG$name: exit $st, want $code"
+    [ -s "$dir/checkpoint.bin" ] && pass "SIG$name: checkpoint written with checkpoint_every = 0" ||
+        fail "SIG$name: no checkpoint"
+    resume "$dir" "$workers" "SIG$name, resumed with $workers workers"
+done
+
+# --- resuming a finished run finishes it again, with the same bytes ----------
+cp -r "$R/ref" "$R/fin40" # its last checkpoint: generation 40, the last
+resume "$R/fin40" 2 "resume of a finished run (checkpoint at the last generation)"
+cp -r "$R/k13" "$R/fin39" # finished after its resume; last checkpoint 39
+resume "$R/fin39" 0 "resume of a finished run (checkpoint before the last generation)"
+
+# --- failure counts and notes come back from the checkpoint -----------------
+# The faulty plug-in makes every program of 7 nodes exit; the final summary
+# counts them all and shows the first five, most from before the checkpoint.
+cc -shared -fPIC -O2 -Ifitness -o "$R/faulty.so" tests/plugins/faulty.c ||
+    fail "cannot build tests/plugins/faulty.c"
+cat >"$R/f.ini" <<'INI'
+[run]
+population = 200
+generations = 12
+workers = 2
+[fitness]
+function = ./faulty.so
+[faulty]
+mode = exit
+every = 7
+[output]
+checkpoint_every = 5
+INI
+"$FORKGP" run "$R/f.ini" --quiet --out "$R/fref" >"$R/fref.out" 2>/dev/null
+cp -r "$R/fref" "$R/fres" # last checkpoint: generation 10
+"$FORKGP" resume "$R/fres" --workers 1 --quiet 2>/dev/null | sed "s|$R/fres/|$R/fref/|" >"$R/fres.out"
+grep -q "^failed evaluations: [1-9][0-9]* (exited [1-9][0-9]*)$" "$R/fref.out" &&
+    [ "$(grep -c "forkgp eval" "$R/fref.out")" = 5 ] &&
+    cmp -s "$R/fref.out" "$R/fres.out" &&
+    pass "the failure summary after resume is the uninterrupted run's" ||
+    fail "the failure summary after resume: $(diff "$R/fref.out" "$R/fres.out" | head -c 300)"
+same "$R/fref" "$R/fres" "a run with failures, resumed: the same outputs"
+
+# --- refused: exit 2 and a message ---------------------------------------------
+# broken NAME: a copy of the reference run folder to spoil
+broken() {
+    rm -rf "$R/bad"
+    cp -r "$R/ref" "$R/bad"
+    bad=$R/bad
+    case=$1
+}
+refused() { expect_status 2 "$case: exit 2" "$FORKGP" resume "$bad" --quiet; }
+size=$(stat -c %s "$R/ref/checkpoint.bin")
+for cut in 0 10 19 20 $((size / 2)) $((size - 1)); do
+    broken "checkpoint.bin cut to $cut of $size bytes"
+    truncate -s "$cut" "$bad/checkpoint.bin"
+    refused
+    if [ "$cut" -lt 20 ]; then
+        expect_err "$bad/checkpoint.bin: truncated ($cut bytes)" "$case: message"
+    else
+        expect_err "$bad/checkpoint.bin: corrupted or truncated (checksum mismatch)" "$case: message"
+    fi
+done
+# poke FILE OFFSET HEX: xors the byte at OFFSET with HEX
+poke() {
+    $PY - "$1" "$2" "$3" <<'PYEOF'
+import sys
+path, at, x = sys.argv[1], int(sys.argv[2]), int(sys.argv[3], 16)
+with open(path, "r+b") as f:
+    f.seek(at)
+    b = f.read(1)[0]
+    f.seek(at)
+    f.write(bytes([b ^ x]))
+PYEOF
+}
+broken "one byte flipped in the middle"
+poke "$bad/checkpoint.bin" $((size / 2)) 01
+refused
+expect_err "corrupted or truncated (checksum mismatch)" "$case: message"
+broken "the checksum itself changed"
+poke "$bad/checkpoint.bin" $((size - 3)) 80
+refused
+expect_err "checksum mismatch" "$case: message"
+# The version is read before the checksum (which covers it): the version
+# message wins and names both versions.
+broken "format version 2"
+poke "$bad/checkpoint.bin" 8 03
+refused
+expect_err "checkpoint.bin: format version 2, but this forkgp reads version 1" "$case: message"
+broken "not a checkpoint"
+echo "hello, world, this is not a checkpoint" >"$bad/checkpoint.bin"
+refused
+expect_err "not a forkgp checkpoint" "$case: message"
+broken "no checkpoint"
+rm "$bad/checkpoint.bin"
+refused
+expect_err "cannot resume '$bad': no checkpoint" "$case: message"
+expect_status 2 "no run folder: exit 2" "$FORKGP" resume "$R/nowhere" --quiet
+broken "tournament size changed in config.ini"
+sed -i 's/^tournament_size = 7$/tournament_size = 5/' "$bad/config.ini"
+grep -q '^tournament_size = 5$' "$bad/config.ini" || fail "$case: sed found no tournament_size = 7"
+refused
+expect_err "written for another configuration than $bad/config.ini says now" "$case: message"
+# A population of another size: either message names the mismatch.
+broken "population changed in config.ini"
+sed -i 's/^population = 1000$/population = 999/' "$bad/config.ini"
+refused
+grep -qe "another configuration" -e "population of 1000, but the configuration says 999" "$TMP/err" &&
+    pass "$case: message" || fail "$case: message: $(head -c 300 "$TMP/err")"
+broken "log.csv shorter than the checkpoint says"
+truncate -s 100 "$bad/log.csv"
+"$FORKGP" resume "$bad" --quiet >/dev/null 2>"$TMP/err" && fail "$case: resume succeeds" ||
+    pass "$case: resume fails"
+expect_err "log.csv' is shorter than the checkpoint says" "$case: message"
+# Last, since every run folder here reads this copy of the data.
+broken "a row added to the data"
+echo "0.1,0.2,0.3" >>"$R/pagie1.csv"
+refused
+expect_err "$bad/checkpoint.bin: the data or plug-in files have changed since it was written" \
+    "$case: message"
+
+# --- nothing left running ---------------------------------------------------------
+left=""
+for _ in $(seq 20); do
+    left=$(pgrep -f -- "$R" | tr '\n' ' ')
+    [ -z "$left" ] && break
+    sleep 0.1
+done
+[ -z "$left" ] && pass "no process left" || fail "processes left: $left"
+echo "     ($((SECONDS - t0)) s)"
+finish

@@ -1,0 +1,969 @@
+/* test_checkpoint: engine/checkpoint.c round trips, and rejects every
+ * truncated, changed or malformed buffer with a message, never a crash. */
+/* cmocka 1.1.5 needs these four first, in this order. */
+/* clang-format off */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+/* clang-format on */
+
+#include <float.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checkpoint.h"
+#include "init.h"
+#include "pop.h"
+#include "prim.h"
+#include "rng.h"
+#include "tree.h"
+
+#define NVARS 3
+#define CAP 120 /* every tree's room, as [tree] max_size */
+
+static const char *const var_names[NVARS] = {"x", "y", "z"};
+
+/*
+ * Most built-ins (not tanh, not nor),
+ * three variables, constants and ranges, and two plug-in symbols: f of
+ * two arguments and the terminal t.
+ */
+static void make_primset(struct primset *ps)
+{
+    memset(ps, 0, sizeof *ps);
+    for (int op = OP_ADD; op < OP_COUNT; op++)
+        if (op != OP_TANH && op != OP_NOR)
+            ps->funcs[ps->nfuncs++] = (uint16_t)op;
+    ps->nvars = NVARS;
+    for (int i = 0; i < NVARS; i++)
+        ps->var_names[i] = var_names[i];
+    ps->consts[ps->nconsts++] = 1.0;
+    ps->consts[ps->nconsts++] = 3.14159265358979323846;
+    ps->range_lo[0] = -1;
+    ps->range_hi[0] = 1;
+    ps->nranges = 1;
+    struct prim_error err;
+    assert_int_equal(prim_add_symbol(ps, "f", 2, &err), 0);
+    assert_int_equal(prim_add_symbol(ps, "t", 0, &err), 1);
+}
+
+/* A random tree that fits CAP, from init_tree. */
+static void random_tree(struct tree *t, const struct primset *ps, struct rng *r)
+{
+    for (;;) {
+        enum init_method how = rng_below(r, 2) ? INIT_FULL : INIT_GROW;
+        int depth = (int)rng_below(r, 7);
+        if (init_tree(t, ps, how, 1, depth, r) == 0)
+            return;
+    }
+}
+
+static uint64_t rng_u64(struct rng *r)
+{
+    return (uint64_t)rng_u32(r) << 32 | rng_u32(r);
+}
+
+/* A fitness value: ordinary mostly, sometimes one that a text format
+ * would lose (NaN with a payload, -0, infinities, subnormals). */
+static double random_fitness(struct rng *r)
+{
+    static const double odd[] = {0.0,     -0.0,    INFINITY, -INFINITY,
+                                 DBL_MAX, DBL_MIN, 4.9e-324, -DBL_MAX};
+    uint32_t k = rng_below(r, 12);
+    if (k < (uint32_t)(sizeof odd / sizeof odd[0]))
+        return odd[k];
+    if (k == 8) {
+        uint64_t bits = 0x7ff8000000000000ULL | (rng_u64(r) & 0xfffffULL);
+        double x;
+        memcpy(&x, &bits, sizeof x);
+        return x;
+    }
+    return rng_normal(r) * 1e3;
+}
+
+/* A program text for a failure note: empty, short or long. */
+static char *random_program(struct rng *r, int long_ones)
+{
+    size_t n = rng_below(r, 3) == 0 ? 0 : rng_below(r, 200);
+    if (long_ones && rng_below(r, 4) == 0)
+        n = 70000;
+    char *s = malloc(n + 1);
+    assert_non_null(s);
+    for (size_t i = 0; i < n; i++)
+        s[i] = (char)(' ' + rng_below(r, 95));
+    s[n] = '\0';
+    return s;
+}
+
+/* What a checkpoint holds: key, state and population. */
+struct fixture {
+    struct primset ps;
+    struct checkpoint_key key;
+    struct run_state st;
+    struct population pop;
+};
+
+/* Room for a decode: a state whose best has CAP, n individuals. */
+static void make_target(struct run_state *st, struct population *p, size_t n)
+{
+    memset(st, 0, sizeof *st);
+    assert_int_equal(tree_init(&st->best.tree, CAP), 0);
+    assert_int_equal(pop_init(p, n, CAP), 0);
+}
+
+static void release_target(struct run_state *st, struct population *p)
+{
+    tree_release(&st->best.tree);
+    run_state_release_notes(st);
+    pop_release(p);
+}
+
+/* A random fixture of n individuals with nshown failure notes (some
+ * 70000 bytes long when long_notes). */
+static void make_fixture_notes(struct fixture *fx, uint64_t seed, size_t n,
+                               int nshown, int long_notes)
+{
+    struct rng r;
+    rng_seed(&r, seed, 7);
+    make_primset(&fx->ps);
+    fx->key.config_hash = rng_u64(&r);
+    fx->key.data_hash = rng_u64(&r);
+    snprintf(fx->key.build, sizeof fx->key.build, "forkgp test %llu",
+             (unsigned long long)seed);
+    make_target(&fx->st, &fx->pop, n);
+    struct run_state *st = &fx->st;
+    st->generation = (long)rng_below(&r, 1000000);
+    st->rng.state = rng_u64(&r);
+    st->rng.inc = rng_u64(&r) | 1;
+    st->elapsed = rng_double(&r) * 1e5;
+    st->log_size = rng_u64(&r);
+    st->timing_size = rng_u64(&r);
+    random_tree(&st->best.tree, &fx->ps, &r);
+    st->best.fitness = random_fitness(&r);
+    st->best.status = (int)rng_below(&r, EVAL_NSTATUS);
+    st->best.detail = (int)rng_u32(&r);
+    st->best_generation = (long)rng_below(&r, (uint32_t)st->generation + 1);
+    st->best_index = rng_below(&r, (uint32_t)n);
+    st->evaluations = rng_u64(&r);
+    for (int i = 0; i < EVAL_NSTATUS; i++)
+        st->fail_count[i] = rng_u64(&r);
+    for (int i = 0; i < nshown; i++) {
+        struct failure_note *f = &st->shown[i];
+        f->generation = (long)rng_below(&r, (uint32_t)st->generation + 1);
+        f->index = rng_below(&r, (uint32_t)n);
+        f->status = EVAL_ERROR + (int)rng_below(&r, EVAL_NSTATUS - EVAL_ERROR);
+        f->detail = (int)rng_u32(&r);
+        f->program = random_program(&r, long_notes);
+        st->nshown = i + 1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct individual *x = &fx->pop.ind[i];
+        random_tree(&x->tree, &fx->ps, &r);
+        x->fitness = random_fitness(&r);
+        x->status = (int)rng_below(&r, EVAL_NSTATUS);
+        x->detail = (int)rng_u32(&r);
+    }
+}
+
+static void make_fixture(struct fixture *fx, uint64_t seed, size_t n,
+                         int nshown)
+{
+    make_fixture_notes(fx, seed, n, nshown, 0);
+}
+
+static void release_fixture(struct fixture *fx)
+{
+    release_target(&fx->st, &fx->pop);
+}
+
+static void encode(const struct fixture *fx, unsigned char **buf, size_t *len)
+{
+    assert_int_equal(checkpoint_encode(&fx->key, &fx->st, &fx->pop, buf, len),
+                     0);
+}
+
+static void assert_same_individual(const struct individual *a,
+                                   const struct individual *b)
+{
+    assert_int_equal(a->status, b->status);
+    assert_int_equal(a->detail, b->detail);
+    assert_memory_equal(&a->fitness, &b->fitness, sizeof a->fitness);
+    assert_int_equal(a->tree.size, b->tree.size);
+    assert_memory_equal(a->tree.nodes, b->tree.nodes,
+                        a->tree.size * sizeof(struct node));
+}
+
+/* Decodes buf into a fresh target and checks it equals fx, bit for bit. */
+static void check_round_trip(const struct fixture *fx, const unsigned char *buf,
+                             size_t len)
+{
+    struct checkpoint_key key;
+    struct run_state st;
+    struct population p;
+    make_target(&st, &p, fx->pop.n);
+    char err[256] = "";
+    int rc =
+        checkpoint_decode(buf, len, &key, &st, &p, &fx->ps, err, sizeof err);
+    if (rc != 0)
+        fail_msg("decode failed: %s", err);
+    assert_true(key.config_hash == fx->key.config_hash);
+    assert_true(key.data_hash == fx->key.data_hash);
+    assert_string_equal(key.build, fx->key.build);
+    const struct run_state *w = &fx->st;
+    assert_true(st.generation == w->generation);
+    assert_true(st.rng.state == w->rng.state);
+    assert_true(st.rng.inc == w->rng.inc);
+    assert_memory_equal(&st.elapsed, &w->elapsed, sizeof st.elapsed);
+    assert_true(st.log_size == w->log_size);
+    assert_true(st.timing_size == w->timing_size);
+    assert_true(st.best_generation == w->best_generation);
+    assert_true(st.best_index == w->best_index);
+    assert_same_individual(&st.best, &w->best);
+    assert_true(st.evaluations == w->evaluations);
+    for (int i = 0; i < EVAL_NSTATUS; i++)
+        assert_true(st.fail_count[i] == w->fail_count[i]);
+    assert_int_equal(st.nshown, w->nshown);
+    for (int i = 0; i < st.nshown; i++) {
+        assert_true(st.shown[i].generation == w->shown[i].generation);
+        assert_true(st.shown[i].index == w->shown[i].index);
+        assert_int_equal(st.shown[i].status, w->shown[i].status);
+        assert_int_equal(st.shown[i].detail, w->shown[i].detail);
+        assert_string_equal(st.shown[i].program,
+                            w->shown[i].program ? w->shown[i].program : "");
+    }
+    assert_int_equal(p.n, fx->pop.n);
+    for (size_t i = 0; i < p.n; i++)
+        assert_same_individual(&p.ind[i], &fx->pop.ind[i]);
+    /* Encoding what was decoded gives the same bytes: one encoding. */
+    unsigned char *again;
+    size_t again_len;
+    assert_int_equal(checkpoint_encode(&key, &st, &p, &again, &again_len), 0);
+    assert_int_equal(again_len, len);
+    assert_memory_equal(again, buf, len);
+    free(again);
+    release_target(&st, &p);
+}
+
+static void test_round_trip(void **state)
+{
+    (void)state;
+    for (uint64_t seed = 1; seed <= 30; seed++) {
+        struct fixture fx;
+        make_fixture_notes(&fx, seed, 1 + seed * 7 % 60,
+                           (int)(seed % (SHOWN_FAILURES + 1)), 1);
+        unsigned char *buf;
+        size_t len;
+        encode(&fx, &buf, &len);
+        check_round_trip(&fx, buf, len);
+        free(buf);
+        release_fixture(&fx);
+    }
+}
+
+/* The largest and smallest of everything. */
+static void test_round_trip_extremes(void **state)
+{
+    (void)state;
+    struct fixture fx;
+    make_fixture(&fx, 99, 3, 0);
+    struct run_state *st = &fx.st;
+    fx.key.config_hash = UINT64_MAX;
+    fx.key.data_hash = 0;
+    memset(fx.key.build, 'b', sizeof fx.key.build - 1); /* 127: the most */
+    fx.key.build[sizeof fx.key.build - 1] = '\0';
+    st->generation = LONG_MAX;
+    st->best_generation = LONG_MAX;
+    st->rng.state = UINT64_MAX;
+    st->rng.inc = UINT64_MAX;
+    st->elapsed = DBL_MAX;
+    st->log_size = UINT64_MAX;
+    st->timing_size = 0;
+    st->best_index = 2; /* the last individual: indices must point in */
+    st->evaluations = UINT64_MAX;
+    st->best.status = EVAL_PROTOCOL;
+    st->best.detail = INT_MIN;
+    st->best.fitness = -INFINITY;
+    /* The best is as big as a tree can be: -f(t, f(t, ... f(t, t))). */
+    struct tree *t = &st->best.tree;
+    uint16_t f = fx.ps.sym_ops[0], term = fx.ps.sym_ops[1];
+    t->nodes[0] = (struct node){.op = OP_NEG};
+    for (uint32_t i = 1; i < CAP; i++)
+        t->nodes[i] =
+            (struct node){.op = i % 2 == 0 || i == CAP - 1 ? term : f};
+    t->size = CAP;
+    assert_int_equal(tree_check(t, NVARS), 0);
+    for (int i = 0; i < SHOWN_FAILURES; i++) {
+        struct failure_note *n = &st->shown[i];
+        n->generation = i == 0 ? LONG_MAX : 0;
+        n->index = i == 0 ? 2 : 0;
+        n->status = EVAL_NSTATUS - 1;
+        n->detail = i == 0 ? INT_MAX : INT_MIN;
+        n->program = i == 1 ? NULL : strdup(i == 2 ? "" : "x + 1");
+        st->nshown = i + 1;
+    }
+    /* A lone variable; a lone constant (NaN); a lone terminal symbol. */
+    struct node one[3] = {{.op = OP_VAR, .var = NVARS - 1},
+                          {.op = OP_CONST, .value = NAN},
+                          {.op = term}};
+    for (int i = 0; i < 3; i++) {
+        fx.pop.ind[i].tree.nodes[0] = one[i];
+        fx.pop.ind[i].tree.size = 1;
+    }
+    unsigned char *buf;
+    size_t len;
+    encode(&fx, &buf, &len);
+    check_round_trip(&fx, buf, len);
+    free(buf);
+    release_fixture(&fx);
+}
+
+/* A decode into a state that holds notes frees them (valgrind, ASan). */
+static void test_decode_replaces_notes(void **state)
+{
+    (void)state;
+    struct fixture a, b;
+    make_fixture(&a, 5, 10, 3);
+    make_fixture(&b, 6, 10, 5);
+    unsigned char *buf;
+    size_t len;
+    encode(&a, &buf, &len);
+    struct checkpoint_key key;
+    char err[256];
+    assert_int_equal(checkpoint_decode(buf, len, &key, &b.st, &b.pop, &b.ps,
+                                       err, sizeof err),
+                     0);
+    assert_int_equal(b.st.nshown, 3);
+    assert_string_equal(b.st.shown[2].program, a.st.shown[2].program);
+    free(buf);
+    release_fixture(&a);
+    release_fixture(&b);
+}
+
+/* ---- the layout, read independently of checkpoint.c ---------------------- */
+
+#define MAX_IND 64
+
+/* Offsets of the fields of a valid checkpoint. */
+struct layout {
+    size_t build; /* the build string's length (u32) */
+    size_t gen, rng_state, rng_inc, elapsed, log, timing, best_gen, best_index;
+    size_t best; /* the best individual: status i32, detail i32, fitness,
+                    size u32, nodes */
+    size_t evaluations, fail, nshown;
+    size_t note[SHOWN_FAILURES]; /* generation, index, status, detail */
+    size_t note_len[SHOWN_FAILURES];
+    size_t n, ind[MAX_IND];
+    size_t sum;
+};
+
+enum {
+    IND_STATUS = 0,
+    IND_DETAIL = 4,
+    IND_FITNESS = 8,
+    IND_SIZE = 16,
+    IND_NODES = 20
+};
+
+static uint32_t read_u32(const unsigned char *b, size_t off)
+{
+    uint32_t v;
+    memcpy(&v, b + off, sizeof v);
+    return v;
+}
+
+static uint64_t read_u64(const unsigned char *b, size_t off)
+{
+    uint64_t v;
+    memcpy(&v, b + off, sizeof v);
+    return v;
+}
+
+static void write_u16(unsigned char *b, size_t off, uint16_t v)
+{
+    memcpy(b + off, &v, sizeof v);
+}
+
+static void write_u32(unsigned char *b, size_t off, uint32_t v)
+{
+    memcpy(b + off, &v, sizeof v);
+}
+
+static void write_u64(unsigned char *b, size_t off, uint64_t v)
+{
+    memcpy(b + off, &v, sizeof v);
+}
+
+static size_t skip_individual(const unsigned char *b, size_t off)
+{
+    return off + IND_NODES + read_u32(b, off + IND_SIZE) * sizeof(struct node);
+}
+
+static void read_layout(const unsigned char *b, size_t len, struct layout *l)
+{
+    assert_int_equal(sizeof(struct node), 16);
+    memset(l, 0, sizeof *l);
+    assert_memory_equal(b, "FGPCKPT", 8);
+    assert_int_equal(read_u32(b, 8), CHECKPOINT_VERSION);
+    l->build = 28;
+    size_t off = l->build + 4 + read_u32(b, l->build);
+    size_t *fixed[] = {&l->gen, &l->rng_state, &l->rng_inc,  &l->elapsed,
+                       &l->log, &l->timing,    &l->best_gen, &l->best_index};
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++, off += 8)
+        *fixed[i] = off;
+    l->best = off;
+    off = skip_individual(b, off);
+    l->evaluations = off;
+    off += 8;
+    l->fail = off;
+    off += 8 * EVAL_NSTATUS;
+    l->nshown = off;
+    int nshown = (int)read_u32(b, off);
+    off += 4;
+    for (int i = 0; i < nshown; i++) {
+        l->note[i] = off;
+        off += 24;
+        l->note_len[i] = off;
+        off += 4 + read_u32(b, off);
+    }
+    l->n = off;
+    uint64_t n = read_u64(b, off);
+    assert_true(n <= MAX_IND);
+    off += 8;
+    for (uint64_t i = 0; i < n; i++) {
+        l->ind[i] = off;
+        off = skip_individual(b, off);
+    }
+    l->sum = off;
+    assert_int_equal(off + 8, len);
+}
+
+static uint64_t fnv1a(const unsigned char *p, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 0x100000001b3ULL;
+    return h;
+}
+
+/* Makes the checksum right again after a change inside. */
+static void reseal(unsigned char *b, size_t len)
+{
+    write_u64(b, len - 8, fnv1a(b, len - 8));
+}
+
+/*
+ * Decodes buf into a fresh target of n individuals (cap CAP) with primset
+ * ps and returns the result; *err gets the message.
+ */
+static int decode_n(const unsigned char *buf, size_t len, size_t n,
+                    const struct primset *ps, char *err, size_t size)
+{
+    struct checkpoint_key key;
+    struct run_state st;
+    struct population p;
+    make_target(&st, &p, n);
+    err[0] = '\0';
+    int rc = checkpoint_decode(buf, len, &key, &st, &p, ps, err, size);
+    if (rc == 0)
+        for (size_t i = 0; i < p.n; i++)
+            assert_int_equal(tree_check(&p.ind[i].tree, ps->nvars), 0);
+    release_target(&st, &p);
+    return rc;
+}
+
+/* Asserts that buf is rejected with a message holding `want`. */
+static void expect_reject(const unsigned char *buf, size_t len,
+                          const struct fixture *fx, const char *want,
+                          const char *what)
+{
+    char err[512];
+    int rc = decode_n(buf, len, fx->pop.n, &fx->ps, err, sizeof err);
+    if (rc != -1)
+        fail_msg("%s: accepted (rc %d)", what, rc);
+    if (!strstr(err, want))
+        fail_msg("%s: message '%s' lacks '%s'", what, err, want);
+}
+
+/* ---- truncation and changed bytes -----------------------------------------
+ */
+
+static void test_every_truncation(void **state)
+{
+    (void)state;
+    struct fixture fx;
+    make_fixture(&fx, 11, 6, 2);
+    unsigned char *buf;
+    size_t len;
+    encode(&fx, &buf, &len);
+    for (size_t cut = 0; cut < len; cut++) {
+        /* A copy of exactly cut bytes, so that ASan sees any overread. */
+        unsigned char *part = malloc(cut ? cut : 1);
+        assert_non_null(part);
+        memcpy(part, buf, cut);
+        char what[64];
+        snprintf(what, sizeof what, "%zu of %zu bytes", cut, len);
+        expect_reject(part, cut, &fx, "truncated", what);
+        free(part);
+    }
+    free(buf);
+    release_fixture(&fx);
+}
+
+static void test_every_byte_changed(void **state)
+{
+    (void)state;
+    struct fixture fx;
+    make_fixture(&fx, 12, 5, 2);
+    unsigned char *buf;
+    size_t len;
+    encode(&fx, &buf, &len);
+    static const unsigned char flips[] = {0x01, 0x80, 0xff};
+    for (size_t at = 0; at < len; at++)
+        for (size_t k = 0; k < sizeof flips + 1; k++) {
+            unsigned char was = buf[at];
+            buf[at] = k < sizeof flips ? was ^ flips[k] : 0;
+            if (buf[at] == was)
+                continue;
+            char what[64];
+            snprintf(what, sizeof what, "byte %zu of %zu: %02x -> %02x", at,
+                     len, was, buf[at]);
+            const char *want = at < 8    ? "not a forkgp checkpoint"
+                               : at < 12 ? "format version"
+                                         : "checksum";
+            expect_reject(buf, len, &fx, want, what);
+            buf[at] = was;
+        }
+    free(buf);
+    release_fixture(&fx);
+}
+
+/* The version is read before the checksum: its message names both. */
+static void test_version(void **state)
+{
+    (void)state;
+    struct fixture fx;
+    make_fixture(&fx, 13, 4, 1);
+    unsigned char *buf;
+    size_t len;
+    encode(&fx, &buf, &len);
+    write_u32(buf, 8, 2);
+    expect_reject(buf, len, &fx,
+                  "format version 2, but this forkgp reads version 1",
+                  "version 2");
+    reseal(buf, len); /* with a right checksum too */
+    expect_reject(buf, len, &fx, "format version 2", "version 2, resealed");
+    write_u32(buf, 8, 0);
+    expect_reject(buf, len, &fx, "format version 0", "version 0");
+    write_u32(buf, 8, CHECKPOINT_VERSION);
+    reseal(buf, len);
+    char err[256];
+    assert_int_equal(decode_n(buf, len, fx.pop.n, &fx.ps, err, sizeof err), 0);
+    free(buf);
+    release_fixture(&fx);
+}
+
+/* ---- a right checksum over wrong contents ---------------------------------
+ */
+
+/* One change to a valid buffer, resealed, and what the message says. */
+struct garbage {
+    const char *what;
+    const char *want; /* in the message */
+    void (*apply)(unsigned char *b, const struct layout *l,
+                  const struct fixture *fx);
+};
+
+#define GARBAGE(name, body)                                                    \
+    static void name(unsigned char *b, const struct layout *l,                 \
+                     const struct fixture *fx)                                 \
+    {                                                                          \
+        (void)b;                                                               \
+        (void)l;                                                               \
+        (void)fx;                                                              \
+        body;                                                                  \
+    }
+
+GARBAGE(build_too_long, write_u32(b, l->build, 128))
+GARBAGE(build_huge, write_u32(b, l->build, UINT32_MAX))
+GARBAGE(gen_negative, write_u64(b, l->gen, (uint64_t)-1))
+GARBAGE(best_gen_negative, write_u64(b, l->best_gen, (uint64_t)INT64_MIN))
+GARBAGE(best_gen_after_gen, write_u64(b, l->best_gen, read_u64(b, l->gen) + 1))
+GARBAGE(rng_inc_even, write_u64(b, l->rng_inc, read_u64(b, l->rng_inc) & ~1ULL))
+GARBAGE(best_status_high, write_u32(b, l->best + IND_STATUS, EVAL_NSTATUS))
+GARBAGE(best_status_low, write_u32(b, l->best + IND_STATUS, (uint32_t)-2))
+GARBAGE(best_size_zero, write_u32(b, l->best + IND_SIZE, 0))
+GARBAGE(best_size_over_cap, write_u32(b, l->best + IND_SIZE, CAP + 1))
+GARBAGE(best_size_huge, write_u32(b, l->best + IND_SIZE, UINT32_MAX))
+GARBAGE(best_size_minus_one,
+        write_u32(b, l->best + IND_SIZE, read_u32(b, l->best + IND_SIZE) - 1))
+GARBAGE(best_bad_opcode, write_u16(b, l->best + IND_NODES, OP_COUNT))
+GARBAGE(best_opcode_255, write_u16(b, l->best + IND_NODES, 255))
+GARBAGE(best_opcode_max, write_u16(b, l->best + IND_NODES, UINT16_MAX))
+GARBAGE(best_symbol_arity_4,
+        write_u16(b, l->best + IND_NODES,
+                  (uint16_t)prim_symbol_op(PRIM_MAX_ARITY + 1, 0)))
+/* A terminal where the tree needs a function: the arities do not add up. */
+GARBAGE(best_root_terminal, write_u16(b, l->best + IND_NODES, OP_CONST))
+GARBAGE(nshown_negative, write_u32(b, l->nshown, (uint32_t)-1))
+GARBAGE(nshown_six, write_u32(b, l->nshown, 6))
+GARBAGE(nshown_max, write_u32(b, l->nshown, INT32_MAX))
+GARBAGE(note_huge, write_u32(b, l->note_len[0], UINT32_MAX))
+GARBAGE(note_over_16m, write_u32(b, l->note_len[0], (1u << 24) + 1))
+GARBAGE(note_past_end, write_u32(b, l->note_len[1],
+                                 (uint32_t)(l->sum - l->note_len[1] - 4 + 1)))
+GARBAGE(n_more, write_u64(b, l->n, fx->pop.n + 1))
+GARBAGE(n_fewer, write_u64(b, l->n, fx->pop.n - 1))
+GARBAGE(n_huge, write_u64(b, l->n, UINT64_MAX))
+GARBAGE(ind_status, write_u32(b, l->ind[2] + IND_STATUS, 99))
+GARBAGE(ind_size_over_cap, write_u32(b, l->ind[3] + IND_SIZE, CAP + 1))
+GARBAGE(ind_size_past_end,
+        write_u32(b, l->ind[3] + IND_SIZE,
+                  (uint32_t)((l->sum - l->ind[3] - IND_NODES) / 16 + 1)))
+GARBAGE(last_size_grows,
+        write_u32(b, l->ind[fx->pop.n - 1] + IND_SIZE,
+                  read_u32(b, l->ind[fx->pop.n - 1] + IND_SIZE) + 1))
+GARBAGE(ind_bad_opcode,
+        write_u16(b, l->ind[1] + IND_NODES, 300 + 4 * PRIM_MAX_SYMBOLS))
+GARBAGE(ind_var_out_of_range, {
+    /* The first variable of individual 0 points past the variables. */
+    uint32_t size = read_u32(b, l->ind[0] + IND_SIZE);
+    size_t at = 0;
+    for (uint32_t i = 0; i < size && !at; i++)
+        if (b[l->ind[0] + IND_NODES + 16 * i] == OP_VAR &&
+            b[l->ind[0] + IND_NODES + 16 * i + 1] == 0)
+            at = l->ind[0] + IND_NODES + 16 * i;
+    assert_true(at != 0);
+    write_u16(b, at + 2, NVARS);
+})
+
+static const struct garbage garbage[] = {
+#define G(fn, want)                                                            \
+    {                                                                          \
+#fn, want, fn                                                          \
+    }
+    G(build_too_long, "build string"),
+    G(build_huge, "build string"),
+    G(gen_negative, "run state"),
+    G(best_gen_negative, "run state"),
+    G(best_gen_after_gen, "run state"),
+    G(rng_inc_even, "run state"),
+    G(best_status_high, "best of run"),
+    G(best_status_low, "best of run"),
+    G(best_size_zero, "best of run"),
+    G(best_size_over_cap, "best of run"),
+    G(best_size_huge, "best of run"),
+    G(best_size_minus_one, "best of run"),
+    G(best_bad_opcode, "best of run"),
+    G(best_opcode_255, "best of run"),
+    G(best_opcode_max, "best of run"),
+    G(best_symbol_arity_4, "best of run"),
+    G(best_root_terminal, "best of run"),
+    G(nshown_negative, "failure notes"),
+    G(nshown_six, "failure notes"),
+    G(nshown_max, "failure notes"),
+    G(note_huge, "failure notes"),
+    G(note_over_16m, "failure notes"),
+    G(note_past_end, "failure notes"),
+    G(n_more, "population of"),
+    G(n_fewer, "population of"),
+    G(n_huge, "population of"),
+    G(ind_status, "individual 2"),
+    G(ind_size_over_cap, "individual 3"),
+    G(ind_size_past_end, "individual 3"),
+    G(last_size_grows, "individual"),
+    G(ind_bad_opcode, "individual 1"),
+    G(ind_var_out_of_range, "individual 0"),
+#undef G
+};
+
+/* A fixture whose best and individuals are all functions at the root and
+ * each hold a variable x, with two failure notes. */
+static void garbage_fixture(struct fixture *fx)
+{
+    for (uint64_t seed = 100;; seed++) {
+        make_fixture(fx, seed, 6, 2);
+        int ok = prim_arity(fx->st.best.tree.nodes[0].op) > 0;
+        for (size_t i = 0; i < fx->pop.n && ok; i++) {
+            const struct tree *t = &fx->pop.ind[i].tree;
+            int has_x = 0;
+            for (uint32_t k = 0; k < t->size; k++)
+                has_x |= t->nodes[k].op == OP_VAR && t->nodes[k].var == 0;
+            ok = has_x;
+        }
+        if (ok)
+            return;
+        release_fixture(fx);
+    }
+}
+
+static void test_garbage_inside(void **state)
+{
+    (void)state;
+    struct fixture fx;
+    garbage_fixture(&fx);
+    unsigned char *buf;
+    size_t len;
+    encode(&fx, &buf, &len);
+    struct layout l;
+    read_layout(buf, len, &l);
+    unsigned char *copy = malloc(len);
+    assert_non_null(copy);
+    for (size_t i = 0; i < sizeof garbage / sizeof garbage[0]; i++) {
+        memcpy(copy, buf, len);
+        garbage[i].apply(copy, &l, &fx);
+        reseal(copy, len);
+        expect_reject(copy, len, &fx, garbage[i].want, garbage[i].what);
+    }
+    free(copy);
+    free(buf);
+    release_fixture(&fx);
+}
+
+/* Bytes added or taken away before the checksum, which is then right. */
+static void test_length_changed_inside(void **state)
+{
+    (void)state;
+    struct fixture fx;
+    make_fixture(&fx, 21, 5, 1);
+    unsigned char *buf;
+    size_t len;
+    encode(&fx, &buf, &len);
+    struct layout l;
+    read_layout(buf, len, &l);
+    size_t extra[] = {1, 7, 100};
+    for (size_t k = 0; k < 3; k++) {
+        size_t more = len + extra[k];
+        unsigned char *b = calloc(1, more);
+        assert_non_null(b);
+        memcpy(b, buf, len - 8);
+        reseal(b, more);
+        expect_reject(b, more, &fx, "too many", "trailing bytes");
+        free(b);
+    }
+    /* Without the last individual, or cut at any byte inside it. */
+    for (size_t end = l.ind[fx.pop.n - 1]; end < l.sum; end++) {
+        size_t less = end + 8;
+        unsigned char *b = malloc(less);
+        assert_non_null(b);
+        memcpy(b, buf, end);
+        reseal(b, less);
+        expect_reject(b, less, &fx, "individual 4", "short population");
+        free(b);
+    }
+    /* Only the header and a checksum: every field is missing. */
+    for (size_t end = 12; end < l.best; end++) {
+        unsigned char *b = malloc(end + 8);
+        assert_non_null(b);
+        memcpy(b, buf, end);
+        reseal(b, end + 8);
+        expect_reject(b, end + 8, &fx, "corrupted", "short state");
+        free(b);
+    }
+    free(buf);
+    release_fixture(&fx);
+}
+
+/* A valid checkpoint read for another run: other population size, smaller
+ * trees allowed, fewer variables. */
+static void test_other_run(void **state)
+{
+    (void)state;
+    struct fixture fx;
+    garbage_fixture(&fx);
+    unsigned char *buf;
+    size_t len;
+    encode(&fx, &buf, &len);
+    char err[512];
+    assert_int_equal(decode_n(buf, len, fx.pop.n + 1, &fx.ps, err, sizeof err),
+                     -1);
+    assert_string_equal(err, "population of 6, but the configuration says 7");
+    struct primset fewer = fx.ps;
+    fewer.nvars = 0;
+    assert_int_equal(decode_n(buf, len, fx.pop.n, &fewer, err, sizeof err), -1);
+    assert_non_null(strstr(err, "corrupted"));
+    /* Trees bigger than the target's room. */
+    uint32_t biggest = fx.st.best.tree.size;
+    for (size_t i = 0; i < fx.pop.n; i++)
+        if (fx.pop.ind[i].tree.size > biggest)
+            biggest = fx.pop.ind[i].tree.size;
+    struct checkpoint_key key;
+    struct run_state st;
+    struct population p;
+    memset(&st, 0, sizeof st);
+    assert_int_equal(tree_init(&st.best.tree, biggest - 1), 0);
+    assert_int_equal(pop_init(&p, fx.pop.n, biggest - 1), 0);
+    assert_int_equal(
+        checkpoint_decode(buf, len, &key, &st, &p, &fx.ps, err, sizeof err),
+        -1);
+    assert_non_null(strstr(err, "corrupted"));
+    release_target(&st, &p);
+    free(buf);
+    release_fixture(&fx);
+}
+
+/* Opcodes that exist but are not in this run's set: a plug-in symbol it
+ * did not declare is refused (a plug-in must never see one); a built-in
+ * it does not list is read (the configuration's hash tells the run). */
+static void test_opcode_not_in_set(void **state)
+{
+    (void)state;
+    struct fixture fx;
+    garbage_fixture(&fx);
+    unsigned char *buf;
+    size_t len;
+    encode(&fx, &buf, &len);
+    struct layout l;
+    read_layout(buf, len, &l);
+    unsigned char *copy = malloc(len);
+    assert_non_null(copy);
+    char err[512];
+    /* Each root, a function of arity 1, 2 or 3, replaced with another of
+     * the same arity that the set lacks: a built-in is read, an undeclared
+     * symbol (the set has f of arity 2 only) is not. */
+    int tried = 0;
+    for (size_t i = 0; i < fx.pop.n; i++) {
+        unsigned root = fx.pop.ind[i].tree.nodes[0].op;
+        int arity = prim_arity(root);
+        if (arity == 0)
+            continue;
+        tried++;
+        uint16_t builtin = arity == 1 ? OP_TANH : arity == 2 ? OP_NOR : 0;
+        if (builtin) {
+            memcpy(copy, buf, len);
+            write_u16(copy, l.ind[i] + IND_NODES, builtin);
+            reseal(copy, len);
+            assert_int_equal(
+                decode_n(copy, len, fx.pop.n, &fx.ps, err, sizeof err), 0);
+        }
+        uint16_t symbol = (uint16_t)prim_symbol_op(arity, arity == 2 ? 1 : 0);
+        memcpy(copy, buf, len);
+        write_u16(copy, l.ind[i] + IND_NODES, symbol);
+        reseal(copy, len);
+        char what[64], want[64];
+        snprintf(what, sizeof what, "individual %zu: %u for %u", i, symbol,
+                 root);
+        snprintf(want, sizeof want, "individual %zu", i);
+        expect_reject(copy, len, &fx, want, what);
+    }
+    assert_true(tried > 0);
+    /* An undeclared terminal symbol (the set has one: t, index 0). */
+    uint32_t size = fx.st.best.tree.size;
+    memcpy(copy, buf, len);
+    write_u16(copy, l.best + IND_NODES + 16 * (size - 1),
+              (uint16_t)prim_symbol_op(0, 1));
+    reseal(copy, len);
+    expect_reject(copy, len, &fx, "best of run", "undeclared terminal");
+    free(copy);
+    free(buf);
+    release_fixture(&fx);
+}
+
+/* Failure notes must say what note_failures could have written. */
+static void test_bad_failure_notes(void **state)
+{
+    (void)state;
+    struct fixture fx;
+    garbage_fixture(&fx);
+    unsigned char *buf;
+    size_t len;
+    encode(&fx, &buf, &len);
+    struct layout l;
+    read_layout(buf, len, &l);
+    unsigned char *copy = malloc(len);
+    assert_non_null(copy);
+    struct {
+        size_t off, width;
+        uint64_t value;
+        const char *what;
+    } cases[] = {
+        {l.note[0] + 16, 4, EVAL_OK, "note status ok"},
+        {l.note[0] + 16, 4, EVAL_NSTATUS, "note status too high"},
+        {l.note[1] + 16, 4, (uint32_t)-1, "note status -1"},
+        {l.note[0], 8, (uint64_t)-1, "note generation -1"},
+        {l.note[1], 8, read_u64(buf, l.gen) + 1, "note generation later"},
+        {l.note[0] + 8, 8, fx.pop.n, "note index past population"},
+        {l.best_index, 8, fx.pop.n, "best index past population"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        memcpy(copy, buf, len);
+        if (cases[i].width == 4)
+            write_u32(copy, cases[i].off, (uint32_t)cases[i].value);
+        else
+            write_u64(copy, cases[i].off, cases[i].value);
+        reseal(copy, len);
+        expect_reject(copy, len, &fx, "corrupted", cases[i].what);
+    }
+    free(copy);
+    free(buf);
+    release_fixture(&fx);
+}
+
+/* Random changes, resealed: each is accepted or rejected, never a crash,
+ * and what is accepted holds well-formed trees (run it under ASan). */
+static void test_random_garbage(void **state)
+{
+    (void)state;
+    struct fixture fx;
+    make_fixture(&fx, 31, 4, 2);
+    unsigned char *buf;
+    size_t len;
+    encode(&fx, &buf, &len);
+    unsigned char *copy = malloc(len);
+    assert_non_null(copy);
+    struct rng r;
+    rng_seed(&r, 31, 1);
+    int accepted = 0, rejected = 0;
+    for (int round = 0; round < 20000; round++) {
+        memcpy(copy, buf, len);
+        int changes = 1 + (int)rng_below(&r, 8);
+        for (int k = 0; k < changes; k++) {
+            size_t at = 12 + rng_below(&r, (uint32_t)(len - 20));
+            copy[at] = rng_below(&r, 2) ? (unsigned char)rng_u32(&r)
+                                        : copy[at] ^ (1u << rng_below(&r, 8));
+        }
+        reseal(copy, len);
+        /* Sometimes shorter, still sealed. */
+        size_t use = len;
+        if (rng_below(&r, 8) == 0) {
+            use = 20 + rng_below(&r, (uint32_t)(len - 20));
+            reseal(copy, use);
+        }
+        char err[512];
+        int rc = decode_n(copy, use, fx.pop.n, &fx.ps, err, sizeof err);
+        if (rc == 0) {
+            accepted++;
+        } else {
+            assert_int_equal(rc, -1);
+            assert_true(err[0] != '\0');
+            rejected++;
+        }
+    }
+    assert_true(accepted > 0 && rejected > 0);
+    free(copy);
+    free(buf);
+    release_fixture(&fx);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_round_trip_extremes),
+        cmocka_unit_test(test_decode_replaces_notes),
+        cmocka_unit_test(test_every_truncation),
+        cmocka_unit_test(test_every_byte_changed),
+        cmocka_unit_test(test_version),
+        cmocka_unit_test(test_garbage_inside),
+        cmocka_unit_test(test_length_changed_inside),
+        cmocka_unit_test(test_other_run),
+        cmocka_unit_test(test_opcode_not_in_set),
+        cmocka_unit_test(test_bad_failure_notes),
+        cmocka_unit_test(test_random_garbage),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
