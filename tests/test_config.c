@@ -33,7 +33,7 @@
 
 /* One scratch directory for the whole run (plus its sub/ folder), removed
  * by the group teardown. */
-static char tmpdir[] = "/tmp/test_config.XXXXXX";
+static char tmpdir[] = "/tmp/test_config." "XXX" "XXX"; /* mkdtemp template */
 static char path[PATH_MAX]; /* the file ini() wrote last */
 
 static int group_setup(void **state)

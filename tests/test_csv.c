@@ -18,7 +18,7 @@
 #include "csv.h"
 
 /* One scratch directory for the whole run, removed by the group teardown. */
-static char tmpdir[] = "/tmp/test_csv.XXXXXX";
+static char tmpdir[] = "/tmp/test_csv." "XXX" "XXX"; /* mkdtemp template */
 
 static int group_setup(void **state)
 {

