@@ -141,8 +141,12 @@ st=$?
 # --- kill -9 of the parent: its workers are gone within 1 s -----------------
 "$FORKGP" run "$TMP/f/busy.ini" --quiet --out "$TMP/f/orphan" >/dev/null 2>&1 &
 pid=$!
-sleep 0.3
-kids=$(pgrep -P $pid | tr '\n' ' ')
+kids=""
+for _ in $(seq 100); do # the workers, once forked (a slow machine waits)
+    kids=$(pgrep -P $pid | tr '\n' ' ')
+    [ -n "$kids" ] && break
+    sleep 0.05
+done
 kill -9 $pid
 wait $pid 2>/dev/null
 sleep 1
