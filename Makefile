@@ -25,6 +25,16 @@ CFLAGS  += -DFORKGP_VERSION='"$(VERSION)"' -DFORKGP_COMMIT='"$(COMMIT)"' \
            -DFORKGP_CFLAGS='"$(OPT)$(if $(SANITIZE), sanitize)"'
 
 CORE_SRC := $(filter-out engine/main.c,$(wildcard engine/*.c operators/*.c fitness/*.c))
+
+# make MPI=1: the MPI backend of the farm (engine/farm_mpi.c), built with
+# Open MPI's compiler wrapper; without it forkgp needs no MPI at all.
+ifdef MPI
+CC      := mpicc
+CFLAGS  += -DFORKGP_MPI
+BUILD   ?= build
+else
+CORE_SRC := $(filter-out engine/farm_mpi.c,$(CORE_SRC))
+endif
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 LIB      := $(BUILD)/libforkgp.a
 BIN      := $(BUILD)/forkgp
@@ -38,13 +48,14 @@ BENCH    := $(BUILD)/tools/bench_interp
 EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%.so,$(wildcard examples/*.c))
 
 .PHONY: all deps run test unit e2e asan bench format clean readme install \
+        test-mpi \
         uninstall examples
 .SECONDARY:
 all: $(BIN)
 
 # Installs missing Debian packages (libinih-dev, libcmocka-dev, ...).
 deps:
-	@./tools/deps.sh
+	@./tools/deps.sh $(if $(MPI),mpi)
 
 run: deps
 	@$(MAKE) --no-print-directory all
@@ -59,6 +70,13 @@ unit: $(TESTS) $(ORACLE)
 
 e2e: $(BIN) $(EXAMPLES)
 	@FORKGP=$(BIN) EXAMPLES=$(BUILD)/examples ./tests/e2e/run_all.sh
+
+# The MPI backend's tests: installs Open MPI, builds with MPI=1 in its own
+# tree, and compares mpirun runs with the fork backend (not in make test).
+test-mpi:
+	@./tools/deps.sh mpi
+	@$(MAKE) --no-print-directory BUILD=build/mpi MPI=1 build/mpi/forkgp examples
+	@FORKGP=build/mpi/forkgp EXAMPLES=build/mpi/examples ./tests/e2e/mpi.sh
 
 # The whole suite under AddressSanitizer and UBSan, in its own build tree.
 asan: deps

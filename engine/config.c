@@ -485,6 +485,11 @@ static int check_together(struct config *c, struct config_error *err)
         return key_error(c, a, err, "%ld is more than [%s] %s (%ld)", va,
                          config_keys[b].section, config_keys[b].name, vb);
     }
+    if (c->run_runs > 1 && strcmp(c->run_backend, "mpi") == 0)
+        return key_error(c, c->origin[CFG_KEY_run_backend].line != 0
+                                ? CFG_KEY_run_backend
+                                : CFG_KEY_run_runs,
+                         err, "batches (runs > 1) use the fork backend");
     if (c->operators_elitism >= c->run_population)
         return key_error(c, CFG_KEY_operators_elitism, err,
                          "%ld leaves no room for offspring in a population "
@@ -723,12 +728,12 @@ static void dump_value(const struct config *c, int k, FILE *out)
 
 /* Every section and key with its help as a comment, in table order. */
 /* Keys that do not change what a run computes: where it writes, how many
- * processes evaluate, how often it checkpoints. The hash leaves them out,
+ * processes evaluate and where, how often it checkpoints. The hash leaves them out,
  * so a run resumes with another worker count or into another folder. */
 static int outside_hash(int k)
 {
     return k == CFG_KEY_output_dir || k == CFG_KEY_run_workers ||
-           k == CFG_KEY_output_checkpoint_every;
+           k == CFG_KEY_output_checkpoint_every || k == CFG_KEY_run_backend;
 }
 
 static void dump_keys(const struct config *c, FILE *out, int for_hash)

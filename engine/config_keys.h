@@ -31,6 +31,9 @@
     X(run, workers, AUTOINT, "auto", 0, 1024, NULL,                          \
       "worker processes that evaluate; 0: in this process (for debuggers); " \
       "auto: one per online CPU")                                             \
+    X(run, backend, CHOICE, "fork", 0, 0, "fork|mpi",                         \
+      "fork: workers on this machine; mpi: under mpirun, rank 0 breeds and " \
+      "every other rank evaluates with its own workers (make MPI=1)")         \
     X(run, eval_timeout, REAL, "0", 0, 1e6, NULL,                             \
       "seconds one evaluation may take before its worker is killed and it "  \
       "is TIMEOUT (0: no limit)")                                            \

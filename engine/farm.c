@@ -31,6 +31,9 @@
 #include "forkgp.h"
 #include "rng.h"
 #include "wire.h"
+#ifdef FORKGP_MPI
+#include "farm_mpi.h"
+#endif
 
 #define MAX_CHUNK 64          /* jobs in flight per worker, at most */
 #define CHUNK_SECONDS 0.002   /* aim: this much work per worker in flight */
@@ -63,6 +66,9 @@ struct farm {
     int keep_fds[MAX_KEEP_FDS]; /* open at start: the plug-in's; kept */
     int nkeep;
     double mean_eval; /* seconds, running estimate for chunk sizes */
+#ifdef FORKGP_MPI
+    struct mpi_farm *mpi; /* the MPI backend, when asked for */
+#endif
     struct farm_stats stats;
     unsigned char *frame; /* one job frame */
 };
@@ -518,7 +524,8 @@ static int service(struct farm *fm, struct round *rd, int i, short revents)
  * give the score they carry). */
 static int needs_eval(const struct farm *fm, const struct individual *x)
 {
-    return x->origin == ORIGIN_NEW || fm->fitness->stochastic;
+    return x->origin == ORIGIN_NEW ||
+           (x->origin == ORIGIN_COPY && fm->fitness->stochastic);
 }
 
 static int eval_in_process(struct farm *fm, struct population *p,
@@ -544,6 +551,10 @@ static int eval_in_process(struct farm *fm, struct population *p,
 
 int farm_eval(struct farm *fm, struct population *p, uint64_t generation)
 {
+#ifdef FORKGP_MPI
+    if (fm->mpi)
+        return mpi_farm_eval(fm->mpi, p, generation);
+#endif
     size_t todo = 0;
     for (size_t i = 0; i < p->n; i++)
         if (needs_eval(fm, &p->ind[i])) {
@@ -662,6 +673,21 @@ struct farm *farm_new(const struct fitness *f, uint64_t seed,
     fm->seed = seed;
     fm->opt = *o;
     fm->parent = getpid();
+    if (o->backend == FARM_BACKEND_MPI) {
+#ifdef FORKGP_MPI
+        fm->mpi = mpi_farm_new(f, o, err, size);
+        if (!fm->mpi) {
+            free(fm);
+            return NULL;
+        }
+        return fm;
+#else
+        snprintf(err, size, "[run] backend = mpi: this forkgp was built "
+                            "without MPI (build it with make MPI=1)");
+        free(fm);
+        return NULL;
+#endif
+    }
     if (o->workers == 0)
         return fm;
     fm->w = calloc((size_t)o->workers, sizeof *fm->w);
@@ -686,6 +712,9 @@ void farm_free(struct farm *fm)
 {
     if (!fm)
         return;
+#ifdef FORKGP_MPI
+    mpi_farm_free(fm->mpi);
+#endif
     /* EOF on every job pipe first, so they all finish together. */
     for (int i = 0; fm->w && i < fm->opt.workers; i++)
         if (fm->w[i].pid) {
@@ -703,6 +732,24 @@ void farm_free(struct farm *fm)
     free(fm->w);
     free(fm->frame);
     free(fm);
+}
+
+int farm_serve(const struct fitness *f, uint64_t seed,
+               const struct farm_options *o, size_t population, char *err,
+               size_t size)
+{
+    if (o->backend != FARM_BACKEND_MPI)
+        return 0;
+#ifdef FORKGP_MPI
+    return mpi_farm_serve(f, seed, o, population, err, size);
+#else
+    (void)f;
+    (void)seed;
+    (void)population;
+    snprintf(err, size, "[run] backend = mpi: this forkgp was built "
+                        "without MPI (build it with make MPI=1)");
+    return -1;
+#endif
 }
 
 void farm_get_stats(const struct farm *fm, struct farm_stats *s)

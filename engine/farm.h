@@ -11,7 +11,13 @@
 
 struct farm;
 
+enum farm_backend {
+    FARM_BACKEND_FORK = 0, /* workers forked on this machine */
+    FARM_BACKEND_MPI = 1,  /* MPI ranks, each with its own workers */
+};
+
 struct farm_options {
+    int backend;           /* enum farm_backend */
     int workers;           /* 0: evaluate in this process */
     double eval_timeout;   /* seconds per evaluation; 0: no limit */
     long memory_mb;        /* address-space limit per worker; 0: none */
@@ -44,6 +50,17 @@ struct farm_stats {
  */
 struct farm *farm_new(const struct fitness *f, uint64_t seed,
                       const struct farm_options *o, char *err, size_t size);
+
+/*
+ * With the MPI backend, on every rank but 0: serves as an evaluating rank
+ * (its own workers per o) until rank 0 is done, then returns 1; the caller
+ * then has nothing more to do. On rank 0, and with the fork backend,
+ * returns 0 at once. Returns -1 with a message in err on failure (MPI
+ * backend asked of a build without MPI, say).
+ */
+int farm_serve(const struct fitness *f, uint64_t seed,
+               const struct farm_options *o, size_t population, char *err,
+               size_t size);
 
 /* Stops the workers (EOF, then KILL after a grace), reaps them and their
  * process groups, and frees the farm; farm_free(NULL) is a no-op. */

@@ -18,7 +18,7 @@ static const char usage[] =
     "usage: forkgp run CONFIG.ini [--set section.key=value]... [--seed N]\n"
     "                  [--runs N] [--out DIR] [--quiet]\n"
     "       forkgp check CONFIG.ini [--set section.key=value]...\n"
-    "       forkgp resume RUNDIR [--workers N] [--quiet]\n"
+    "       forkgp resume RUNDIR [--workers N] [--backend fork|mpi] [--quiet]\n"
     "       forkgp plot RUNDIR\n"
     "       forkgp eval CONFIG.ini --program EXPR [--generation G] [--index I]\n"
     "                   [--set section.key=value]... [--seed N]\n"
@@ -53,11 +53,12 @@ static const char check_help[] =
 
 /* The protection table: what each function computes and how it prints. */
 static const char resume_help[] =
-    "forkgp resume RUNDIR [--workers N] [--quiet]\n"
+    "forkgp resume RUNDIR [--workers N] [--backend fork|mpi] [--quiet]\n"
     "  Continues the run in RUNDIR from its checkpoint.bin (written every\n"
     "  [output] checkpoint_every generations, and on SIGINT or SIGTERM),\n"
     "  with RUNDIR/config.ini. The result is the same bytes as a run never\n"
-    "  stopped, with any number of workers.\n";
+    "  stopped, with any number of workers and either backend (an MPI run\n"
+    "  resumes on one machine with --backend fork).\n";
 
 static const char plot_help[] =
     "forkgp plot RUNDIR\n"
@@ -212,6 +213,10 @@ static int parse_args(struct args *a, int argc, char **argv,
         } else if (cmd == CMD_RESUME && strcmp(arg, "--workers") == 0 &&
                    has_value) {
             if (add_set(a, "run.workers=", argv[++i]) < 0)
+                return -1;
+        } else if (cmd == CMD_RESUME && strcmp(arg, "--backend") == 0 &&
+                   has_value) {
+            if (add_set(a, "run.backend=", argv[++i]) < 0)
                 return -1;
         } else if (cmd == CMD_EVAL && strcmp(arg, "--program") == 0 &&
                    has_value) {

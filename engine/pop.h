@@ -31,6 +31,8 @@ enum origin {
     ORIGIN_NEW = 0,  /* a new program: it must be evaluated */
     ORIGIN_COPY = 1, /* an unchanged copy: its parent's score stands when
                         the fitness is deterministic */
+    ORIGIN_ELSEWHERE = 2, /* evaluated by another process (an MPI rank's
+                             share of a population): never here */
 };
 
 struct individual {

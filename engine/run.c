@@ -337,6 +337,8 @@ static void run_release(struct run *r)
 static struct farm_options farm_options(const struct config *c)
 {
     struct farm_options fo = {
+        .backend = strcmp(c->run_backend, "mpi") == 0 ? FARM_BACKEND_MPI
+                                                      : FARM_BACKEND_FORK,
         .workers = c->run_workers < 0 ? farm_online_cpus()
                                       : (int)c->run_workers,
         .eval_timeout = c->run_eval_timeout,
@@ -463,8 +465,17 @@ int run_main(const struct config *c, const struct run_options *o)
         free(cfg_dir);
     }
 
-    /* farm: forked after setup, before the first evaluation */
+    /* farm: forked after setup, before the first evaluation. With MPI, the
+     * ranks other than 0 only evaluate, here, until rank 0 is done. */
     char ferr[512];
+    int served = farm_serve(&r->fitness, c->run_seed, &fo, n, ferr,
+                            sizeof ferr);
+    if (served != 0) {
+        if (served < 0)
+            fprintf(stderr, "forkgp: %s\n", ferr);
+        status = served > 0 ? EXIT_OK : EXIT_RUNTIME;
+        goto out;
+    }
     r->farm = farm_new(&r->fitness, c->run_seed, &fo, ferr, sizeof ferr);
     if (!r->farm) {
         fprintf(stderr, "forkgp: %s\n", ferr);

@@ -3,6 +3,8 @@
 # apt-get when root, sudo when available, else prints the command and fails.
 set -u
 pkgs="gcc g++ make pkg-config libinih-dev libcmocka-dev libpcg-cpp-dev python3-sympy gnuplot-nox python3-deap"
+# "deps.sh mpi": also Open MPI, for make MPI=1
+[ "${1:-}" = mpi ] && pkgs="$pkgs openmpi-bin libopenmpi-dev"
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

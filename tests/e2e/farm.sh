@@ -172,4 +172,12 @@ sleep 0.2
     pass "SIGINT: exit 130, outputs written" || fail "SIGINT: exit $st"
 [ -z "$(leftovers "$TMP/f/busy.ini")" ] && pass "SIGINT: no process left" || fail "SIGINT: processes left"
 
+# --- the MPI backend in a build without MPI: a clear refusal ----------------
+if ! nm -D "$FORKGP" 2>/dev/null | grep -q MPI_Init; then
+    expect_status 1 "backend = mpi without MPI" "$FORKGP" run configs/quartic.ini --quiet \
+        --set run.backend=mpi --out "$TMP/nompi"
+    expect_err "[run] backend = mpi: this forkgp was built without MPI (build it with make MPI=1)" \
+        "backend = mpi without MPI: the message says how to get it"
+fi
+
 finish

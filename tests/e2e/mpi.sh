@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# The MPI backend end to end (make test-mpi; not part of make test, which
+# needs no MPI): the same bytes as the fork backend for any number of ranks
+# and workers per rank, a rank's death ends the job, and its checkpoint
+# resumes with the fork backend.
+source "$(dirname "$0")/lib.sh"
+# Root may run mpirun here (CI runs as root); more ranks than cores is fine.
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+MPIRUN=(mpirun --oversubscribe)
+
+args0=(configs/pagie1.ini --quiet --set run.generations=60 --set output.checkpoint_every=2)
+
+# --- the same bytes as the fork backend ---------------------------------------
+for ini in configs/quartic.ini configs/keijzer6.ini examples/subsample.ini; do
+    name=$(basename "$ini" .ini)
+    common=(--quiet --seed 5 --set run.generations=8 --set fitness.target_fitness=none)
+    "$FORKGP" run "$ini" "${common[@]}" --set run.workers=0 --out "$TMP/fork-$name" >/dev/null 2>&1 ||
+        fail "$name: the fork run failed"
+    for ranks in 2 3; do
+        for w in 0 1 2; do
+            out="$TMP/mpi-$name-$ranks-$w"
+            timeout 120 "${MPIRUN[@]}" -n $ranks "$FORKGP" run "$ini" "${common[@]}" \
+                --set run.backend=mpi --set run.workers=$w --out "$out" >"$TMP/mpi.log" 2>&1 ||
+                { fail "$name: mpirun -n $ranks, $w workers per rank: exit $? ($(tail -2 "$TMP/mpi.log"))"; continue; }
+            same=1
+            for f in log.csv best.txt population.csv; do
+                cmp -s "$TMP/fork-$name/$f" "$out/$f" || same=0
+            done
+            [ $same = 1 ] && pass "$name: mpirun -n $ranks, $w workers per rank: the fork backend's bytes" ||
+                fail "$name: mpirun -n $ranks, $w workers per rank: outputs differ"
+        done
+    done
+done
+
+# --- a fork run's checkpoint resumes under mpirun ------------------------------
+"$FORKGP" run "${args0[@]}" --out "$TMP/fk" >/dev/null 2>&1 &
+job=$!
+for _ in $(seq 200); do [ -s "$TMP/fk/checkpoint.bin" ] && break; sleep 0.05; done
+kill -9 $job
+wait $job 2>/dev/null
+timeout 120 "${MPIRUN[@]}" -n 3 "$FORKGP" resume "$TMP/fk" --backend mpi --quiet >/dev/null 2>&1 &&
+    pass "a fork run resumes under mpirun -n 3" || fail "a fork run did not resume under mpirun"
+"$FORKGP" run "${args0[@]}" --out "$TMP/fkref" >/dev/null 2>&1
+same=1
+for f in log.csv best.txt population.csv; do cmp -s "$TMP/fkref/$f" "$TMP/fk/$f" || same=0; done
+[ $same = 1 ] && pass "resumed under MPI: the uninterrupted run's bytes" || fail "resumed under MPI: differs"
+
+# --- one rank has nobody to evaluate -------------------------------------------
+"${MPIRUN[@]}" -n 1 "$FORKGP" run configs/quartic.ini --quiet --set run.backend=mpi \
+    --out "$TMP/one" >/dev/null 2>"$TMP/err"
+expect_err "[run] backend = mpi needs ranks to evaluate" "mpirun -n 1 says what is missing"
+
+# --- a rank dies: the job ends; the checkpoint resumes with the fork backend ---
+args=(configs/pagie1.ini --quiet --set run.generations=60 --set output.checkpoint_every=2)
+"$FORKGP" run "${args[@]}" --out "$TMP/ref" >/dev/null 2>&1
+timeout 120 "${MPIRUN[@]}" -n 3 "$FORKGP" run "${args[@]}" --set run.backend=mpi \
+    --out "$TMP/dead" >"$TMP/dead.log" 2>&1 &
+job=$!
+for _ in $(seq 200); do [ -s "$TMP/dead/checkpoint.bin" ] && break; sleep 0.05; done
+mp=$(pgrep -P $job -x mpirun)
+victim=$(pgrep -P "$mp" | tail -1)
+kill -9 "$victim" 2>/dev/null
+wait $job
+st=$?
+[ $st != 0 ] && pass "a rank killed with -9 ends the job (exit $st)" || fail "a dead rank did not end the job"
+sleep 0.5
+[ -z "$(pgrep -f -- "$TMP/dead")" ] && pass "no process of the job is left" ||
+    fail "processes left: $(pgrep -f -- "$TMP/dead" | tr '\n' ' ')"
+expect_status 0 "the MPI run resumes with --backend fork" "$FORKGP" resume "$TMP/dead" --backend fork --quiet
+same=1
+for f in log.csv best.txt population.csv; do cmp -s "$TMP/ref/$f" "$TMP/dead/$f" || same=0; done
+[ $same = 1 ] && pass "resumed: the uninterrupted fork run's bytes" || fail "resumed run differs"
+
+finish
