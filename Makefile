@@ -9,7 +9,7 @@ WARN     = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Wundef -Wwrite-strings
 # -ffp-contract=off: results must not depend on fused multiply-adds.
 CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) \
-           -ffp-contract=off -I. -Iengine -Ioperators -Ifitness -MMD -MP
+           -ffp-contract=off -I. -Iengine -Ioperators -Ifitness -Itests -MMD -MP
 LDLIBS  += -linih -lm
 
 ifdef SANITIZE
@@ -99,7 +99,8 @@ $(BIN): $(BUILD)/engine/main.o $(LIB) fitness/forkgp.sym
 	$(CC) $(LDFLAGS) -Wl,--dynamic-list=fitness/forkgp.sym -o $@ \
 	    $(BUILD)/engine/main.o $(LIB) $(LDLIBS)
 
-$(BUILD)/tests/%: $(BUILD)/tests/%.o $(LIB)
+# Every test program links the shared test helpers (tests/testutil.c).
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/tests/testutil.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS)
 
 # test_plugin dlopens plug-ins that call fgp_*: export them as the binary does.
@@ -110,7 +111,8 @@ $(BUILD)/tests/wire_capped.o: engine/wire.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -DWIRE_MAX_CHUNK=3 -c -o $@ $<
 $(BUILD)/tests/test_wire_capped: $(BUILD)/tests/test_wire.o \
-                                 $(BUILD)/tests/wire_capped.o $(LIB)
+                                 $(BUILD)/tests/wire_capped.o \
+                                 $(BUILD)/tests/testutil.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ -lcmocka $(LDLIBS)
 
 $(BUILD)/tools/%: $(BUILD)/tools/%.o $(LIB)

@@ -20,6 +20,7 @@
 
 #include "config.h"
 #include "text.h"
+#include "testutil.h"
 
 /* The first lines of most files (no longer required by config_load, but
  * the files read like real ones, and line numbers below count on it). */
@@ -46,32 +47,11 @@ static int group_setup(void **state)
     return mkdir(sub, 0700);
 }
 
-/* Removes the plain files in dir, then dir. */
-static int remove_dir(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return -1;
-    struct dirent *e;
-    char p[PATH_MAX];
-    while ((e = readdir(d)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
-            strcmp(e->d_name, "sub") == 0)
-            continue;
-        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-        unlink(p);
-    }
-    closedir(d);
-    return rmdir(dir);
-}
 
 static int group_teardown(void **state)
 {
     (void)state;
-    char sub[PATH_MAX];
-    snprintf(sub, sizeof sub, "%s/sub", tmpdir);
-    int rc = remove_dir(sub);
-    return remove_dir(tmpdir) < 0 ? -1 : rc;
+    return testutil_rmtree(tmpdir);
 }
 
 /* Writes `text` to tmpdir/name; returns its path (valid until the next

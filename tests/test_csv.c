@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "csv.h"
+#include "testutil.h"
 
 /* One scratch directory for the whole run, removed by the group teardown. */
 static char tmpdir[] = "/tmp/test_csv." "XXX" "XXX"; /* mkdtemp template */
@@ -29,19 +30,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
     (void)state;
-    DIR *dir = opendir(tmpdir);
-    if (!dir)
-        return -1;
-    struct dirent *e;
-    char path[512];
-    while ((e = readdir(dir)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(path, sizeof path, "%s/%s", tmpdir, e->d_name);
-        unlink(path);
-    }
-    closedir(dir);
-    return rmdir(tmpdir);
+    return testutil_rmtree(tmpdir);
 }
 
 /* Writes `len` bytes of `text` to tmpdir/name and puts its path in path. */

@@ -20,6 +20,7 @@
 #include "prim.h"
 #include "rng.h"
 #include "tree.h"
+#include "testutil.h"
 
 #define CAP 4096
 
@@ -69,40 +70,7 @@ static char *print(const struct tree *t)
  * numbers; every unused field zero. */
 static void build(struct tree *t, const char *spec)
 {
-    char buf[512];
-    char *save = NULL;
-    snprintf(buf, sizeof buf, "%s", spec);
-    t->size = 0;
-    for (char *tok = strtok_r(buf, " ", &save); tok;
-         tok = strtok_r(NULL, " ", &save)) {
-        assert_true(t->size < t->cap);
-        struct node *nd = &t->nodes[t->size++];
-        memset(nd, 0, sizeof *nd);
-        int op = prim_lookup(tok);
-        if (op >= 0) {
-            nd->op = (uint16_t)op;
-            continue;
-        }
-        int found = 0;
-        for (int k = 0; k < ps.nvars && !found; k++)
-            if (strcmp(tok, ps.var_names[k]) == 0) {
-                nd->op = OP_VAR;
-                nd->var = (uint16_t)k;
-                found = 1;
-            }
-        for (int k = 0; k < ps.nsymbols && !found; k++)
-            if (strcmp(tok, ps.sym_names[k]) == 0) {
-                nd->op = ps.sym_ops[k];
-                found = 1;
-            }
-        if (!found) {
-            char *end;
-            nd->op = OP_CONST;
-            nd->value = strtod(tok, &end);
-            assert_int_equal(*end, '\0');
-        }
-    }
-    assert_int_equal(tree_check(t, ps.nvars), 0);
+    testutil_build(t, &ps, spec);
 }
 
 /* Parses text and checks that it gives exactly the tree `want`. */

@@ -26,6 +26,7 @@
 #include "prim.h"
 #include "rng.h"
 #include "tree.h"
+#include "testutil.h"
 
 /* One scratch directory for the whole run, removed by the group teardown. */
 static char tmpdir[] = "/tmp/test_plugin." "XXX" "XXX"; /* mkdtemp template */
@@ -333,19 +334,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
     (void)state;
-    DIR *dir = opendir(tmpdir);
-    if (!dir)
-        return -1;
-    struct dirent *e;
-    char path[512];
-    while ((e = readdir(dir)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(path, sizeof path, "%s/%s", tmpdir, e->d_name);
-        unlink(path);
-    }
-    closedir(dir);
-    return rmdir(tmpdir);
+    return testutil_rmtree(tmpdir);
 }
 
 /* ---- loading ------------------------------------------------------------ */
@@ -472,36 +461,7 @@ static void *so_symbol(void **handle, const char *so, const char *name)
  * symbols, variables, numbers. */
 static void build(struct tree *t, const struct primset *ps, const char *spec)
 {
-    char buf[1024];
-    char *save = NULL;
-    snprintf(buf, sizeof buf, "%s", spec);
-    t->size = 0;
-    for (char *tok = strtok_r(buf, " ", &save); tok;
-         tok = strtok_r(NULL, " ", &save)) {
-        assert_true(t->size < t->cap);
-        struct node *nd = &t->nodes[t->size++];
-        memset(nd, 0, sizeof *nd);
-        int op = prim_lookup(tok), var = -1;
-        for (int k = 0; k < ps->nsymbols && op < 0; k++)
-            if (strcmp(ps->sym_names[k], tok) == 0)
-                op = ps->sym_ops[k];
-        for (int k = 0; k < ps->nvars && var < 0; k++)
-            if (strcmp(ps->var_names[k], tok) == 0)
-                var = k;
-        if (op >= 0) {
-            nd->op = (uint16_t)op;
-        } else if (var >= 0) {
-            nd->op = OP_VAR;
-            nd->var = (uint16_t)var;
-        } else {
-            char *end;
-            nd->op = OP_CONST;
-            nd->value = strtod(tok, &end);
-            if (*end != '\0')
-                fail_msg("build: '%s' is no name of the set", tok);
-        }
-    }
-    assert_int_equal(tree_check(t, ps->nvars), 0);
+    testutil_build(t, ps, spec);
 }
 
 /* Scores the program spec with the stream (seed, 1). */

@@ -15,6 +15,7 @@
 #include "init.h"
 #include "prim.h"
 #include "rng.h"
+#include "testutil.h"
 #include "tree.h"
 
 /*
@@ -23,26 +24,7 @@
  */
 static void build(struct tree *t, const char *spec)
 {
-    char buf[1024];
-    char *save = NULL;
-    snprintf(buf, sizeof buf, "%s", spec);
-    t->size = 0;
-    for (char *tok = strtok_r(buf, " ", &save); tok;
-         tok = strtok_r(NULL, " ", &save)) {
-        assert_true(t->size < t->cap);
-        struct node *nd = &t->nodes[t->size++];
-        memset(nd, 0, sizeof *nd);
-        int op = prim_lookup(tok);
-        if (op >= 0) {
-            nd->op = (uint16_t)op;
-        } else if (tok[0] == 'x') {
-            nd->op = OP_VAR;
-            nd->var = (uint16_t)atoi(tok + 1);
-        } else {
-            nd->op = OP_CONST;
-            nd->value = strtod(tok, NULL);
-        }
-    }
+    testutil_build(t, NULL, spec);
 }
 
 /* A tree made from spec, with room for 64 nodes. */

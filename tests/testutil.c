@@ -1,0 +1,81 @@
+/* testutil: what the cmocka test programs share (linked into each). */
+#define _XOPEN_SOURCE 700 /* nftw */
+#include "testutil.h"
+
+/* clang-format off: cmocka needs these first */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+/* clang-format on */
+
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The opcode of a name of ps (symbol or variable), or -1. */
+static int lookup_in_set(const struct primset *ps, const char *tok,
+                         uint16_t *var)
+{
+    for (int k = 0; ps && k < ps->nsymbols; k++)
+        if (strcmp(ps->sym_names[k], tok) == 0)
+            return ps->sym_ops[k];
+    for (int k = 0; ps && k < ps->nvars; k++)
+        if (strcmp(ps->var_names[k], tok) == 0) {
+            *var = (uint16_t)k;
+            return OP_VAR;
+        }
+    return -1;
+}
+
+void testutil_build(struct tree *t, const struct primset *ps,
+                    const char *spec)
+{
+    char *buf = strdup(spec);
+    char *save = NULL;
+    assert_non_null(buf);
+    t->size = 0;
+    for (char *tok = strtok_r(buf, " ", &save); tok;
+         tok = strtok_r(NULL, " ", &save)) {
+        assert_true(t->size < t->cap);
+        struct node *nd = &t->nodes[t->size++];
+        memset(nd, 0, sizeof *nd);
+        uint16_t var = 0;
+        int op = prim_lookup(tok);
+        if (op < 0)
+            op = lookup_in_set(ps, tok, &var);
+        char *end;
+        if (op >= 0) {
+            nd->op = (uint16_t)op;
+            nd->var = var;
+        } else if (tok[0] == 'x' && tok[1] >= '0' && tok[1] <= '9') {
+            nd->op = OP_VAR;
+            nd->var = (uint16_t)strtol(tok + 1, &end, 10);
+        } else {
+            nd->op = OP_CONST;
+            nd->value = strtod(tok, &end);
+            if (*end != '\0')
+                fail_msg("build: cannot read '%s'", tok);
+        }
+    }
+    free(buf);
+    /* Without a set, a test may build a malformed tree on purpose. */
+    if (ps)
+        assert_int_equal(tree_check(t, ps->nvars), 0);
+}
+
+static int remove_one(const char *path, const struct stat *st, int flag,
+                      struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+int testutil_rmtree(const char *dir)
+{
+    return nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}

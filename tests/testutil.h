@@ -1,0 +1,21 @@
+/* testutil: what the cmocka test programs share (linked into each). */
+#ifndef FORKGP_TESTUTIL_H
+#define FORKGP_TESTUTIL_H
+
+#include "prim.h"
+#include "tree.h"
+
+/*
+ * Fills t from a prefix-order spec of space-separated tokens: a built-in
+ * function ("add"), a plug-in symbol or a variable of ps by name (when ps
+ * is given), "xN" for variable N, or a number. Fails the test on a token
+ * it cannot read, and (when ps is given) on a tree that is not well
+ * formed.
+ */
+void testutil_build(struct tree *t, const struct primset *ps,
+                    const char *spec);
+
+/* Removes dir and everything in it. Returns 0 or -1. */
+int testutil_rmtree(const char *dir);
+
+#endif
