@@ -43,8 +43,9 @@ static FILE *open_in(struct report *rp, const char *name,
     return f;
 }
 
-int report_open(struct report *rp, const struct config *c,
-                const char *score_name, int quiet, struct report_error *err)
+/* What opening and reopening share: the settings and the folder's name. */
+static int begin(struct report *rp, const struct config *c,
+                 const char *score_name, int quiet, struct report_error *err)
 {
     memset(rp, 0, sizeof *rp);
     rp->quiet = quiet;
@@ -54,6 +55,14 @@ int report_open(struct report *rp, const struct config *c,
         snprintf(err->msg, sizeof err->msg, "out of memory");
         return -1;
     }
+    return 0;
+}
+
+int report_open(struct report *rp, const struct config *c,
+                const char *score_name, int quiet, struct report_error *err)
+{
+    if (begin(rp, c, score_name, quiet, err) < 0)
+        return -1;
     if (report_make_dirs(rp->dir) < 0) {
         snprintf(err->msg, sizeof err->msg,
                  "cannot create output folder '%s': %s", rp->dir,
@@ -126,14 +135,8 @@ int report_reopen(struct report *rp, const struct config *c,
                   const char *score_name, int quiet, uint64_t log_size,
                   uint64_t timing_size, struct report_error *err)
 {
-    memset(rp, 0, sizeof *rp);
-    rp->quiet = quiet;
-    rp->metric = score_name;
-    rp->dir = strdup(c->output_dir);
-    if (!rp->dir) {
-        snprintf(err->msg, sizeof err->msg, "out of memory");
+    if (begin(rp, c, score_name, quiet, err) < 0)
         return -1;
-    }
     rp->log = reopen_at(rp, "log.csv", log_size, err);
     if (rp->log)
         rp->timing = reopen_at(rp, "timing.csv", timing_size, err);
