@@ -13,9 +13,12 @@ int interp_init(struct interp *in, size_t cap)
         return -1;
     in->slots = p;
     in->operand = calloc(cap, sizeof *in->operand);
-    if (!in->operand) {
+    in->scalar = calloc(cap, sizeof *in->scalar);
+    if (!in->operand || !in->scalar) {
         free(in->slots);
-        in->slots = NULL;
+        free(in->operand);
+        free(in->scalar);
+        memset(in, 0, sizeof *in);
         return -1;
     }
     in->cap = cap;
@@ -26,6 +29,7 @@ void interp_release(struct interp *in)
 {
     free(in->slots);
     free(in->operand);
+    free(in->scalar);
     memset(in, 0, sizeof *in);
 }
 
@@ -90,6 +94,9 @@ double interp_apply(unsigned op, double a, double b)
     }
 }
 
+/* The block loops. x or y is NULL when that argument is the same for every
+ * row (a constant, or a subtree of constants): its value is xs or ys, and
+ * the loop broadcasts it instead of reading a filled vector. */
 #define UNARY(expr)                                                           \
     for (size_t k = 0; k < n; k++) {                                          \
         double a = x[k];                                                      \
@@ -97,48 +104,90 @@ double interp_apply(unsigned op, double a, double b)
     }                                                                         \
     break
 #define BINARY(expr)                                                          \
-    for (size_t k = 0; k < n; k++) {                                          \
-        double a = x[k], b = y[k];                                            \
-        out[k] = (expr);                                                      \
+    if (!x) {                                                                 \
+        for (size_t k = 0; k < n; k++) {                                      \
+            double a = xs, b = y[k];                                          \
+            out[k] = (expr);                                                  \
+        }                                                                     \
+    } else if (!y) {                                                          \
+        for (size_t k = 0; k < n; k++) {                                      \
+            double a = x[k], b = ys;                                          \
+            out[k] = (expr);                                                  \
+        }                                                                     \
+    } else {                                                                  \
+        for (size_t k = 0; k < n; k++) {                                      \
+            double a = x[k], b = y[k];                                        \
+            out[k] = (expr);                                                  \
+        }                                                                     \
     }                                                                         \
     break
+
+/* Stack entry e as a vector: a row-constant entry is spread into its own
+ * slot first. */
+static const double *spread(struct interp *in, size_t e, size_t n)
+{
+    if (in->operand[e])
+        return in->operand[e];
+    double *v = in->slots + e * INTERP_BLOCK;
+    for (size_t k = 0; k < n; k++)
+        v[k] = in->scalar[e];
+    in->operand[e] = v;
+    return v;
+}
 
 const double *interp_block(struct interp *in, const struct tree *t,
                            const double *const *cols, size_t row, size_t n)
 {
     /* Walk the prefix array backwards: each node finds its arguments on top
      * of the stack, first argument topmost, and leaves its value there. A
-     * variable is pushed as a pointer into the data: no copy. */
+     * variable is pushed as a pointer into the data: no copy. A constant,
+     * and any function of constants only, is kept as one value (operand
+     * NULL, value in scalar[]): computed once per block, not per row, by
+     * the same operations, so the results are the same bits. */
     const double **stack = in->operand;
+    double *scalar = in->scalar;
     size_t sp = 0;
     for (uint32_t i = t->size; i-- > 0;) {
         const struct node *nd = &t->nodes[i];
+        int arity = prim_arity(nd->op);
         /* The result takes the place of the node's first argument (or a
          * new entry, for a terminal). */
-        double *out = in->slots + (sp - (size_t)prim_arity(nd->op)) *
-                                      INTERP_BLOCK;
+        double *out = in->slots + (sp - (size_t)arity) * INTERP_BLOCK;
         switch (nd->op) {
         case OP_VAR:
             stack[sp++] = cols[nd->var] + row;
             continue;
         case OP_CONST:
-            for (size_t k = 0; k < n; k++)
-                out[k] = nd->value;
-            stack[sp++] = out;
+            scalar[sp] = nd->value;
+            stack[sp++] = NULL;
             continue;
         default:
             break;
         }
         if (prim_is_symbol(nd->op)) {
             /* A plug-in's symbol: meaningless here, so NaN. */
+            sp -= (size_t)arity;
+            scalar[sp] = NAN;
+            stack[sp++] = NULL;
+            continue;
+        }
+        if (nd->op == OP_IF) {
+            const double *x = spread(in, sp - 1, n);
+            const double *y = spread(in, sp - 2, n);
+            const double *z = spread(in, sp - 3, n);
             for (size_t k = 0; k < n; k++)
-                out[k] = NAN;
-            sp -= (size_t)prim_arity(nd->op);
-            stack[sp++] = out;
+                out[k] = x[k] != 0.0 ? y[k] : z[k];
+            sp -= 2;
+            stack[sp - 1] = out;
             continue;
         }
         const double *x = stack[sp - 1];
-        if (prim_arity(nd->op) == 1) {
+        double xs = scalar[sp - 1];
+        if (arity == 1) {
+            if (!x) {
+                scalar[sp - 1] = interp_apply(nd->op, xs, 0.0);
+                continue;
+            }
             switch (nd->op) {
             case OP_NEG: UNARY(-a);
             case OP_ABS: UNARY(fabs(a));
@@ -156,12 +205,11 @@ const double *interp_block(struct interp *in, const struct tree *t,
             continue;
         }
         const double *y = stack[sp - 2];
-        if (nd->op == OP_IF) {
-            const double *z = stack[sp - 3];
-            for (size_t k = 0; k < n; k++)
-                out[k] = x[k] != 0.0 ? y[k] : z[k];
-            sp -= 2;
-            stack[sp - 1] = out;
+        double ys = scalar[sp - 2];
+        sp--;
+        if (!x && !y) {
+            scalar[sp - 1] = interp_apply(nd->op, xs, ys);
+            stack[sp - 1] = NULL;
             continue;
         }
         switch (nd->op) {
@@ -177,8 +225,7 @@ const double *interp_block(struct interp *in, const struct tree *t,
         case OP_NOR: BINARY(truth(!(a != 0.0 || b != 0.0)));
         default: BINARY(a + b + NAN);
         }
-        sp--;
         stack[sp - 1] = out;
     }
-    return stack[0];
+    return spread(in, 0, n);
 }

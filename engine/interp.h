@@ -18,7 +18,9 @@
 struct interp {
     size_t cap;
     double *slots;          /* cap * INTERP_BLOCK doubles, 64-byte aligned */
-    const double **operand; /* cap pointers: the value of each stack entry */
+    const double **operand; /* cap pointers: the value of each stack entry,
+                               NULL when it is the same for every row */
+    double *scalar;         /* cap values: that value, when it is */
 };
 
 /* Allocates scratch for trees of up to cap nodes. Returns 0 or -1. */
