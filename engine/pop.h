@@ -33,6 +33,9 @@ enum origin {
                         the fitness is deterministic */
     ORIGIN_ELSEWHERE = 2, /* evaluated by another process (an MPI rank's
                              share of a population): never here */
+    ORIGIN_TWIN = 3, /* the same program as individual `twin` of the same
+                        generation: with a deterministic fitness it takes
+                        that one's score instead of being evaluated */
 };
 
 struct individual {
@@ -41,6 +44,7 @@ struct individual {
     int status;     /* enum eval_status */
     int detail;     /* the signal or exit status of CRASHED and EXITED */
     int origin;     /* enum origin */
+    size_t twin;    /* ORIGIN_TWIN: the individual whose score it takes */
 };
 
 /* n individuals, each tree with room for max_size nodes. */

@@ -175,6 +175,77 @@ static void note_failures(struct run *r, const struct population *p)
     }
 }
 
+/* A hash of a tree's bytes, a 64-bit word at a time (a node is two). */
+static uint64_t tree_hash(const struct tree *t)
+{
+    uint64_t h = t->size;
+    for (uint32_t i = 0; i < t->size; i++) {
+        uint64_t w[2];
+        memcpy(w, &t->nodes[i], sizeof w);
+        h = (h ^ w[0]) * 0x9e3779b97f4a7c15ULL;
+        h = (h ^ w[1] ^ (h >> 29)) * 0xbf58476d1ce4e5b9ULL;
+    }
+    return h ^ (h >> 31);
+}
+
+/*
+ * With a deterministic fitness, a program that appears twice in a
+ * generation is evaluated once: each later new copy becomes the twin of
+ * the first one (converged populations repeat themselves a lot: about
+ * half of quartic's last generation). Returns 0 or -1 (out of memory:
+ * then nothing is paired, which is merely slower).
+ */
+static int pair_twins(struct run *r)
+{
+    struct population *p = &r->cur;
+    if (r->fitness.stochastic || p->n == 0)
+        return 0;
+    size_t cap = 1;
+    while (cap < 2 * p->n)
+        cap *= 2;
+    size_t *slot = malloc(cap * sizeof *slot);
+    if (!slot)
+        return -1;
+    for (size_t i = 0; i < cap; i++)
+        slot[i] = SIZE_MAX;
+    for (size_t i = 0; i < p->n; i++) {
+        struct individual *x = &p->ind[i];
+        size_t h = (size_t)tree_hash(&x->tree) & (cap - 1);
+        for (;; h = (h + 1) & (cap - 1)) {
+            if (slot[h] == SIZE_MAX) {
+                slot[h] = i;
+                break;
+            }
+            const struct tree *o = &p->ind[slot[h]].tree;
+            if (o->size == x->tree.size &&
+                memcmp(o->nodes, x->tree.nodes,
+                       o->size * sizeof *o->nodes) == 0) {
+                if (x->origin == ORIGIN_NEW) {
+                    x->origin = ORIGIN_TWIN;
+                    x->twin = slot[h];
+                }
+                break;
+            }
+        }
+    }
+    free(slot);
+    return 0;
+}
+
+/* Gives every twin the score of the program it repeats. */
+static void score_twins(struct population *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        struct individual *x = &p->ind[i];
+        if (x->origin != ORIGIN_TWIN)
+            continue;
+        const struct individual *o = &p->ind[x->twin];
+        x->status = o->status;
+        x->detail = o->detail;
+        x->fitness = o->fitness;
+    }
+}
+
 /*
  * Scores r->cur as generation st.generation and reports it. Returns
  * FARM_DONE, or why the generation could not be completed (it is then
@@ -183,7 +254,9 @@ static void note_failures(struct run *r, const struct population *p)
 static int score_generation(struct run *r)
 {
     double t0 = now();
+    pair_twins(r);
     int fr = farm_eval(r->farm, &r->cur, (uint64_t)r->st.generation);
+    score_twins(&r->cur);
     if (fr == FARM_FAILED)
         note_failures(r, &r->cur); /* the run stops: say which failed */
     if (fr != FARM_DONE)

@@ -19,6 +19,9 @@ struct node {
     double value;     /* OP_CONST: the constant */
 };
 
+/* Checkpoints, frames and hashes take a node as 16 bytes. */
+_Static_assert(sizeof(struct node) == 16, "a node is 16 bytes");
+
 /*
  * A program in prefix order: a function node is followed by its arguments'
  * subtrees, first to last. A subtree is the contiguous range [i, end).
