@@ -1,6 +1,7 @@
 /* busy: a test and benchmark plug-in that spins for [busy] micros of CPU
  * per evaluation (0: null work) and scores a program by its size, so the
- * farm's own cost can be measured. */
+ * farm's own cost can be measured. It says it is stochastic so that every
+ * individual is evaluated every generation (no score is carried over). */
 #include <time.h>
 
 #include "forkgp.h"
@@ -33,5 +34,5 @@ static int evaluate(void *state, const struct fgp_program *p,
     return FGP_OK;
 }
 
-FGP_PLUGIN(.name = "busy", .nscores = 1, .setup = setup,
-           .evaluate = evaluate);
+FGP_PLUGIN(.name = "busy", .flags = FGP_STOCHASTIC, .nscores = 1,
+           .setup = setup, .evaluate = evaluate);
