@@ -34,13 +34,13 @@
 
 /* One scratch directory for the whole run (plus its sub/ folder), removed
  * by the group teardown. */
-static char tmpdir[] = "/tmp/test_config." "XXX" "XXX"; /* mkdtemp template */
+static char tmpdir[256]; /* made by testutil_mkdtemp */
 static char path[PATH_MAX]; /* the file ini() wrote last */
 
 static int group_setup(void **state)
 {
     (void)state;
-    if (!mkdtemp(tmpdir))
+    if (!testutil_mkdtemp(tmpdir, sizeof tmpdir, "test_config"))
         return -1;
     char sub[PATH_MAX];
     snprintf(sub, sizeof sub, "%s/sub", tmpdir);

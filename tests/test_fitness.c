@@ -28,12 +28,12 @@
 #include "testutil.h"
 
 /* One scratch directory for the whole run, removed by the group teardown. */
-static char tmpdir[] = "/tmp/test_fitness." "XXX" "XXX"; /* mkdtemp template */
+static char tmpdir[256]; /* made by testutil_mkdtemp */
 
 static int group_setup(void **state)
 {
     (void)state;
-    return mkdtemp(tmpdir) ? 0 : -1;
+    return testutil_mkdtemp(tmpdir, sizeof tmpdir, "test_fitness") ? 0 : -1;
 }
 
 static int group_teardown(void **state)

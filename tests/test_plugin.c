@@ -29,7 +29,7 @@
 #include "testutil.h"
 
 /* One scratch directory for the whole run, removed by the group teardown. */
-static char tmpdir[] = "/tmp/test_plugin." "XXX" "XXX"; /* mkdtemp template */
+static char tmpdir[256]; /* made by testutil_mkdtemp */
 
 /* Writes text and then more (may be NULL) to tmpdir/name; returns 0 or
  * -1. */
@@ -304,7 +304,7 @@ static int group_setup(void **state)
         return -1;
     }
     strcat(include_dir, "/fitness");
-    if (!mkdtemp(tmpdir))
+    if (!testutil_mkdtemp(tmpdir, sizeof tmpdir, "test_plugin"))
         return -1;
     static const struct {
         const char *src, *so, *flags;

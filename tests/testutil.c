@@ -75,6 +75,17 @@ static int remove_one(const char *path, const struct stat *st, int flag,
     return remove(path);
 }
 
+char *testutil_mkdtemp(char *dir, size_t size, const char *name)
+{
+    /* mkdtemp replaces the six trailing capitals with random letters. */
+    int n = snprintf(dir, size, "/tmp/%s.", name);
+    if (n < 0 || (size_t)n + 7 > size)
+        return NULL;
+    memset(dir + n, 'X', 6);
+    dir[n + 6] = '\0';
+    return mkdtemp(dir);
+}
+
 int testutil_rmtree(const char *dir)
 {
     return nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);

@@ -15,6 +15,10 @@
 void testutil_build(struct tree *t, const struct primset *ps,
                     const char *spec);
 
+/* Makes a fresh folder /tmp/NAME.<random> into dir (size bytes). Returns
+ * dir, or NULL (errno set), as mkdtemp does. */
+char *testutil_mkdtemp(char *dir, size_t size, const char *name);
+
 /* Removes dir and everything in it. Returns 0 or -1. */
 int testutil_rmtree(const char *dir);
 
