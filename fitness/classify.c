@@ -59,7 +59,7 @@ static int setup(struct fgp_setup *s, void **state)
     *state = c;
     const char *metric;
     if (fgp_get_string(s, "fitness", "metric", "accuracy", &metric) < 0 ||
-        tabular_setup(s, &c->tab) < 0)
+        tabular_setup(s, &c->tab, "classification") < 0)
         return -1;
     if (strcmp(metric, "auto") == 0)
         metric = "accuracy";

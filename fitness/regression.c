@@ -38,7 +38,7 @@ static int setup(struct fgp_setup *s, void **state)
     *state = reg;
     const char *metric;
     if (fgp_get_string(s, "fitness", "metric", "mse", &metric) < 0 ||
-        tabular_setup(s, &reg->tab) < 0)
+        tabular_setup(s, &reg->tab, "regression") < 0)
         return -1;
     if (strcmp(metric, "auto") == 0)
         metric = "mse";

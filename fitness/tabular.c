@@ -34,7 +34,7 @@ static void bind(struct tabular_set *set, const struct fgp_table *tab,
             set->x[k++] = tab->cols[j];
 }
 
-int tabular_setup(struct fgp_setup *s, struct tabular *t)
+int tabular_setup(struct fgp_setup *s, struct tabular *t, const char *who)
 {
     const char *functions, *constants;
     const struct fgp_table *train, *test = NULL;
@@ -48,7 +48,7 @@ int tabular_setup(struct fgp_setup *s, struct tabular *t)
     if (*t->train_path == '\0')
         return fgp_fail_key(s, "data", "train",
                             "required by fitness '%s': the training data CSV",
-                            "regression or classification");
+                            who);
     if (fgp_load_csv(s, t->train_path, &train) < 0)
         return -1;
     int target = find_target(s, train, t->target_name, t->train_path);

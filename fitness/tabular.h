@@ -23,7 +23,8 @@ struct tabular {
     const char *train_path, *test_path;
 };
 
-/* Does the shared part of setup. Returns 0 or -1 (after fgp_fail). */
-int tabular_setup(struct fgp_setup *s, struct tabular *t);
+/* Does the shared part of setup for fitness `who` (named in messages).
+ * Returns 0 or -1 (after fgp_fail). */
+int tabular_setup(struct fgp_setup *s, struct tabular *t, const char *who);
 
 #endif

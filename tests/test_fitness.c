@@ -261,7 +261,7 @@ static void test_setup_errors(void **state)
     /* No training data at all. */
     load_fails("notrain.ini", "[run]\nseed = 2\n",
                "@/notrain.ini: [data] train: required by fitness "
-               "'regression or classification': the training data CSV");
+               "'regression': the training data CSV");
 
     /* A test file whose columns differ in name, number or order. */
     write_file("test_names.csv", "a,b,target\n1,2,3\n");
