@@ -51,10 +51,37 @@ int ind_better(const struct individual *a, const struct individual *b,
     return a->tree.size < b->tree.size;
 }
 
-static int cmp_double(const void *x, const void *y)
+/* Puts the k-th smallest of v[0..n) at v[k], smaller ones before it,
+ * larger after (Hoare's quickselect; v holds no NaN). Linear on average,
+ * where sorting the whole generation would be n log n. */
+static void select_kth(double *v, size_t n, size_t k)
 {
-    double a = *(const double *)x, b = *(const double *)y;
-    return (a > b) - (a < b);
+    size_t lo = 0, hi = n - 1;
+    while (lo < hi) {
+        double pivot = v[lo + (hi - lo) / 2];
+        size_t i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i <= j) {
+                double t = v[i];
+                v[i] = v[j];
+                v[j] = t;
+                i++;
+                if (j == 0)
+                    break;
+                j--;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            return;
+    }
 }
 
 int pop_stats(const struct population *p, const struct ranking *rk, struct pop_stats *s)
@@ -83,9 +110,18 @@ int pop_stats(const struct population *p, const struct ranking *rk, struct pop_s
     s->median_fitness = NAN;
     if (nok > 0) {
         s->best_fitness = p->ind[s->best].fitness;
-        qsort(ok, nok, sizeof *ok, cmp_double);
-        s->median_fitness = nok % 2 ? ok[nok / 2]
-                                    : 0.5 * (ok[nok / 2 - 1] + ok[nok / 2]);
+        select_kth(ok, nok, nok / 2);
+        double upper = ok[nok / 2];
+        if (nok % 2) {
+            s->median_fitness = upper;
+        } else {
+            /* The lower middle: the largest of what select left below. */
+            double lower = ok[0];
+            for (size_t i = 1; i < nok / 2; i++)
+                if (ok[i] > lower)
+                    lower = ok[i];
+            s->median_fitness = 0.5 * (lower + upper);
+        }
     }
     free(ok);
     return 0;
