@@ -519,15 +519,6 @@ static int service(struct farm *fm, struct round *rd, int i, short revents)
     return 0;
 }
 
-/* Whether individual x must be evaluated: new programs always; unchanged
- * copies only when the fitness is stochastic (a deterministic one would
- * give the score they carry). */
-static int needs_eval(const struct farm *fm, const struct individual *x)
-{
-    return x->origin == ORIGIN_NEW ||
-           (x->origin == ORIGIN_COPY && fm->fitness->stochastic);
-}
-
 static int eval_in_process(struct farm *fm, struct population *p,
                            uint64_t generation)
 {
@@ -535,7 +526,7 @@ static int eval_in_process(struct farm *fm, struct population *p,
         if (stop_signal)
             return FARM_INTERRUPTED;
         struct individual *x = &p->ind[i];
-        if (!needs_eval(fm, x))
+        if (!ind_needs_eval(x, fm->fitness->stochastic))
             continue;
         struct wire_result res;
         evaluate_one(fm, generation, i, &x->tree, &res);
@@ -557,7 +548,7 @@ int farm_eval(struct farm *fm, struct population *p, uint64_t generation)
 #endif
     size_t todo = 0;
     for (size_t i = 0; i < p->n; i++)
-        if (needs_eval(fm, &p->ind[i])) {
+        if (ind_needs_eval(&p->ind[i], fm->fitness->stochastic)) {
             p->ind[i].status = -1; /* not scored yet */
             todo++;
         }
@@ -577,7 +568,7 @@ int farm_eval(struct farm *fm, struct population *p, uint64_t generation)
     }
     /* Taken from the end: individual 0 goes first. */
     for (size_t i = p->n; i-- > 0;)
-        if (needs_eval(fm, &p->ind[i]))
+        if (ind_needs_eval(&p->ind[i], fm->fitness->stochastic))
             rd.queue[rd.nqueue++] = i;
 
     int result = FARM_DONE, stopping = 0;

@@ -65,12 +65,6 @@ static int grow(unsigned char **buf, size_t *cap, size_t need)
     return 0;
 }
 
-static int needs_eval(const struct fitness *f, const struct individual *x)
-{
-    return x->origin == ORIGIN_NEW ||
-           (x->origin == ORIGIN_COPY && f->stochastic);
-}
-
 struct mpi_farm *mpi_farm_new(const struct fitness *f,
                               const struct farm_options *o, char *err,
                               size_t size)
@@ -164,7 +158,7 @@ int mpi_farm_eval(struct mpi_farm *mf, struct population *p,
         return FARM_BROKEN;
     size_t nqueue = 0, remaining, lost = 0;
     for (size_t i = p->n; i-- > 0;)
-        if (needs_eval(mf->fitness, &p->ind[i])) {
+        if (ind_needs_eval(&p->ind[i], mf->fitness->stochastic)) {
             p->ind[i].status = -1;
             queue[nqueue++] = i;
         }

@@ -53,6 +53,17 @@ struct population {
     struct individual *ind;
 };
 
+/*
+ * Whether x is evaluated this generation: a new program always; an
+ * unchanged copy only when the fitness is stochastic (a deterministic one
+ * would give the score it carries); a twin or another rank's individual
+ * never. The one rule the farms and the run's counts share.
+ */
+static inline int ind_needs_eval(const struct individual *x, int stochastic)
+{
+    return x->origin == ORIGIN_NEW || (x->origin == ORIGIN_COPY && stochastic);
+}
+
 /* Allocates n empty individuals. Returns 0 or -1 (out of memory). */
 int pop_init(struct population *p, size_t n, uint32_t max_size);
 

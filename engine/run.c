@@ -141,12 +141,6 @@ static void keep_best(struct run *r, const struct pop_stats *s)
     r->st.best_index = s->best;
 }
 
-/* Whether x was evaluated in this generation (not a carried score). */
-static int evaluated_now(const struct run *r, const struct individual *x)
-{
-    return x->origin == ORIGIN_NEW || r->fitness.stochastic;
-}
-
 /* Notes the failed evaluations of a generation, for the summary. */
 static void note_failures(struct run *r, const struct population *p)
 {
@@ -154,7 +148,7 @@ static void note_failures(struct run *r, const struct population *p)
     for (size_t i = 0; i < p->n; i++) {
         const struct individual *x = &p->ind[i];
         if (x->status < EVAL_ERROR || x->status >= EVAL_NSTATUS ||
-            !evaluated_now(r, x))
+            !ind_needs_eval(x, r->fitness.stochastic))
             continue;
         st->fail_count[x->status]++;
         if (st->nshown == SHOWN_FAILURES)
@@ -262,7 +256,8 @@ static int score_generation(struct run *r)
     if (fr != FARM_DONE)
         return fr;
     for (size_t i = 0; i < r->cur.n; i++)
-        r->st.evaluations += (uint64_t)evaluated_now(r, &r->cur.ind[i]);
+        r->st.evaluations += (uint64_t)ind_needs_eval(&r->cur.ind[i],
+                                                     r->fitness.stochastic);
     note_failures(r, &r->cur);
     struct pop_stats s;
     if (pop_stats(&r->cur, &r->rank, &s) < 0)

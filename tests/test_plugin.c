@@ -342,17 +342,7 @@ static int group_teardown(void **state)
 /* want with each @ replaced by the temporary folder. */
 static void expand(char *out, size_t cap, const char *want)
 {
-    size_t n = 0, len = strlen(tmpdir);
-    for (const char *w = want; *w; w++) {
-        assert_true(n + len + 1 < cap);
-        if (*w == '@') {
-            memcpy(out + n, tmpdir, len);
-            n += len;
-        } else {
-            out[n++] = *w;
-        }
-    }
-    out[n] = '\0';
+    testutil_expand(out, cap, want, tmpdir);
 }
 
 /* A loaded fitness function and what it needs alive. */

@@ -75,6 +75,22 @@ static int remove_one(const char *path, const struct stat *st, int flag,
     return remove(path);
 }
 
+void testutil_expand(char *out, size_t cap, const char *want,
+                     const char *dir)
+{
+    size_t n = 0, len = strlen(dir);
+    for (const char *w = want; *w; w++) {
+        assert_true(n + len + 1 < cap);
+        if (*w == '@') {
+            memcpy(out + n, dir, len);
+            n += len;
+        } else {
+            out[n++] = *w;
+        }
+    }
+    out[n] = '\0';
+}
+
 char *testutil_mkdtemp(char *dir, size_t size, const char *name)
 {
     /* mkdtemp replaces the six trailing capitals with random letters. */

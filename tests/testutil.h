@@ -19,6 +19,11 @@ void testutil_build(struct tree *t, const struct primset *ps,
  * dir, or NULL (errno set), as mkdtemp does. */
 char *testutil_mkdtemp(char *dir, size_t size, const char *name);
 
+/* Copies want into out (cap bytes) with each '@' replaced by dir, so
+ * golden messages can name a temporary folder. */
+void testutil_expand(char *out, size_t cap, const char *want,
+                     const char *dir);
+
 /* Removes dir and everything in it. Returns 0 or -1. */
 int testutil_rmtree(const char *dir);
 
