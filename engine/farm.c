@@ -38,6 +38,7 @@
 #define MAX_CHUNK 64          /* jobs in flight per worker, at most */
 #define CHUNK_SECONDS 0.002   /* aim: this much work per worker in flight */
 #define POLL_MS 50            /* longest wait between checks on workers */
+#define QUIET_MIN 100e-6      /* shortest sleep between checks, seconds */
 #define TERM_GRACE 0.2        /* seconds between SIGTERM and SIGKILL */
 #define STOP_GRACE 2.0        /* seconds a stopping run waits in flight */
 #define MAX_KEEP_FDS 256
@@ -158,6 +159,38 @@ static void close_foreign_fds(const struct farm *fm, int in, int out)
         close(fds[i]);
 }
 
+/* The worker's end of the job pipe, read in bulk: one read() takes as many
+ * frames as the pipe holds (a whole chunk, often), where reading frame by
+ * frame costs two system calls per job. */
+struct job_reader {
+    int fd;
+    unsigned char *buf;
+    size_t cap;        /* 2 frames of the largest size */
+    size_t start, end; /* the bytes read and not yet taken */
+};
+
+#define WIRE_FRAME_MAX (WIRE_HEADER + WIRE_MAX_PAYLOAD)
+
+/* Makes n <= WIRE_FRAME_MAX bytes available at buf + start. Returns 0, or
+ * -1 at end of file (or on an error) before that. */
+static int reader_need(struct job_reader *r, size_t n)
+{
+    if (r->end - r->start >= n)
+        return 0;
+    if (r->cap - r->start < n) { /* no room after the start: move down */
+        memmove(r->buf, r->buf + r->start, r->end - r->start);
+        r->end -= r->start;
+        r->start = 0;
+    }
+    while (r->end - r->start < n) {
+        size_t got = wire_read_some(r->fd, r->buf + r->end, r->cap - r->end);
+        if (got == 0)
+            return -1;
+        r->end += got;
+    }
+    return 0;
+}
+
 static void worker_main(struct farm *fm, int in, int out)
     __attribute__((noreturn));
 
@@ -199,25 +232,31 @@ static void worker_main(struct farm *fm, int in, int out)
     }
 
     struct tree t;
-    unsigned char *buf = malloc(WIRE_HEADER + WIRE_MAX_PAYLOAD);
-    if (!buf || tree_init(&t, fm->opt.max_size) < 0)
+    struct job_reader jobs = {.fd = in, .cap = 2 * WIRE_FRAME_MAX};
+    jobs.buf = malloc(jobs.cap);
+    unsigned char result[WIRE_HEADER + 16 + 8 * FGP_MAX_SCORES];
+    if (!jobs.buf || tree_init(&t, fm->opt.max_size) < 0)
         _exit(125);
     uint32_t expect = 0, sent = 0;
     for (;;) {
         struct wire_header h;
-        if (wire_read_full(in, buf, WIRE_HEADER) != WIRE_HEADER)
+        if (reader_need(&jobs, WIRE_HEADER) < 0)
             _exit(0); /* EOF: the farm is done */
-        if (wire_get_header(buf, &h, WIRE_JOB, WIRE_MAX_PAYLOAD) < 0 ||
-            h.id != expect++ ||
-            wire_read_full(in, buf, h.length) != h.length)
+        if (wire_get_header(jobs.buf + jobs.start, &h, WIRE_JOB,
+                            WIRE_MAX_PAYLOAD) < 0 ||
+            h.id != expect++ || reader_need(&jobs, WIRE_HEADER + h.length) < 0)
             _exit(126);
         uint64_t generation, index;
-        if (wire_get_job(buf, h.length, &generation, &index, &t) < 0)
+        if (wire_get_job(jobs.buf + jobs.start + WIRE_HEADER, h.length,
+                         &generation, &index, &t) < 0)
             _exit(126);
+        jobs.start += WIRE_HEADER + h.length;
         struct wire_result res;
         evaluate_one(fm, generation, index, &t, &res);
-        size_t n = wire_put_result(buf, sent++, &res);
-        if (wire_write_full(out, buf, n) != n)
+        /* Each result goes up as soon as it is known: the parent's record
+         * of what is in flight then says whose evaluation a crash was. */
+        size_t n = wire_put_result(result, sent++, &res);
+        if (wire_write_full(out, result, n) != n)
             _exit(0); /* the parent is gone */
     }
 }
@@ -394,6 +433,46 @@ static int chunk_size(const struct farm *fm, const struct round *rd)
     return c < 1 ? 1 : (int)c;
 }
 
+/*
+ * How long the parent may sleep before it need look at the workers again:
+ * until the first busy worker is expected to be down to half its chunk (or
+ * done, when nothing is left to send), at the pace seen so far; never while
+ * a worker has a single job, if more are waiting. Sleeping
+ * instead of waking for every result leaves the cores to the workers; the
+ * results wait in the pipes and are read in bulk. The estimate only sets
+ * when to look: a worker that is slower than expected is waited for by
+ * poll as before. Returns seconds, 0 to poll at once.
+ */
+static double quiet_time(const struct farm *fm, const struct round *rd,
+                         double t)
+{
+    if (fm->mean_eval <= 0)
+        return 0;
+    double quiet = POLL_MS / 1000.0;
+    int chunk = chunk_size(fm, rd);
+    for (int i = 0; i < fm->opt.workers; i++) {
+        const struct worker *w = &fm->w[i];
+        if (w->nin == 0) {
+            if (rd->nqueue > 0)
+                return 0; /* idle with work to do: feed it now */
+            continue;
+        }
+        /* With work left to send, wake while it still has some: a worker
+         * must not wait for the parent. */
+        int keep = rd->nqueue == 0 ? 0 : chunk / 2 > 1 ? chunk / 2 : 1;
+        double due = w->started + (w->nin - keep) * fm->mean_eval - t;
+        if (fm->opt.eval_timeout > 0) {
+            double limit = w->started + fm->opt.eval_timeout - t;
+            if (limit < due)
+                due = limit;
+        }
+        if (due < quiet)
+            quiet = due;
+    }
+    /* Not worth a sleep shorter than the timer's own slack. */
+    return quiet > QUIET_MIN ? quiet : 0;
+}
+
 /* Queues jobs for worker i and writes what the pipe takes. */
 static void dispatch(struct farm *fm, struct round *rd, int i, int stopping)
 {
@@ -449,8 +528,8 @@ static int collect(struct farm *fm, struct round *rd, int i)
         if (got < 0)
             return 0; /* nothing more now */
         w->inlen += (size_t)got;
-        size_t off = 0;
-        double t = now();
+        size_t off = 0, taken = 0;
+        double t = now(), since = w->started;
         while (w->inlen - off >= WIRE_HEADER) {
             struct wire_header h;
             const size_t max = WIRE_HEADER + 16 + 8 * FGP_MAX_SCORES;
@@ -468,15 +547,25 @@ static int collect(struct farm *fm, struct round *rd, int i)
                 return -1;
             off += WIRE_HEADER + h.length;
             w->result_id++;
-            double took = t - w->started;
-            fm->stats.busy_seconds += took;
-            fm->mean_eval = fm->mean_eval > 0
-                                ? 0.9 * fm->mean_eval + 0.1 * took
-                                : took;
             set_status(rd, res.index, res.status, 0, res.scores[0]);
             memmove(w->inflight, w->inflight + 1,
                     (size_t)(--w->nin) * sizeof w->inflight[0]);
             w->started = t; /* the next one in flight begins now */
+            taken++;
+        }
+        if (taken > 0) {
+            /* The pace: the time since `since` over the results that came.
+             * With jobs still in flight the worker was busy all along, so
+             * that is its pace; without, it may have waited for the parent
+             * for part of it, which only makes a pace look slower, so only
+             * a faster one is believed (else the parent's own sleeps,
+             * being measured, would feed the estimate that sets them). */
+            double per = (t - since) / (double)taken;
+            fm->stats.busy_seconds += t - since;
+            if (fm->mean_eval <= 0)
+                fm->mean_eval = per;
+            else if (w->nin > 0 || per < fm->mean_eval)
+                fm->mean_eval = 0.8 * fm->mean_eval + 0.2 * per;
         }
         memmove(w->in, w->in + off, w->inlen - off);
         w->inlen -= off;
@@ -592,7 +681,13 @@ int farm_eval(struct farm *fm, struct population *p, uint64_t generation)
             break;
         }
 
-        /* Wait for results, room to write, or the next deadline. */
+        /* Let the workers work, then wait for results, room to write,
+         * or the next deadline. */
+        double quiet = quiet_time(fm, &rd, now());
+        if (quiet > 0 && !stop_signal) {
+            struct timespec ts = {0, (long)(quiet * 1e9)};
+            nanosleep(&ts, NULL); /* a signal cuts it short: fine */
+        }
         int timeout = POLL_MS;
         for (int i = 0; i < nw; i++) {
             struct worker *w = &fm->w[i];

@@ -117,6 +117,17 @@ size_t wire_read_full(int fd, void *buf, size_t n)
     return done;
 }
 
+size_t wire_read_some(int fd, void *buf, size_t n)
+{
+    size_t want = n < WIRE_MAX_CHUNK ? n : WIRE_MAX_CHUNK;
+    for (;;) {
+        ssize_t got = read(fd, buf, want);
+        if (got < 0 && errno == EINTR)
+            continue;
+        return got > 0 ? (size_t)got : 0;
+    }
+}
+
 size_t wire_write_full(int fd, const void *buf, size_t n)
 {
     size_t done = 0;

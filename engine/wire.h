@@ -75,4 +75,9 @@ int wire_get_result(const unsigned char *p, size_t len,
 size_t wire_read_full(int fd, void *buf, size_t n);
 size_t wire_write_full(int fd, const void *buf, size_t n);
 
+/* One read() of up to n bytes (and WIRE_MAX_CHUNK), retried on EINTR:
+ * whatever the pipe holds, for readers that take frames in bulk. Returns
+ * the bytes read, 0 on end of file or error. */
+size_t wire_read_some(int fd, void *buf, size_t n);
+
 #endif
