@@ -1,28 +1,56 @@
 /* pop: individuals, populations, and how two individuals compare. */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, MADV_HUGEPAGE */
 #include "pop.h"
 
 #include <math.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
 int pop_init(struct population *p, size_t n, uint32_t max_size)
 {
-    p->n = 0;
-    p->ind = calloc(n, sizeof *p->ind);
-    if (!p->ind)
+    memset(p, 0, sizeof *p);
+    /* One block for all the trees, rather than a malloc each: breeding
+     * reads two random parents per offspring, and with a block in huge
+     * pages those reads cost no TLB misses (with 1000 separate trees of
+     * 500 nodes, nearly every one did), and no page fault per tree. */
+    size_t cap = max_size ? max_size : 1;
+    if (n > SIZE_MAX / sizeof(struct node) / cap)
         return -1;
-    for (; p->n < n; p->n++)
-        if (tree_init(&p->ind[p->n].tree, max_size) < 0) {
-            pop_release(p);
-            return -1;
-        }
+    size_t bytes = n * cap * sizeof(struct node);
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    bytes = (bytes + page - 1) / page * page;
+    void *mem = mmap(NULL, bytes ? bytes : page, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (mem == MAP_FAILED)
+        return -1;
+#ifdef MADV_HUGEPAGE
+    if (bytes >= (2u << 20))
+        madvise(mem, bytes, MADV_HUGEPAGE);
+#endif
+    p->arena = mem;
+    p->arena_bytes = bytes ? bytes : page;
+    p->ind = calloc(n ? n : 1, sizeof *p->ind);
+    if (!p->ind) {
+        pop_release(p);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct tree *t = &p->ind[i].tree;
+        t->size = 0;
+        t->cap = (uint32_t)cap;
+        t->nodes = p->arena + i * cap;
+    }
+    p->n = n;
     return 0;
 }
 
 void pop_release(struct population *p)
 {
-    for (size_t i = 0; i < p->n; i++)
-        tree_release(&p->ind[i].tree);
+    if (p->arena)
+        munmap(p->arena, p->arena_bytes);
     free(p->ind);
     memset(p, 0, sizeof *p);
 }

@@ -51,6 +51,8 @@ struct individual {
 struct population {
     size_t n;
     struct individual *ind;
+    struct node *arena; /* every individual's nodes, in one block */
+    size_t arena_bytes;
 };
 
 /*
@@ -64,7 +66,8 @@ static inline int ind_needs_eval(const struct individual *x, int stochastic)
     return x->origin == ORIGIN_NEW || (x->origin == ORIGIN_COPY && stochastic);
 }
 
-/* Allocates n empty individuals. Returns 0 or -1 (out of memory). */
+/* Allocates n empty individuals, each with room for max_size nodes, all in
+ * one block (huge pages when big). Returns 0 or -1 (out of memory). */
 int pop_init(struct population *p, size_t n, uint32_t max_size);
 
 /* Frees everything; a zeroed population is fine. */

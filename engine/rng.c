@@ -48,11 +48,12 @@ uint32_t rng_u32(struct rng *r)
 uint32_t rng_below(struct rng *r, uint32_t bound)
 {
     /* Reject the low 2^32 mod bound values so every residue is equally
-     * likely (the reference pcg32_boundedrand_r method). */
-    uint32_t threshold = (uint32_t)(-bound) % bound;
+     * likely (the reference pcg32_boundedrand_r method). That threshold is
+     * below bound, so a draw of bound or more passes without it: the
+     * division that makes it is only needed for the rare small draw. */
     for (;;) {
         uint32_t x = rng_u32(r);
-        if (x >= threshold)
+        if (x >= bound || x >= (uint32_t)(-bound) % bound)
             return x % bound;
     }
 }

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "select.h"
 
 int breed_init(struct breed *b, const struct config *c)
 {
@@ -22,7 +21,11 @@ int breed_init(struct breed *b, const struct config *c)
     b->share[BREED_HOIST] = c->operators_hoist_mutation;
     b->share[BREED_REPRODUCTION] = c->operators_reproduction;
     b->elites = calloc(b->elitism ? b->elitism : 1, sizeof *b->elites);
-    if (!b->elites || tree_init(&b->scratch, b->vp.max_size) < 0) {
+    b->population = (size_t)c->run_population;
+    b->standings = calloc(b->population ? b->population : 1,
+                          sizeof *b->standings);
+    if (!b->elites || !b->standings ||
+        tree_init(&b->scratch, b->vp.max_size) < 0) {
         breed_release(b);
         return -1;
     }
@@ -32,6 +35,7 @@ int breed_init(struct breed *b, const struct config *c)
 void breed_release(struct breed *b)
 {
     free(b->elites);
+    free(b->standings);
     tree_release(&b->scratch);
     memset(b, 0, sizeof *b);
 }
@@ -61,8 +65,10 @@ int breed_next(struct breed *b, struct population *next,
                const struct population *cur, const struct primset *ps,
                const struct ranking *rk, struct rng *r)
 {
-    if (select_best(cur, rk, b->elites, b->elitism) < 0)
+    if (cur->n > b->population ||
+        select_best(cur, rk, b->elites, b->elitism) < 0)
         return -1;
+    select_standings(cur, rk, b->standings);
     size_t i = 0;
     for (; i < b->elitism; i++)
         copy_individual(&next->ind[i], &cur->ind[b->elites[i]]);
@@ -70,12 +76,14 @@ int breed_next(struct breed *b, struct population *next,
         struct individual *x = &next->ind[i];
         enum breed_op op = choose_op(b, r);
         const struct individual *p1 =
-            &cur->ind[select_tournament(cur, b->tournament_size, rk, r)];
+            &cur->ind[select_tournament(b->standings, cur->n,
+                                        b->tournament_size, r)];
         int changed;
         switch (op) {
         case BREED_CROSSOVER: {
             const struct individual *p2 =
-                &cur->ind[select_tournament(cur, b->tournament_size, rk, r)];
+                &cur->ind[select_tournament(b->standings, cur->n,
+                                            b->tournament_size, r)];
             changed = vary_crossover(&x->tree, &p1->tree, &p2->tree, &b->vp,
                                      r);
             break;

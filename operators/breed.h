@@ -8,6 +8,7 @@
 #include "pop.h"
 #include "prim.h"
 #include "rng.h"
+#include "select.h"
 #include "vary.h"
 
 /* How offspring are made: operator shares in this order. */
@@ -29,6 +30,8 @@ struct breed {
     double share[BREED_NOPS];
     struct tree scratch; /* subtree mutation's new subtree */
     size_t *elites;      /* elitism indices */
+    struct standing *standings; /* the current generation's, for tournaments */
+    size_t population;          /* room in standings */
 };
 
 /* Reads the plan from the config and allocates scratch. Returns 0 or -1. */

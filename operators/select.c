@@ -3,14 +3,38 @@
 
 #include <stdlib.h>
 
-size_t select_tournament(const struct population *p, int k, const struct ranking *rk,
+void select_standings(const struct population *p, const struct ranking *rk,
+                      struct standing *s)
+{
+    double sign = rk->maximise ? -1.0 : 1.0;
+    for (size_t i = 0; i < p->n; i++) {
+        const struct individual *x = &p->ind[i];
+        s[i].size = x->tree.size;
+        s[i].failed = x->status != EVAL_OK;
+        /* The same penalised fitness as ind_better, bit for bit; negated
+         * (exactly) when maximising, so that lower is always better. */
+        double f = x->fitness + sign * rk->parsimony * x->tree.size;
+        s[i].score = s[i].failed ? 0.0 : rk->maximise ? -f : f;
+    }
+}
+
+/* a better than b: ind_better's order on standings, without branches. */
+static inline int standing_better(const struct standing *a,
+                                  const struct standing *b)
+{
+    return (a->failed < b->failed) |
+           ((a->failed == b->failed) &
+            ((a->score < b->score) |
+             ((a->score == b->score) & (a->size < b->size))));
+}
+
+size_t select_tournament(const struct standing *s, size_t n, int k,
                          struct rng *r)
 {
-    size_t best = rng_below(r, (uint32_t)p->n);
+    size_t best = rng_below(r, (uint32_t)n);
     for (int i = 1; i < k; i++) {
-        size_t c = rng_below(r, (uint32_t)p->n);
-        if (ind_better(&p->ind[c], &p->ind[best], rk))
-            best = c;
+        size_t c = rng_below(r, (uint32_t)n);
+        best = standing_better(&s[c], &s[best]) ? c : best;
     }
     return best;
 }

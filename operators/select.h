@@ -3,13 +3,31 @@
 #define FORKGP_SELECT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "pop.h"
 #include "rng.h"
 
-/* The index of the best of k individuals drawn uniformly with replacement
- * (ties to the first drawn). */
-size_t select_tournament(const struct population *p, int k, const struct ranking *rk,
+/*
+ * An individual's standing: ind_better's order as plain numbers, made once
+ * per generation, so that a tournament compares small contiguous records
+ * without branches instead of calling ind_better on scattered individuals.
+ * a is better than b exactly when (failed, score, size) of a is below b's,
+ * in that order (score: the penalised fitness, negated when maximising).
+ */
+struct standing {
+    double score;
+    uint32_t size;
+    uint32_t failed; /* 1 when not EVAL_OK (score then 0) */
+};
+
+/* Fills s[0..p->n) with the individuals' standings under rk. */
+void select_standings(const struct population *p, const struct ranking *rk,
+                      struct standing *s);
+
+/* The index of the best of k of the n individuals, drawn uniformly with
+ * replacement (ties to the first drawn), by their standings s. */
+size_t select_tournament(const struct standing *s, size_t n, int k,
                          struct rng *r);
 
 /*

@@ -40,6 +40,53 @@ static void make_pop(struct population *p, size_t n)
         set(&p->ind[i], 0.0, EVAL_OK, 1);
 }
 
+/* A tournament on p as breeding runs one: standings first. */
+static size_t tourney(const struct population *p, int k,
+                      const struct ranking *rk, struct rng *r)
+{
+    struct standing s[64];
+    assert_true(p->n <= 64);
+    select_standings(p, rk, s);
+    return select_tournament(s, p->n, k, r);
+}
+
+/* Standings order individuals exactly as ind_better does: every pair of a
+ * population full of ties, failures, both directions, with parsimony. */
+static void test_standings_order(void **state)
+{
+    (void)state;
+    struct population p;
+    make_pop(&p, 40);
+    struct rng r;
+    rng_seed(&r, 9, 9);
+    const struct ranking ranks[] = {{0, 0.0}, {1, 0.0}, {0, 0.25}, {1, 0.5}};
+    for (int round = 0; round < 20; round++) {
+        for (size_t i = 0; i < p.n; i++) {
+            uint32_t pick = rng_below(&r, 5);
+            double f = pick == 4 ? -0.0 : (double)pick * 0.5;
+            set(&p.ind[i], f, rng_below(&r, 4) == 0 ? EVAL_INVALID : EVAL_OK,
+                1 + rng_below(&r, 4));
+        }
+        for (size_t k = 0; k < sizeof ranks / sizeof ranks[0]; k++) {
+            struct standing s[40];
+            select_standings(&p, &ranks[k], s);
+            for (size_t a = 0; a < p.n; a++)
+                for (size_t b = 0; b < p.n; b++) {
+                    /* One tournament of two draws, a then b, wins b
+                     * exactly when b is better. */
+                    int better = ind_better(&p.ind[b], &p.ind[a], &ranks[k]);
+                    const struct standing *x = &s[a], *y = &s[b];
+                    int by_standing =
+                        y->failed != x->failed ? y->failed < x->failed
+                        : y->score != x->score ? y->score < x->score
+                                               : y->size < x->size;
+                    assert_int_equal(better, by_standing);
+                }
+        }
+    }
+    pop_release(&p);
+}
+
 static void test_ind_better(void **state)
 {
     (void)state;
@@ -152,7 +199,7 @@ static void test_tournament_uniform(void **state)
     int count[10] = {0};
     enum { N = 100000 };
     for (int n = 0; n < N; n++) {
-        size_t w = select_tournament(&p, 1, &minimise, &r);
+        size_t w = tourney(&p, 1, &minimise, &r);
         assert_true(w < p.n);
         count[w]++;
     }
@@ -176,7 +223,7 @@ static void test_tournament_pressure(void **state)
     enum { N = 20000 };
     int best = 0, worst = 0;
     for (int n = 0; n < N; n++) {
-        size_t w = select_tournament(&p, 10, &minimise, &r);
+        size_t w = tourney(&p, 10, &minimise, &r);
         best += w == 5;
         worst += w == 0;
     }
@@ -185,12 +232,12 @@ static void test_tournament_pressure(void **state)
     assert_int_equal(worst, 0);
     best = 0;
     for (int n = 0; n < N; n++)
-        best += select_tournament(&p, 50, &minimise, &r) == 5;
+        best += tourney(&p, 50, &minimise, &r) == 5;
     assert_true(best > N * 99 / 100); /* 1 - 0.9^50 = 0.9948 */
     /* Maximising, the best is the other end. */
     best = 0;
     for (int n = 0; n < N; n++)
-        best += select_tournament(&p, 50, &maximise, &r) == 0;
+        best += tourney(&p, 50, &maximise, &r) == 0;
     assert_true(best > N * 99 / 100);
     pop_release(&p);
 }
@@ -234,7 +281,7 @@ static void test_tournament_exact(void **state)
                 want = draws[j];
             any_ok |= p.ind[draws[j]].status == EVAL_OK;
         }
-        size_t got = select_tournament(&p, k, &minimise, &r);
+        size_t got = tourney(&p, k, &minimise, &r);
         assert_int_equal(got, want);
         assert_memory_equal(&r, &copy, sizeof r); /* k draws, no more */
         if (any_ok)
@@ -249,7 +296,7 @@ static void test_tournament_exact(void **state)
     for (int n = 0; n < 1000; n++) {
         struct rng copy = r;
         size_t first = rng_below(&copy, (uint32_t)p.n);
-        assert_int_equal(select_tournament(&p, 5, &minimise, &r), first);
+        assert_int_equal(tourney(&p, 5, &minimise, &r), first);
     }
     pop_release(&p);
 }
@@ -353,6 +400,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ind_better),
+        cmocka_unit_test(test_standings_order),
         cmocka_unit_test(test_parsimony),
         cmocka_unit_test(test_tournament_uniform),
         cmocka_unit_test(test_tournament_pressure),
