@@ -65,8 +65,15 @@ int breed_next(struct breed *b, struct population *next,
                const struct population *cur, const struct primset *ps,
                const struct ranking *rk, struct rng *r)
 {
-    if (cur->n > b->population ||
-        select_best(cur, rk, b->elites, b->elitism) < 0)
+    if (cur->n > b->population) { /* more than the config said: grow */
+        struct standing *more =
+            realloc(b->standings, cur->n * sizeof *b->standings);
+        if (!more)
+            return -1;
+        b->standings = more;
+        b->population = cur->n;
+    }
+    if (select_best(cur, rk, b->elites, b->elitism) < 0)
         return -1;
     select_standings(cur, rk, b->standings);
     size_t i = 0;
