@@ -79,6 +79,17 @@ static inline int prim_arity(unsigned op)
     return 0; /* not an opcode: tree_check rejects it */
 }
 
+/* Whether a known opcode is a function (arity > 0), from the opcode alone:
+ * every built-in but a variable and a constant is, and every symbol but
+ * the arity-0 ones. No table and no branch, so tree walks that only need
+ * this run at a cycle per node. (tests/test_prim.c checks it against
+ * prim_arity for every known opcode.) */
+static inline int prim_is_function(unsigned op)
+{
+    return (op >= OP_ADD) &
+           ((op < OP_SYMBOL) | (op >= OP_SYMBOL + PRIM_MAX_SYMBOLS));
+}
+
 /* Nonzero when op names a primitive: a built-in or a symbol opcode. */
 static inline int prim_known(unsigned op)
 {

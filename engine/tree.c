@@ -118,6 +118,6 @@ uint32_t tree_count_functions(const struct tree *t)
 {
     uint32_t n = 0;
     for (uint32_t i = 0; i < t->size; i++)
-        n += prim_arity(t->nodes[i].op) > 0;
+        n += (uint32_t)prim_is_function(t->nodes[i].op);
     return n;
 }

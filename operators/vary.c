@@ -1,6 +1,8 @@
 /* vary: crossover and the mutations that make an offspring from parents. */
 #include "vary.h"
 
+#include <stdint.h>
+
 #include "init.h"
 
 /* A uniformly chosen node: a function node with probability bias when the
@@ -10,10 +12,13 @@ static uint32_t pick_point(const struct tree *t, double bias, struct rng *r)
     uint32_t nfunc = tree_count_functions(t);
     int want_function = nfunc > 0 && rng_chance(r, bias);
     uint32_t count = want_function ? nfunc : t->size - nfunc;
-    uint32_t k = rng_below(r, count);
+    /* The k-th node of the wanted kind. The count goes down without a
+     * branch (which kind a node is would be a coin flip to predict); the
+     * only branch is the loop's end. */
+    int64_t left = rng_below(r, count);
     for (uint32_t i = 0; i < t->size; i++) {
-        int is_function = prim_arity(t->nodes[i].op) > 0;
-        if (is_function == want_function && k-- == 0)
+        left -= prim_is_function(t->nodes[i].op) == want_function;
+        if (left < 0)
             return i;
     }
     return 0; /* unreachable */

@@ -67,6 +67,19 @@ static void test_table(void **state)
     assert_int_equal(OP_MAX, 16);
 }
 
+/* prim_is_function agrees with prim_arity on every known opcode. */
+static void test_is_function(void **state)
+{
+    (void)state;
+    int known = 0;
+    for (unsigned op = 0; op < 65536; op++)
+        if (prim_known(op)) {
+            assert_int_equal(prim_is_function(op), prim_arity(op) > 0);
+            known++;
+        }
+    assert_int_equal(known, OP_COUNT + (PRIM_MAX_ARITY + 1) * PRIM_MAX_SYMBOLS);
+}
+
 static void test_lookup(void **state)
 {
     (void)state;
@@ -367,6 +380,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table),
+        cmocka_unit_test(test_is_function),
         cmocka_unit_test(test_lookup),
         cmocka_unit_test(test_parse_functions),
         cmocka_unit_test(test_parse_functions_errors),
