@@ -42,6 +42,19 @@ uint32_t rng_u32(struct rng *r);
 /* Uniform integer in [0, bound) without modulo bias; bound > 0. */
 uint32_t rng_below(struct rng *r, uint32_t bound);
 
+/*
+ * A bound fixed for many draws (a tournament's population size): its
+ * rejection threshold and a reciprocal made once, so that each draw needs
+ * no division. rng_below_fixed gives exactly rng_below's draws.
+ */
+struct rng_bound {
+    uint32_t bound;
+    uint32_t threshold;
+    uint64_t reciprocal; /* 2^64 / bound, rounded up (0 for bound 1) */
+};
+void rng_bound_init(struct rng_bound *b, uint32_t bound);
+uint32_t rng_below_fixed(struct rng *r, const struct rng_bound *b);
+
 /* Uniform double in [0, 1) with 53 random bits. */
 double rng_double(struct rng *r);
 

@@ -31,9 +31,11 @@ static inline int standing_better(const struct standing *a,
 size_t select_tournament(const struct standing *s, size_t n, int k,
                          struct rng *r)
 {
-    size_t best = rng_below(r, (uint32_t)n);
+    struct rng_bound draw; /* the same draws as rng_below, no division */
+    rng_bound_init(&draw, (uint32_t)n);
+    size_t best = rng_below_fixed(r, &draw);
     for (int i = 1; i < k; i++) {
-        size_t c = rng_below(r, (uint32_t)n);
+        size_t c = rng_below_fixed(r, &draw);
         best = standing_better(&s[c], &s[best]) ? c : best;
     }
     return best;

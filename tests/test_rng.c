@@ -538,6 +538,44 @@ static void test_splitmix64_published(void **state)
     }
 }
 
+/* rng_below_fixed draws exactly what rng_below draws, bound by bound
+ * (small, large, powers of two and their neighbours, 1 and 2^32 - 1), and
+ * on random bounds. */
+static void test_below_fixed(void **state)
+{
+    (void)state;
+    const uint32_t bounds[] = {1,           2,           3,
+                               7,           1000,        1024,
+                               65535,       65536,       65537,
+                               1u << 31,    (1u << 31) + 1,
+                               0xfffffffeu, 0xffffffffu};
+    for (size_t b = 0; b < sizeof bounds / sizeof bounds[0]; b++) {
+        struct rng a, f;
+        rng_seed(&a, 42 + b, 7);
+        f = a;
+        struct rng_bound fixed;
+        rng_bound_init(&fixed, bounds[b]);
+        for (int i = 0; i < 100000; i++)
+            assert_int_equal(rng_below_fixed(&f, &fixed),
+                             rng_below(&a, bounds[b]));
+        assert_memory_equal(&a, &f, sizeof a);
+    }
+    struct rng r, a, f;
+    rng_seed(&r, 5, 5);
+    for (int i = 0; i < 2000; i++) {
+        uint32_t bound = rng_u32(&r) >> (rng_u32(&r) % 32);
+        if (bound == 0)
+            bound = 1;
+        struct rng_bound fixed;
+        rng_bound_init(&fixed, bound);
+        rng_seed(&a, (uint64_t)i, 3);
+        f = a;
+        for (int k = 0; k < 50; k++)
+            assert_int_equal(rng_below_fixed(&f, &fixed),
+                             rng_below(&a, bound));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -560,6 +598,7 @@ int main(void)
         cmocka_unit_test(test_derive_neighbours_unrelated),
         cmocka_unit_test(test_increment_always_odd),
         cmocka_unit_test(test_splitmix64_published),
+        cmocka_unit_test(test_below_fixed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
