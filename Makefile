@@ -44,7 +44,7 @@ TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 # write() so that every transfer is partial (rules below).
 TESTS    += $(BUILD)/tests/test_wire_capped
 ORACLE   := $(BUILD)/tests/pcg_oracle
-BENCH    := $(BUILD)/tools/bench_interp
+BENCH    := $(BUILD)/tools/bench_interp $(BUILD)/tools/bench_breed
 EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%.so,$(wildcard examples/*.c))
 
 .PHONY: all deps run test unit e2e asan bench format clean readme install \
@@ -84,7 +84,8 @@ asan: deps
 	    OPT='-O1 -g' unit e2e
 
 bench: $(BENCH) $(BIN)
-	$(BENCH)
+	$(BUILD)/tools/bench_interp
+	$(BUILD)/tools/bench_breed
 	./tools/bench_quartic.sh $(BIN)
 	./tools/bench_farm.sh $(BIN)
 	./tools/bench_e2e.sh $(BIN)

@@ -442,6 +442,34 @@ static void read_layout(const unsigned char *b, size_t len, struct layout *l)
     assert_int_equal(off + 8, len);
 }
 
+/*
+ * The checksum, written again from its description in checkpoint.c: four
+ * lanes of 64-bit words (host order, the last zero-padded), XXH64's round,
+ * folded into the length, avalanched.
+ */
+static uint64_t ref_checksum(const unsigned char *p, size_t n)
+{
+    const uint64_t k1 = 0x9e3779b185ebca87ULL, k2 = 0xc2b2ae3d27d4eb4fULL,
+                   k3 = 0x165667b19e3779f9ULL;
+    uint64_t lane[4];
+    for (int k = 0; k < 4; k++)
+        lane[k] = 0xcbf29ce484222325ULL ^ (uint64_t)k;
+    for (size_t i = 0; i < n; i += 8) {
+        uint64_t w = 0;
+        memcpy(&w, p + i, n - i < 8 ? n - i : 8);
+        uint64_t *h = &lane[i / 8 % 4];
+        *h += w * k2;
+        *h = (*h << 31 | *h >> 33) * k1;
+    }
+    uint64_t h = n;
+    for (int k = 0; k < 4; k++)
+        h = (h ^ lane[k]) * k1;
+    h = (h ^ h >> 33) * k2;
+    h = (h ^ h >> 29) * k3;
+    return h ^ h >> 32;
+}
+
+/* What format version 1 ended in: FNV-1a 64, a byte at a time. */
 static uint64_t fnv1a(const unsigned char *p, size_t n)
 {
     uint64_t h = 0xcbf29ce484222325ULL;
@@ -453,7 +481,7 @@ static uint64_t fnv1a(const unsigned char *p, size_t n)
 /* Makes the checksum right again after a change inside. */
 static void reseal(unsigned char *b, size_t len)
 {
-    write_u64(b, len - 8, fnv1a(b, len - 8));
+    write_u64(b, len - 8, ref_checksum(b, len - 8));
 }
 
 /*
@@ -551,12 +579,14 @@ static void test_version(void **state)
     unsigned char *buf;
     size_t len;
     encode(&fx, &buf, &len);
-    write_u32(buf, 8, 2);
-    expect_reject(buf, len, &fx,
-                  "format version 2, but this forkgp reads version 1",
-                  "version 2");
+    char want[128];
+    snprintf(want, sizeof want,
+             "format version %u, but this forkgp reads version %u",
+             CHECKPOINT_VERSION + 1, CHECKPOINT_VERSION);
+    write_u32(buf, 8, CHECKPOINT_VERSION + 1);
+    expect_reject(buf, len, &fx, want, "a later version");
     reseal(buf, len); /* with a right checksum too */
-    expect_reject(buf, len, &fx, "format version 2", "version 2, resealed");
+    expect_reject(buf, len, &fx, want, "a later version, resealed");
     write_u32(buf, 8, 0);
     expect_reject(buf, len, &fx, "format version 0", "version 0");
     write_u32(buf, 8, CHECKPOINT_VERSION);
@@ -565,6 +595,99 @@ static void test_version(void **state)
     assert_int_equal(decode_n(buf, len, fx.pop.n, &fx.ps, err, sizeof err), 0);
     free(buf);
     release_fixture(&fx);
+}
+
+/* A checkpoint of format version 1, sealed with FNV-1a as the builds
+ * before version 2 wrote it, is refused for its version, not called
+ * corrupted, by checkpoint_read_key (which resume asks first) and by
+ * checkpoint_decode. */
+static void test_version_1(void **state)
+{
+    (void)state;
+    assert_int_equal(CHECKPOINT_VERSION, 2);
+    struct fixture fx;
+    make_fixture(&fx, 14, 4, 1);
+    unsigned char *buf;
+    size_t len;
+    encode(&fx, &buf, &len);
+    write_u32(buf, 8, 1);
+    write_u64(buf, len - 8, fnv1a(buf, len - 8));
+    const char *want = "format version 1, but this forkgp reads version 2";
+    struct checkpoint_key key;
+    char err[256] = "";
+    assert_int_equal(checkpoint_read_key(buf, len, &key, err, sizeof err), -1);
+    assert_string_equal(err, want);
+    expect_reject(buf, len, &fx, want, "version 1");
+    /* And with this version's checksum, or a wrong one. */
+    reseal(buf, len);
+    expect_reject(buf, len, &fx, want, "version 1, resealed");
+    buf[len / 2] ^= 0x10;
+    expect_reject(buf, len, &fx, want, "version 1, corrupted");
+    free(buf);
+    release_fixture(&fx);
+}
+
+/* ---- the checksum itself --------------------------------------------------
+ */
+
+/* checkpoint_checksum is the function described, at every length modulo
+ * 32 (the lanes' stripe), and checkpoint_encode ends in it. */
+static void test_checksum_reference(void **state)
+{
+    (void)state;
+    unsigned char bytes[300];
+    struct rng r;
+    rng_seed(&r, 41, 3);
+    for (size_t i = 0; i < sizeof bytes; i++)
+        bytes[i] = (unsigned char)rng_u32(&r);
+    for (size_t n = 0; n <= sizeof bytes; n++)
+        assert_true(checkpoint_checksum(bytes, n) == ref_checksum(bytes, n));
+    /* Not the same for a zero byte more: the length is in the sum. */
+    unsigned char zeros[40] = {0};
+    for (size_t n = 0; n < sizeof zeros; n++)
+        assert_true(checkpoint_checksum(zeros, n) !=
+                    checkpoint_checksum(zeros, n + 1));
+    /* Build strings of 0 to 40 bytes: checkpoints of 41 lengths. */
+    struct fixture fx;
+    make_fixture(&fx, 15, 3, 1);
+    for (size_t b = 0; b <= 40; b++) {
+        memset(fx.key.build, 'v', b);
+        fx.key.build[b] = '\0';
+        unsigned char *buf;
+        size_t len;
+        encode(&fx, &buf, &len);
+        assert_true(read_u64(buf, len - 8) == ref_checksum(buf, len - 8));
+        free(buf);
+    }
+    release_fixture(&fx);
+}
+
+/*
+ * Every pair of flipped bits in 72 bytes (two stripes of the four lanes
+ * and a partial word) changes the sum. FNV's (h ^ word) * prime per lane
+ * would pass 135 pairs in 100 bytes, among them bit 63 of two words 32
+ * bytes apart; a byte-at-a-time FNV-1a passed none.
+ */
+static void test_checksum_two_bits(void **state)
+{
+    (void)state;
+    unsigned char b[72];
+    struct rng r;
+    rng_seed(&r, 42, 3);
+    for (size_t i = 0; i < sizeof b; i++)
+        b[i] = (unsigned char)rng_u32(&r);
+    const size_t nbits = 8 * sizeof b;
+    const uint64_t sum = checkpoint_checksum(b, sizeof b);
+    for (size_t i = 0; i < nbits; i++) {
+        b[i / 8] ^= (unsigned char)(1u << i % 8);
+        for (size_t j = i + 1; j < nbits; j++) {
+            b[j / 8] ^= (unsigned char)(1u << j % 8);
+            if (checkpoint_checksum(b, sizeof b) == sum)
+                fail_msg("bits %zu and %zu flipped: same sum", i, j);
+            b[j / 8] ^= (unsigned char)(1u << j % 8);
+        }
+        b[i / 8] ^= (unsigned char)(1u << i % 8);
+    }
 }
 
 /* ---- a right checksum over wrong contents ---------------------------------
@@ -958,6 +1081,9 @@ int main(void)
         cmocka_unit_test(test_every_truncation),
         cmocka_unit_test(test_every_byte_changed),
         cmocka_unit_test(test_version),
+        cmocka_unit_test(test_version_1),
+        cmocka_unit_test(test_checksum_reference),
+        cmocka_unit_test(test_checksum_two_bits),
         cmocka_unit_test(test_garbage_inside),
         cmocka_unit_test(test_length_changed_inside),
         cmocka_unit_test(test_other_run),

@@ -34,14 +34,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static struct primset ps;
 static const char *const names[] = {"x", "y"};
 
-static uint64_t fnv1a(const unsigned char *p, size_t n)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ p[i]) * 0x100000001b3ULL;
-    return h;
-}
-
 /* Some functions, two variables, a constant range and two symbols. */
 static void make_primset(void)
 {
@@ -130,7 +122,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     memcpy(buf, data, size);
     if (size >= 20) {
-        uint64_t sum = fnv1a(buf, size - 8);
+        uint64_t sum = checkpoint_checksum(buf, size - 8);
         memcpy(buf + size - 8, &sum, sizeof sum);
     }
     struct checkpoint_key key;

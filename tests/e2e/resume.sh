@@ -245,10 +245,10 @@ refused
 expect_err "checksum mismatch" "$case: message"
 # The version is read before the checksum (which covers it): the version
 # message wins and names both versions.
-broken "format version 2"
-poke "$bad/checkpoint.bin" 8 03
+broken "format version 3 (a newer forkgp's)"
+poke "$bad/checkpoint.bin" 8 01
 refused
-expect_err "checkpoint.bin: format version 2, but this forkgp reads version 1" "$case: message"
+expect_err "checkpoint.bin: format version 3, but this forkgp reads version 2" "$case: message"
 broken "not a checkpoint"
 echo "hello, world, this is not a checkpoint" >"$bad/checkpoint.bin"
 refused
