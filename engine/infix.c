@@ -3,14 +3,16 @@
 
 #include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
-void infix_number(FILE *out, double v)
+/* The shortest text of v that reads back to v. */
+static void shortest(char *buf, size_t size, double v)
 {
-    char buf[40];
     /* Whole numbers as such: 100, not 1e+02. */
     if (v == trunc(v) && fabs(v) < 1e15) {
-        fprintf(out, "%.0f", v);
+        snprintf(buf, size, "%.0f", v);
         return;
     }
     /* A normal double with a decimal of at most 15 digits prints as that
@@ -18,11 +20,37 @@ void infix_number(FILE *out, double v)
      * shortest that reads back; else 16 or 17 digits are needed (17
      * always do). Subnormals have fewer digits of precision: try all. */
     for (int digits = fabs(v) < DBL_MIN ? 1 : 15; digits <= 17; digits++) {
-        snprintf(buf, sizeof buf, "%.*g", digits, v);
+        snprintf(buf, size, "%.*g", digits, v);
         if (strtod(buf, NULL) == v)
             break;
     }
-    fputs(buf, out);
+}
+
+/*
+ * The texts of recently printed numbers. Finding the shortest text takes
+ * up to three printf and strtod rounds (a few microseconds), and an
+ * evolved population repeats its constants: a final population.csv of
+ * 1000 quartic programs prints about 5000 constants, most of them copies.
+ * Direct-mapped by the double's bits; a process-wide cache is fine, since
+ * only the parent prints and it prints from one thread.
+ */
+#define NUMBER_CACHE 1024
+static struct {
+    uint64_t bits;
+    char text[32]; /* "" when empty */
+} number_cache[NUMBER_CACHE];
+
+void infix_number(FILE *out, double v)
+{
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    uint64_t h = bits * 0x9e3779b97f4a7c15ULL;
+    size_t slot = (size_t)(h >> 54) % NUMBER_CACHE;
+    if (number_cache[slot].text[0] == '\0' || number_cache[slot].bits != bits) {
+        shortest(number_cache[slot].text, sizeof number_cache[slot].text, v);
+        number_cache[slot].bits = bits;
+    }
+    fputs(number_cache[slot].text, out);
 }
 
 /* Writes the subtree at node i; returns the index just past it. */
