@@ -3,8 +3,6 @@
 
 #include <math.h>
 
-#define PCG_MULT 6364136223846793005ULL
-
 void rng_seed(struct rng *r, uint64_t initstate, uint64_t initseq)
 {
     r->state = 0;
@@ -36,14 +34,6 @@ void rng_derive(struct rng *r, uint64_t seed, enum rng_purpose purpose,
     rng_seed(r, initstate, initseq);
 }
 
-uint32_t rng_u32(struct rng *r)
-{
-    uint64_t old = r->state;
-    r->state = old * PCG_MULT + r->inc;
-    uint32_t xorshifted = (uint32_t)(((old >> 18) ^ old) >> 27);
-    uint32_t rot = (uint32_t)(old >> 59);
-    return (xorshifted >> rot) | (xorshifted << ((-rot) & 31u));
-}
 
 uint32_t rng_below(struct rng *r, uint32_t bound)
 {
@@ -58,32 +48,11 @@ uint32_t rng_below(struct rng *r, uint32_t bound)
     }
 }
 
-/* x mod b by Lemire, Kaser and Kurz's direct computation ("Faster
- * remainder by direct computation", 2019): exact for every 32-bit x and
- * b, with the reciprocal c = ceil(2^64 / b) made once. */
-static inline uint32_t fast_mod(uint32_t x, uint64_t c, uint32_t b)
-{
-    uint64_t low = c * x;
-    /* The high 64 bits of low * b, in two 32 x 32 products (no 128-bit
-     * type in ISO C); the sum cannot overflow. */
-    uint64_t hi = (low >> 32) * b, lo = (low & 0xffffffffu) * b;
-    return (uint32_t)((hi + (lo >> 32)) >> 32);
-}
-
 void rng_bound_init(struct rng_bound *b, uint32_t bound)
 {
     b->bound = bound;
     b->threshold = (uint32_t)(-bound) % bound;
     b->reciprocal = UINT64_MAX / bound + 1; /* wraps to 0 for bound 1 */
-}
-
-uint32_t rng_below_fixed(struct rng *r, const struct rng_bound *b)
-{
-    for (;;) {
-        uint32_t x = rng_u32(r);
-        if (x >= b->threshold)
-            return fast_mod(x, b->reciprocal, b->bound);
-    }
 }
 
 double rng_double(struct rng *r)

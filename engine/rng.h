@@ -36,8 +36,16 @@ void rng_derive(struct rng *r, uint64_t seed, enum rng_purpose purpose,
 /* One SplitMix64 step: advances *x and returns the mixed output. */
 uint64_t rng_splitmix64(uint64_t *x);
 
-/* Next 32 random bits (PCG32 XSH-RR of the previous state). */
-uint32_t rng_u32(struct rng *r);
+/* Next 32 random bits (PCG32 XSH-RR of the previous state). Inline: the
+ * breeding loop draws about twenty per offspring. */
+static inline uint32_t rng_u32(struct rng *r)
+{
+    uint64_t old = r->state;
+    r->state = old * 6364136223846793005ULL + r->inc;
+    uint32_t xorshifted = (uint32_t)(((old >> 18) ^ old) >> 27);
+    uint32_t rot = (uint32_t)(old >> 59);
+    return (xorshifted >> rot) | (xorshifted << ((-rot) & 31u));
+}
 
 /* Uniform integer in [0, bound) without modulo bias; bound > 0. */
 uint32_t rng_below(struct rng *r, uint32_t bound);
@@ -53,7 +61,25 @@ struct rng_bound {
     uint64_t reciprocal; /* 2^64 / bound, rounded up (0 for bound 1) */
 };
 void rng_bound_init(struct rng_bound *b, uint32_t bound);
-uint32_t rng_below_fixed(struct rng *r, const struct rng_bound *b);
+
+static inline uint32_t rng_below_fixed(struct rng *r,
+                                       const struct rng_bound *b)
+{
+    for (;;) {
+        uint32_t x = rng_u32(r);
+        if (x >= b->threshold) {
+            /* x mod bound by Lemire, Kaser and Kurz's direct computation
+             * ("Faster remainder by direct computation", 2019), exact for
+             * every 32-bit x and bound: the high 64 bits of
+             * (reciprocal * x mod 2^64) * bound, in two 32 x 32 products
+             * (no 128-bit type in ISO C; the sum cannot overflow). */
+            uint64_t low = b->reciprocal * x;
+            uint64_t hi = (low >> 32) * b->bound;
+            uint64_t lo = (low & 0xffffffffu) * b->bound;
+            return (uint32_t)((hi + (lo >> 32)) >> 32);
+        }
+    }
+}
 
 /* Uniform double in [0, 1) with 53 random bits. */
 double rng_double(struct rng *r);

@@ -76,6 +76,7 @@ int breed_next(struct breed *b, struct population *next,
     if (select_best(cur, rk, b->elites, b->elitism) < 0)
         return -1;
     select_standings(cur, rk, b->standings);
+    rng_bound_init(&b->draw, (uint32_t)cur->n);
     size_t i = 0;
     for (; i < b->elitism; i++)
         copy_individual(&next->ind[i], &cur->ind[b->elites[i]]);
@@ -83,13 +84,13 @@ int breed_next(struct breed *b, struct population *next,
         struct individual *x = &next->ind[i];
         enum breed_op op = choose_op(b, r);
         const struct individual *p1 =
-            &cur->ind[select_tournament(b->standings, cur->n,
+            &cur->ind[select_tournament(b->standings, &b->draw,
                                         b->tournament_size, r)];
         int changed;
         switch (op) {
         case BREED_CROSSOVER: {
             const struct individual *p2 =
-                &cur->ind[select_tournament(b->standings, cur->n,
+                &cur->ind[select_tournament(b->standings, &b->draw,
                                             b->tournament_size, r)];
             changed = vary_crossover(&x->tree, &p1->tree, &p2->tree, &b->vp,
                                      r);

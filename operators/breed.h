@@ -32,6 +32,7 @@ struct breed {
     size_t *elites;      /* elitism indices */
     struct standing *standings; /* the current generation's, for tournaments */
     size_t population;          /* room in standings */
+    struct rng_bound draw;      /* tournament draws among the generation */
 };
 
 /* Reads the plan from the config and allocates scratch. Returns 0 or -1. */

@@ -2,6 +2,17 @@
 #include "select.h"
 
 #include <stdlib.h>
+#include <string.h>
+
+/* A finite double as an unsigned integer in the same order: the sign bit
+ * flipped for positives, every bit for negatives. +0 and -0 must come in
+ * as +0 (they are equal, as doubles). */
+static uint64_t order_key(double d)
+{
+    uint64_t bits;
+    memcpy(&bits, &d, sizeof bits);
+    return bits >> 63 ? ~bits : bits | (1ULL << 63);
+}
 
 void select_standings(const struct population *p, const struct ranking *rk,
                       struct standing *s)
@@ -10,33 +21,33 @@ void select_standings(const struct population *p, const struct ranking *rk,
     for (size_t i = 0; i < p->n; i++) {
         const struct individual *x = &p->ind[i];
         s[i].size = x->tree.size;
-        s[i].failed = x->status != EVAL_OK;
-        /* The same penalised fitness as ind_better, bit for bit; negated
-         * (exactly) when maximising, so that lower is always better. */
+        /* The same penalised fitness as ind_better, bit for bit (an OK
+         * score is finite); negated exactly when maximising; + 0.0 makes
+         * a -0 a +0. Any finite key is below the failed one: a finite
+         * double's key is at most that of the largest, 0xffefff... */
         double f = x->fitness + sign * rk->parsimony * x->tree.size;
-        s[i].score = s[i].failed ? 0.0 : rk->maximise ? -f : f;
+        s[i].key = x->status != EVAL_OK
+                       ? UINT64_MAX
+                       : order_key((rk->maximise ? -f : f) + 0.0);
     }
 }
 
-/* a better than b: ind_better's order on standings, without branches. */
-static inline int standing_better(const struct standing *a,
-                                  const struct standing *b)
+size_t select_tournament(const struct standing *s,
+                         const struct rng_bound *draw, int k, struct rng *r)
 {
-    return (a->failed < b->failed) |
-           ((a->failed == b->failed) &
-            ((a->score < b->score) |
-             ((a->score == b->score) & (a->size < b->size))));
-}
-
-size_t select_tournament(const struct standing *s, size_t n, int k,
-                         struct rng *r)
-{
-    struct rng_bound draw; /* the same draws as rng_below, no division */
-    rng_bound_init(&draw, (uint32_t)n);
-    size_t best = rng_below_fixed(r, &draw);
+    size_t best = rng_below_fixed(r, draw);
+    uint64_t key = s[best].key;
+    uint32_t size = s[best].size;
     for (int i = 1; i < k; i++) {
-        size_t c = rng_below_fixed(r, &draw);
-        best = standing_better(&s[c], &s[best]) ? c : best;
+        size_t c = rng_below_fixed(r, draw);
+        /* Whether c beats the best so far is a coin flip to predict, so
+         * the choice is made with masks rather than a branch. */
+        uint64_t better = (uint64_t)((s[c].key < key) |
+                                     ((s[c].key == key) & (s[c].size < size)));
+        uint64_t mask = 0 - better;
+        best ^= (best ^ c) & mask;
+        key ^= (key ^ s[c].key) & mask;
+        size ^= (size ^ s[c].size) & (uint32_t)mask;
     }
     return best;
 }

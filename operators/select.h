@@ -12,13 +12,14 @@
  * An individual's standing: ind_better's order as plain numbers, made once
  * per generation, so that a tournament compares small contiguous records
  * without branches instead of calling ind_better on scattered individuals.
- * a is better than b exactly when (failed, score, size) of a is below b's,
- * in that order (score: the penalised fitness, negated when maximising).
+ * a is better than b exactly when (key, size) of a is below b's, in that
+ * order. key: the penalised fitness (negated when maximising, so lower is
+ * better) as an unsigned integer in the same order; all ones when the
+ * individual failed.
  */
 struct standing {
-    double score;
+    uint64_t key;
     uint32_t size;
-    uint32_t failed; /* 1 when not EVAL_OK (score then 0) */
 };
 
 /* Fills s[0..p->n) with the individuals' standings under rk. */
@@ -26,9 +27,11 @@ void select_standings(const struct population *p, const struct ranking *rk,
                       struct standing *s);
 
 /* The index of the best of k of the n individuals, drawn uniformly with
- * replacement (ties to the first drawn), by their standings s. */
-size_t select_tournament(const struct standing *s, size_t n, int k,
-                         struct rng *r);
+ * replacement (ties to the first drawn), by their standings s. `draw` is
+ * rng_bound_init(n): made once per generation, it spares each draw a
+ * division, and draws exactly what rng_below(r, n) would. */
+size_t select_tournament(const struct standing *s,
+                         const struct rng_bound *draw, int k, struct rng *r);
 
 /*
  * Writes into order[0..n) the indices of the n best individuals, best
