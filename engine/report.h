@@ -48,10 +48,11 @@ void report_sizes(struct report *rp, uint64_t *log_size,
 
 /* Reports one scored generation: a stdout line (unless quiet) with the
  * estimated seconds left (eta; NaN: unknown), a log.csv row and a
- * timing.csv row. */
+ * timing.csv row (the seconds spent making it, breeding or initialising,
+ * and scoring it, and the run's elapsed seconds). */
 void report_generation(struct report *rp, long generation,
-                       const struct pop_stats *s, double eval_seconds,
-                       double elapsed, double eta);
+                       const struct pop_stats *s, double breed_seconds,
+                       double eval_seconds, double elapsed, double eta);
 
 /*
  * Writes `name` in the output folder atomically (temporary file, fsync,

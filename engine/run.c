@@ -248,11 +248,12 @@ static void score_twins(struct population *p)
 }
 
 /*
- * Scores r->cur as generation st.generation and reports it. Returns
- * FARM_DONE, or why the generation could not be completed (it is then
- * not reported, and the caller drops it).
+ * Scores r->cur as generation st.generation and reports it (with the
+ * seconds it took to make: breed_seconds). Returns FARM_DONE, or why the
+ * generation could not be completed (it is then not reported, and the
+ * caller drops it).
  */
-static int score_generation(struct run *r)
+static int score_generation(struct run *r, double breed_seconds)
 {
     double t0 = now();
     pair_twins(r);
@@ -270,8 +271,8 @@ static int score_generation(struct run *r)
     if (pop_stats(&r->cur, &r->rank, &s) < 0)
         return FARM_BROKEN;
     keep_best(r, &s);
-    report_generation(&r->report, r->st.generation, &s, now() - t0,
-                      elapsed(r), eta(r));
+    report_generation(&r->report, r->st.generation, &s, breed_seconds,
+                      now() - t0, elapsed(r), eta(r));
     report_sizes(&r->report, &r->st.log_size, &r->st.timing_size);
     return FARM_DONE;
 }
@@ -578,9 +579,10 @@ int run_main(const struct config *c, const struct run_options *o)
     int resumed = o->resume;
     if (!resumed) {
         rng_derive(&r->st.rng, c->run_seed, RNG_MAIN, 0, 0);
+        double t0 = now();
         init_ramped(&r->cur, &r->ps, (int)c->tree_init_min_depth,
                     (int)c->tree_init_max_depth, &r->st.rng);
-        int fr = score_generation(r);
+        int fr = score_generation(r, now() - t0);
         if (fr != FARM_DONE)
             why = fr == FARM_INTERRUPTED ? STOP_SIGNAL
                   : fr == FARM_FAILED    ? STOP_FAILED
@@ -598,6 +600,7 @@ int run_main(const struct config *c, const struct run_options *o)
         if (why != STOP_NONE)
             break;
         struct rng before = r->st.rng;
+        double t0 = now();
         if (breed_next(&r->breed, &r->next, &r->cur, &r->ps, &r->rank,
                        &r->st.rng) < 0)
             goto oom;
@@ -605,7 +608,7 @@ int run_main(const struct config *c, const struct run_options *o)
         r->cur = r->next;
         r->next = swap;
         r->st.generation++;
-        int fr = score_generation(r);
+        int fr = score_generation(r, now() - t0);
         if (fr == FARM_DONE)
             continue;
         /* Incomplete: drop it, back to the last scored generation. */

@@ -22,6 +22,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 pop=1000
 gens=50
 seed=1
+forkgp_runs=5 # each forkgp configuration: the best of this many runs
+deap_runs=3   # DEAP: the best of this many runs
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -34,6 +36,7 @@ done
     "(apt-get install python3-deap)"
 
 now() { date +%s.%N; }
+split=""
 
 echo "quartic, population $pop x $gens generations, no early stop:"
 printf "%6s %7s %10s %12s %10s %8s %10s %12s\n" rows workers "process s" \
@@ -43,26 +46,53 @@ for rows in 20 10000; do
     20) csv=$root/configs/data/quartic.csv ;;
     *) csv=$root/configs/data/quartic10k.csv ;;
     esac
-    # DEAP first, once per data set; its time is on every row of the set.
+    # DEAP first, the best of $deap_runs runs; its time is on every row of
+    # the set. Both sides vary from run to run on a shared machine (DEAP
+    # by up to 2x), so each is timed more than once and the best kept.
     deap="-"
     if [ -n "$py" ]; then
-        line=$("$py" "$root/tools/deap_quartic.py" "$csv" $pop $gens $seed |
-            grep '^deap_seconds=')
-        deap=$(echo "$line" | sed 's/^deap_seconds=\([^ ]*\).*/\1/')
+        for _ in $(seq $deap_runs); do
+            line=$("$py" "$root/tools/deap_quartic.py" "$csv" $pop $gens \
+                $seed | grep '^deap_seconds=')
+            d=$(echo "$line" | sed 's/^deap_seconds=\([^ ]*\).*/\1/')
+            deap=$(awk -v a="$deap" -v b="$d" \
+                'BEGIN { print (a == "-" || b + 0 < a + 0) ? b : a }')
+        done
     fi
     for w in 0 1 2; do
-        start=$(now)
-        "$forkgp" run "$root/configs/quartic.ini" --quiet \
-            --set run.population=$pop --set run.generations=$gens \
-            --set fitness.target_fitness=none --set run.workers=$w \
-            --set run.seed=$seed --set data.train="$csv" \
-            --out "$tmp/w$w" >/dev/null
-        end=$(now)
+        # forkgp: the best of $forkgp_runs runs (by process time); the
+        # runs are identical but for their timings.
+        best=""
+        for _ in $(seq $forkgp_runs); do
+            rm -rf "$tmp/w$w"
+            start=$(now)
+            "$forkgp" run "$root/configs/quartic.ini" --quiet \
+                --set run.population=$pop --set run.generations=$gens \
+                --set fitness.target_fitness=none --set run.workers=$w \
+                --set run.seed=$seed --set data.train="$csv" \
+                --out "$tmp/w$w" >/dev/null
+            end=$(now)
+            t=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.6f", e - s }')
+            if [ -z "$best" ] || awk -v t="$t" -v b="$best" 'BEGIN { exit !(t < b) }'; then
+                best=$t
+                rm -rf "$tmp/best"
+                cp -r "$tmp/w$w" "$tmp/best"
+            fi
+        done
+        rm -rf "$tmp/w$w"
+        mv "$tmp/best" "$tmp/w$w"
+        start=0
+        end=$best
         evals=$(awk -F' = ' '$1 == "evaluations" { print $2 }' \
             "$tmp/w$w/best.txt")
-        # timing.csv: generation,eval_seconds,elapsed_seconds
+        # timing.csv: generation,eval_seconds,elapsed_seconds,breed_seconds
         evo=$(awk -F, 'NR == 2 { first = $3; eval0 = $2 } NR > 1 { last = $3 }
             END { printf "%.6f", last - first + eval0 }' "$tmp/w$w/timing.csv")
+        split="$split$(awk -F, -v r="$rows" -v w="$w" -v v="$evo" '
+            NR > 1 { e += $2; b += (NR > 2) ? $4 : 0 }
+            END { printf "%6d %7d %10.3f %10.3f %10.3f\n", r, w, b, e,
+                  v - b - e }' "$tmp/w$w/timing.csv")
+"
         awk -v r="$rows" -v w="$w" -v s="$start" -v e="$end" -v n="$evals" \
             -v d="$deap" -v v="$evo" 'BEGIN {
                 t = e - s
@@ -74,3 +104,9 @@ for rows in 20 10000; do
         rm -rf "$tmp/w$w"
     done
 done
+echo
+echo "where forkgp's evolution time goes (timing.csv): breeding, scoring"
+echo "(evaluations, twins, statistics), the rest (log.csv and the checkpoints"
+echo "of every 10th generation, each written, fsync'd and renamed):"
+printf "%6s %7s %10s %10s %10s\n" rows workers "breed s" "score s" "rest s"
+printf "%s" "$split"
