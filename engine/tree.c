@@ -37,27 +37,39 @@ uint32_t tree_subtree_end(const struct node *nodes, uint32_t i)
     return i;
 }
 
-int tree_subtree_depth(const struct node *nodes, uint32_t i)
+int tree_subtree_shape(const struct node *nodes, uint32_t i, uint32_t *end)
 {
-    /* A stack of the arguments still owed at each level. */
+    /* A stack of the arguments still owed at each level (level 0: the
+     * subtree itself); it is over when nothing above level 0 is owed. */
     int owed[1024];
     int top = 0, depth = 0;
-    uint32_t end = tree_subtree_end(nodes, i);
+    uint32_t start = i;
     owed[0] = 1;
-    for (; i < end; i++) {
+    do {
         owed[top]--;
-        int arity = prim_arity(nodes[i].op);
+        int arity = prim_arity(nodes[i++].op);
         if (arity > 0) {
-            if (top + 1 >= (int)(sizeof owed / sizeof owed[0]))
-                return top + 1; /* deeper than any limit we allow */
+            if (top + 1 >= (int)(sizeof owed / sizeof owed[0])) {
+                /* Deeper than any limit we allow: say so, and find the
+                 * end the plain way. */
+                *end = tree_subtree_end(nodes, start);
+                return top + 1;
+            }
             owed[++top] = arity;
             if (top > depth)
                 depth = top;
         }
         while (top > 0 && owed[top] == 0)
             top--;
-    }
+    } while (top > 0);
+    *end = i;
     return depth;
+}
+
+int tree_subtree_depth(const struct node *nodes, uint32_t i)
+{
+    uint32_t end;
+    return tree_subtree_shape(nodes, i, &end);
 }
 
 int tree_depth(const struct tree *t)
@@ -100,8 +112,14 @@ int tree_check(const struct tree *t, int nvars)
 int tree_splice(struct tree *out, const struct tree *dst, uint32_t at,
                 const struct tree *src, uint32_t from)
 {
-    uint32_t at_end = tree_subtree_end(dst->nodes, at);
-    uint32_t from_end = tree_subtree_end(src->nodes, from);
+    return tree_splice_ends(out, dst, at, tree_subtree_end(dst->nodes, at),
+                            src, from, tree_subtree_end(src->nodes, from));
+}
+
+int tree_splice_ends(struct tree *out, const struct tree *dst, uint32_t at,
+                     uint32_t at_end, const struct tree *src, uint32_t from,
+                     uint32_t from_end)
+{
     uint32_t piece = from_end - from;
     uint32_t size = dst->size - (at_end - at) + piece;
     if (size > out->cap)

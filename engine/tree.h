@@ -52,6 +52,10 @@ int tree_depth(const struct tree *t);
 /* Depth of the subtree starting at node i. */
 int tree_subtree_depth(const struct node *nodes, uint32_t i);
 
+/* Depth of the subtree starting at node i, and (*end) the index just past
+ * it: both in one pass. */
+int tree_subtree_shape(const struct node *nodes, uint32_t i, uint32_t *end);
+
 /* Depth at which node i sits (the root is at depth 0). */
 int tree_node_level(const struct tree *t, uint32_t i);
 
@@ -68,6 +72,12 @@ int tree_check(const struct tree *t, int nvars);
  */
 int tree_splice(struct tree *out, const struct tree *dst, uint32_t at,
                 const struct tree *src, uint32_t from);
+
+/* tree_splice when the subtrees' ends are known: at_end and from_end are
+ * tree_subtree_end of dst at `at` and of src at `from`. */
+int tree_splice_ends(struct tree *out, const struct tree *dst, uint32_t at,
+                     uint32_t at_end, const struct tree *src, uint32_t from,
+                     uint32_t from_end);
 
 /* Number of function (non-terminal) nodes. */
 uint32_t tree_count_functions(const struct tree *t);

@@ -24,7 +24,8 @@ int breed_init(struct breed *b, const struct config *c)
     b->population = (size_t)c->run_population;
     b->standings = calloc(b->population ? b->population : 1,
                           sizeof *b->standings);
-    if (!b->elites || !b->standings ||
+    b->nfunc = calloc(b->population ? b->population : 1, sizeof *b->nfunc);
+    if (!b->elites || !b->standings || !b->nfunc ||
         tree_init(&b->scratch, b->vp.max_size) < 0) {
         breed_release(b);
         return -1;
@@ -36,6 +37,7 @@ void breed_release(struct breed *b)
 {
     free(b->elites);
     free(b->standings);
+    free(b->nfunc);
     tree_release(&b->scratch);
     memset(b, 0, sizeof *b);
 }
@@ -68,14 +70,20 @@ int breed_next(struct breed *b, struct population *next,
     if (cur->n > b->population) { /* more than the config said: grow */
         struct standing *more =
             realloc(b->standings, cur->n * sizeof *b->standings);
-        if (!more)
+        if (more)
+            b->standings = more;
+        uint32_t *counts = realloc(b->nfunc, cur->n * sizeof *b->nfunc);
+        if (counts)
+            b->nfunc = counts;
+        if (!more || !counts)
             return -1;
-        b->standings = more;
         b->population = cur->n;
     }
     if (select_best(cur, rk, b->elites, b->elitism) < 0)
         return -1;
     select_standings(cur, rk, b->standings);
+    for (size_t i = 0; i < cur->n; i++)
+        b->nfunc[i] = tree_count_functions(&cur->ind[i].tree);
     rng_bound_init(&b->draw, (uint32_t)cur->n);
     size_t i = 0;
     for (; i < b->elitism; i++)
@@ -83,17 +91,17 @@ int breed_next(struct breed *b, struct population *next,
     for (; i < next->n; i++) {
         struct individual *x = &next->ind[i];
         enum breed_op op = choose_op(b, r);
-        const struct individual *p1 =
-            &cur->ind[select_tournament(b->standings, &b->draw,
-                                        b->tournament_size, r)];
+        size_t i1 = select_tournament(b->standings, &b->draw,
+                                      b->tournament_size, r);
+        const struct individual *p1 = &cur->ind[i1];
         int changed;
         switch (op) {
         case BREED_CROSSOVER: {
-            const struct individual *p2 =
-                &cur->ind[select_tournament(b->standings, &b->draw,
-                                            b->tournament_size, r)];
-            changed = vary_crossover(&x->tree, &p1->tree, &p2->tree, &b->vp,
-                                     r);
+            size_t i2 = select_tournament(b->standings, &b->draw,
+                                          b->tournament_size, r);
+            changed = vary_crossover_counted(&x->tree, &p1->tree,
+                                             b->nfunc[i1], &cur->ind[i2].tree,
+                                             b->nfunc[i2], &b->vp, r);
             break;
         }
         case BREED_SUBTREE:

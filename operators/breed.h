@@ -31,7 +31,8 @@ struct breed {
     struct tree scratch; /* subtree mutation's new subtree */
     size_t *elites;      /* elitism indices */
     struct standing *standings; /* the current generation's, for tournaments */
-    size_t population;          /* room in standings */
+    uint32_t *nfunc;            /* its function counts, for crossover */
+    size_t population;          /* room in standings and nfunc */
     struct rng_bound draw;      /* tournament draws among the generation */
 };
 

@@ -5,11 +5,11 @@
 
 #include "init.h"
 
-/* A uniformly chosen node: a function node with probability bias when the
- * tree has any, else a terminal. */
-static uint32_t pick_point(const struct tree *t, double bias, struct rng *r)
+/* A uniformly chosen node of t, which has nfunc function nodes: a function
+ * node with probability bias when it has any, else a terminal. */
+static uint32_t pick_point(const struct tree *t, uint32_t nfunc, double bias,
+                           struct rng *r)
 {
-    uint32_t nfunc = tree_count_functions(t);
     int want_function = nfunc > 0 && rng_chance(r, bias);
     uint32_t count = want_function ? nfunc : t->size - nfunc;
     /* The k-th node of the wanted kind. The count goes down without a
@@ -28,16 +28,26 @@ int vary_crossover(struct tree *child, const struct tree *p1,
                    const struct tree *p2, const struct vary_params *vp,
                    struct rng *r)
 {
+    return vary_crossover_counted(child, p1, tree_count_functions(p1), p2,
+                                  tree_count_functions(p2), vp, r);
+}
+
+int vary_crossover_counted(struct tree *child, const struct tree *p1,
+                           uint32_t nfunc1, const struct tree *p2,
+                           uint32_t nfunc2, const struct vary_params *vp,
+                           struct rng *r)
+{
     for (int t = 0; t < VARY_TRIES; t++) {
-        uint32_t at = pick_point(p1, vp->internal_bias, r);
-        uint32_t from = pick_point(p2, vp->internal_bias, r);
+        uint32_t at = pick_point(p1, nfunc1, vp->internal_bias, r);
+        uint32_t from = pick_point(p2, nfunc2, vp->internal_bias, r);
         /* p1 respects the depth limit, so only the new branch can break
          * it: its level plus the depth of what is put there. */
-        int depth = tree_node_level(p1, at) +
-                    tree_subtree_depth(p2->nodes, from);
-        if (depth > vp->max_depth)
+        uint32_t from_end;
+        int depth = tree_subtree_shape(p2->nodes, from, &from_end);
+        if (depth + tree_node_level(p1, at) > vp->max_depth)
             continue;
-        if (tree_splice(child, p1, at, p2, from) == 0 &&
+        if (tree_splice_ends(child, p1, at, tree_subtree_end(p1->nodes, at),
+                             p2, from, from_end) == 0 &&
             child->size <= vp->max_size)
             return 1;
     }
