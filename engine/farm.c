@@ -125,7 +125,9 @@ static void evaluate_one(const struct farm *fm, uint64_t generation,
     rng_derive(&r, fm->seed, RNG_EVAL, generation, index);
     memset(res, 0, sizeof *res);
     res->index = index;
+    double t0 = now();
     res->status = fm->fitness->evaluate(fm->fitness->ctx, t, &r, res->scores);
+    res->seconds = now() - t0;
     res->nscores = (uint32_t)fm->fitness->nscores;
 }
 
@@ -234,7 +236,7 @@ static void worker_main(struct farm *fm, int in, int out)
     struct tree t;
     struct job_reader jobs = {.fd = in, .cap = 2 * WIRE_FRAME_MAX};
     jobs.buf = malloc(jobs.cap);
-    unsigned char result[WIRE_HEADER + 16 + 8 * FGP_MAX_SCORES];
+    unsigned char result[WIRE_RESULT_MAX];
     if (!jobs.buf || tree_init(&t, fm->opt.max_size) < 0)
         _exit(125);
     uint32_t expect = 0, sent = 0;
@@ -528,11 +530,11 @@ static int collect(struct farm *fm, struct round *rd, int i)
         if (got < 0)
             return 0; /* nothing more now */
         w->inlen += (size_t)got;
-        size_t off = 0, taken = 0;
-        double t = now(), since = w->started;
+        size_t off = 0;
+        double t = now();
         while (w->inlen - off >= WIRE_HEADER) {
             struct wire_header h;
-            const size_t max = WIRE_HEADER + 16 + 8 * FGP_MAX_SCORES;
+            const size_t max = WIRE_RESULT_MAX;
             if (wire_get_header(w->in + off, &h, WIRE_RESULT,
                                 max - WIRE_HEADER) < 0 ||
                 h.id != w->result_id)
@@ -551,21 +553,15 @@ static int collect(struct farm *fm, struct round *rd, int i)
             memmove(w->inflight, w->inflight + 1,
                     (size_t)(--w->nin) * sizeof w->inflight[0]);
             w->started = t; /* the next one in flight begins now */
-            taken++;
-        }
-        if (taken > 0) {
-            /* The pace: the time since `since` over the results that came.
-             * With jobs still in flight the worker was busy all along, so
-             * that is its pace; without, it may have waited for the parent
-             * for part of it, which only makes a pace look slower, so only
-             * a faster one is believed (else the parent's own sleeps,
-             * being measured, would feed the estimate that sets them). */
-            double per = (t - since) / (double)taken;
-            fm->stats.busy_seconds += t - since;
-            if (fm->mean_eval <= 0)
-                fm->mean_eval = per;
-            else if (w->nin > 0 || per < fm->mean_eval)
-                fm->mean_eval = 0.8 * fm->mean_eval + 0.2 * per;
+            /* The pace, by the worker's own clock: the parent's would add
+             * the delays of pipes, wake-ups and its own sleeps. */
+            double took = res.seconds >= 0 && res.seconds < 1e9
+                              ? res.seconds
+                              : 0.0; /* a worker's clock is only a hint */
+            fm->stats.busy_seconds += took;
+            fm->mean_eval = fm->mean_eval > 0
+                                ? 0.9 * fm->mean_eval + 0.1 * took
+                                : took;
         }
         memmove(w->in, w->in + off, w->inlen - off);
         w->inlen -= off;

@@ -26,7 +26,7 @@
 
 enum { TAG_JOBS = 1, TAG_RESULTS = 2, TAG_STOP = 3, TAG_BROKEN = 4 };
 
-#define RESULT_BYTES (WIRE_HEADER + 16 + 8 * FGP_MAX_SCORES + 4)
+#define RESULT_BYTES (WIRE_RESULT_MAX + 4)
 
 struct mpi_farm {
     const struct fitness *fitness;
@@ -131,7 +131,7 @@ static long take_results(struct population *p, const unsigned char *buf,
         int32_t detail;
         if (len - off < WIRE_HEADER ||
             wire_get_header(buf + off, &h, WIRE_RESULT,
-                            16 + 8 * FGP_MAX_SCORES) < 0 ||
+                            WIRE_RESULT_MAX - WIRE_HEADER) < 0 ||
             len - off < WIRE_HEADER + h.length + 4 ||
             wire_get_result(buf + off + WIRE_HEADER, h.length, &res) < 0 ||
             res.index >= p->n || res.status < EVAL_OK ||

@@ -44,10 +44,11 @@ size_t wire_put_result(unsigned char *buf, uint32_t id,
 {
     uint32_t n = r->nscores <= FGP_MAX_SCORES ? r->nscores : FGP_MAX_SCORES;
     unsigned char *p =
-        put_header(buf, WIRE_RESULT, id, (uint32_t)(16 + 8 * n));
+        put_header(buf, WIRE_RESULT, id, (uint32_t)(WIRE_RESULT_FIXED + 8 * n));
     p = PUT(p, r->index);
     p = PUT(p, r->status);
     p = PUT(p, n);
+    p = PUT(p, r->seconds);
     memcpy(p, r->scores, 8 * n);
     return (size_t)(p - buf) + 8 * n;
 }
@@ -91,12 +92,14 @@ int wire_get_job(const unsigned char *p, size_t len, uint64_t *generation,
 int wire_get_result(const unsigned char *p, size_t len,
                     struct wire_result *r)
 {
-    if (len < 16)
+    if (len < WIRE_RESULT_FIXED)
         return -1;
     p = GET(p, r->index);
     p = GET(p, r->status);
     p = GET(p, r->nscores);
-    if (r->nscores > FGP_MAX_SCORES || len != 16 + 8 * (size_t)r->nscores)
+    p = GET(p, r->seconds);
+    if (r->nscores > FGP_MAX_SCORES ||
+        len != WIRE_RESULT_FIXED + 8 * (size_t)r->nscores)
         return -1;
     memcpy(r->scores, p, 8 * r->nscores);
     return 0;

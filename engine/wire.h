@@ -15,12 +15,17 @@
  * run the same binary on the same machine):
  *   header   magic u32 "FGPW", type u16, 0 u16, id u32, length u32
  *   JOB      generation u64, index u64, size u32, 0 u32, size nodes
- *   RESULT   index u64, status i32, nscores u32, nscores doubles
+ *   RESULT   index u64, status i32, nscores u32, seconds f64,
+ *            nscores doubles
  * id numbers the frames each way, so a lost or repeated frame is seen.
+ * seconds: how long the evaluation took the worker, by its own clock (the
+ * farm paces itself by it: the parent's clock would add its own delays).
  */
 #define WIRE_MAGIC 0x57504746u /* "FGPW" */
 #define WIRE_HEADER 16
 #define WIRE_MAX_PAYLOAD (24u + 65535u * sizeof(struct node)) /* largest JOB */
+#define WIRE_RESULT_FIXED 24u /* a RESULT payload before its scores */
+#define WIRE_RESULT_MAX (WIRE_HEADER + WIRE_RESULT_FIXED + 8u * FGP_MAX_SCORES)
 
 enum wire_type { WIRE_JOB = 1, WIRE_RESULT = 2 };
 
@@ -36,6 +41,7 @@ struct wire_result {
     uint64_t index;
     int32_t status;
     uint32_t nscores;
+    double seconds; /* the evaluation's time, by the worker's clock */
     double scores[FGP_MAX_SCORES];
 };
 
@@ -44,8 +50,8 @@ struct wire_result {
 size_t wire_put_job(unsigned char *buf, uint32_t id, uint64_t generation,
                     uint64_t index, const struct tree *t);
 
-/* Writes a RESULT frame into buf (room for WIRE_HEADER + 16 + 8 *
- * FGP_MAX_SCORES). Returns the frame's length. */
+/* Writes a RESULT frame into buf (room for WIRE_RESULT_MAX). Returns the
+ * frame's length. */
 size_t wire_put_result(unsigned char *buf, uint32_t id,
                        const struct wire_result *r);
 

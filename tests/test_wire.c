@@ -25,7 +25,7 @@
 
 #define MAX_NODES 65535u
 #define FRAME_MAX (WIRE_HEADER + WIRE_MAX_PAYLOAD)
-#define RESULT_MAX (WIRE_HEADER + 16 + 8 * FGP_MAX_SCORES)
+#define RESULT_MAX WIRE_RESULT_MAX
 /* Bytes kept in a pipe at once: well under the 64 KiB Linux default. */
 #define PIPE_ROOM 16384u
 /* Bytes moved through a socket at once (see move_frame). */
@@ -239,13 +239,14 @@ static void result_round_trip(uint32_t id, const struct wire_result *r)
 {
     unsigned char buf[RESULT_MAX];
     size_t n = wire_put_result(buf, id, r);
-    assert_int_equal(n, WIRE_HEADER + 16 + 8 * (size_t)r->nscores);
+    assert_int_equal(n, WIRE_HEADER + WIRE_RESULT_FIXED + 8 * (size_t)r->nscores);
     uint32_t len = check_header(buf, WIRE_RESULT, id, n);
 
     const unsigned char *p = buf + WIRE_HEADER;
     assert_int_equal(get_u64(p), r->index);
     assert_int_equal((int32_t)get_u32(p + 8), r->status);
     assert_int_equal(get_u32(p + 12), r->nscores);
+    assert_memory_equal(p + 16, &r->seconds, 8);
 
     unsigned char *payload = exact_copy(p, len);
     struct wire_result out;
@@ -254,6 +255,7 @@ static void result_round_trip(uint32_t id, const struct wire_result *r)
     assert_int_equal(out.index, r->index);
     assert_int_equal(out.status, r->status);
     assert_int_equal(out.nscores, r->nscores);
+    assert_memory_equal(&out.seconds, &r->seconds, 8);
     if (r->nscores) /* bit for bit: NaN != NaN */
         assert_memory_equal(out.scores, r->scores, 8 * (size_t)r->nscores);
     free(payload);
@@ -271,6 +273,7 @@ static void test_result_round_trip(void **state)
                 r.index = extremes64[i];
                 r.status = statuses[s];
                 r.nscores = ns;
+                r.seconds = 1e-6 * (double)turn;
                 for (uint32_t k = 0; k < ns; k++)
                     memcpy(&r.scores[k], &score_bits[(turn + k) % N_SCORE_BITS],
                            8);
@@ -485,31 +488,33 @@ static void test_result_malformed(void **state)
     memset(buf, 0, sizeof buf);
     size_t n = sample_result(buf, 3);
     unsigned char *p = buf + WIRE_HEADER;
-    size_t len = n - WIRE_HEADER; /* 16 + 24 */
+    size_t len = WIRE_RESULT_FIXED + 3 * 8;
+    assert_int_equal(n, WIRE_HEADER + len);
     assert_int_equal(result_ok(p, len), 0);
 
-    for (size_t k = 0; k < 16; k++)
+    for (size_t k = 0; k < WIRE_RESULT_FIXED; k++)
         assert_int_equal(result_ok(p, k), -1);
     /* Length not matching nscores. */
     assert_int_equal(result_ok(p, len - 1), -1);
     assert_int_equal(result_ok(p, len + 1), -1);
     assert_int_equal(result_ok(p, len - 8), -1);
     assert_int_equal(result_ok(p, len + 8), -1);
-    assert_int_equal(result_ok(p, 16), -1);
-    /* nscores 0 wants exactly 16 bytes. */
+    assert_int_equal(result_ok(p, WIRE_RESULT_FIXED), -1);
+    /* nscores 0 wants exactly the fixed part. */
     put_u32(p + 12, 0);
-    assert_int_equal(result_ok(p, 16), 0);
-    assert_int_equal(result_ok(p, 24), -1);
+    assert_int_equal(result_ok(p, WIRE_RESULT_FIXED), 0);
+    assert_int_equal(result_ok(p, WIRE_RESULT_FIXED + 8), -1);
     /* Over FGP_MAX_SCORES, even with a length that would match. */
     static const uint32_t over[] = {FGP_MAX_SCORES + 1, FGP_MAX_SCORES + 2,
                                     0x20000000u, UINT32_MAX};
     for (size_t k = 0; k < sizeof over / sizeof over[0]; k++) {
         put_u32(p + 12, over[k]);
-        assert_int_equal(result_ok(p, 16 + 8 * (FGP_MAX_SCORES + 1)), -1);
+        assert_int_equal(
+            result_ok(p, WIRE_RESULT_FIXED + 8 * (FGP_MAX_SCORES + 1)), -1);
         assert_int_equal(result_ok(p, len), -1);
     }
     put_u32(p + 12, FGP_MAX_SCORES);
-    assert_int_equal(result_ok(p, 16 + 8 * FGP_MAX_SCORES), 0);
+    assert_int_equal(result_ok(p, WIRE_RESULT_FIXED + 8 * FGP_MAX_SCORES), 0);
 }
 
 /* ---- wire_read_full / wire_write_full ------------------------------------ */
