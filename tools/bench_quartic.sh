@@ -6,6 +6,7 @@ out=$(mktemp -d)
 start=$(date +%s.%N)
 "$forkgp" run configs/quartic.ini --quiet --set run.population=1000 \
     --set run.generations=50 --set fitness.target_fitness=none \
+    --set run.workers=0 \
     --out "$out" >/dev/null || exit 1
 end=$(date +%s.%N)
 rm -rf "$out"
