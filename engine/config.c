@@ -726,7 +726,6 @@ static void dump_value(const struct config *c, int k, FILE *out)
     }
 }
 
-/* Every section and key with its help as a comment, in table order. */
 /* Keys that do not change what a run computes: where it writes, how many
  * processes evaluate and where, how often it checkpoints. The hash leaves them out,
  * so a run resumes with another worker count or into another folder. */
@@ -736,6 +735,30 @@ static int outside_hash(int k)
            k == CFG_KEY_output_checkpoint_every || k == CFG_KEY_run_backend;
 }
 
+/* Writes text as "; " comment lines of at most about 78 columns, broken
+ * at spaces (inih refuses lines over 198 characters, and a dump must read
+ * back). */
+static void dump_comment(FILE *out, const char *text)
+{
+    const size_t width = 76;
+    while (*text) {
+        size_t n = strlen(text);
+        if (n > width) {
+            n = width;
+            while (n > 0 && text[n] != ' ')
+                n--;
+            if (n == 0) /* one long word: break after it */
+                n = strcspn(text, " ");
+        }
+        fprintf(out, "; %.*s\n", (int)n, text);
+        text += n;
+        while (*text == ' ')
+            text++;
+    }
+}
+
+/* Every section and key with its help as a comment, in table order; for
+ * the hash, without the comments and the keys outside it. */
 static void dump_keys(const struct config *c, FILE *out, int for_hash)
 {
     const char *section = "";
@@ -747,7 +770,11 @@ static void dump_keys(const struct config *c, FILE *out, int for_hash)
             section = key->section;
             fprintf(out, "\n[%s]\n", section);
         }
-        fprintf(out, "; %s\n%s = ", key->help, key->name);
+        /* The help is for readers: not hashed, so rewording it keeps
+         * checkpoints resumable. */
+        if (!for_hash)
+            dump_comment(out, key->help);
+        fprintf(out, "%s = ", key->name);
         dump_value(c, k, out);
         fputc('\n', out);
     }

@@ -67,6 +67,8 @@ struct farm {
     int keep_fds[MAX_KEEP_FDS]; /* open at start: the plug-in's; kept */
     int nkeep;
     double mean_eval; /* seconds, running estimate for chunk sizes */
+    int forked;       /* the workers were started */
+    int unforkable;   /* an adaptive farm could not start them */
 #ifdef FORKGP_MPI
     struct mpi_farm *mpi; /* the MPI backend, when asked for */
 #endif
@@ -604,6 +606,39 @@ static int service(struct farm *fm, struct round *rd, int i, short revents)
     return 0;
 }
 
+/* Forks every worker. Returns 0, or -1 with a message in err. */
+static int start_workers(struct farm *fm, char *err, size_t size)
+{
+    for (int i = 0; i < fm->opt.workers; i++)
+        if (start_worker(fm, i) < 0) {
+            snprintf(err, size, "cannot start worker %d of %d: %s", i + 1,
+                     fm->opt.workers, strerror(errno));
+            return -1;
+        }
+    fm->forked = 1;
+    return 0;
+}
+
+/* Whether an adaptive farm still evaluates in this process (see
+ * farm_eval in farm.h); when it stops, its workers start here. */
+static int stays_in_process(struct farm *fm)
+{
+    if (!fm->opt.adaptive || fm->forked)
+        return 0;
+    if (fm->unforkable || fm->opt.workers < 2 ||
+        fm->mean_eval < FARM_QUICK_EVAL)
+        return 1;
+    char err[256];
+    if (start_workers(fm, err, sizeof err) < 0) {
+        /* A built-in fitness runs as well here: say so, and go on (any
+         * worker that did start idles until the farm is freed). */
+        fprintf(stderr, "forkgp: %s; evaluating in this process\n", err);
+        fm->unforkable = 1;
+        return 1;
+    }
+    return 0;
+}
+
 static int eval_in_process(struct farm *fm, struct population *p,
                            uint64_t generation)
 {
@@ -616,6 +651,10 @@ static int eval_in_process(struct farm *fm, struct population *p,
         struct wire_result res;
         evaluate_one(fm, generation, i, &x->tree, &res);
         fm->stats.evaluations++;
+        fm->stats.in_process++;
+        fm->mean_eval = fm->mean_eval > 0
+                            ? 0.9 * fm->mean_eval + 0.1 * res.seconds
+                            : res.seconds;
         x->status = res.status;
         x->detail = 0;
         x->fitness = res.status == EVAL_OK ? res.scores[0] : 0.0;
@@ -637,7 +676,7 @@ int farm_eval(struct farm *fm, struct population *p, uint64_t generation)
             p->ind[i].status = -1; /* not scored yet */
             todo++;
         }
-    if (fm->opt.workers == 0)
+    if (fm->opt.workers == 0 || stays_in_process(fm))
         return eval_in_process(fm, p, generation);
 
     int nw = fm->opt.workers;
@@ -780,13 +819,10 @@ struct farm *farm_new(const struct fitness *f, uint64_t seed,
         return NULL;
     }
     note_open_fds(fm);
-    for (int i = 0; i < o->workers; i++)
-        if (start_worker(fm, i) < 0) {
-            snprintf(err, size, "cannot start worker %d of %d: %s", i + 1,
-                     o->workers, strerror(errno));
-            farm_free(fm);
-            return NULL;
-        }
+    if (!o->adaptive && start_workers(fm, err, size) < 0) {
+        farm_free(fm);
+        return NULL;
+    }
     return fm;
 }
 
@@ -837,4 +873,5 @@ int farm_serve(const struct fitness *f, uint64_t seed,
 void farm_get_stats(const struct farm *fm, struct farm_stats *s)
 {
     *s = fm->stats;
+    s->workers_started = fm->forked;
 }

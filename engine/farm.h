@@ -25,7 +25,14 @@ struct farm_options {
                               workers before the run is called broken */
     int stop_on_failure;   /* on_failure = abort */
     uint32_t max_size;     /* the largest tree a job carries */
+    int adaptive;          /* workers = auto with a built-in fitness: see
+                              farm_eval */
 };
+
+/* Below this many seconds per evaluation an adaptive farm evaluates in
+ * this process: the farm's cost per individual in the parent is about a
+ * microsecond, so quicker evaluations gain nothing from workers. */
+#define FARM_QUICK_EVAL 5e-6
 
 /* What farm_eval returns. */
 enum farm_result {
@@ -38,15 +45,19 @@ enum farm_result {
 /* Counts of what happened, for the summary. */
 struct farm_stats {
     uint64_t evaluations;
+    uint64_t in_process; /* of which in this process (workers = 0, or an
+                            adaptive farm before its workers started) */
+    int workers_started; /* the worker processes were forked */
     uint64_t restarts; /* workers forked again after one died */
     double busy_seconds;
 };
 
 /*
  * Starts the farm: forks the workers now (after setup, so that they share
- * the loaded data copy-on-write), each scoring with f (borrowed) and the
- * stream rng_derive(seed, RNG_EVAL, generation, index). Returns NULL with
- * a message in err (at least 256 bytes) when a worker cannot be started.
+ * the loaded data copy-on-write; an adaptive farm forks them when they are
+ * first needed), each scoring with f (borrowed) and the stream
+ * rng_derive(seed, RNG_EVAL, generation, index). Returns NULL with a
+ * message in err (at least 256 bytes) when a worker cannot be started.
  */
 struct farm *farm_new(const struct fitness *f, uint64_t seed,
                       const struct farm_options *o, char *err, size_t size);
@@ -69,9 +80,15 @@ void farm_free(struct farm *fm);
 /*
  * Scores the individuals of p that need it as generation `generation`:
  * every ORIGIN_NEW one, and with a stochastic fitness every one (an
- * unchanged copy keeps its score otherwise). Sets fitness, status, detail. An evaluation that crashes, exits, hangs past the
- * timeout or breaks the protocol costs its worker (forked again) and that
- * individual's score, nothing else. Returns an enum farm_result.
+ * unchanged copy keeps its score otherwise). Sets fitness, status,
+ * detail. An evaluation that crashes, exits, hangs past the timeout or
+ * breaks the protocol costs its worker (forked again) and that
+ * individual's score, nothing else. An adaptive farm evaluates in this
+ * process while evaluations take under FARM_QUICK_EVAL seconds (or while
+ * it has a single worker): the farm would cost more than it gives, and a
+ * built-in fitness needs no containment. Then it starts its workers, for
+ * the rest of the run. Either way the scores are the same. Returns an
+ * enum farm_result.
  */
 int farm_eval(struct farm *fm, struct population *p, uint64_t generation);
 

@@ -15,6 +15,8 @@ struct fitness {
     const char *name;
     int maximise;   /* 1: higher is better; 0: lower is better */
     int stochastic; /* evaluate draws on its stream */
+    int builtin;    /* one of forkgp's own (regression, classification,
+                       boolean), not a shared object */
     int nscores;    /* scores per evaluation; scores[0] is the fitness */
     char score_name[32]; /* what scores[0] is called in reports */
     void *ctx;

@@ -25,12 +25,14 @@ void manifest_start(struct manifest *m, int workers)
     utc_now(m->start, sizeof m->start);
     m->exit_status = -1;
     m->workers = workers;
+    m->workers_started = -1;
 }
 
 void manifest_end(struct manifest *m, int exit_status, uint64_t evaluations,
-                  uint64_t failures)
+                  uint64_t failures, int workers_started)
 {
     utc_now(m->end, sizeof m->end);
+    m->workers_started = workers_started;
     m->exit_status = exit_status;
     m->evaluations = evaluations;
     m->failures = failures;
@@ -67,6 +69,7 @@ int manifest_write(struct report *rp, const struct config *c,
             "config = config.ini\n"
             "config_hash = %016llx\n"
             "workers = %d\n"
+            "workers_started = %s\n"
             "host = %s\n"
             "start = %s\n"
             "end = %s\n"
@@ -76,7 +79,11 @@ int manifest_write(struct report *rp, const struct config *c,
             "\n[files]\n",
             FORKGP_VERSION, FORKGP_COMMIT, FORKGP_CC, FORKGP_CFLAGS,
             FORKGP_BUILD, (unsigned long long)c->run_seed,
-            (unsigned long long)config_hash(c), m->workers, host, m->start,
+            (unsigned long long)config_hash(c), m->workers,
+            m->workers_started < 0 ? "running"
+            : m->workers_started   ? "yes"
+                                   : "no",
+            host, m->start,
             m->end, status, (unsigned long long)m->evaluations,
             (unsigned long long)m->failures);
     const struct plugin_file *files;

@@ -15,15 +15,17 @@ struct manifest {
     char end[32];   /* empty while running */
     int exit_status; /* -1 while running */
     int workers;
+    int workers_started; /* -1 until the end: forked this session or not */
     uint64_t evaluations, failures;
 };
 
 /* Marks the start (now) of m. */
 void manifest_start(struct manifest *m, int workers);
 
-/* Marks the end (now) and the outcome. */
+/* Marks the end (now) and the outcome; workers_started: whether this
+ * session forked its workers. */
 void manifest_end(struct manifest *m, int exit_status, uint64_t evaluations,
-                  uint64_t failures);
+                  uint64_t failures, int workers_started);
 
 /*
  * Writes manifest.ini into the output folder (atomically), as INI that

@@ -718,6 +718,7 @@ struct plugin *plugin_load(const struct config *c, struct primset *ps,
     free(s);
     f->name = pl->desc->name;
     f->stochastic = (pl->desc->flags & FGP_STOCHASTIC) != 0;
+    f->builtin = pl->handle == NULL;
     f->nscores = pl->desc->nscores;
     f->ctx = pl;
     f->evaluate = plugin_evaluate;

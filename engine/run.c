@@ -409,9 +409,11 @@ static void run_release(struct run *r)
     run_state_release_notes(&r->st);
 }
 
-/* The farm's settings from the config. */
-static struct farm_options farm_options(const struct config *c)
+/* The farm's settings from the config, for fitness f. */
+static struct farm_options farm_options(const struct config *c,
+                                        const struct fitness *f)
 {
+    int fork = strcmp(c->run_backend, "mpi") != 0;
     struct farm_options fo = {
         .backend = strcmp(c->run_backend, "mpi") == 0 ? FARM_BACKEND_MPI
                                                       : FARM_BACKEND_FORK,
@@ -422,6 +424,9 @@ static struct farm_options farm_options(const struct config *c)
         .restart_limit = c->run_restart_limit,
         .stop_on_failure = strcmp(c->run_on_failure, "abort") == 0,
         .max_size = (uint32_t)c->tree_max_size,
+        /* auto: workers only when they pay (see farm_eval); a plug-in's
+         * evaluations always run in workers, for containment. */
+        .adaptive = c->run_workers < 0 && f->builtin && fork,
     };
     return fo;
 }
@@ -530,7 +535,7 @@ int run_main(const struct config *c, const struct run_options *o)
 
     /* A run folder's config.ini may come with the manifest of the run that
      * made it: say if the data or plug-in changed since. */
-    struct farm_options fo = farm_options(c);
+    struct farm_options fo = farm_options(c, &r->fitness);
     manifest_start(&r->manifest, fo.workers);
     char *cfg_dir = strdup(c->file);
     if (cfg_dir) {
@@ -656,7 +661,11 @@ close:
         uint64_t failures = 0;
         for (int st = EVAL_ERROR; st < EVAL_NSTATUS; st++)
             failures += r->st.fail_count[st];
-        manifest_end(&r->manifest, status, r->st.evaluations, failures);
+        struct farm_stats fs = {0};
+        if (r->farm)
+            farm_get_stats(r->farm, &fs);
+        manifest_end(&r->manifest, status, r->st.evaluations, failures,
+                     fs.workers_started);
         if (manifest_write(&r->report, c, r->plugin, &r->manifest, &err) < 0)
             fprintf(stderr, "forkgp: %s\n", err.msg);
     }

@@ -29,6 +29,36 @@ for ini in configs/quartic.ini configs/keijzer6.ini examples/subsample.ini; do
         fail "$name: outputs differ between worker counts"
 done
 
+# --- workers = auto with a built-in fitness: evaluations in the parent
+# while they are quick (quartic's 20 rows), workers once they are slow
+# (50,000 rows); the same bytes as workers = 0 either way -------------------
+awk 'BEGIN { print "x,y"; srand(7)
+    for (i = 0; i < 50000; i++) { x = 2 * rand() - 1
+        printf "%.17g,%.17g\n", x, x * x * x * x + x * x * x + x * x + x } }' \
+    >"$TMP/f/big.csv"
+cpus=$(nproc)
+for data in small big; do
+    set_data=()
+    [ $data = big ] && set_data=(--set "data.train=$TMP/f/big.csv")
+    for w in auto 0; do
+        "$FORKGP" run configs/quartic.ini --quiet --seed 3 --set run.workers=$w \
+            --set run.generations=4 --set fitness.target_fitness=none \
+            "${set_data[@]}" --out "$TMP/auto-$data-$w" >/dev/null 2>&1 ||
+            fail "auto: quartic ($data data, workers $w) exits nonzero"
+    done
+    same=1
+    for f in log.csv best.txt population.csv; do
+        cmp -s "$TMP/auto-$data-0/$f" "$TMP/auto-$data-auto/$f" || same=0
+    done
+    # One CPU: auto means one worker, which never pays for a built-in.
+    want=no
+    [ $data = big ] && [ "$cpus" -ge 2 ] && want=yes
+    started=$(sed -n 's/^workers_started = //p' "$TMP/auto-$data-auto/manifest.ini")
+    [ $same = 1 ] && [ "$started" = $want ] &&
+        pass "auto, $data data: workers started: $started, same bytes as workers 0" ||
+        fail "auto, $data data: workers started: $started (want $want), same bytes: $same"
+done
+
 # --- faults: each run completes; the faulty individuals get their status;
 # every other individual scores as in a fault-free run ----------------------
 # The sanitizers reserve terabytes of address space: no limit under them.
