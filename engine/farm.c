@@ -424,6 +424,18 @@ static int stop_worker(struct worker *w)
     return reap(w, TERM_GRACE);
 }
 
+/* Takes one evaluation's time, as the evaluating process measured it, into
+ * the running pace: the parent's clock would add the delays of pipes,
+ * wake-ups and its own sleeps. */
+static void note_pace(struct farm *fm, double seconds)
+{
+    if (!(seconds >= 0 && seconds < 1e9))
+        seconds = 0; /* a worker's clock is only a hint */
+    fm->stats.busy_seconds += seconds;
+    fm->mean_eval =
+        fm->mean_eval > 0 ? 0.9 * fm->mean_eval + 0.1 * seconds : seconds;
+}
+
 /* How many jobs a worker may have in flight: about CHUNK_SECONDS of work,
  * and no more than a fair share of what is left, so the tail balances. */
 static int chunk_size(const struct farm *fm, const struct round *rd)
@@ -440,8 +452,8 @@ static int chunk_size(const struct farm *fm, const struct round *rd)
 /*
  * How long the parent may sleep before it need look at the workers again:
  * until the first busy worker is expected to be down to half its chunk (or
- * done, when nothing is left to send), at the pace seen so far; never while
- * a worker has a single job, if more are waiting. Sleeping
+ * done, when nothing is left to send), at the pace the workers report;
+ * never while a worker has a single job, if more are waiting. Sleeping
  * instead of waking for every result leaves the cores to the workers; the
  * results wait in the pipes and are read in bulk. The estimate only sets
  * when to look: a worker that is slower than expected is waited for by
@@ -555,15 +567,7 @@ static int collect(struct farm *fm, struct round *rd, int i)
             memmove(w->inflight, w->inflight + 1,
                     (size_t)(--w->nin) * sizeof w->inflight[0]);
             w->started = t; /* the next one in flight begins now */
-            /* The pace, by the worker's own clock: the parent's would add
-             * the delays of pipes, wake-ups and its own sleeps. */
-            double took = res.seconds >= 0 && res.seconds < 1e9
-                              ? res.seconds
-                              : 0.0; /* a worker's clock is only a hint */
-            fm->stats.busy_seconds += took;
-            fm->mean_eval = fm->mean_eval > 0
-                                ? 0.9 * fm->mean_eval + 0.1 * took
-                                : took;
+            note_pace(fm, res.seconds);
         }
         memmove(w->in, w->in + off, w->inlen - off);
         w->inlen -= off;
@@ -651,10 +655,7 @@ static int eval_in_process(struct farm *fm, struct population *p,
         struct wire_result res;
         evaluate_one(fm, generation, i, &x->tree, &res);
         fm->stats.evaluations++;
-        fm->stats.in_process++;
-        fm->mean_eval = fm->mean_eval > 0
-                            ? 0.9 * fm->mean_eval + 0.1 * res.seconds
-                            : res.seconds;
+        note_pace(fm, res.seconds);
         x->status = res.status;
         x->detail = 0;
         x->fitness = res.status == EVAL_OK ? res.scores[0] : 0.0;

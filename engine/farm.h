@@ -45,8 +45,6 @@ enum farm_result {
 /* Counts of what happened, for the summary. */
 struct farm_stats {
     uint64_t evaluations;
-    uint64_t in_process; /* of which in this process (workers = 0, or an
-                            adaptive farm before its workers started) */
     int workers_started; /* the worker processes were forked */
     uint64_t restarts; /* workers forked again after one died */
     double busy_seconds;

@@ -4,18 +4,17 @@
 
 #include <math.h>
 #include <stdint.h>
-#include <sys/mman.h>
-#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 int pop_init(struct population *p, size_t n, uint32_t max_size)
 {
     memset(p, 0, sizeof *p);
-    /* One block for all the trees, rather than a malloc each: breeding
-     * reads two random parents per offspring, and with a block in huge
-     * pages those reads cost no TLB misses (with 1000 separate trees of
-     * 500 nodes, nearly every one did), and no page fault per tree. */
+    /* One block for all the trees, rather than a malloc each: no page
+     * fault per tree, and huge pages for the random parents breeding reads
+     * (when the block is big enough and the kernel allows). */
     size_t cap = max_size ? max_size : 1;
     if (n > SIZE_MAX / sizeof(struct node) / cap)
         return -1;

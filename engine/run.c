@@ -173,9 +173,9 @@ static void note_failures(struct run *r, const struct population *p)
 static uint64_t tree_hash(const struct tree *t)
 {
     /* The multiplies do not depend on h, so they overlap from node to
-     * node; what carries h along is a rotate, a xor and an add (a chain of
-     * multiplies through h cost three times as much). Twins are confirmed
-     * byte for byte, so the hash only has to spread. */
+     * node; what carries h along is a rotate, a xor and an add, where two
+     * multiplies through h per node were the critical path. Twins are
+     * confirmed byte for byte, so the hash only has to spread. */
     uint64_t h = t->size;
     for (uint32_t i = 0; i < t->size; i++) {
         uint64_t w[2];
@@ -415,8 +415,7 @@ static struct farm_options farm_options(const struct config *c,
 {
     int fork = strcmp(c->run_backend, "mpi") != 0;
     struct farm_options fo = {
-        .backend = strcmp(c->run_backend, "mpi") == 0 ? FARM_BACKEND_MPI
-                                                      : FARM_BACKEND_FORK,
+        .backend = fork ? FARM_BACKEND_FORK : FARM_BACKEND_MPI,
         .workers = c->run_workers < 0 ? farm_online_cpus()
                                       : (int)c->run_workers,
         .eval_timeout = c->run_eval_timeout,

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 int breed_init(struct breed *b, const struct config *c)
 {
     memset(b, 0, sizeof *b);
