@@ -21,7 +21,8 @@ int pop_init(struct population *p, size_t n, uint32_t max_size)
     size_t bytes = n * cap * sizeof(struct node);
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
     bytes = (bytes + page - 1) / page * page;
-    void *mem = mmap(NULL, bytes ? bytes : page, PROT_READ | PROT_WRITE,
+    bytes = bytes ? bytes : page;
+    void *mem = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (mem == MAP_FAILED)
         return -1;
@@ -29,8 +30,15 @@ int pop_init(struct population *p, size_t n, uint32_t max_size)
     if (bytes >= (2u << 20))
         madvise(mem, bytes, MADV_HUGEPAGE);
 #endif
+#ifdef MADV_DONTFORK
+    /* Workers get their programs through pipes and never read a
+     * population, so their copies of it would only make each page the
+     * parent writes after a fork a copy-on-write fault (workers forked
+     * mid-run: workers = auto, or a restart after a crash). */
+    madvise(mem, bytes, MADV_DONTFORK);
+#endif
     p->arena = mem;
-    p->arena_bytes = bytes ? bytes : page;
+    p->arena_bytes = bytes;
     p->ind = calloc(n ? n : 1, sizeof *p->ind);
     if (!p->ind) {
         pop_release(p);

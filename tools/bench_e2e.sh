@@ -11,6 +11,7 @@
 #                evaluation to the last generation's report (timing.csv),
 #                with the per-generation log and the periodic checkpoints
 #                (durable: written, fsync'd, renamed) that DEAP does not do
+#   workers      0, 1, 2, and auto (the default)
 #   evals/s      best.txt's `evaluations` over the evolution
 #   DEAP s       tools/deap_quartic.py's evolution time (Python's start,
 #                imports, the CSV load and the setup excluded)
@@ -59,7 +60,7 @@ for rows in 20 10000; do
                 'BEGIN { print (a == "-" || b + 0 < a + 0) ? b : a }')
         done
     fi
-    for w in 0 1 2; do
+    for w in 0 1 2 auto; do
         # forkgp: the best of $forkgp_runs runs (by process time); the
         # runs are identical but for their timings.
         best=""
@@ -90,7 +91,7 @@ for rows in 20 10000; do
             END { printf "%.6f", last - first + eval0 }' "$tmp/w$w/timing.csv")
         split="$split$(awk -F, -v r="$rows" -v w="$w" -v v="$evo" '
             NR > 1 { e += $2; b += (NR > 2) ? $4 : 0 }
-            END { printf "%6d %7d %10.3f %10.3f %10.3f\n", r, w, b, e,
+            END { printf "%6d %7s %10.3f %10.3f %10.3f\n", r, w, b, e,
                   v - b - e }' "$tmp/w$w/timing.csv")
 "
         awk -v r="$rows" -v w="$w" -v s="$start" -v e="$end" -v n="$evals" \
@@ -98,7 +99,7 @@ for rows in 20 10000; do
                 t = e - s
                 rp = (d == "-") ? "-" : sprintf("%.1f", d / t)
                 rv = (d == "-") ? "-" : sprintf("%.1f", d / v)
-                printf "%6d %7d %10.3f %12.3f %10.0f %8s %10s %12s\n", r, w, t, v,
+                printf "%6d %7s %10.3f %12.3f %10.0f %8s %10s %12s\n", r, w, t, v,
                     n / v, d, rp, rv
             }'
         rm -rf "$tmp/w$w"
