@@ -424,8 +424,11 @@ static struct farm_options farm_options(const struct config *c,
         .stop_on_failure = strcmp(c->run_on_failure, "abort") == 0,
         .max_size = (uint32_t)c->tree_max_size,
         /* auto: workers only when they pay (see farm_eval); a plug-in's
-         * evaluations always run in workers, for containment. */
-        .adaptive = c->run_workers < 0 && f->builtin && fork,
+         * evaluations always run in workers, for containment, and so do
+         * any evaluations given a time or memory limit, which only
+         * workers can enforce. */
+        .adaptive = c->run_workers < 0 && f->builtin && fork &&
+                    c->run_eval_timeout == 0 && c->run_worker_memory_mb == 0,
     };
     return fo;
 }
