@@ -34,7 +34,6 @@ void rng_derive(struct rng *r, uint64_t seed, enum rng_purpose purpose,
     rng_seed(r, initstate, initseq);
 }
 
-
 uint32_t rng_below(struct rng *r, uint32_t bound)
 {
     /* Reject the low 2^32 mod bound values so every residue is equally

@@ -62,8 +62,7 @@ struct rng_bound {
 };
 void rng_bound_init(struct rng_bound *b, uint32_t bound);
 
-static inline uint32_t rng_below_fixed(struct rng *r,
-                                       const struct rng_bound *b)
+static inline uint32_t rng_below_fixed(struct rng *r, const struct rng_bound *b)
 {
     for (;;) {
         uint32_t x = rng_u32(r);

@@ -112,8 +112,8 @@ int tree_check(const struct tree *t, int nvars)
 int tree_splice(struct tree *out, const struct tree *dst, uint32_t at,
                 const struct tree *src, uint32_t from)
 {
-    return tree_splice_ends(out, dst, at, tree_subtree_end(dst->nodes, at),
-                            src, from, tree_subtree_end(src->nodes, from));
+    return tree_splice_ends(out, dst, at, tree_subtree_end(dst->nodes, at), src,
+                            from, tree_subtree_end(src->nodes, from));
 }
 
 int tree_splice_ends(struct tree *out, const struct tree *dst, uint32_t at,
