@@ -91,10 +91,10 @@ int report_open(struct report *rp, const struct config *c,
     fprintf(rp->log, "generation,best_%s,median_%s,best_size,mean_size,"
                      "invalid,failed\n",
             rp->metric, rp->metric);
-    /* breed_seconds last: scripts that read the first three keep
+    /* New columns go last: scripts that read the first ones keep
      * working. */
-    fprintf(rp->timing,
-            "generation,eval_seconds,elapsed_seconds,breed_seconds\n");
+    fprintf(rp->timing, "generation,eval_seconds,elapsed_seconds,"
+                        "breed_seconds,evaluations,evaluated_nodes\n");
     if (!quiet)
         printf("%5s %14s %14s %9s %9s %7s %6s %9s %9s\n", "gen", "best",
                "median", "best_size", "mean_size", "invalid", "failed",
@@ -174,23 +174,25 @@ static void format_eta(char *buf, size_t size, double t)
 }
 
 void report_generation(struct report *rp, long generation,
-                       const struct pop_stats *s, double breed_seconds,
-                       double eval_seconds, double elapsed, double eta)
+                       const struct pop_stats *s, const struct gen_timing *tm,
+                       double eta)
 {
     /* %.17g: the log is for machines and must round-trip exactly. */
     fprintf(rp->log, "%ld,%.17g,%.17g,%u,%.17g,%zu,%zu\n", generation,
             s->best_fitness, s->median_fitness, s->best_size, s->mean_size,
             s->invalid, s->failed);
     fflush(rp->log);
-    fprintf(rp->timing, "%ld,%.6f,%.6f,%.6f\n", generation, eval_seconds,
-            elapsed, breed_seconds);
+    fprintf(rp->timing, "%ld,%.6f,%.6f,%.6f,%llu,%llu\n", generation,
+            tm->eval_seconds, tm->elapsed, tm->breed_seconds,
+            (unsigned long long)tm->evaluations,
+            (unsigned long long)tm->nodes);
     fflush(rp->timing);
     if (!rp->quiet) {
         char left[32];
         format_eta(left, sizeof left, eta);
         printf("%5ld %14.6g %14.6g %9u %9.2f %7zu %6zu %9.2f %9s\n",
                generation, s->best_fitness, s->median_fitness, s->best_size,
-               s->mean_size, s->invalid, s->failed, elapsed, left);
+               s->mean_size, s->invalid, s->failed, tm->elapsed, left);
         fflush(stdout);
     }
 }

@@ -46,13 +46,21 @@ int report_reopen(struct report *rp, const struct config *c,
 void report_sizes(struct report *rp, uint64_t *log_size,
                   uint64_t *timing_size);
 
+/* What one generation cost: a timing.csv row. */
+struct gen_timing {
+    double breed_seconds; /* making it: breeding, or the initial population */
+    double eval_seconds;  /* scoring it: evaluations, twins, statistics */
+    double elapsed;       /* the run's seconds so far, resumes included */
+    uint64_t evaluations; /* the programs evaluated */
+    uint64_t nodes;       /* and their nodes, summed */
+};
+
 /* Reports one scored generation: a stdout line (unless quiet) with the
  * estimated seconds left (eta; NaN: unknown), a log.csv row and a
- * timing.csv row (the seconds spent making it, breeding or initialising,
- * and scoring it, and the run's elapsed seconds). */
+ * timing.csv row. */
 void report_generation(struct report *rp, long generation,
-                       const struct pop_stats *s, double breed_seconds,
-                       double eval_seconds, double elapsed, double eta);
+                       const struct pop_stats *s, const struct gen_timing *tm,
+                       double eta);
 
 /*
  * Writes `name` in the output folder atomically (temporary file, fsync,

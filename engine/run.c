@@ -263,16 +263,21 @@ static int score_generation(struct run *r, double breed_seconds)
         note_failures(r, &r->cur); /* the run stops: say which failed */
     if (fr != FARM_DONE)
         return fr;
+    struct gen_timing tm = {.breed_seconds = breed_seconds};
     for (size_t i = 0; i < r->cur.n; i++)
-        r->st.evaluations += (uint64_t)ind_needs_eval(&r->cur.ind[i],
-                                                     r->fitness.stochastic);
+        if (ind_needs_eval(&r->cur.ind[i], r->fitness.stochastic)) {
+            tm.evaluations++;
+            tm.nodes += r->cur.ind[i].tree.size;
+        }
+    r->st.evaluations += tm.evaluations;
     note_failures(r, &r->cur);
     struct pop_stats s;
     if (pop_stats(&r->cur, &r->rank, &s) < 0)
         return FARM_BROKEN;
     keep_best(r, &s);
-    report_generation(&r->report, r->st.generation, &s, breed_seconds,
-                      now() - t0, elapsed(r), eta(r));
+    tm.eval_seconds = now() - t0;
+    tm.elapsed = elapsed(r);
+    report_generation(&r->report, r->st.generation, &s, &tm, eta(r));
     report_sizes(&r->report, &r->st.log_size, &r->st.timing_size);
     return FARM_DONE;
 }

@@ -13,6 +13,7 @@
 #                (durable: written, fsync'd, renamed) that DEAP does not do
 #   workers      0, 1, 2, and auto (the default)
 #   evals/s      best.txt's `evaluations` over the evolution
+#   GPops/s      evaluated nodes (timing.csv) x rows over the evolution
 #   DEAP s       tools/deap_quartic.py's evolution time (Python's start,
 #                imports, the CSV load and the setup excluded)
 #   x process, x evolution   DEAP s over forkgp's (above 1: forkgp faster)
@@ -40,8 +41,9 @@ now() { date +%s.%N; }
 split=""
 
 echo "quartic, population $pop x $gens generations, no early stop:"
-printf "%6s %7s %10s %12s %10s %8s %10s %12s\n" rows workers "process s" \
-    "evolution s" "evals/s" "DEAP s" "x process" "x evolution"
+printf "%6s %7s %10s %12s %9s %9s %7s %10s %12s\n" rows workers \
+    "process s" "evolution s" "evals/s" "GPops/s" "DEAP s" "x process" \
+    "x evolution"
 for rows in 20 10000; do
     case $rows in
     20) csv=$root/configs/data/quartic.csv ;;
@@ -86,21 +88,24 @@ for rows in 20 10000; do
         end=$best
         evals=$(awk -F' = ' '$1 == "evaluations" { print $2 }' \
             "$tmp/w$w/best.txt")
-        # timing.csv: generation,eval_seconds,elapsed_seconds,breed_seconds
+        # timing.csv: generation,eval_seconds,elapsed_seconds,breed_seconds,
+        # evaluations,evaluated_nodes
         evo=$(awk -F, 'NR == 2 { first = $3; eval0 = $2 } NR > 1 { last = $3 }
             END { printf "%.6f", last - first + eval0 }' "$tmp/w$w/timing.csv")
+        nodes=$(awk -F, 'NR > 1 { n += $6 } END { printf "%.0f", n }' \
+            "$tmp/w$w/timing.csv")
         split="$split$(awk -F, -v r="$rows" -v w="$w" -v v="$evo" '
             NR > 1 { e += $2; b += (NR > 2) ? $4 : 0 }
             END { printf "%6d %7s %10.3f %10.3f %10.3f\n", r, w, b, e,
                   v - b - e }' "$tmp/w$w/timing.csv")
 "
         awk -v r="$rows" -v w="$w" -v s="$start" -v e="$end" -v n="$evals" \
-            -v d="$deap" -v v="$evo" 'BEGIN {
+            -v d="$deap" -v v="$evo" -v g="$nodes" 'BEGIN {
                 t = e - s
                 rp = (d == "-") ? "-" : sprintf("%.1f", d / t)
                 rv = (d == "-") ? "-" : sprintf("%.1f", d / v)
-                printf "%6d %7s %10.3f %12.3f %10.0f %8s %10s %12s\n", r, w, t, v,
-                    n / v, d, rp, rv
+                printf "%6d %7s %10.3f %12.3f %9.0f %9.2e %7s %10s %12s\n", r,
+                    w, t, v, n / v, g * r / v, d, rp, rv
             }'
         rm -rf "$tmp/w$w"
     done
