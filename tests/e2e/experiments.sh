@@ -69,9 +69,10 @@ cmp -s "$TMP/b7/log.csv" "$TMP/b/run-006/log.csv" && pass "run-006 is the run wi
     fail "run-006 is not the run with seed 7"
 
 # --- an interrupted batch resumes where it stopped ------------------------------
-"$FORKGP" run configs/pagie1.ini --runs 3 --set run.population=300 --set run.generations=20 \
+# Runs long enough (about 0.3 s each here) that the signal lands inside one.
+"$FORKGP" run configs/pagie1.ini --runs 3 --set run.population=300 --set run.generations=100 \
     --out "$TMP/ref" >/dev/null 2>&1
-"$FORKGP" run configs/pagie1.ini --runs 3 --set run.population=300 --set run.generations=20 \
+"$FORKGP" run configs/pagie1.ini --runs 3 --set run.population=300 --set run.generations=100 \
     --out "$TMP/int" >/dev/null 2>&1 &
 pid=$!
 for _ in $(seq 100); do [ -s "$TMP/int/run-001/log.csv" ] && break; sleep 0.02; done
