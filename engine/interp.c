@@ -149,21 +149,19 @@ const double *interp_block(struct interp *in, const struct tree *t,
     size_t sp = 0;
     for (uint32_t i = t->size; i-- > 0;) {
         const struct node *nd = &t->nodes[i];
-        int arity = prim_arity(nd->op);
-        /* The result takes the place of the node's first argument (or a
-         * new entry, for a terminal). */
-        double *out = in->slots + (sp - (size_t)arity) * INTERP_BLOCK;
-        switch (nd->op) {
-        case OP_VAR:
+        /* Terminals first, before any lookup: they are half the nodes. */
+        if (nd->op == OP_VAR) {
             stack[sp++] = cols[nd->var] + row;
             continue;
-        case OP_CONST:
+        }
+        if (nd->op == OP_CONST) {
             scalar[sp] = nd->value;
             stack[sp++] = NULL;
             continue;
-        default:
-            break;
         }
+        int arity = prim_arity(nd->op);
+        /* The result takes the place of the node's first argument. */
+        double *out = in->slots + (sp - (size_t)arity) * INTERP_BLOCK;
         if (prim_is_symbol(nd->op)) {
             /* A plug-in's symbol: meaningless here, so NaN. */
             sp -= (size_t)arity;
