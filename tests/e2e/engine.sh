@@ -59,6 +59,14 @@ for ini in configs/*.ini; do
     [ "$rows" = "$((gens + 1))" ] && pass "$name log.csv has a row per generation" ||
         fail "$name log.csv rows $rows vs generations $gens"
     grep -q "^best program: " "$TMP/out" && pass "$name prints the best program" || fail "$name best program"
+    # timing.csv's evaluations add up to best.txt's; each evaluated program
+    # has at least one node
+    evals=$(sed -n 's/^evaluations = //p' "$TMP/run-$name/best.txt")
+    awk -F, -v want="$evals" 'NR == 1 { ok = $5 == "evaluations" && $6 == "evaluated_nodes" }
+        NR > 1 { e += $5; if ($6 < $5) ok = 0 }
+        END { exit !(ok && e == want) }' "$TMP/run-$name/timing.csv" &&
+        pass "$name timing.csv counts the evaluations" ||
+        fail "$name timing.csv evaluations differ from best.txt's ($evals)"
 done
 grep -qx "best program: (a \* sqrt(a))\|best program: (sqrt(a) \* a)" <("$FORKGP" run configs/kepler.ini --quiet --out "$TMP/kepler2") &&
     pass "kepler finds T = a * sqrt(a)" || fail "kepler finds T = a * sqrt(a)"

@@ -58,6 +58,13 @@ for data in small big; do
         pass "auto, $data data: workers started: $started, same bytes as workers 0" ||
         fail "auto, $data data: workers started: $started (want $want), same bytes: $same"
 done
+# Limits only workers enforce: with eval_timeout, auto starts them anyway
+# (on one CPU too: one worker).
+"$FORKGP" run configs/quartic.ini --quiet --seed 3 --set run.generations=2 \
+    --set run.eval_timeout=10 --out "$TMP/auto-limit" >/dev/null 2>&1
+started=$(sed -n 's/^workers_started = //p' "$TMP/auto-limit/manifest.ini")
+[ "$started" = yes ] && pass "auto with eval_timeout: workers started" ||
+    fail "auto with eval_timeout: workers started: $started"
 
 # --- faults: each run completes; the faulty individuals get their status;
 # every other individual scores as in a fault-free run ----------------------
