@@ -59,46 +59,19 @@ static void expand(char *out, size_t cap, const char *want)
     testutil_expand(out, cap, want, tmpdir);
 }
 
-/* A loaded fitness function and what it needs alive. */
-struct fx {
-    struct config c;
-    struct primset ps;
-    struct fitness f;
-    struct plugin *pl;
-};
-
-/* Writes the INI text as tmpdir/name, loads it with the --set overrides
- * and loads its fitness function. Returns the fixture (pl NULL on a
- * plug-in error, in err); fails the test when config_load does. */
-static struct fx *load(const char *name, const char *ini,
-                       const char *const *sets, int nsets,
-                       struct plugin_error *err)
+/* testutil_load_fitness in the temporary folder. */
+static struct testutil_fitness *load(const char *name, const char *ini,
+                                     const char *const *sets, int nsets,
+                                     struct plugin_error *err)
 {
-    char path[512];
-    struct config_error cerr;
-    struct fx *x = calloc(1, sizeof *x);
-    assert_non_null(x);
-    write_file(name, ini);
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    if (config_load(&x->c, path, sets, nsets, &cerr) < 0)
-        fail_msg("config_load: %s", cerr.msg);
-    memset(err, 0, sizeof *err);
-    x->pl = plugin_load(&x->c, &x->ps, &x->f, err);
-    return x;
-}
-
-static void fx_free(struct fx *x)
-{
-    plugin_free(x->pl);
-    config_release(&x->c);
-    free(x);
+    return testutil_load_fitness(tmpdir, name, ini, sets, nsets, err);
 }
 
 /* Loads the INI text; fails the test when the fitness does not load. */
-static struct fx *load_ok(const char *name, const char *ini)
+static struct testutil_fitness *load_ok(const char *name, const char *ini)
 {
     struct plugin_error err;
-    struct fx *x = load(name, ini, NULL, 0, &err);
+    struct testutil_fitness *x = load(name, ini, NULL, 0, &err);
     if (!x->pl)
         fail_msg("plugin_load: %s", err.msg);
     return x;
@@ -111,7 +84,7 @@ static void load_fails_set(const char *name, const char *ini,
                            const char *want)
 {
     struct plugin_error err;
-    struct fx *x = load(name, ini, sets, nsets, &err);
+    struct testutil_fitness *x = load(name, ini, sets, nsets, &err);
     char msg[2048];
     expand(msg, sizeof msg, want);
     if (x->pl)
@@ -119,7 +92,7 @@ static void load_fails_set(const char *name, const char *ini,
     assert_string_equal(err.msg, msg);
     assert_null(x->f.evaluate);
     assert_null(x->f.ctx);
-    fx_free(x);
+    testutil_fitness_free(x);
 }
 
 static void load_fails(const char *name, const char *ini, const char *want)
@@ -135,7 +108,7 @@ static void build(struct tree *t, const struct primset *ps, const char *spec)
 }
 
 /* Scores the program spec through the fitness interface (train data). */
-static int score(struct fx *x, const char *spec, double *s)
+static int score(struct testutil_fitness *x, const char *spec, double *s)
 {
     struct tree t;
     struct rng r;
@@ -148,7 +121,7 @@ static int score(struct fx *x, const char *spec, double *s)
 }
 
 /* Scores the program spec on the test data (plugin_test). */
-static int score_test(struct fx *x, const char *spec, double *s)
+static int score_test(struct testutil_fitness *x, const char *spec, double *s)
 {
     struct tree t;
     assert_int_equal(tree_init(&t, 512), 0);
@@ -159,7 +132,8 @@ static int score_test(struct fx *x, const char *spec, double *s)
 }
 
 /* Expects program spec to score exactly want (EVAL_OK). */
-static void expect_score(struct fx *x, const char *spec, double want)
+static void expect_score(struct testutil_fitness *x, const char *spec,
+                         double want)
 {
     double s = NAN;
     assert_int_equal(score(x, spec, &s), EVAL_OK);
@@ -167,7 +141,8 @@ static void expect_score(struct fx *x, const char *spec, double want)
         fail_msg("%s: got %.17g, want %.17g", spec, s, want);
 }
 
-static void expect_test_score(struct fx *x, const char *spec, double want)
+static void expect_test_score(struct testutil_fitness *x, const char *spec,
+                              double want)
 {
     double s = NAN;
     assert_int_equal(score_test(x, spec, &s), EVAL_OK);
@@ -184,7 +159,7 @@ static void test_target_by_name(void **state)
 {
     (void)state;
     write_file("xzy.csv", "x,z,y\n1,10,100\n2,20,200\n");
-    struct fx *x = load_ok("name.ini",
+    struct testutil_fitness *x = load_ok("name.ini",
                            "[data]\ntrain = xzy.csv\ntarget = z\n"
                            "[primitives]\nfunctions = add, mul, sin\n"
                            "constants = 1, 0..2\n");
@@ -209,14 +184,15 @@ static void test_target_by_name(void **state)
     /* No test data: nothing to test on. */
     double s = 5.0;
     assert_int_equal(score_test(x, "x", &s), -1);
-    fx_free(x);
+    testutil_fitness_free(x);
 }
 
 static void test_target_default_last(void **state)
 {
     (void)state;
     write_file("xzy2.csv", "x,z,y\n1,10,100\n2,20,300\n");
-    struct fx *x = load_ok("last.ini", "[data]\ntrain = xzy2.csv\n");
+    struct testutil_fitness *x =
+        load_ok("last.ini", "[data]\ntrain = xzy2.csv\n");
     assert_int_equal(x->ps.nvars, 2);
     assert_string_equal(x->ps.var_names[0], "x");
     assert_string_equal(x->ps.var_names[1], "z");
@@ -226,7 +202,7 @@ static void test_target_default_last(void **state)
     assert_int_equal(x->ps.nranges, 1);
     assert_string_equal(x->f.score_name, "mse");
     expect_score(x, "mul z 10", (0.0 + 100.0 * 100.0) / 2.0);
-    fx_free(x);
+    testutil_fitness_free(x);
 }
 
 static void test_setup_errors(void **state)
@@ -297,8 +273,9 @@ static void test_setup_errors(void **state)
     load_fails_set("const4.ini", "[data]\ntrain = const.csv\n", set_r2, 1,
                    "--set fitness.metric=r2: r2 is undefined: the target "
                    "column 'y' is constant");
-    fx_free(load_ok("const_mse.ini", "[data]\ntrain = const.csv\n"));
-    fx_free(load_ok("const_mae.ini", "[data]\ntrain = const.csv\n"
+    testutil_fitness_free(
+        load_ok("const_mse.ini", "[data]\ntrain = const.csv\n"));
+    testutil_fitness_free(load_ok("const_mae.ini", "[data]\ntrain = const.csv\n"
                                      "[fitness]\nmetric = mae\n"));
 
     /* A classification metric is no regression metric. */
@@ -322,7 +299,7 @@ static void test_setup_errors(void **state)
                "function, constant or another variable");
     /* ... unless it is the target, which is no variable. */
     write_file("sin_y.csv", "x,sin\n1,2\n2,3\n");
-    fx_free(load_ok("sin_y.ini", "[data]\ntrain = sin_y.csv\n"));
+    testutil_fitness_free(load_ok("sin_y.ini", "[data]\ntrain = sin_y.csv\n"));
 
     /* The loader's own messages, as they are. */
     load_fails("nofile.ini", "[data]\ntrain = no-such.csv\n",
@@ -357,26 +334,26 @@ static void test_metrics(void **state)
         snprintf(ini, sizeof ini,
                  "[data]\ntrain = xy.csv\n[fitness]\nmetric = %s\n",
                  cases[k].metric);
-        struct fx *x = load_ok("metric.ini", ini);
+        struct testutil_fitness *x = load_ok("metric.ini", ini);
         /* Maximised for r2 only; the metric names the score. */
         assert_int_equal(x->f.maximise, cases[k].maximise);
         assert_string_equal(x->f.score_name, cases[k].metric);
         expect_score(x, "x", cases[k].want_x);
         expect_score(x, "mul x 2", cases[k].want_mul);
         expect_score(x, "add x 1", cases[k].want_ok);
-        fx_free(x);
+        testutil_fitness_free(x);
     }
     /* The metric from the command line, over the file's. */
     const char *const sets[] = {"fitness.metric=r2"};
     struct plugin_error err;
-    struct fx *x = load("metric_set.ini",
+    struct testutil_fitness *x = load("metric_set.ini",
                         "[data]\ntrain = xy.csv\n[fitness]\nmetric = mae\n",
                         sets, 1, &err);
     assert_non_null(x->pl);
     assert_int_equal(x->f.maximise, 1);
     assert_string_equal(x->f.score_name, "r2");
     expect_score(x, "x", 1.0 - 4.0 / 5.0);
-    fx_free(x);
+    testutil_fitness_free(x);
 }
 
 /* Non-finite predictions, or a score that overflows, are invalid. */
@@ -384,7 +361,7 @@ static void test_invalid(void **state)
 {
     (void)state;
     write_file("xy.csv", xy_csv);
-    struct fx *x = load_ok("inv.ini", "[data]\ntrain = xy.csv\n"
+    struct testutil_fitness *x = load_ok("inv.ini", "[data]\ntrain = xy.csv\n"
                                       "[primitives]\n"
                                       "functions = add, sub, mul, div, neg, "
                                       "exp, log\n");
@@ -398,20 +375,20 @@ static void test_invalid(void **state)
     assert_int_equal(score(x, "mul x 1e200", &s), EVAL_INVALID);
     /* Protected operators keep a program valid. */
     assert_int_equal(score(x, "add div x 0 log 0", &s), EVAL_OK);
-    fx_free(x);
+    testutil_fitness_free(x);
 
     /* The mae of the same program is finite: valid. */
     x = load_ok("inv_mae.ini", "[data]\ntrain = xy.csv\n[fitness]\n"
                                "metric = mae\n");
     assert_int_equal(score(x, "mul x 1e200", &s), EVAL_OK);
     assert_true(isfinite(s) && s > 1e200);
-    fx_free(x);
+    testutil_fitness_free(x);
 
     /* r2 of the same: 1 - inf is invalid as well. */
     x = load_ok("inv_r2.ini", "[data]\ntrain = xy.csv\n[fitness]\n"
                               "metric = r2\n");
     assert_int_equal(score(x, "mul x 1e200", &s), EVAL_INVALID);
-    fx_free(x);
+    testutil_fitness_free(x);
 }
 
 /* Scores over several blocks: the sums run in row order, and a bad value
@@ -428,7 +405,8 @@ static void test_many_rows(void **state)
             (size_t)sprintf(csv + len, "%d,%d\n", 111 + i, (i * 7919) % 1000);
     write_file("many.csv", csv);
     free(csv);
-    struct fx *x = load_ok("many.ini", "[data]\ntrain = many.csv\n");
+    struct testutil_fitness *x =
+        load_ok("many.ini", "[data]\ntrain = many.csv\n");
 
     /* mse of 1.1 x, summed in row order by hand. */
     double sse = 0.0;
@@ -445,7 +423,7 @@ static void test_many_rows(void **state)
         sse += e * e;
     }
     expect_score(x, "x", sse / N);
-    fx_free(x);
+    testutil_fitness_free(x);
 
     /* x runs 111 .. 710: exp(x) overflows in the last row only. */
     assert_int_equal(111 + N - 1, 710);
@@ -456,7 +434,7 @@ static void test_many_rows(void **state)
     assert_int_equal(score(x, "exp x", &s), EVAL_INVALID);
     assert_int_equal(score(x, "exp sub x 1", &s), EVAL_OK);
     assert_true(isfinite(s));
-    fx_free(x);
+    testutil_fitness_free(x);
 }
 
 /* The test data is bound with the same variables and scored apart. */
@@ -465,8 +443,9 @@ static void test_test_data(void **state)
     (void)state;
     write_file("tr.csv", "a,b,y\n0,5,1\n1,5,2\n2,5,3\n");
     write_file("te.csv", "a,b,y\n10,0,10\n20,0,22\n");
-    struct fx *x = load_ok("tt.ini", "[data]\ntrain = tr.csv\ntest = te.csv\n"
-                                     "[fitness]\nmetric = mae\n");
+    struct testutil_fitness *x =
+        load_ok("tt.ini", "[data]\ntrain = tr.csv\ntest = te.csv\n"
+                          "[fitness]\nmetric = mae\n");
     expect_score(x, "a", 1.0);
     expect_test_score(x, "a", 1.0); /* |10 - 10| + |20 - 22| over 2 */
     expect_score(x, "add a b", 4.0);
@@ -474,7 +453,7 @@ static void test_test_data(void **state)
     double s;
     assert_int_equal(score_test(x, "mul a 1e300", &s), EVAL_OK);
     assert_int_equal(score_test(x, "div 1 sub a a", &s), EVAL_OK);
-    fx_free(x);
+    testutil_fitness_free(x);
 
     /* r2 on the test data uses the test data's own mean: 16, ss 72. */
     x = load_ok("tt_r2.ini", "[data]\ntrain = tr.csv\ntest = te.csv\n"
@@ -482,7 +461,7 @@ static void test_test_data(void **state)
     expect_test_score(x, "a", 1.0 - 4.0 / 72.0);
     expect_score(x, "add a 1", 1.0);
     assert_int_equal(score_test(x, "mul a 1e300", &s), EVAL_INVALID);
-    fx_free(x);
+    testutil_fitness_free(x);
 }
 
 /* ---- classification ----------------------------------------------------- */
@@ -493,7 +472,7 @@ static void test_two_classes(void **state)
 {
     (void)state;
     write_file("two.csv", "o,label\n-1,3\n0,3\n0.25,7\n3,7\n-0.5,7\n");
-    struct fx *x = load_ok("two.ini", "[data]\ntrain = two.csv\n"
+    struct testutil_fitness *x = load_ok("two.ini", "[data]\ntrain = two.csv\n"
                                       "[fitness]\n"
                                       "function = classification\n");
     assert_string_equal(x->f.name, "classification");
@@ -518,7 +497,7 @@ static void test_two_classes(void **state)
     assert_true(s == 3.0 / 5.0);
     assert_int_equal(score(x, "sub mul 1e300 1e300 mul 1e300 1e300", &s),
                      EVAL_INVALID);
-    fx_free(x);
+    testutil_fitness_free(x);
 }
 
 /* Three classes: class clamp(ceil(o), 0, 2), so o <= 0 is class 0, 0 < o
@@ -530,12 +509,13 @@ static void test_three_classes(void **state)
                             "-5,10\n-0,10\n0,10\n"
                             "1e-9,20\n0.5,20\n1,20\n"
                             "1.000001,30\n2,30\n7,30\n1e300,30\n");
-    struct fx *x = load_ok("three.ini", "[data]\ntrain = three.csv\n"
-                                        "[fitness]\n"
-                                        "function = classification\n"
-                                        "metric = accuracy\n"
-                                        "[primitives]\n"
-                                        "functions = add, mul, exp\n");
+    struct testutil_fitness *x =
+        load_ok("three.ini", "[data]\ntrain = three.csv\n"
+                             "[fitness]\n"
+                             "function = classification\n"
+                             "metric = accuracy\n"
+                             "[primitives]\n"
+                             "functions = add, mul, exp\n");
     expect_score(x, "o", 1.0);
     /* o - 1: every row of class 1 and 2 falls a class, but not below 0:
      * right on the three of class 0, and on 7 and 1e300. */
@@ -546,7 +526,7 @@ static void test_three_classes(void **state)
     /* NaN (0 * inf) is invalid. */
     double s;
     assert_int_equal(score(x, "mul 0 exp mul o 1000", &s), EVAL_INVALID);
-    fx_free(x);
+    testutil_fitness_free(x);
 }
 
 /* Accuracy and balanced accuracy (the mean of the per-class recalls) on a
@@ -558,7 +538,7 @@ static void test_accuracy_metrics(void **state)
     write_file("bal.csv", "o,y\n-1,0\n-1,0\n-1,0\n-1,0\n1,0\n1,0\n"
                           "1,1\n-1,1\n");
     write_file("bal_test.csv", "o,y\n1,1\n1,1\n1,1\n-1,1\n-1,0\n");
-    struct fx *x = load_ok("acc.ini", "[data]\ntrain = bal.csv\n"
+    struct testutil_fitness *x = load_ok("acc.ini", "[data]\ntrain = bal.csv\n"
                                       "test = bal_test.csv\n"
                                       "[fitness]\n"
                                       "function = classification\n"
@@ -569,7 +549,7 @@ static void test_accuracy_metrics(void **state)
     expect_score(x, "1", 2.0 / 8.0);
     expect_test_score(x, "o", 4.0 / 5.0);
     expect_test_score(x, "0", 1.0 / 5.0);
-    fx_free(x);
+    testutil_fitness_free(x);
 
     x = load_ok("bal.ini", "[data]\ntrain = bal.csv\ntest = bal_test.csv\n"
                            "[fitness]\nfunction = classification\n"
@@ -583,7 +563,7 @@ static void test_accuracy_metrics(void **state)
     /* On the test data, with its own class counts. */
     expect_test_score(x, "o", (1.0 + 3.0 / 4.0) / 2.0);
     expect_test_score(x, "0", (1.0 + 0.0) / 2.0);
-    fx_free(x);
+    testutil_fitness_free(x);
 
     /* A test set with one class only: the recall of the classes present. */
     write_file("bal_one.csv", "o,y\n1,1\n-1,1\n1,1\n");
@@ -591,7 +571,7 @@ static void test_accuracy_metrics(void **state)
                             "[fitness]\nfunction = classification\n"
                             "metric = balanced_accuracy\n");
     expect_test_score(x, "o", 2.0 / 3.0);
-    fx_free(x);
+    testutil_fitness_free(x);
 }
 
 static void test_classification_errors(void **state)
@@ -635,12 +615,12 @@ static void test_classification_errors(void **state)
                "classes");
     csv[len - strlen("64,64\n")] = '\0';
     write_file("cls_64.csv", csv);
-    struct fx *x = load_ok("cls_64.ini",
+    struct testutil_fitness *x = load_ok("cls_64.ini",
                            "[data]\ntrain = cls_64.csv\n"
                            "[fitness]\nfunction = classification\n");
     expect_score(x, "x", 1.0);
     expect_score(x, "1e300", 1.0 / 64.0);
-    fx_free(x);
+    testutil_fitness_free(x);
 }
 
 /* ---- boolean ------------------------------------------------------------ */
@@ -675,7 +655,7 @@ static void xor_program(char *out, size_t cap, int from, int n)
 static void test_multiplexer6(void **state)
 {
     (void)state;
-    struct fx *x = load_ok("mux6.ini",
+    struct testutil_fitness *x = load_ok("mux6.ini",
                            "[fitness]\nfunction = boolean\n"
                            "[boolean]\nproblem = multiplexer\nbits = 2\n"
                            "[primitives]\nfunctions = and, or, not, if\n"
@@ -709,7 +689,7 @@ static void test_multiplexer6(void **state)
     /* No test data. */
     double s;
     assert_int_equal(score_test(x, "d0", &s), -1);
-    fx_free(x);
+    testutil_fitness_free(x);
 
     /* The defaults: the 6-multiplexer. */
     x = load_ok("mux_def.ini", "[fitness]\nfunction = boolean\n"
@@ -717,13 +697,13 @@ static void test_multiplexer6(void **state)
     assert_int_equal(x->ps.nvars, 6);
     assert_int_equal(x->ps.nranges, 1); /* [primitives] constants' */
     expect_score(x, "if a0 if a1 d3 d1 if a1 d2 d0", 64.0);
-    fx_free(x);
+    testutil_fitness_free(x);
 }
 
 static void test_multiplexer11(void **state)
 {
     (void)state;
-    struct fx *x = load_ok("mux11.ini",
+    struct testutil_fitness *x = load_ok("mux11.ini",
                            "[fitness]\nfunction = boolean\n"
                            "[boolean]\nbits = 3\n"
                            "[primitives]\nfunctions = and, or, not, if\n"
@@ -738,7 +718,7 @@ static void test_multiplexer11(void **state)
     expect_score(x, prog, 2048.0);
     expect_score(x, "1", 1024.0);
     expect_score(x, "d7", 256.0 + 7.0 * 128.0);
-    fx_free(x);
+    testutil_fitness_free(x);
 
     /* 20 inputs at most: the 20-multiplexer (4 + 16). */
     x = load_ok("mux20.ini", "[fitness]\nfunction = boolean\n"
@@ -747,13 +727,13 @@ static void test_multiplexer11(void **state)
     assert_int_equal(x->ps.nvars, 20);
     assert_string_equal(x->ps.var_names[19], "d15");
     expect_score(x, "0", 524288.0);
-    fx_free(x);
+    testutil_fitness_free(x);
 }
 
 static void test_parity(void **state)
 {
     (void)state;
-    struct fx *x = load_ok("par5.ini",
+    struct testutil_fitness *x = load_ok("par5.ini",
                            "[fitness]\nfunction = boolean\n"
                            "[boolean]\nproblem = parity\n"
                            "[primitives]\nfunctions = and, or, not, if\n"
@@ -775,7 +755,7 @@ static void test_parity(void **state)
     expect_score(x, "0", 16.0);
     /* b0 agrees with even parity in half the cases. */
     expect_score(x, "b0", 16.0);
-    fx_free(x);
+    testutil_fitness_free(x);
 
     x = load_ok("par3.ini", "[fitness]\nfunction = boolean\n"
                             "[boolean]\nproblem = parity\nbits = 3\n"
@@ -786,7 +766,7 @@ static void test_parity(void **state)
     snprintf(even, sizeof even, "not %s", odd);
     expect_score(x, even, 8.0);
     expect_score(x, "1", 4.0);
-    fx_free(x);
+    testutil_fitness_free(x);
 
     /* One input: even-1-parity is not b0. */
     x = load_ok("par1.ini", "[fitness]\nfunction = boolean\n"
@@ -794,7 +774,7 @@ static void test_parity(void **state)
                             "[primitives]\nfunctions = not\n");
     expect_score(x, "not b0", 2.0);
     expect_score(x, "b0", 0.0);
-    fx_free(x);
+    testutil_fitness_free(x);
 }
 
 static void test_boolean_errors(void **state)

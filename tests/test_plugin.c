@@ -322,7 +322,8 @@ static int group_setup(void **state)
         {"num.c", "num.so", ""},
     };
     if (put_file("nodesc.c", nodesc_c) < 0 || put_file("desc.c", desc_c) < 0 ||
-        put_files("flex.c", flex_c, flex_c2) < 0 || put_file("num.c", num_c) < 0 ||
+        put_files("flex.c", flex_c, flex_c2) < 0 ||
+        put_file("num.c", num_c) < 0 ||
         put_file("x.so", "not a shared object\n") < 0)
         return -1;
     for (size_t i = 0; i < sizeof builds / sizeof builds[0]; i++)
@@ -345,59 +346,25 @@ static void expand(char *out, size_t cap, const char *want)
     testutil_expand(out, cap, want, tmpdir);
 }
 
-/* A loaded fitness function and what it needs alive. */
-struct fx {
-    struct config c;
-    struct primset ps;
-    struct fitness f;
-    struct plugin *pl;
-};
-
-/* Writes the INI text (@: the temp folder) as tmpdir/name, loads it with
- * the --set overrides (@ expanded too) and loads its fitness function. pl
- * is NULL on a plug-in error, in err; a config error fails the test. */
-static struct fx *load(const char *name, const char *ini,
-                       const char *const *sets, int nsets,
-                       struct plugin_error *err)
+/* testutil_load_fitness in the temporary folder. */
+static struct testutil_fitness *load(const char *name, const char *ini,
+                                     const char *const *sets, int nsets,
+                                     struct plugin_error *err)
 {
-    char path[512], text[4096], set_text[4][512];
-    const char *set_ptr[4];
-    struct config_error cerr;
-    struct fx *x = calloc(1, sizeof *x);
-    assert_non_null(x);
-    assert_true(nsets <= 4);
-    for (int i = 0; i < nsets; i++) {
-        expand(set_text[i], sizeof set_text[i], sets[i]);
-        set_ptr[i] = set_text[i];
-    }
-    expand(text, sizeof text, ini);
-    write_file(name, text);
-    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-    if (config_load(&x->c, path, set_ptr, nsets, &cerr) < 0)
-        fail_msg("config_load: %s", cerr.msg);
-    memset(err, 0, sizeof *err);
-    x->pl = plugin_load(&x->c, &x->ps, &x->f, err);
-    return x;
+    return testutil_load_fitness(tmpdir, name, ini, sets, nsets, err);
 }
 
-static void fx_free(struct fx *x)
-{
-    plugin_free(x->pl);
-    config_release(&x->c);
-    free(x);
-}
-
-static struct fx *load_ok_set(const char *name, const char *ini,
+static struct testutil_fitness *load_ok_set(const char *name, const char *ini,
                               const char *const *sets, int nsets)
 {
     struct plugin_error err;
-    struct fx *x = load(name, ini, sets, nsets, &err);
+    struct testutil_fitness *x = load(name, ini, sets, nsets, &err);
     if (!x->pl)
         fail_msg("plugin_load: %s", err.msg);
     return x;
 }
 
-static struct fx *load_ok(const char *name, const char *ini)
+static struct testutil_fitness *load_ok(const char *name, const char *ini)
 {
     return load_ok_set(name, ini, NULL, 0);
 }
@@ -409,7 +376,7 @@ static void fails_like(const char *name, const char *ini,
                        int exact)
 {
     struct plugin_error err;
-    struct fx *x = load(name, ini, sets, nsets, &err);
+    struct testutil_fitness *x = load(name, ini, sets, nsets, &err);
     char msg[2048];
     expand(msg, sizeof msg, want);
     if (x->pl)
@@ -420,7 +387,7 @@ static void fails_like(const char *name, const char *ini,
         fail_msg("got '%s', expected a message starting '%s'", err.msg, msg);
     assert_null(x->f.evaluate);
     assert_null(x->f.ctx);
-    fx_free(x);
+    testutil_fitness_free(x);
 }
 
 static void load_fails(const char *name, const char *ini, const char *want)
@@ -455,7 +422,7 @@ static void build(struct tree *t, const struct primset *ps, const char *spec)
 }
 
 /* Scores the program spec with the stream (seed, 1). */
-static int score(struct fx *x, const char *spec, uint64_t seed,
+static int score(struct testutil_fitness *x, const char *spec, uint64_t seed,
                  double *scores)
 {
     struct tree t;
@@ -468,7 +435,8 @@ static int score(struct fx *x, const char *spec, uint64_t seed,
     return rc;
 }
 
-static int score_test(struct fx *x, const char *spec, double *scores)
+static int score_test(struct testutil_fitness *x, const char *spec,
+                      double *scores)
 {
     struct tree t;
     assert_int_equal(tree_init(&t, 64), 0);
@@ -549,7 +517,8 @@ static void test_bad_descriptor(void **state)
         load_fails("bad.ini", ini, want);
     }
     /* The same source with a good descriptor loads. */
-    struct fx *x = load_ok("desc.ini", "[fitness]\nfunction = desc.so\n");
+    struct testutil_fitness *x =
+        load_ok("desc.ini", "[fitness]\nfunction = desc.so\n");
     assert_string_equal(x->f.name, "desc");
     assert_int_equal(x->f.nscores, 1);
     assert_int_equal(x->f.maximise, 0);
@@ -561,7 +530,7 @@ static void test_bad_descriptor(void **state)
     assert_true(s[0] == 1.0);
     /* No test callback. */
     assert_int_equal(score_test(x, "x", s), -1);
-    fx_free(x);
+    testutil_fitness_free(x);
 }
 
 static void test_setup_fails(void **state)
@@ -673,7 +642,8 @@ static void test_unknown_keys(void **state)
                "@/section.ini:3: unknown section [flx]; did you mean "
                "[flex]?");
     /* An empty section of the plug-in's is fine. */
-    fx_free(load_ok("empty.ini", "[fitness]\nfunction = flex.so\n[flex]\n"));
+    testutil_fitness_free(
+        load_ok("empty.ini", "[fitness]\nfunction = flex.so\n[flex]\n"));
 }
 
 /* A good plug-in of its own symbols: keys of each type, the descriptor's
@@ -681,7 +651,7 @@ static void test_unknown_keys(void **state)
 static void test_symbols(void **state)
 {
     (void)state;
-    struct fx *x = load_ok("flex.ini",
+    struct testutil_fitness *x = load_ok("flex.ini",
                            "[fitness]\nfunction = flex.so\n"
                            "[flex]\nn = 4\nr = 0.25\nb = yes\n"
                            "maximise = on\npath = trails/santa_fe.txt\n"
@@ -732,7 +702,7 @@ static void test_symbols(void **state)
     assert_int_equal(score_test(x, "prog2 move turn", s), EVAL_OK);
     assert_true(s[0] == 103.0);
     assert_int_equal(*teardowns, 0);
-    fx_free(x);
+    testutil_fitness_free(x);
     /* Still mapped: h holds it. */
     assert_int_equal(*teardowns, 1);
     dlclose(h);
@@ -748,7 +718,7 @@ static void test_symbols(void **state)
     assert_string_equal(x->f.score_name, "fitness");
     assert_int_equal(score_test(x, "move", s), -1);
     dlclose(h);
-    fx_free(x);
+    testutil_fitness_free(x);
 
     /* Paths from the command line stay as given (the working directory's);
      * core keys answer with their value. */
@@ -759,14 +729,14 @@ static void test_symbols(void **state)
     assert_string_equal(seen, "n=3 r=0.5 b=0 path=rel.txt target=t "
                               "metric=auto pop=64");
     dlclose(h);
-    fx_free(x);
+    testutil_fitness_free(x);
 
     /* A failed setup is torn down too (it may hold what it allocated). */
     struct plugin_error err;
     x = load("flex4.ini", "[fitness]\nfunction = flex.so\n[flex]\nn = 0\n",
              NULL, 0, &err);
     assert_null(x->pl);
-    fx_free(x);
+    testutil_fitness_free(x);
 }
 
 static void test_numeric(void **state)
@@ -779,9 +749,10 @@ static void test_numeric(void **state)
         len += (size_t)sprintf(csv + len, "%d,%d\n", i - 150,
                                2 * (i - 150) + 1);
     write_file("line.csv", csv);
-    struct fx *x = load_ok("num.ini", "[fitness]\nfunction = num.so\n"
-                                      "[num]\ndata = line.csv\n"
-                                      "symbol = hold\n");
+    struct testutil_fitness *x =
+        load_ok("num.ini", "[fitness]\nfunction = num.so\n"
+                           "[num]\ndata = line.csv\n"
+                           "symbol = hold\n");
     assert_string_equal(x->f.name, "num");
     assert_int_equal(x->f.nscores, 2);
     assert_int_equal(x->f.maximise, 0);
@@ -801,7 +772,7 @@ static void test_numeric(void **state)
     /* A symbol means nothing to the interpreter: fgp_eval refuses. */
     assert_int_equal(score(x, "hold x", 1, s), EVAL_ERROR);
     assert_int_equal(score(x, "add x hold 1", 1, s), EVAL_ERROR);
-    fx_free(x);
+    testutil_fitness_free(x);
 
     /* Noise: the same stream, the same score. */
     x = load_ok("noise.ini", "[fitness]\nfunction = num.so\n"
@@ -812,7 +783,7 @@ static void test_numeric(void **state)
     assert_true(s[0] != 0.0);
     assert_int_equal(score(x, "add mul x 2 1", 10, s2), EVAL_OK);
     assert_true(s2[0] != s[0]);
-    fx_free(x);
+    testutil_fitness_free(x);
 }
 
 static void test_numeric_errors(void **state)

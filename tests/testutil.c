@@ -106,3 +106,40 @@ int testutil_rmtree(const char *dir)
 {
     return nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }
+
+struct testutil_fitness *testutil_load_fitness(const char *dir,
+                                               const char *name,
+                                               const char *ini,
+                                               const char *const *sets,
+                                               int nsets,
+                                               struct plugin_error *err)
+{
+    char path[512], text[4096], set_text[4][512];
+    const char *set_ptr[4];
+    struct config_error cerr;
+    struct testutil_fitness *x = calloc(1, sizeof *x);
+    assert_non_null(x);
+    assert_true(nsets <= 4);
+    for (int i = 0; i < nsets; i++) {
+        testutil_expand(set_text[i], sizeof set_text[i], sets[i], dir);
+        set_ptr[i] = set_text[i];
+    }
+    testutil_expand(text, sizeof text, ini, dir);
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    assert_true(fputs(text, f) >= 0);
+    assert_int_equal(fclose(f), 0);
+    if (config_load(&x->c, path, set_ptr, nsets, &cerr) < 0)
+        fail_msg("config_load: %s", cerr.msg);
+    memset(err, 0, sizeof *err);
+    x->pl = plugin_load(&x->c, &x->ps, &x->f, err);
+    return x;
+}
+
+void testutil_fitness_free(struct testutil_fitness *x)
+{
+    plugin_free(x->pl);
+    config_release(&x->c);
+    free(x);
+}

@@ -2,6 +2,9 @@
 #ifndef FORKGP_TESTUTIL_H
 #define FORKGP_TESTUTIL_H
 
+#include "config.h"
+#include "fitness.h"
+#include "plugin.h"
 #include "prim.h"
 #include "tree.h"
 
@@ -26,5 +29,29 @@ void testutil_expand(char *out, size_t cap, const char *want,
 
 /* Removes dir and everything in it. Returns 0 or -1. */
 int testutil_rmtree(const char *dir);
+
+/* A loaded fitness function and what it needs alive. */
+struct testutil_fitness {
+    struct config c;
+    struct primset ps;
+    struct fitness f;
+    struct plugin *pl;
+};
+
+/*
+ * Writes the INI text (each '@': dir) as dir/name, loads it with the --set
+ * overrides (each '@': dir too) and loads its fitness function. pl is NULL
+ * on a plug-in error, in err; a config error fails the test. At most 4
+ * overrides.
+ */
+struct testutil_fitness *testutil_load_fitness(const char *dir,
+                                               const char *name,
+                                               const char *ini,
+                                               const char *const *sets,
+                                               int nsets,
+                                               struct plugin_error *err);
+
+/* Frees what testutil_load_fitness made. */
+void testutil_fitness_free(struct testutil_fitness *x);
 
 #endif
