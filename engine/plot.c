@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "durable.h"
+
 /* One log.csv: the columns plot.gp draws, and where they are (1-based, as
  * gnuplot counts). */
 struct plot_log {
@@ -247,44 +249,13 @@ static int log_read(struct plot_log *l, const char *dir, const char *name,
     return rc;
 }
 
-/* Writes dir/name atomically: a temporary file, fsync, rename, fsync of the
- * folder, so that a crash leaves the old file or the new one. */
+/* Writes dir/name atomically and durably (durable_write). */
 static int write_atomic(const char *dir, const char *name, const char *text,
                         size_t len, char *err, size_t size)
 {
-    char path[4096], tmp[4200];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    if (fd < 0) {
-        set_err(err, size, "cannot write '%s': %s", tmp, strerror(errno));
-        return PLOT_ERUNTIME;
-    }
-    int e = 0;
-    for (size_t done = 0; done < len && !e;) {
-        ssize_t n = write(fd, text + done, len - done);
-        if (n < 0 && errno != EINTR)
-            e = errno;
-        else if (n > 0)
-            done += (size_t)n;
-    }
-    if (!e && fsync(fd) < 0)
-        e = errno;
-    if (close(fd) < 0 && !e)
-        e = errno;
-    if (!e && rename(tmp, path) < 0)
-        e = errno;
-    if (e) {
-        unlink(tmp);
-        set_err(err, size, "cannot write '%s': %s", path, strerror(e));
-        return PLOT_ERUNTIME;
-    }
-    int dfd = open(dir, O_RDONLY | O_CLOEXEC);
-    if (dfd >= 0) {
-        fsync(dfd); /* best effort: some file systems refuse it */
-        close(dfd);
-    }
-    return 0;
+    return durable_write(dir, name, text, len, err, size) == 0
+               ? 0
+               : PLOT_ERUNTIME;
 }
 
 static int cmp_double(const void *a, const void *b)

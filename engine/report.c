@@ -197,46 +197,60 @@ void report_generation(struct report *rp, long generation,
     }
 }
 
+/* Waits for the write of `name` behind, if one is. Returns 0 or -1. */
+static int settle_name(struct report *rp, const char *name,
+                       struct report_error *err)
+{
+    for (int i = 0; i < REPORT_BEHIND; i++)
+        if (rp->behind[i].pid > 0 && strcmp(rp->behind[i].name, name) == 0)
+            return durable_wait(&rp->behind[i], err->msg, sizeof err->msg);
+    return 0;
+}
+
 int report_write_file(struct report *rp, const char *name, const void *data,
                       size_t len, struct report_error *err)
 {
-    const char *text = data;
-    char path[4096], tmp[4200];
-    snprintf(path, sizeof path, "%s/%s", rp->dir, name);
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    if (fd < 0)
-        goto fail;
-    size_t done = 0;
-    while (done < len) {
-        ssize_t n = write(fd, text + done, len - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            close(fd);
-            goto fail;
+    if (settle_name(rp, name, err) < 0)
+        return -1;
+    return durable_write(rp->dir, name, data, len, err->msg, sizeof err->msg);
+}
+
+int report_write_behind(struct report *rp, const char *name,
+                        const void *data, size_t len,
+                        struct report_error *err)
+{
+    if (settle_name(rp, name, err) < 0)
+        return -1;
+    int slot = 0;
+    while (slot < REPORT_BEHIND && rp->behind[slot].pid > 0)
+        slot++;
+    if (slot == REPORT_BEHIND) { /* all busy: the first will do */
+        slot = 0;
+        if (durable_wait(&rp->behind[0], err->msg, sizeof err->msg) < 0)
+            return -1;
+    }
+    return durable_write_behind(&rp->behind[slot], rp->dir, name, data, len,
+                                err->msg, sizeof err->msg);
+}
+
+int report_settle(struct report *rp, struct report_error *err)
+{
+    int rc = 0;
+    for (int i = 0; i < REPORT_BEHIND; i++) {
+        struct report_error one;
+        if (durable_wait(&rp->behind[i], one.msg, sizeof one.msg) < 0 &&
+            rc == 0) {
+            rc = -1;
+            if (err)
+                memcpy(err->msg, one.msg, sizeof err->msg);
         }
-        done += (size_t)n;
     }
-    if (fsync(fd) < 0 || close(fd) < 0 || rename(tmp, path) < 0)
-        goto fail;
-    /* The rename is durable only once the folder is synced. */
-    int dfd = open(rp->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
-    }
-    return 0;
-fail:
-    snprintf(err->msg, sizeof err->msg, "cannot write '%s': %s", path,
-             strerror(errno));
-    unlink(tmp);
-    return -1;
+    return rc;
 }
 
 int report_close(struct report *rp, struct report_error *err)
 {
-    int rc = 0;
+    int rc = report_settle(rp, err);
     FILE *files[] = {rp->log, rp->timing};
     for (size_t i = 0; i < 2; i++)
         if (files[i] && (ferror(files[i]) | fclose(files[i])) && rc == 0) {

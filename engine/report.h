@@ -7,7 +7,11 @@
 #include <stdio.h>
 
 #include "config.h"
+#include "durable.h"
 #include "pop.h"
+
+/* Files being written behind the run's back, at most. */
+#define REPORT_BEHIND 4
 
 struct report {
     char *dir;
@@ -15,6 +19,7 @@ struct report {
     FILE *timing; /* timing.csv: the timings */
     int quiet;    /* no per-generation lines on stdout */
     const char *metric;
+    struct durable_job behind[REPORT_BEHIND]; /* report_write_behind's */
 };
 
 /* A message for a person; set when a function returns -1. */
@@ -65,12 +70,30 @@ void report_generation(struct report *rp, long generation,
 /*
  * Writes `name` in the output folder atomically (temporary file, fsync,
  * rename, fsync of the folder) with len bytes of data: a crash leaves the
- * old file or the new one, never a mix. Returns 0 or -1.
+ * old file or the new one, never a mix. A write of the same name still
+ * behind is waited for first. Returns 0 or -1.
  */
 int report_write_file(struct report *rp, const char *name, const void *data,
                       size_t len, struct report_error *err);
 
-/* Flushes and closes the files. Returns 0, or -1 when a write failed. */
+/*
+ * report_write_file from a forked child (durable_write_behind), so that
+ * its fsyncs overlap the run: the caller may free data at once. A write
+ * of the same name still behind is waited for first, so writes of one
+ * file land in order. Returns 0, or -1 when the write (made now) or the
+ * earlier one of that name failed; a failure of this one shows in a
+ * later report_settle or report_close.
+ */
+int report_write_behind(struct report *rp, const char *name,
+                        const void *data, size_t len,
+                        struct report_error *err);
+
+/* Waits for every write behind. Returns 0, or -1 when one failed (err:
+ * the first failure). */
+int report_settle(struct report *rp, struct report_error *err);
+
+/* Waits for the writes behind, flushes and closes the files. Returns 0,
+ * or -1 when a write failed. */
 int report_close(struct report *rp, struct report_error *err);
 
 #endif

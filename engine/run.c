@@ -282,7 +282,9 @@ static int score_generation(struct run *r, double breed_seconds)
     return FARM_DONE;
 }
 
-/* Writes checkpoint.bin for the state and r->cur. Returns 0 or -1. */
+/* Writes checkpoint.bin for the state and r->cur, behind the run: its
+ * fsyncs overlap the next generations (a failure shows at the next
+ * checkpoint or at the end). Returns 0 or -1. */
 static int write_checkpoint(struct run *r)
 {
     unsigned char *buf;
@@ -294,7 +296,8 @@ static int write_checkpoint(struct run *r)
         return -1;
     }
     struct report_error err;
-    int rc = report_write_file(&r->report, CHECKPOINT_FILE, buf, len, &err);
+    int rc = report_write_behind(&r->report, CHECKPOINT_FILE, buf, len,
+                                 &err);
     if (rc < 0)
         fprintf(stderr, "forkgp: %s\n", err.msg);
     free(buf);
@@ -354,8 +357,8 @@ static int write_population(struct run *r, const struct population *p)
     }
     fclose(out);
     struct report_error err;
-    int rc = report_write_file(&r->report, "population.csv", text, len,
-                               &err);
+    int rc = report_write_behind(&r->report, "population.csv", text, len,
+                                 &err);
     if (rc < 0)
         fprintf(stderr, "forkgp: %s\n", err.msg);
     free(text);
@@ -396,7 +399,7 @@ static int finish(struct run *r, enum stop_reason why, long generations)
     print_failures(r, stdout);
     fflush(stdout);
     struct report_error err;
-    int rc = report_write_file(&r->report, "best.txt", text, len, &err);
+    int rc = report_write_behind(&r->report, "best.txt", text, len, &err);
     if (rc < 0)
         fprintf(stderr, "forkgp: %s\n", err.msg);
     free(text);
@@ -664,6 +667,13 @@ int run_main(const struct config *c, const struct run_options *o)
 oom:
     fprintf(stderr, "forkgp: out of memory\n");
 close:
+    /* The files written behind land before the manifest says how the run
+     * ended. */
+    if (r->report.dir && report_settle(&r->report, &err) < 0) {
+        fprintf(stderr, "forkgp: %s\n", err.msg);
+        if (status == EXIT_OK)
+            status = EXIT_RUNTIME;
+    }
     if (r->report.dir) {
         uint64_t failures = 0;
         for (int st = EVAL_ERROR; st < EVAL_NSTATUS; st++)

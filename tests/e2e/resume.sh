@@ -155,6 +155,23 @@ head -c 1000 "$R/tmp/checkpoint.bin" >"$R/tmp/checkpoint.bin.tmp"
 REF=$R/ref resume "$R/tmp" 2 "a stale checkpoint.bin.tmp is ignored"
 unset REF
 
+# --- a checkpoint that cannot be written --------------------------------------
+# Checkpoints are written behind the run by a forked child: its failure
+# (here: checkpoint.bin.tmp is a folder) stops the run at the next
+# checkpoint, with the file's name, exit status 1, the log kept and no
+# process left.
+mkdir -p "$R/unwritable/checkpoint.bin.tmp"
+expect_status 1 "an unwritable checkpoint stops the run" "$FORKGP" run "$R/p.ini" \
+    --quiet --set run.population=200 --out "$R/unwritable"
+expect_err "forkgp: cannot write '$R/unwritable/checkpoint.bin': Is a directory" \
+    "an unwritable checkpoint: the message names the file"
+lines=$(wc -l <"$R/unwritable/log.csv")
+[ "$lines" = 6 ] && pass "an unwritable checkpoint: the run stops at the next one (generation 4)" ||
+    fail "an unwritable checkpoint: log.csv has $lines lines, want 6"
+grep -q '^exit_status = 1$' "$R/unwritable/manifest.ini" &&
+    pass "an unwritable checkpoint: the manifest says exit status 1" ||
+    fail "an unwritable checkpoint: manifest.ini's exit_status"
+
 # --- SIGINT and SIGTERM: a checkpoint even with checkpoint_every = 0 ----------
 for sig in INT:130:2 TERM:143:0; do
     IFS=: read -r name code workers <<<"$sig"

@@ -1,0 +1,201 @@
+/* durable: files replaced atomically and durably, now or from a forked
+ * child while the caller goes on ("write-behind"). */
+#define _GNU_SOURCE /* pipe2, close_range */
+#include "durable.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || errlen == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+int durable_write(const char *dir, const char *name, const void *data,
+                  size_t len, char *err, size_t errlen)
+{
+    const char *bytes = data;
+    char path[4096], tmp[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    int e = 0;
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0) {
+        set_err(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    for (size_t done = 0; done < len && !e;) {
+        ssize_t n = write(fd, bytes + done, len - done);
+        if (n < 0 && errno != EINTR)
+            e = errno;
+        else if (n > 0)
+            done += (size_t)n;
+    }
+    if (!e && fsync(fd) < 0)
+        e = errno;
+    if (close(fd) < 0 && !e)
+        e = errno;
+    if (!e && rename(tmp, path) < 0)
+        e = errno;
+    if (e) {
+        unlink(tmp);
+        set_err(err, errlen, "cannot write '%s': %s", path, strerror(e));
+        return -1;
+    }
+    /* The rename is durable only once the folder is synced (best effort:
+     * some file systems refuse to sync a folder). */
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        fsync(dfd);
+        close(dfd);
+    }
+    return 0;
+}
+
+#ifndef FORKGP_MPI
+/* The writer child: writes, sends any message up the pipe, and leaves
+ * with _exit (the parent's atexit handlers and stdio buffers are not its
+ * to run or flush). */
+static void writer_main(int report, pid_t parent, const char *dir,
+                        const char *name, const void *data, size_t len)
+    __attribute__((noreturn));
+
+static void writer_main(int report, pid_t parent, const char *dir,
+                        const char *name, const void *data, size_t len)
+{
+    /* Die with the parent: a parent killed with -9 has left its run to be
+     * resumed, and a write landing after that would replace what the
+     * resumed run writes. The half-written temporary file is harmless. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+        _exit(1);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGPIPE, &sa, NULL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    /* Only the pipe is ours: the workers' pipes and the logs are not
+     * (holding a worker's pipe open would hide its end from it). */
+    if (report != 3 && dup2(report, 3) == 3)
+        report = 3;
+    if (report == 3)
+        close_range(4, ~0U, 0); /* ENOSYS on old kernels: then kept */
+
+    char msg[4400];
+    if (durable_write(dir, name, data, len, msg, sizeof msg) == 0)
+        _exit(0);
+    size_t n = strlen(msg);
+    for (size_t done = 0; done < n;) {
+        ssize_t w = write(report, msg + done, n - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            break;
+        done += (size_t)w;
+    }
+    _exit(1);
+}
+#endif
+
+int durable_write_behind(struct durable_job *job, const char *dir,
+                         const char *name, const void *data, size_t len,
+                         char *err, size_t errlen)
+{
+#ifdef FORKGP_MPI
+    /* A forked MPI rank is a risk on some interconnects (memory
+     * registered with the network card): an MPI build writes now. */
+    (void)job;
+    return durable_write(dir, name, data, len, err, errlen);
+#else
+    int fds[2];
+    if (job->pid > 0 || pipe2(fds, O_CLOEXEC) < 0)
+        return durable_write(dir, name, data, len, err, errlen);
+    /* No unflushed output may be copied into the child (it leaves with
+     * _exit, but a buffer copied is a buffer that could be written twice),
+     * and no handler of the parent's may run in it. */
+    fflush(stdout);
+    fflush(stderr);
+    sigset_t all, old;
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, &old);
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        writer_main(fds[1], parent, dir, name, data, len);
+    }
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    close(fds[1]);
+    if (pid < 0) {
+        close(fds[0]);
+        return durable_write(dir, name, data, len, err, errlen);
+    }
+    job->pid = pid;
+    job->report_fd = fds[0];
+    snprintf(job->name, sizeof job->name, "%s", name);
+    snprintf(job->path, sizeof job->path, "%s/%s", dir, name);
+    return 0;
+#endif
+}
+
+int durable_wait(struct durable_job *job, char *err, size_t errlen)
+{
+    if (job->pid <= 0)
+        return 0;
+    /* The message, if any, then end of file when the child is gone. */
+    char msg[4400];
+    size_t got = 0;
+    for (;;) {
+        ssize_t n = read(job->report_fd, msg + got, sizeof msg - 1 - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+        if (got == sizeof msg - 1)
+            break;
+    }
+    msg[got] = '\0';
+    close(job->report_fd);
+    int status = 0;
+    while (waitpid(job->pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    pid_t pid = job->pid;
+    job->pid = 0;
+    job->report_fd = -1;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return 0;
+    if (got > 0)
+        set_err(err, errlen, "%s", msg);
+    else if (WIFSIGNALED(status))
+        set_err(err, errlen,
+                "cannot write '%s': its writer (process %ld) died of "
+                "signal %d",
+                job->path, (long)pid, WTERMSIG(status));
+    else
+        set_err(err, errlen,
+                "cannot write '%s': its writer (process %ld) exited with "
+                "status %d",
+                job->path, (long)pid, WEXITSTATUS(status));
+    return -1;
+}

@@ -1,0 +1,206 @@
+/* test_durable: engine/durable.c writes whole files, now or from a forked
+ * child that works on its own copy of the data, and reports its failures. */
+/* cmocka 1.1.5 needs these four first, in this order. */
+/* clang-format off */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+/* clang-format on */
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "durable.h"
+#include "testutil.h"
+
+/* Reads dir/name whole into a malloc'd buffer (*len bytes); NULL when it
+ * cannot be read. */
+static char *slurp(const char *dir, const char *name, size_t *len)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    for (size_t got; buf && (got = fread(buf + n, 1, cap - n, f)) > 0;) {
+        n += got;
+        if (n == cap) {
+            char *more = realloc(buf, cap *= 2);
+            if (!more) {
+                free(buf);
+                buf = NULL;
+            }
+            buf = more;
+        }
+    }
+    fclose(f);
+    *len = n;
+    return buf;
+}
+
+static int exists(const char *dir, const char *name)
+{
+    char path[4200];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return stat(path, &st) == 0;
+}
+
+static void test_write_now(void **state)
+{
+    (void)state;
+    char dir[256], err[512];
+    assert_non_null(testutil_mkdtemp(dir, sizeof dir, "durable"));
+    assert_int_equal(durable_write(dir, "a.txt", "old", 3, err, sizeof err),
+                     0);
+    assert_int_equal(durable_write(dir, "a.txt", "new!", 4, err, sizeof err),
+                     0);
+    size_t len;
+    char *text = slurp(dir, "a.txt", &len);
+    assert_non_null(text);
+    assert_int_equal(len, 4);
+    assert_memory_equal(text, "new!", 4);
+    assert_false(exists(dir, "a.txt.tmp"));
+    free(text);
+    assert_int_equal(testutil_rmtree(dir), 0);
+}
+
+static void test_write_now_fails_with_the_path(void **state)
+{
+    (void)state;
+    char err[512];
+    assert_int_equal(durable_write("/nonexistent/forkgp", "a.txt", "x", 1,
+                                   err, sizeof err),
+                     -1);
+    assert_string_equal(err, "cannot write '/nonexistent/forkgp/a.txt': No "
+                             "such file or directory");
+}
+
+/* The child writes the data as it was when the write started, whatever
+ * the caller does to its buffer afterwards (copy-on-write). */
+static void test_behind_writes_its_own_copy(void **state)
+{
+    (void)state;
+    char dir[256], err[512];
+    assert_non_null(testutil_mkdtemp(dir, sizeof dir, "durable"));
+    size_t n = 8 << 20; /* long enough to still be writing, often */
+    unsigned char *data = malloc(n);
+    assert_non_null(data);
+    for (size_t i = 0; i < n; i++)
+        data[i] = (unsigned char)(i * 2654435761u >> 13);
+    unsigned char first = data[0], last = data[n - 1];
+    struct durable_job job = {0};
+    assert_int_equal(
+        durable_write_behind(&job, dir, "big.bin", data, n, err, sizeof err),
+        0);
+    memset(data, 0, n); /* the caller's buffer, changed at once */
+    assert_int_equal(durable_wait(&job, err, sizeof err), 0);
+    assert_int_equal(job.pid, 0);
+    size_t len;
+    unsigned char *back = (unsigned char *)slurp(dir, "big.bin", &len);
+    assert_non_null(back);
+    assert_int_equal(len, n);
+    assert_int_equal(back[0], first);
+    assert_int_equal(back[n - 1], last);
+    for (size_t i = 0; i < n; i += 4099)
+        assert_int_equal(back[i], (unsigned char)(i * 2654435761u >> 13));
+    assert_false(exists(dir, "big.bin.tmp"));
+    free(back);
+    free(data);
+    assert_int_equal(testutil_rmtree(dir), 0);
+}
+
+/* A failure in the child comes back with its message when waited for,
+ * and the child is reaped. */
+static void test_behind_failure_is_reported(void **state)
+{
+    (void)state;
+    char err[512];
+    struct durable_job job = {0};
+    assert_int_equal(durable_write_behind(&job, "/nonexistent/forkgp", "b.txt",
+                                          "x", 1, err, sizeof err),
+                     0);
+    pid_t pid = job.pid;
+    assert_true(pid > 0);
+    assert_int_equal(durable_wait(&job, err, sizeof err), -1);
+    assert_string_equal(err, "cannot write '/nonexistent/forkgp/b.txt': No "
+                             "such file or directory");
+    assert_int_equal(waitpid(pid, NULL, WNOHANG), -1);
+    assert_int_equal(errno, ECHILD);
+    /* Idle: waiting again is a no-op. */
+    assert_int_equal(durable_wait(&job, err, sizeof err), 0);
+}
+
+/* Ctrl-C signals the whole process group: the writer finishes anyway. */
+static void test_behind_survives_sigint(void **state)
+{
+    (void)state;
+    char dir[256], err[512];
+    assert_non_null(testutil_mkdtemp(dir, sizeof dir, "durable"));
+    size_t n = 4 << 20;
+    char *data = malloc(n);
+    assert_non_null(data);
+    memset(data, 'k', n);
+    struct durable_job job = {0};
+    assert_int_equal(
+        durable_write_behind(&job, dir, "c.bin", data, n, err, sizeof err), 0);
+    assert_int_equal(kill(job.pid, SIGINT), 0);
+    assert_int_equal(kill(job.pid, SIGTERM), 0);
+    assert_int_equal(durable_wait(&job, err, sizeof err), 0);
+    size_t len;
+    char *back = slurp(dir, "c.bin", &len);
+    assert_non_null(back);
+    assert_int_equal(len, n);
+    assert_memory_equal(back, data, n);
+    free(back);
+    free(data);
+    assert_int_equal(testutil_rmtree(dir), 0);
+}
+
+/* A writer killed outright is reported as such, not as a success. */
+static void test_behind_killed_writer_is_reported(void **state)
+{
+    (void)state;
+    char dir[256], err[512];
+    assert_non_null(testutil_mkdtemp(dir, sizeof dir, "durable"));
+    struct durable_job job = {0};
+    /* Stopped before it can write: then killed. */
+    assert_int_equal(
+        durable_write_behind(&job, dir, "d.bin", "x", 1, err, sizeof err), 0);
+    kill(job.pid, SIGKILL);
+    int rc = durable_wait(&job, err, sizeof err);
+    if (rc == 0) {
+        /* It won the race and wrote the file first: nothing to see. */
+        assert_true(exists(dir, "d.bin"));
+    } else {
+        char want[512];
+        snprintf(want, sizeof want, "cannot write '%s/d.bin': its writer",
+                 dir);
+        assert_memory_equal(err, want, strlen(want));
+        assert_non_null(strstr(err, "died of signal 9"));
+    }
+    assert_int_equal(testutil_rmtree(dir), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_write_now),
+        cmocka_unit_test(test_write_now_fails_with_the_path),
+        cmocka_unit_test(test_behind_writes_its_own_copy),
+        cmocka_unit_test(test_behind_failure_is_reported),
+        cmocka_unit_test(test_behind_survives_sigint),
+        cmocka_unit_test(test_behind_killed_writer_is_reported),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
