@@ -39,6 +39,7 @@ int pop_init(struct population *p, size_t n, uint32_t max_size)
 #endif
     p->arena = mem;
     p->arena_bytes = bytes;
+    p->max_size = (uint32_t)cap;
     p->ind = calloc(n ? n : 1, sizeof *p->ind);
     if (!p->ind) {
         pop_release(p);

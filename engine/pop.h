@@ -53,6 +53,7 @@ struct population {
     struct individual *ind;
     struct node *arena; /* every individual's nodes, in one block */
     size_t arena_bytes;
+    uint32_t max_size; /* each tree's room */
 };
 
 /*
@@ -69,6 +70,23 @@ static inline int ind_needs_eval(const struct individual *x, int stochastic)
 /* Allocates n empty individuals, each with room for max_size nodes, all in
  * one block (huge pages when big). Returns 0 or -1 (out of memory). */
 int pop_init(struct population *p, size_t n, uint32_t max_size);
+
+/*
+ * Gives individual i the room right after individual i-1's nodes (the
+ * arena's start for i = 0), max_size nodes of it. Filling a population in
+ * index order with pop_place before each tree packs the trees end to end:
+ * a generation then touches as many pages as it has nodes, not one
+ * max_size stride per tree (fresh pages cost a fault and zeroing each),
+ * and breeding reads parents that lie close together. The room is always
+ * there: the i trees before take at most i * max_size nodes.
+ */
+static inline void pop_place(struct population *p, size_t i)
+{
+    struct tree *t = &p->ind[i].tree;
+    t->nodes = i == 0 ? p->arena
+                      : p->ind[i - 1].tree.nodes + p->ind[i - 1].tree.size;
+    t->cap = p->max_size;
+}
 
 /* Frees everything; a zeroed population is fine. */
 void pop_release(struct population *p);

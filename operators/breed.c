@@ -85,9 +85,12 @@ int breed_next(struct breed *b, struct population *next,
         b->nfunc[i] = tree_count_functions(&cur->ind[i].tree);
     rng_bound_init(&b->draw, (uint32_t)cur->n);
     size_t i = 0;
-    for (; i < b->elitism; i++)
+    for (; i < b->elitism; i++) {
+        pop_place(next, i);
         copy_individual(&next->ind[i], &cur->ind[b->elites[i]]);
+    }
     for (; i < next->n; i++) {
+        pop_place(next, i);
         struct individual *x = &next->ind[i];
         enum breed_op op = choose_op(b, r);
         size_t i1 = select_tournament(b->standings, &b->draw,

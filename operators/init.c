@@ -79,6 +79,7 @@ void init_ramped(struct population *p, const struct primset *ps,
 {
     int span = max_depth - min_depth + 1;
     for (size_t i = 0; i < p->n; i++) {
+        pop_place(p, i);
         struct individual *x = &p->ind[i];
         int depth = min_depth + (int)((i / 2) % (size_t)span);
         enum init_method how = i % 2 == 0 ? INIT_FULL : INIT_GROW;
