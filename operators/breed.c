@@ -62,6 +62,15 @@ static void copy_individual(struct individual *x, const struct individual *paren
     x->origin = ORIGIN_COPY;
 }
 
+/* The function count of cur's individual i, made once per generation. */
+static uint32_t functions_of(struct breed *b, const struct population *cur,
+                             size_t i)
+{
+    if (b->nfunc[i] == UINT32_MAX)
+        b->nfunc[i] = tree_count_functions(&cur->ind[i].tree);
+    return b->nfunc[i];
+}
+
 int breed_next(struct breed *b, struct population *next,
                const struct population *cur, const struct primset *ps,
                const struct ranking *rk, struct rng *r)
@@ -78,11 +87,16 @@ int breed_next(struct breed *b, struct population *next,
             return -1;
         b->population = cur->n;
     }
+    b->vp.min_arity = INT32_MAX;
+    for (int k = 0; k < ps->nfuncs; k++)
+        if (prim_arity(ps->funcs[k]) < b->vp.min_arity)
+            b->vp.min_arity = prim_arity(ps->funcs[k]);
     if (select_best(cur, rk, b->elites, b->elitism) < 0)
         return -1;
     select_standings(cur, rk, b->standings);
-    for (size_t i = 0; i < cur->n; i++)
-        b->nfunc[i] = tree_count_functions(&cur->ind[i].tree);
+    /* Function counts are made when an individual first takes part in a
+     * crossover: tournaments leave most of a generation unchosen. */
+    memset(b->nfunc, 0xff, cur->n * sizeof *b->nfunc);
     rng_bound_init(&b->draw, (uint32_t)cur->n);
     size_t i = 0;
     for (; i < b->elitism; i++) {
@@ -101,9 +115,9 @@ int breed_next(struct breed *b, struct population *next,
         case BREED_CROSSOVER: {
             size_t i2 = select_tournament(b->standings, &b->draw,
                                           b->tournament_size, r);
-            changed = vary_crossover_counted(&x->tree, &p1->tree,
-                                             b->nfunc[i1], &cur->ind[i2].tree,
-                                             b->nfunc[i2], &b->vp, r);
+            changed = vary_crossover_counted(
+                &x->tree, &p1->tree, functions_of(b, cur, i1),
+                &cur->ind[i2].tree, functions_of(b, cur, i2), &b->vp, r);
             break;
         }
         case BREED_SUBTREE:

@@ -13,6 +13,9 @@ struct vary_params {
     int mutation_max_depth; /* depth of a subtree mutation's new subtree */
     double internal_bias;   /* crossover: chance a point is a function */
     double point_replace;   /* point mutation: chance per node */
+    int min_arity; /* the fewest arguments a function of the trees takes
+                      (0: unknown, as 1): bounds a subtree's depth by its
+                      size, which saves walking it */
 };
 
 /* Tries made to find crossover or mutation points that respect the limits

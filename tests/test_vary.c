@@ -181,6 +181,54 @@ static void test_crossover_random(void **state)
     tree_release(&p1);
 }
 
+/* With every function binary, min_arity = 2 lets crossover skip walking
+ * small donor subtrees for their depth: the same offspring from the same
+ * draws as without the shortcut, always within the limits. */
+static void test_crossover_min_arity(void **state)
+{
+    (void)state;
+    struct primset saved = ps;
+    ps.nfuncs = 0;
+    for (int op = OP_ADD; op <= OP_DIV; op++)
+        ps.funcs[ps.nfuncs++] = (uint16_t)op;
+    struct vary_params plain = vp, bounded = vp;
+    plain.max_size = bounded.max_size = 2 * MAX_SIZE;
+    plain.min_arity = 0;
+    bounded.min_arity = 2;
+    struct rng r;
+    rng_seed(&r, 5, 5);
+    struct tree p1, p2, a, b;
+    assert_int_equal(tree_init(&p1, MAX_SIZE), 0);
+    assert_int_equal(tree_init(&p2, MAX_SIZE), 0);
+    assert_int_equal(tree_init(&a, 2 * MAX_SIZE), 0);
+    assert_int_equal(tree_init(&b, 2 * MAX_SIZE), 0);
+    /* A false claim (min_arity 100) waves deep subtrees through: so the
+     * shortcut is what decides in these draws, and the check above would
+     * see it go wrong. */
+    struct vary_params wrong = bounded;
+    wrong.min_arity = 100;
+    int too_deep = 0;
+    for (int n = 0; n < 5000; n++) {
+        random_parent(&p1, &r);
+        random_parent(&p2, &r);
+        struct rng r2 = r, r3 = r;
+        int ra = vary_crossover(&a, &p1, &p2, &plain, &r);
+        int rb = vary_crossover(&b, &p1, &p2, &bounded, &r2);
+        assert_int_equal(ra, rb);
+        assert_true(same_tree(&a, &b));
+        assert_true(r.state == r2.state);
+        assert_true(tree_depth(&b) <= MAX_DEPTH);
+        vary_crossover(&b, &p1, &p2, &wrong, &r3);
+        too_deep += tree_depth(&b) > MAX_DEPTH;
+    }
+    assert_true(too_deep > 0);
+    tree_release(&b);
+    tree_release(&a);
+    tree_release(&p2);
+    tree_release(&p1);
+    ps = saved;
+}
+
 static void test_subtree_random(void **state)
 {
     (void)state;
@@ -502,6 +550,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_crossover_random),
+        cmocka_unit_test(test_crossover_min_arity),
         cmocka_unit_test(test_subtree_random),
         cmocka_unit_test(test_point_random),
         cmocka_unit_test(test_hoist_random),
