@@ -40,7 +40,7 @@ void manifest_end(struct manifest *m, int exit_status, uint64_t evaluations,
 
 int manifest_write(struct report *rp, const struct config *c,
                    const struct plugin *pl, const struct manifest *m,
-                   struct report_error *err)
+                   int behind, struct report_error *err)
 {
     char host[256] = "unknown";
     gethostname(host, sizeof host - 1);
@@ -92,7 +92,8 @@ int manifest_write(struct report *rp, const struct config *c,
         fprintf(out, "file%zu = %s\nfile%zu_hash = %016llx\n", i + 1,
                 files[i].path, i + 1, (unsigned long long)files[i].hash);
     fclose(out);
-    int rc = report_write_file(rp, "manifest.ini", text, len, err);
+    int rc = behind ? report_write_behind(rp, "manifest.ini", text, len, err)
+                    : report_write_file(rp, "manifest.ini", text, len, err);
     free(text);
     return rc;
 }

@@ -29,11 +29,13 @@ void manifest_end(struct manifest *m, int exit_status, uint64_t evaluations,
 
 /*
  * Writes manifest.ini into the output folder (atomically), as INI that
- * forkgp and Python's configparser both read. Returns 0 or -1.
+ * forkgp and Python's configparser both read; behind: from a forked child
+ * (report_write_behind), a failure then showing at report_settle. Returns
+ * 0 or -1.
  */
 int manifest_write(struct report *rp, const struct config *c,
                    const struct plugin *pl, const struct manifest *m,
-                   struct report_error *err);
+                   int behind, struct report_error *err);
 
 /*
  * Reads dir/manifest.ini when there is one: its start time into m->start

@@ -78,7 +78,7 @@ int report_open(struct report *rp, const struct config *c,
     }
     config_dump(c, mem);
     fclose(mem);
-    int rc = report_write_file(rp, "config.ini", text, len, err);
+    int rc = report_write_behind(rp, "config.ini", text, len, err);
     free(text);
     if (rc < 0)
         goto fail;

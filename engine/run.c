@@ -584,7 +584,7 @@ int run_main(const struct config *c, const struct run_options *o)
         status = o->resume ? EXIT_INPUT : EXIT_RUNTIME;
         goto close;
     }
-    if (manifest_write(&r->report, c, r->plugin, &r->manifest, &err) < 0) {
+    if (manifest_write(&r->report, c, r->plugin, &r->manifest, 1, &err) < 0) {
         fprintf(stderr, "forkgp: %s\n", err.msg);
         goto close;
     }
@@ -667,14 +667,10 @@ int run_main(const struct config *c, const struct run_options *o)
 oom:
     fprintf(stderr, "forkgp: out of memory\n");
 close:
-    /* The files written behind land before the manifest says how the run
-     * ended. */
-    if (r->report.dir && report_settle(&r->report, &err) < 0) {
-        fprintf(stderr, "forkgp: %s\n", err.msg);
-        if (status == EXIT_OK)
-            status = EXIT_RUNTIME;
-    }
     if (r->report.dir) {
+        /* The manifest goes out beside the files still being written
+         * behind, as if they land; when one does not, the run failed
+         * after all, and the manifest is written again to say so. */
         uint64_t failures = 0;
         for (int st = EVAL_ERROR; st < EVAL_NSTATUS; st++)
             failures += r->st.fail_count[st];
@@ -683,8 +679,21 @@ close:
             farm_get_stats(r->farm, &fs);
         manifest_end(&r->manifest, status, r->st.evaluations, failures,
                      fs.workers_started);
-        if (manifest_write(&r->report, c, r->plugin, &r->manifest, &err) < 0)
+        int wrote = manifest_write(&r->report, c, r->plugin, &r->manifest, 1,
+                                   &err);
+        if (wrote == 0 && report_settle(&r->report, &err) < 0)
+            wrote = -1;
+        if (wrote < 0) {
             fprintf(stderr, "forkgp: %s\n", err.msg);
+            if (status == EXIT_OK) {
+                status = EXIT_RUNTIME;
+                manifest_end(&r->manifest, status, r->st.evaluations,
+                             failures, fs.workers_started);
+                if (manifest_write(&r->report, c, r->plugin, &r->manifest, 0,
+                                   &err) < 0)
+                    fprintf(stderr, "forkgp: %s\n", err.msg);
+            }
+        }
     }
     if (report_close(&r->report, &err) < 0) {
         fprintf(stderr, "forkgp: %s\n", err.msg);
