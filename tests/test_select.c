@@ -268,10 +268,11 @@ static void test_tournament_exact(void **state)
             1 + rng_below(&r, 2));
     p.ind[4].status = EVAL_INVALID;
     p.ind[4].fitness = -INFINITY;
-    size_t draws[16];
+    size_t draws[32];
     int ok_wins = 0;
     for (int n = 0; n < 20000; n++) {
-        int k = 1 + (int)rng_below(&r, 7);
+        /* Up to 20: more than one group of the tree of comparisons. */
+        int k = 1 + (int)rng_below(&r, 20);
         struct rng copy = r;
         size_t want = 0;
         int any_ok = 0;
