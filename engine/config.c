@@ -485,6 +485,12 @@ static int check_together(struct config *c, struct config_error *err)
         return key_error(c, a, err, "%ld is more than [%s] %s (%ld)", va,
                          config_keys[b].section, config_keys[b].name, vb);
     }
+#ifndef FORKGP_MPI
+    if (strcmp(c->run_backend, "mpi") == 0)
+        return key_error(c, CFG_KEY_run_backend, err,
+                         "this forkgp was built without MPI (build it with "
+                         "make MPI=1)");
+#endif
     if (c->run_runs > 1 && strcmp(c->run_backend, "mpi") == 0)
         return key_error(c, c->origin[CFG_KEY_run_backend].line != 0
                                 ? CFG_KEY_run_backend

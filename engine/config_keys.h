@@ -98,7 +98,7 @@
       "chance that point mutation replaces each node (at least one is)")      \
     X(output, checkpoint_every, INT, "10", 0, 10000000, NULL,                \
       "write checkpoint.bin every this many generations (0: only on "       \
-      "SIGINT or SIGTERM)")                                                   \
+      "SIGINT, SIGTERM or SIGHUP)")                                                   \
     X(output, dir, STR, "", 0, 0, NULL,                                       \
       "output folder, relative to the working directory; empty: "             \
       "runs/<config name>")

@@ -90,6 +90,7 @@ static void writer_main(int report, pid_t parent, const char *dir,
     sa.sa_handler = SIG_IGN;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
     sigaction(SIGPIPE, &sa, NULL);
     sigset_t none;
     sigemptyset(&none);
@@ -158,10 +159,12 @@ int durable_write_behind(struct durable_job *job, const char *dir,
 #endif
 }
 
-int durable_wait(struct durable_job *job, char *err, size_t errlen)
+/* Collects job's message and reaps its child (waiting for it unless
+ * `reaped`, when status is already its wait status); job is then idle.
+ * Returns 0, or -1 with the failure in err. */
+static int collect(struct durable_job *job, int reaped, int status, char *err,
+                   size_t errlen)
 {
-    if (job->pid <= 0)
-        return 0;
     /* The message, if any, then end of file when the child is gone. */
     char msg[4400];
     size_t got = 0;
@@ -177,8 +180,7 @@ int durable_wait(struct durable_job *job, char *err, size_t errlen)
     }
     msg[got] = '\0';
     close(job->report_fd);
-    int status = 0;
-    while (waitpid(job->pid, &status, 0) < 0 && errno == EINTR)
+    while (!reaped && waitpid(job->pid, &status, 0) < 0 && errno == EINTR)
         ;
     pid_t pid = job->pid;
     job->pid = 0;
@@ -198,4 +200,23 @@ int durable_wait(struct durable_job *job, char *err, size_t errlen)
                 "status %d",
                 job->path, (long)pid, WEXITSTATUS(status));
     return -1;
+}
+
+int durable_wait(struct durable_job *job, char *err, size_t errlen)
+{
+    if (job->pid <= 0)
+        return 0;
+    return collect(job, 0, 0, err, errlen);
+}
+
+int durable_poll(struct durable_job *job, char *err, size_t errlen)
+{
+    if (job->pid <= 0)
+        return 0;
+    int status = 0;
+    pid_t r = waitpid(job->pid, &status, WNOHANG);
+    if (r == 0 || (r < 0 && errno == EINTR))
+        return 1; /* still writing */
+    /* Gone (or, r < 0, not ours to wait for: then as if it wrote). */
+    return collect(job, 1, r < 0 ? 0 : status, err, errlen);
 }

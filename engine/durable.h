@@ -27,8 +27,9 @@ struct durable_job {
  * Starts durable_write(dir, name, data, len) in a forked child, which
  * writes its own copy-on-write view of data: the caller may change or free
  * data at once. The fsyncs, the costly part, then overlap the caller's
- * work. The child ignores SIGINT and SIGTERM, so that Ctrl-C at a terminal
- * (which signals the whole process group) cannot cut a write in half, and
+ * work. The child ignores SIGINT, SIGTERM and SIGHUP, so that Ctrl-C at a
+ * terminal (which signals the whole process group) cannot cut a write in
+ * half, and
  * dies with the caller (a write landing after a kill -9 could replace what
  * a resumed run writes). When no child can be forked, and in MPI builds,
  * the file is written now. job must be idle (durable_wait). Returns 0, or
@@ -41,5 +42,10 @@ int durable_write_behind(struct durable_job *job, const char *dir,
 /* Waits for job's child, if any, and reaps it; job is then idle. Returns
  * 0, or -1 when its write failed, with the message in err. */
 int durable_wait(struct durable_job *job, char *err, size_t errlen);
+
+/* durable_wait if job's child has finished, without waiting for it: so
+ * that a finished writer is no zombie for long, and its failure shows at
+ * once. Returns 1 while it is still writing, else as durable_wait. */
+int durable_poll(struct durable_job *job, char *err, size_t errlen);
 
 #endif

@@ -95,6 +95,9 @@ void farm_catch_signals(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    /* A closed terminal or a dropped ssh session: the same, so the run
+     * stops with its outputs and a checkpoint to resume from. */
+    sigaction(SIGHUP, &sa, NULL);
     /* A worker that died leaves a broken pipe: write() says EPIPE. */
     sa.sa_handler = SIG_IGN;
     sigaction(SIGPIPE, &sa, NULL);

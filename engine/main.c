@@ -42,7 +42,8 @@ static const char run_help[] =
     "  --quiet                  print only the final lines\n"
     "\n"
     "  Exit status: 0 done; 1 runtime failure; 2 bad usage, configuration\n"
-    "  or data; 130 interrupted (SIGINT), 143 terminated (SIGTERM).\n"
+    "  or data; 130 interrupted (SIGINT), 143 terminated (SIGTERM), 129\n"
+    "  hung up (SIGHUP).\n"
     "\n"
     "Keys:\n";
 
@@ -55,10 +56,10 @@ static const char check_help[] =
 static const char resume_help[] =
     "forkgp resume RUNDIR [--workers N] [--backend fork|mpi] [--quiet]\n"
     "  Continues the run in RUNDIR from its checkpoint.bin (written every\n"
-    "  [output] checkpoint_every generations, and on SIGINT or SIGTERM),\n"
-    "  with RUNDIR/config.ini. The result is the same bytes as a run never\n"
-    "  stopped, with any number of workers and either backend (an MPI run\n"
-    "  resumes on one machine with --backend fork).\n";
+    "  [output] checkpoint_every generations, and on SIGINT, SIGTERM or\n"
+    "  SIGHUP), with RUNDIR/config.ini. The result is the same bytes as a\n"
+    "  run never stopped, with any number of workers and either backend\n"
+    "  (an MPI run resumes on one machine with --backend fork).\n";
 
 static const char plot_help[] =
     "forkgp plot RUNDIR\n"
@@ -184,6 +185,21 @@ static int check_main(const struct config *cfg)
     return status;
 }
 
+/* Whether arg is one of cmd's options that take a value. */
+static int takes_value(const char *arg, enum command cmd)
+{
+    int allow_run = cmd == CMD_RUN || cmd == CMD_EVAL;
+    return strcmp(arg, "--set") == 0 ||
+           (allow_run &&
+            (strcmp(arg, "--seed") == 0 || strcmp(arg, "--out") == 0)) ||
+           (cmd == CMD_RUN && strcmp(arg, "--runs") == 0) ||
+           (cmd == CMD_RESUME &&
+            (strcmp(arg, "--workers") == 0 || strcmp(arg, "--backend") == 0)) ||
+           (cmd == CMD_EVAL &&
+            (strcmp(arg, "--program") == 0 ||
+             strcmp(arg, "--generation") == 0 || strcmp(arg, "--index") == 0));
+}
+
 static int parse_args(struct args *a, int argc, char **argv,
                       enum command cmd)
 {
@@ -233,10 +249,12 @@ static int parse_args(struct args *a, int argc, char **argv,
                 return -2;
             }
         } else if (arg[0] == '-' && arg[1] != '\0') {
-            fprintf(stderr, "forkgp: %s '%s'\n%s",
-                    has_value || strcmp(arg, "--set") != 0 ? "unknown option"
-                                                           : "no value after",
-                    arg, usage);
+            if (!has_value && takes_value(arg, cmd))
+                fprintf(stderr, "forkgp: option '%s' needs a value\n%s", arg,
+                        usage);
+            else
+                fprintf(stderr, "forkgp: unknown option '%s'\n%s", arg,
+                        usage);
             return -2;
         } else if (!a->config) {
             a->config = arg;
@@ -355,7 +373,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "forkgp: unknown command '%s'\n%s", cmd, usage);
         status = EXIT_INPUT;
     }
-    if (fflush(stdout) != 0 && status == EXIT_OK)
+    /* An earlier flush may have failed (a full disk, a closed pipe) and
+     * cleared nothing but the buffer: the stream's error flag says so. */
+    if ((fflush(stdout) != 0 || ferror(stdout)) && status == EXIT_OK) {
+        fprintf(stderr, "forkgp: cannot write to standard output\n");
         status = EXIT_RUNTIME;
+    }
     exit(status);
 }

@@ -248,6 +248,20 @@ int report_settle(struct report *rp, struct report_error *err)
     return rc;
 }
 
+int report_poll(struct report *rp, struct report_error *err)
+{
+    int rc = 0;
+    for (int i = 0; i < REPORT_BEHIND; i++) {
+        struct report_error one;
+        if (durable_poll(&rp->behind[i], one.msg, sizeof one.msg) < 0 &&
+            rc == 0) {
+            rc = -1;
+            memcpy(err->msg, one.msg, sizeof err->msg);
+        }
+    }
+    return rc;
+}
+
 int report_close(struct report *rp, struct report_error *err)
 {
     int rc = report_settle(rp, err);

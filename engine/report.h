@@ -92,6 +92,10 @@ int report_write_behind(struct report *rp, const char *name,
  * the first failure). */
 int report_settle(struct report *rp, struct report_error *err);
 
+/* Reaps the writes behind that have finished, without waiting for the
+ * others (durable_poll). Returns 0, or -1 when one failed (err). */
+int report_poll(struct report *rp, struct report_error *err);
+
 /* Waits for the writes behind, flushes and closes the files. Returns 0,
  * or -1 when a write failed. */
 int report_close(struct report *rp, struct report_error *err);

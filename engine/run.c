@@ -615,6 +615,12 @@ int run_main(const struct config *c, const struct run_options *o)
 
     /* loop: the state is "generation st.generation scored, reported" */
     while (why == STOP_NONE) {
+        /* Writers behind that are done: reaped (no zombie waits for the
+         * next checkpoint), and a failed write stops the run now. */
+        if (report_poll(&r->report, &err) < 0) {
+            fprintf(stderr, "forkgp: %s\n", err.msg);
+            goto close;
+        }
         long every = c->output_checkpoint_every;
         if (!resumed && every > 0 && r->st.generation % every == 0 &&
             write_checkpoint(r) < 0)

@@ -15,9 +15,19 @@ expect_status 2 "unknown command" "$FORKGP" frobnicate
 expect_err "unknown command 'frobnicate'" "unknown command is named"
 expect_status 2 "unknown option" "$FORKGP" run configs/quartic.ini --frob
 expect_err "unknown option '--frob'" "unknown option is named"
+expect_status 2 "an option without its value" "$FORKGP" run configs/quartic.ini --out
+expect_err "option '--out' needs a value" "an option without its value is named"
 expect_status 2 "run without config" "$FORKGP" run
 expect_status 2 "missing config file" "$FORKGP" run "$TMP/nope.ini"
 expect_err "cannot open '$TMP/nope.ini'" "missing config file is named"
+
+# A run whose report cannot be written (stdout on a full disk) fails, and
+# says so.
+"$FORKGP" run configs/quartic.ini --quiet --set run.generations=2 --out "$TMP/full" \
+    >/dev/full 2>"$TMP/err"
+st=$?
+[ $st = 1 ] && pass "stdout on a full disk: exit 1" || fail "stdout on a full disk: exit $st"
+expect_err "forkgp: cannot write to standard output" "stdout on a full disk: the message"
 
 # --- check: the effective config is INI that run accepts --------------------
 expect_status 0 "check quartic" "$FORKGP" check configs/quartic.ini

@@ -211,10 +211,14 @@ sleep 0.2
 
 # --- the MPI backend in a build without MPI: a clear refusal ----------------
 if ! nm -D "$FORKGP" 2>/dev/null | grep -q MPI_Init; then
-    expect_status 1 "backend = mpi without MPI" "$FORKGP" run configs/quartic.ini --quiet \
+    expect_status 2 "backend = mpi without MPI: a config error" "$FORKGP" run configs/quartic.ini --quiet \
         --set run.backend=mpi --out "$TMP/nompi"
-    expect_err "[run] backend = mpi: this forkgp was built without MPI (build it with make MPI=1)" \
+    expect_err "forkgp: --set run.backend=mpi: this forkgp was built without MPI (build it with make MPI=1)" \
         "backend = mpi without MPI: the message says how to get it"
+    printf '[run]\nbackend = mpi\n' >"$TMP/mpi.ini"
+    expect_status 2 "backend = mpi without MPI: check refuses it too" "$FORKGP" check "$TMP/mpi.ini"
+    expect_err "$TMP/mpi.ini:2: [run] backend: this forkgp was built without MPI" \
+        "backend = mpi without MPI: the line of the file"
 fi
 
 finish

@@ -157,23 +157,24 @@ unset REF
 
 # --- a checkpoint that cannot be written --------------------------------------
 # Checkpoints are written behind the run by a forked child: its failure
-# (here: checkpoint.bin.tmp is a folder) stops the run at the next
-# checkpoint, with the file's name, exit status 1, the log kept and no
-# process left.
+# (here: checkpoint.bin.tmp is a folder) stops the run as soon as the run
+# sees it (a generation or so later, the next checkpoint at the latest),
+# with the file's name, exit status 1, the log kept and no process left.
 mkdir -p "$R/unwritable/checkpoint.bin.tmp"
 expect_status 1 "an unwritable checkpoint stops the run" "$FORKGP" run "$R/p.ini" \
     --quiet --set run.population=200 --out "$R/unwritable"
 expect_err "forkgp: cannot write '$R/unwritable/checkpoint.bin': Is a directory" \
     "an unwritable checkpoint: the message names the file"
 lines=$(wc -l <"$R/unwritable/log.csv")
-[ "$lines" = 6 ] && pass "an unwritable checkpoint: the run stops at the next one (generation 4)" ||
-    fail "an unwritable checkpoint: log.csv has $lines lines, want 6"
+[ "$lines" -ge 2 ] && [ "$lines" -le 6 ] &&
+    pass "an unwritable checkpoint: the run stops by the next one (generation 4)" ||
+    fail "an unwritable checkpoint: log.csv has $lines lines, want 2 to 6"
 grep -q '^exit_status = 1$' "$R/unwritable/manifest.ini" &&
     pass "an unwritable checkpoint: the manifest says exit status 1" ||
     fail "an unwritable checkpoint: manifest.ini's exit_status"
 
-# --- SIGINT and SIGTERM: a checkpoint even with checkpoint_every = 0 ----------
-for sig in INT:130:2 TERM:143:0; do
+# --- SIGINT, SIGTERM, SIGHUP: a checkpoint even with checkpoint_every = 0 ----
+for sig in INT:130:2 TERM:143:0 HUP:129:1; do
     IFS=: read -r name code workers <<<"$sig"
     dir=$R/sig$name
     start "$dir" --set output.checkpoint_every=0
