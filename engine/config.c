@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "prim.h"
@@ -120,6 +121,16 @@ static void check_section_line(struct parse *p, const char *line)
     char *end = strchr(s, ']');
     if (!end)
         return; /* inih reports it as a syntax error */
+    /* inih ignores what follows the ']': a key there would be lost. */
+    const char *rest = end + 1;
+    while (isspace((unsigned char)*rest))
+        rest++;
+    if (*rest != '\0' && *rest != ';' && *rest != '#') {
+        *end = '\0';
+        fail(p, "text after [%s]: a key goes on a line of its own",
+             text_trim(s + 1));
+        return;
+    }
     *end = '\0';
     p->after_key = 0;
     char *name = text_trim(s + 1);
@@ -135,16 +146,44 @@ static void check_section_line(struct parse *p, const char *line)
 }
 
 /* inih's line source: counts lines, so handler errors can cite them, and
- * refuses a line too long for inih rather than letting it split it. */
+ * refuses a line too long for inih rather than letting it split it, a NUL
+ * byte (the line would end there for inih, silently) and a carriage
+ * return that ends no line (old Mac line endings would make one line of
+ * the whole file). Reads a byte at a time: a config is small. */
 static char *read_line(char *buf, int size, void *stream)
 {
     struct parse *p = stream;
-    if (p->failed || !fgets(buf, size, p->fp))
+    if (p->failed)
         return NULL;
-    p->line++;
-    size_t n = strlen(buf);
-    if (n > 0 && buf[n - 1] != '\n' && !feof(p->fp)) {
+    int n = 0, ch = EOF;
+    while (n < size - 1 && (ch = getc(p->fp)) != EOF) {
+        if (n == 0)
+            p->line++;
+        if (ch == '\0') {
+            fail(p, "a NUL byte (is this a text file?)");
+            return NULL;
+        }
+        buf[n++] = (char)ch;
+        if (ch == '\n')
+            break;
+    }
+    if (n == 0) {
+        if (ferror(p->fp)) {
+            p->line++;
+            fail(p, "cannot read: %s", strerror(errno));
+            return NULL;
+        }
+        return NULL; /* end of file */
+    }
+    buf[n] = '\0';
+    if (buf[n - 1] != '\n' && (ch = getc(p->fp)) != EOF) {
         fail(p, "line longer than %d characters", size - 2);
+        return NULL;
+    }
+    char *cr = strchr(buf, '\r');
+    if (cr && !(cr[1] == '\0' || (cr[1] == '\n' && cr[2] == '\0'))) {
+        fail(p, "a carriage return inside the line (line endings must be "
+                "\\n or \\r\\n)");
         return NULL;
     }
     /* Like inih: an indented line continues the previous key's value only
@@ -545,6 +584,15 @@ static int parse_file(struct config *c, const char *path,
                  strerror(errno));
         return -1;
     }
+    /* fopen takes a folder; reading it fails, and must not pass for an
+     * empty file. */
+    struct stat st;
+    if (fstat(fileno(p.fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(err->msg, sizeof err->msg, "cannot read '%s': %s", path,
+                 strerror(EISDIR));
+        fclose(p.fp);
+        return -1;
+    }
     int rc = ini_parse_stream(read_line, &p, on_key, &p);
     fclose(p.fp);
     /* inih reads on after a syntax error, so a key error of ours may come
@@ -560,6 +608,71 @@ static int parse_file(struct config *c, const char *path,
     }
     if (rc < 0) {
         snprintf(err->msg, sizeof err->msg, "cannot read '%s'", path);
+        return -1;
+    }
+    return 0;
+}
+
+static void dump_value(const struct config *c, int k, FILE *out);
+static int extra_place(const struct config *c, int i, char *buf, size_t size);
+
+/* The longest line inih reads back (its buffer, less the newline and NUL). */
+#define INI_LINE_MAX 198
+
+/* Why "key = value" would not read back from a config dump as value, or
+ * NULL when it would. */
+static const char *unwritable(const char *key, const char *value)
+{
+    size_t n = strlen(value);
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)value[i] < 0x20 && value[i] != '\t')
+            return "a line break or control character cannot be written "
+                   "to config.ini";
+    if (n > 0 && (isspace((unsigned char)value[0]) ||
+                  isspace((unsigned char)value[n - 1])))
+        return "leading or trailing spaces would be lost in config.ini";
+    if (value[0] == ';' || value[0] == '#' || strstr(value, " ;") ||
+        strstr(value, "\t;"))
+        return "a ';' at the start or after a space starts a comment in "
+               "config.ini";
+    if (strlen(key) + 3 + n > INI_LINE_MAX)
+        return "too long for a line of config.ini (198 characters at most, "
+               "with the key): a shorter path would do (a symbolic link, "
+               "say)";
+    return NULL;
+}
+
+/*
+ * Every run writes its effective configuration as config.ini, to be read
+ * back by `forkgp resume` and `forkgp run RUNDIR/config.ini`: a value
+ * that would not read back as itself (a path with a line break or " ;"
+ * from --set, a path made long by resolving it) is refused now, with its
+ * place, rather than leaving a run that cannot be resumed.
+ */
+static int check_writable(const struct config *c, struct config_error *err)
+{
+    for (int k = 0; k < CONFIG_NKEYS; k++) {
+        char *text = NULL;
+        size_t len = 0;
+        FILE *mem = open_memstream(&text, &len);
+        if (!mem)
+            return key_error(c, k, err, "out of memory");
+        dump_value(c, k, mem);
+        fclose(mem);
+        const char *why = text ? unwritable(config_keys[k].name, text) : NULL;
+        free(text);
+        if (why)
+            return key_error(c, k, err, "%s", why);
+    }
+    for (int i = 0; i < c->nextras; i++) {
+        const struct config_extra *x = &c->extras[i];
+        const char *why = x->key ? unwritable(x->key, x->value) : NULL;
+        if (!why)
+            continue;
+        int n = extra_place(c, i, err->msg, sizeof err->msg);
+        if (n >= 0 && (size_t)n < sizeof err->msg)
+            snprintf(err->msg + n, sizeof err->msg - (size_t)n, "[%s] %s: %s",
+                     x->section, x->key, why);
         return -1;
     }
     return 0;
@@ -601,7 +714,7 @@ int config_load(struct config *c, const char *path, const char *const *sets,
     for (int k = 0; k < CONFIG_NKEYS; k++)
         if (convert(c, k, err) < 0)
             goto fail;
-    if (check_together(c, err) < 0)
+    if (check_together(c, err) < 0 || check_writable(c, err) < 0)
         goto fail;
     return 0;
 oom:
@@ -753,8 +866,8 @@ static void dump_comment(FILE *out, const char *text)
             n = width;
             while (n > 0 && text[n] != ' ')
                 n--;
-            if (n == 0) /* one long word: break after it */
-                n = strcspn(text, " ");
+            if (n == 0) /* one long word (a path): cut it */
+                n = width;
         }
         fprintf(out, "; %.*s\n", (int)n, text);
         text += n;
@@ -804,8 +917,20 @@ static void dump_keys(const struct config *c, FILE *out, int for_hash)
 
 void config_dump(const struct config *c, FILE *out)
 {
-    fprintf(out, "; forkgp %s: effective configuration of %s\n",
-            FORKGP_VERSION, c->file);
+    /* A comment too, since the file's path can be longer than a line. */
+    char *head = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&head, &len);
+    if (mem) {
+        fprintf(mem, "forkgp %s: effective configuration of %s",
+                FORKGP_VERSION, c->file);
+        fclose(mem);
+    }
+    if (head && strlen(head) + 2 <= INI_LINE_MAX)
+        fprintf(out, "; %s\n", head);
+    else if (head)
+        dump_comment(out, head);
+    free(head);
     dump_keys(c, out, 0);
 }
 

@@ -896,6 +896,67 @@ static void test_rates_sum(void **state)
     config_release(&c);
 }
 
+/* What inih would read wrongly is refused with its line: a NUL byte (the
+ * line would end there), text after a section's ']' (dropped), a carriage
+ * return that ends no line (old Mac endings: one line of the whole
+ * file); and a folder is not an empty file. */
+static void test_unreadable_text(void **state)
+{
+    (void)state;
+    static const char nul[] = TRAIN "[run]\n\0population = 5\n";
+    snprintf(path, sizeof path, "%s/nul.ini", tmpdir);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(nul, 1, sizeof nul - 1, f), sizeof nul - 1);
+    assert_int_equal(fclose(f), 0);
+    expect_fail(path, NULL, 0, "%s:4: a NUL byte (is this a text file?)",
+                path);
+
+    expect_line("[run] seed = 5\n", 3,
+                "text after [run]: a key goes on a line of its own");
+    expect_line("[run]junk\n", 3,
+                "text after [run]: a key goes on a line of its own");
+    struct config c;
+    load_ok(&c, ini("comment.ini", TRAIN "[run] ; the run\nseed = 5\n"), NULL,
+            0);
+    assert_true(c.run_seed == 5);
+    config_release(&c);
+
+    const char *p = ini("cr.ini", "[data]\rtrain = t.csv\r");
+    expect_fail(p, NULL, 0,
+                "%s:1: a carriage return inside the line (line endings "
+                "must be \\n or \\r\\n)",
+                p);
+
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s/sub", tmpdir);
+    expect_fail(dir, NULL, 0, "cannot read '%s': %s", dir, strerror(EISDIR));
+}
+
+/* A value that config.ini could not hold as itself is refused where it was
+ * given: a run must be resumable from the config.ini it writes. */
+static void test_unwritable_values(void **state)
+{
+    (void)state;
+    expect_set("data.train=/tmp/my ;data.csv",
+               "a ';' at the start or after a space starts a comment in "
+               "config.ini");
+    expect_set("output.dir=/tmp/a\nb",
+               "a line break or control character cannot be written to "
+               "config.ini");
+    expect_set("myfit.name=a\tb ;c",
+               "[myfit] name: a ';' at the start or after a space starts a "
+               "comment in config.ini");
+    char longdir[300];
+    memset(longdir, 'd', 250);
+    longdir[250] = '\0';
+    char arg[400];
+    snprintf(arg, sizeof arg, "output.dir=/tmp/%s", longdir);
+    expect_set(arg, "too long for a line of config.ini (198 characters at "
+                    "most, with the key): a shorter path would do (a "
+                    "symbolic link, say)");
+}
+
 static void test_missing_file(void **state)
 {
     (void)state;
@@ -1652,6 +1713,8 @@ int main(void)
         cmocka_unit_test(test_depth_order),
         cmocka_unit_test(test_population_rules),
         cmocka_unit_test(test_rates_sum),
+        cmocka_unit_test(test_unreadable_text),
+        cmocka_unit_test(test_unwritable_values),
         cmocka_unit_test(test_missing_file),
         cmocka_unit_test(test_long_path),
         cmocka_unit_test(test_set_overrides),
