@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "batch.h"
 #include "config.h"
@@ -297,6 +298,21 @@ static void free_args(struct args *a)
     free(a->sets);
 }
 
+/* Whether dir can be a run's output folder: not a file, nor below one
+ * (a mistake on the command line, told before anything is loaded; a
+ * folder that cannot be made for other reasons fails when it is made).
+ * Says why not on stderr. */
+static int output_dir_usable(const char *dir)
+{
+    struct stat st;
+    if (stat(dir, &st) == 0 ? S_ISDIR(st.st_mode) : errno != ENOTDIR)
+        return 1;
+    fprintf(stderr, "forkgp: output folder '%s': %s\n", dir,
+            stat(dir, &st) == 0 ? "not a folder"
+                                : "a part of its path is not a folder");
+    return 0;
+}
+
 static int run_check_eval(int argc, char **argv, enum command cmd)
 {
     struct args a;
@@ -315,6 +331,11 @@ static int run_check_eval(int argc, char **argv, enum command cmd)
         return EXIT_INPUT;
     }
     int status = EXIT_OK;
+    if (cmd == CMD_RUN && !output_dir_usable(cfg.output_dir)) {
+        config_release(&cfg);
+        free_args(&a);
+        return EXIT_INPUT;
+    }
     if (cmd == CMD_RUN || cmd == CMD_RESUME) {
         struct run_options o = {.quiet = a.quiet,
                                 .resume = cmd == CMD_RESUME};

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "text.h"
 
@@ -268,7 +269,10 @@ static int number_value(struct parser *p, double *v)
 
 PARSE_COLD static int too_deep(struct parser *p, const char *at)
 {
-    return fail(p, at, "nesting deeper than %d", PARSE_MAX_NESTING);
+    return fail(p, at,
+                "nested deeper than %d (each parenthesis, call and "
+                "operator counts)",
+                PARSE_MAX_NESTING);
 }
 
 /* Makes room for n nodes at index `at`, moving [at, size) up, and zeroes
@@ -277,7 +281,7 @@ static int insert(struct parser *p, uint32_t at, uint32_t n, const char *where)
 {
     struct tree *t = p->t;
     if (n > t->cap - t->size)
-        return fail(p, where, "too many nodes (the limit is %u)",
+        return fail(p, where, "too many nodes ([tree] max_size is %u)",
                     (unsigned)t->cap);
     memmove(&t->nodes[at + n], &t->nodes[at],
             (t->size - at) * sizeof t->nodes[0]);
@@ -564,6 +568,14 @@ static void suggest(const struct parser *p)
         return; /* too long to be a misspelling */
     memcpy(word, p->unknown, p->unknown_len);
     word[p->unknown_len] = '\0';
+    /* Not a misspelt 'nand' or 'if': a number a program cannot hold. */
+    if (strcasecmp(word, "nan") == 0 || strcasecmp(word, "inf") == 0 ||
+        strcasecmp(word, "infinity") == 0) {
+        size_t len = strlen(p->err->msg);
+        snprintf(p->err->msg + len, sizeof p->err->msg - len,
+                 "; constants must be finite numbers");
+        return;
+    }
     for (int k = 0; k < p->ps->nvars; k++)
         names[n++] = p->ps->var_names[k];
     for (int op = OP_ADD; op < OP_COUNT; op++)

@@ -22,6 +22,10 @@
 #include "tree.h"
 #include "testutil.h"
 
+/* The parser's refusal of a program nested too deep. */
+#define TOO_DEEP                                                               \
+    "nested deeper than 1000 (each parenthesis, call and operator counts)"
+
 #define CAP 4096
 
 static struct primset ps;
@@ -253,7 +257,7 @@ static void test_round_trip_deep(void **state)
     /* One deeper: refused at the 1001st parenthesis. */
     chain(&t, OP_ADD, PARSE_MAX_NESTING + 1);
     char *text = print(&t);
-    expect_error(text, "column 1001: nesting deeper than 1000");
+    expect_error(text, "column 1001: " TOO_DEEP);
     free(text);
     tree_release(&t);
 }
@@ -385,7 +389,11 @@ static void test_errors(void **state)
     expect_error("h33(x)", "column 1: unknown function 'h33'; did you mean "
                            "'h3'?");
     expect_error("x + qqqq", "column 5: unknown name 'qqqq'");
-    expect_error("inf", "column 1: unknown name 'inf'; did you mean 'if'?");
+    /* Not a misspelt 'if' or 'nand': numbers a constant cannot be. */
+    expect_error("inf", "column 1: unknown name 'inf'; constants must be "
+                        "finite numbers");
+    expect_error("x + NaN", "column 5: unknown name 'NaN'; constants must "
+                            "be finite numbers");
     expect_error("min(x)", "column 1: 'min' takes 2 arguments, got 1");
     expect_error("1 + sin(x, y1)", "column 5: 'sin' takes 1 argument, got 2");
     expect_error("if()", "column 1: 'if' takes 3 arguments, got 0");
@@ -437,12 +445,12 @@ static void test_errors(void **state)
 static void test_too_many_nodes(void **state)
 {
     (void)state;
-    expect_error_cap("x", 0, "column 1: too many nodes (the limit is 0)");
+    expect_error_cap("x", 0, "column 1: too many nodes ([tree] max_size is 0)");
     expect_error_cap("x + y1 + rate", 3,
-                     "column 8: too many nodes (the limit is 3)");
-    expect_error_cap("sin(x)", 1, "column 5: too many nodes (the limit is 1)");
-    expect_error_cap("--x", 2, "column 1: too many nodes (the limit is 2)");
-    expect_error_cap("x**2", 1, "column 2: too many nodes (the limit is 1)");
+                     "column 8: too many nodes ([tree] max_size is 3)");
+    expect_error_cap("sin(x)", 1, "column 5: too many nodes ([tree] max_size is 1)");
+    expect_error_cap("--x", 2, "column 1: too many nodes ([tree] max_size is 2)");
+    expect_error_cap("x**2", 1, "column 2: too many nodes ([tree] max_size is 1)");
     /* Exactly full is fine. */
     struct tree t;
     struct parse_error err;
@@ -474,13 +482,13 @@ static void test_hostile(void **state)
     char *s;
     /* 100000 '(' fail at the 1001st, without exhausting the stack. */
     s = repeat("", "(", 100000, "");
-    expect_error(s, "column 1001: nesting deeper than 1000");
+    expect_error(s, "column 1001: " TOO_DEEP);
     free(s);
     s = repeat("", "sin(", 100000, "x");
-    expect_error(s, "column 4004: nesting deeper than 1000");
+    expect_error(s, "column 4004: " TOO_DEEP);
     free(s);
     s = repeat("", "-", 100000, "x");
-    expect_error(s, "column 1001: nesting deeper than 1000");
+    expect_error(s, "column 1001: " TOO_DEEP);
     free(s);
     s = repeat("x", "**2", 5, "");
     expect_error(s, "column 4: only **2 is supported");
@@ -508,7 +516,7 @@ static void test_hostile(void **state)
     free(s);
     /* Long sums stop at the depth limit, long before the cap. */
     s = repeat("x", "+x", 100000, "");
-    expect_error(s, "column 2002: nesting deeper than 1000");
+    expect_error(s, "column 2002: " TOO_DEEP);
     free(s);
     tree_release(&want);
     /* Long names and numbers are quoted, cut. */

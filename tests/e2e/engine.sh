@@ -17,6 +17,10 @@ expect_status 2 "unknown option" "$FORKGP" run configs/quartic.ini --frob
 expect_err "unknown option '--frob'" "unknown option is named"
 expect_status 2 "an option without its value" "$FORKGP" run configs/quartic.ini --out
 expect_err "option '--out' needs a value" "an option without its value is named"
+: >"$TMP/afile"
+expect_status 2 "--out naming a file" "$FORKGP" run configs/quartic.ini --out "$TMP/afile"
+expect_err "forkgp: output folder '$TMP/afile': not a folder" "--out naming a file: the message"
+expect_status 2 "--out below a file" "$FORKGP" run configs/quartic.ini --out "$TMP/afile/run"
 expect_status 2 "run without config" "$FORKGP" run
 expect_status 2 "missing config file" "$FORKGP" run "$TMP/nope.ini"
 expect_err "cannot open '$TMP/nope.ini'" "missing config file is named"
