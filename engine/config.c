@@ -58,15 +58,27 @@ static void fail(struct parse *p, const char *fmt, ...)
     va_end(ap);
 }
 
-/* Appends an extra entry (key NULL for a [section] line). Returns 0/-1. */
+/* The most entries (keys and section lines) of the fitness function's own
+ * sections: each new key is checked against the others, so a runaway
+ * file (40,000 keys took seconds) is stopped early. */
+#define CONFIG_MAX_EXTRAS 4096
+
+/* Appends an extra entry (key NULL for a [section] line). Returns 0, -1
+ * (out of memory) or -2 (more than CONFIG_MAX_EXTRAS). */
 static int add_extra(struct config *c, const char *section, const char *key,
                      const char *value, int line)
 {
-    struct config_extra *more =
-        realloc(c->extras, (size_t)(c->nextras + 1) * sizeof *more);
-    if (!more)
-        return -1;
-    c->extras = more;
+    if (c->nextras >= CONFIG_MAX_EXTRAS)
+        return -2;
+    /* Room grows by doubling: a power of two entries at a time. */
+    int n = c->nextras;
+    if ((n & (n - 1)) == 0) {
+        struct config_extra *more =
+            realloc(c->extras, (size_t)(n ? 2 * n : 1) * sizeof *more);
+        if (!more)
+            return -1;
+        c->extras = more;
+    }
     struct config_extra *x = &c->extras[c->nextras];
     memset(x, 0, sizeof *x);
     x->line = line;
@@ -106,6 +118,17 @@ int config_core_section(const char *name)
     return 0;
 }
 
+/* Says why add_extra failed, if it did. */
+static void extra_failed(struct parse *p, int rc)
+{
+    if (rc == -2)
+        fail(p, "more than %d keys and sections of the fitness function's "
+                "own",
+             CONFIG_MAX_EXTRAS);
+    else if (rc < 0)
+        fail(p, "out of memory");
+}
+
 /* Checks [section] lines here, since inih reports no event for a section
  * that holds no keys. */
 static void check_section_line(struct parse *p, const char *line)
@@ -141,8 +164,8 @@ static void check_section_line(struct parse *p, const char *line)
     const char *near = text_suggest(name, sections, NSECTIONS);
     if (near)
         fail(p, "unknown section [%s]; did you mean [%s]?", name, near);
-    else if (add_extra(p->c, name, NULL, NULL, p->line) < 0)
-        fail(p, "out of memory");
+    else
+        extra_failed(p, add_extra(p->c, name, NULL, NULL, p->line));
 }
 
 /* inih's line source: counts lines, so handler errors can cite them, and
@@ -225,8 +248,8 @@ static int on_key(void *user, const char *section, const char *name,
         else if (prev >= 0)
             fail(p, "[%s] %s: already set at line %d", section, name,
                  p->c->extras[prev].line);
-        else if (add_extra(p->c, section, name, value, p->line) < 0)
-            fail(p, "out of memory");
+        else
+            extra_failed(p, add_extra(p->c, section, name, value, p->line));
         return !p->failed;
     }
     int k = find_key(section, name);
@@ -300,9 +323,14 @@ static int apply_set(struct config *c, const char *arg,
         char *value = strdup(eq + 1);
         int rc = value ? add_extra(c, sec, key, text_trim(value), -1) : -1;
         free(value);
-        if (rc < 0)
+        if (rc == -2)
+            snprintf(err->msg, sizeof err->msg,
+                     "--set %s: more than %d keys and sections of the "
+                     "fitness function's own",
+                     arg, CONFIG_MAX_EXTRAS);
+        else if (rc < 0)
             snprintf(err->msg, sizeof err->msg, "out of memory");
-        return rc;
+        return rc < 0 ? -1 : 0;
     }
     if (k < 0) {
         const char *names[CONFIG_NKEYS];

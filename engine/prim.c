@@ -46,19 +46,26 @@ int prim_lookup(const char *name)
     return -1;
 }
 
-/* Splits a comma-separated list in place, calling fn on each trimmed item;
- * stops at the first nonzero return. */
+/* Splits a comma-separated list in place, calling fn on each trimmed item
+ * (an empty one too: "add,,mul" has one, which the callers refuse, where
+ * strtok would skip it); stops at the first nonzero return. An empty or
+ * all-blank list has no items. */
 static int for_each_item(char *list, int (*fn)(void *, char *), void *arg)
 {
-    char *save = NULL;
-    for (char *tok = strtok_r(list, ",", &save); tok;
-         tok = strtok_r(NULL, ",", &save)) {
+    if (*text_trim(list) == '\0')
+        return 0;
+    for (char *tok = list;;) {
+        char *comma = strchr(tok, ',');
+        if (comma)
+            *comma = '\0';
         int rc = fn(arg, text_trim(tok));
-        if (rc)
+        if (rc || !comma)
             return rc;
+        tok = comma + 1;
     }
-    return 0;
 }
+
+#define EMPTY_ITEM "an empty item in the list (two commas in a row, or one at an end)"
 
 struct parse_ctx {
     struct primset *ps;
@@ -69,7 +76,7 @@ static int add_function(void *arg, char *name)
 {
     struct parse_ctx *c = arg;
     if (*name == '\0') {
-        snprintf(c->err->msg, sizeof c->err->msg, "empty function name");
+        snprintf(c->err->msg, sizeof c->err->msg, EMPTY_ITEM);
         return -1;
     }
     int op = prim_lookup(name);
@@ -136,6 +143,10 @@ static int add_constant(void *arg, char *item)
 {
     struct parse_ctx c = *(struct parse_ctx *)arg;
     struct primset *ps = c.ps;
+    if (*item == '\0') {
+        snprintf(c.err->msg, sizeof c.err->msg, EMPTY_ITEM);
+        return -1;
+    }
     if (ps->nconsts + ps->nranges >= PRIM_MAX_CONSTS) {
         snprintf(c.err->msg, sizeof c.err->msg,
                  "more than %d constants and ranges", PRIM_MAX_CONSTS);

@@ -618,7 +618,8 @@ static void test_bad_functions(void **state)
     expect_line("[primitives]\nfunctions =\n", 4,
                 "[primitives] functions: no functions given");
     expect_line("[primitives]\nfunctions = add, , sub\n", 4,
-                "[primitives] functions: empty function name");
+                "[primitives] functions: an empty item in the list (two "
+                "commas in a row, or one at an end)");
 }
 
 static void test_bad_constants(void **state)
@@ -955,6 +956,27 @@ static void test_unwritable_values(void **state)
     expect_set(arg, "too long for a line of config.ini (198 characters at "
                     "most, with the key): a shorter path would do (a "
                     "symbolic link, say)");
+}
+
+/* A runaway plug-in section is stopped at 4096 entries (each new key is
+ * checked against the others), with the line that went over. */
+static void test_too_many_extras(void **state)
+{
+    (void)state;
+    size_t cap = 200000, n = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    n += (size_t)snprintf(text + n, cap - n, TRAIN "[foo]\n");
+    for (int i = 0; i < 5000; i++)
+        n += (size_t)snprintf(text + n, cap - n, "k%d = 1\n", i);
+    const char *p = ini("many.ini", text);
+    /* Line 3 is [foo] (an entry), keys from line 4: the 4097th entry is
+     * key 4095, on line 4099. */
+    expect_fail(p, NULL, 0,
+                "%s:4099: more than 4096 keys and sections of the fitness "
+                "function's own",
+                p);
+    free(text);
 }
 
 static void test_missing_file(void **state)
@@ -1715,6 +1737,7 @@ int main(void)
         cmocka_unit_test(test_rates_sum),
         cmocka_unit_test(test_unreadable_text),
         cmocka_unit_test(test_unwritable_values),
+        cmocka_unit_test(test_too_many_extras),
         cmocka_unit_test(test_missing_file),
         cmocka_unit_test(test_long_path),
         cmocka_unit_test(test_set_overrides),

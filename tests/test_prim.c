@@ -15,6 +15,10 @@
 #include "interp.h"
 #include "prim.h"
 
+/* What a list with an empty item is told (strtok would skip the item). */
+#define EMPTY_ITEM                                                             \
+    "an empty item in the list (two commas in a row, or one at an end)"
+
 #define PI 3.14159265358979323846
 #define E 2.71828182845904523536
 #define RANGE_MSG "expected a range LO..HI with LO < HI (and HI - LO finite)"
@@ -152,8 +156,10 @@ static void test_parse_functions_errors(void **state)
                                     "help functions)");
     expect_functions_error("add, sub, add", "function 'add' listed twice");
     expect_functions_error("", "no functions given");
-    expect_functions_error(",", "no functions given");
-    expect_functions_error("add, ,sub", "empty function name");
+    expect_functions_error(",", EMPTY_ITEM);
+    expect_functions_error("add, ,sub", EMPTY_ITEM);
+    expect_functions_error("add,,sub", EMPTY_ITEM);
+    expect_functions_error("add, sub,", EMPTY_ITEM);
 }
 
 static void test_parse_constants(void **state)
@@ -224,6 +230,8 @@ static void expect_constants_error(const char *spec, const char *msg)
 static void test_parse_constants_errors(void **state)
 {
     (void)state;
+    expect_constants_error("1,,2", EMPTY_ITEM);
+    expect_constants_error("1, 2,", EMPTY_ITEM);
     expect_constants_error("1, two", "expected a number, pi, e or a range "
                                      "LO..HI, got 'two'");
     expect_constants_error("inf", "expected a number, pi, e or a range "
