@@ -478,6 +478,14 @@ static int load_checkpoint(struct run *r)
         if (got == 0)
             break;
     }
+    /* A folder opens but does not read: not a truncated checkpoint. */
+    if (ferror(f)) {
+        fprintf(stderr, "forkgp: cannot resume '%s': cannot read '%s': %s\n",
+                dir, path, strerror(errno));
+        fclose(f);
+        free(buf);
+        return -1;
+    }
     fclose(f);
     struct checkpoint_key key;
     char err[512];
