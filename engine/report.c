@@ -233,13 +233,18 @@ int report_write_behind(struct report *rp, const char *name,
                                 err->msg, sizeof err->msg);
 }
 
-int report_settle(struct report *rp, struct report_error *err)
+/* Waits for every write behind (wait), or reaps those done (not wait).
+ * Returns 0, or -1 with the first failure in err (when err is given). */
+static int collect_behind(struct report *rp, int wait,
+                          struct report_error *err)
 {
     int rc = 0;
     for (int i = 0; i < REPORT_BEHIND; i++) {
         struct report_error one;
-        if (durable_wait(&rp->behind[i], one.msg, sizeof one.msg) < 0 &&
-            rc == 0) {
+        struct durable_job *job = &rp->behind[i];
+        int got = wait ? durable_wait(job, one.msg, sizeof one.msg)
+                       : durable_poll(job, one.msg, sizeof one.msg);
+        if (got < 0 && rc == 0) {
             rc = -1;
             if (err)
                 memcpy(err->msg, one.msg, sizeof err->msg);
@@ -248,18 +253,14 @@ int report_settle(struct report *rp, struct report_error *err)
     return rc;
 }
 
+int report_settle(struct report *rp, struct report_error *err)
+{
+    return collect_behind(rp, 1, err);
+}
+
 int report_poll(struct report *rp, struct report_error *err)
 {
-    int rc = 0;
-    for (int i = 0; i < REPORT_BEHIND; i++) {
-        struct report_error one;
-        if (durable_poll(&rp->behind[i], one.msg, sizeof one.msg) < 0 &&
-            rc == 0) {
-            rc = -1;
-            memcpy(err->msg, one.msg, sizeof err->msg);
-        }
-    }
-    return rc;
+    return collect_behind(rp, 0, err);
 }
 
 int report_close(struct report *rp, struct report_error *err)
