@@ -141,6 +141,44 @@ static void test_behind_failure_is_reported(void **state)
     assert_int_equal(durable_wait(&job, err, sizeof err), 0);
 }
 
+/* durable_poll says "still writing" (1) until the child is done, then
+ * reaps it: 0 when it wrote, -1 with its message when it failed. */
+static void test_poll(void **state)
+{
+    (void)state;
+    char dir[256], err[512];
+    assert_non_null(testutil_mkdtemp(dir, sizeof dir, "durable"));
+    struct durable_job job = {0};
+    assert_int_equal(durable_poll(&job, err, sizeof err), 0); /* idle */
+    assert_int_equal(
+        durable_write_behind(&job, dir, "p.txt", "abc", 3, err, sizeof err),
+        0);
+    pid_t pid = job.pid;
+    int rc, polls = 0;
+    while ((rc = durable_poll(&job, err, sizeof err)) == 1 && polls < 10000) {
+        polls++;
+        usleep(1000);
+    }
+    assert_int_equal(rc, 0);
+    assert_int_equal(job.pid, 0);
+    assert_int_equal(waitpid(pid, NULL, WNOHANG), -1); /* reaped */
+    assert_true(exists(dir, "p.txt"));
+
+    assert_int_equal(durable_write_behind(&job, "/nonexistent/forkgp", "q.txt",
+                                          "x", 1, err, sizeof err),
+                     0);
+    polls = 0;
+    while ((rc = durable_poll(&job, err, sizeof err)) == 1 && polls < 10000) {
+        polls++;
+        usleep(1000);
+    }
+    assert_int_equal(rc, -1);
+    assert_string_equal(err, "cannot write '/nonexistent/forkgp/q.txt': No "
+                             "such file or directory");
+    assert_int_equal(job.pid, 0);
+    assert_int_equal(testutil_rmtree(dir), 0);
+}
+
 /* Ctrl-C signals the whole process group: the writer finishes anyway. */
 static void test_behind_survives_sigint(void **state)
 {
@@ -199,6 +237,7 @@ int main(void)
         cmocka_unit_test(test_write_now_fails_with_the_path),
         cmocka_unit_test(test_behind_writes_its_own_copy),
         cmocka_unit_test(test_behind_failure_is_reported),
+        cmocka_unit_test(test_poll),
         cmocka_unit_test(test_behind_survives_sigint),
         cmocka_unit_test(test_behind_killed_writer_is_reported),
     };
