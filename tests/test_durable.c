@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "durable.h"
@@ -157,7 +158,7 @@ static void test_poll(void **state)
     int rc, polls = 0;
     while ((rc = durable_poll(&job, err, sizeof err)) == 1 && polls < 10000) {
         polls++;
-        usleep(1000);
+        nanosleep(&(struct timespec){0, 1000000}, NULL);
     }
     assert_int_equal(rc, 0);
     assert_int_equal(job.pid, 0);
@@ -170,7 +171,7 @@ static void test_poll(void **state)
     polls = 0;
     while ((rc = durable_poll(&job, err, sizeof err)) == 1 && polls < 10000) {
         polls++;
-        usleep(1000);
+        nanosleep(&(struct timespec){0, 1000000}, NULL);
     }
     assert_int_equal(rc, -1);
     assert_string_equal(err, "cannot write '/nonexistent/forkgp/q.txt': No "
