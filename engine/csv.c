@@ -38,7 +38,12 @@ struct csv_reader {
     double *rows;   /* row-major values read so far */
     size_t rowcap;  /* doubles rows has room for */
     size_t nrows;
+    uint64_t hash; /* FNV-1a 64 of the bytes read so far */
 };
+
+/* FNV-1a 64, the hash manifest.ini records for every file a run reads. */
+#define CSV_FNV_OFFSET 0xcbf29ce484222325ULL
+#define CSV_FNV_PRIME 0x100000001b3ULL
 
 static int fail(struct csv_error *err, const char *fmt, ...) CSV_PRINTF(2, 3);
 
@@ -53,29 +58,36 @@ static int fail(struct csv_error *err, const char *fmt, ...)
     return -1;
 }
 
+/* Room for a shown cell: every byte may become four, then "...". */
+#define CSV_SHOWN (CSV_SHOW_MAX * 4 + 4)
+
 /*
  * Writes at most CSV_SHOW_MAX bytes of p[0..n) into out for quoting in a
- * message, with "..." when cut. A cut never splits a UTF-8 sequence, and
- * control bytes (a stray NUL or CR) become '?' so the message stays on
- * one line.
+ * message, with "..." when cut. Bytes that are not printable ASCII (a
+ * stray NUL, CR or vertical tab, a byte of a binary file or of UTF-8)
+ * become \xNN, and a backslash \\, so the message stays one line of
+ * plain text that says exactly which bytes were there.
  */
-static void show(char out[CSV_SHOW_MAX + 4], const char *p, size_t n)
+static void show(char out[CSV_SHOWN], const char *p, size_t n)
 {
-    size_t k = n;
-    if (k > CSV_SHOW_MAX) {
-        k = CSV_SHOW_MAX;
-        while (k > 0 && ((unsigned char)p[k] & 0xC0) == 0x80)
-            k--;
-    }
+    size_t k = n < CSV_SHOW_MAX ? n : CSV_SHOW_MAX, o = 0;
     for (size_t i = 0; i < k; i++) {
         unsigned char c = (unsigned char)p[i];
-        out[i] = (c < 0x20 || c == 0x7F) ? '?' : (char)c;
+        if (c == '\\') {
+            out[o++] = '\\';
+            out[o++] = '\\';
+        } else if (c < 0x20 || c >= 0x7F) {
+            snprintf(out + o, 5, "\\x%02x", c);
+            o += 4;
+        } else {
+            out[o++] = (char)c;
+        }
     }
     if (k < n) {
-        memcpy(out + k, "...", 3);
-        k += 3;
+        memcpy(out + o, "...", 3);
+        o += 3;
     }
-    out[k] = '\0';
+    out[o] = '\0';
 }
 
 static int is_space(char c)
@@ -114,6 +126,62 @@ static int is_ident(const char *p, size_t n)
     return 1;
 }
 
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/*
+ * Nonzero when p[0..n) is a plain decimal number: an optional sign,
+ * digits with at most one point (a digit on at least one side), and an
+ * optional exponent (e or E, an optional sign, digits). strtod takes more
+ * (leading white space of any kind, hex floats, inf and nan), which a
+ * data file should not depend on: Python, R and spreadsheets disagree on
+ * them.
+ */
+static int is_decimal(const char *p, size_t n)
+{
+    size_t i = 0, digits = 0;
+    if (i < n && (p[i] == '+' || p[i] == '-'))
+        i++;
+    while (i < n && is_digit(p[i])) {
+        i++;
+        digits++;
+    }
+    if (i < n && p[i] == '.') {
+        i++;
+        while (i < n && is_digit(p[i])) {
+            i++;
+            digits++;
+        }
+    }
+    if (digits == 0)
+        return 0;
+    if (i < n && (p[i] == 'e' || p[i] == 'E')) {
+        i++;
+        if (i < n && (p[i] == '+' || p[i] == '-'))
+            i++;
+        if (i == n || !is_digit(p[i]))
+            return 0;
+        while (i < n && is_digit(p[i]))
+            i++;
+    }
+    return i == n;
+}
+
+/* Nonzero when p[0..n) is a spelling of infinity or NaN that strtod
+ * takes whole (inf, -Infinity, NaN, nan(1)): refused as non-finite,
+ * which says more than "expected a number". */
+static int is_non_finite_word(const char *p, size_t n)
+{
+    size_t i = (n > 0 && (p[0] == '+' || p[0] == '-')) ? 1 : 0;
+    if (i == n || !(p[i] == 'i' || p[i] == 'I' || p[i] == 'n' || p[i] == 'N'))
+        return 0;
+    char *end;
+    double v = strtod(p, &end);
+    return end == p + n && !isfinite(v);
+}
+
 static size_t count_fields(const char *p, size_t n)
 {
     size_t count = 1;
@@ -146,14 +214,22 @@ static int next_line(struct csv_reader *r)
     errno = 0;
     ssize_t got = getline(&r->line, &r->linecap, r->f);
     if (got < 0) {
-        if (ferror(r->f))
+        if (ferror(r->f)) {
+            if (r->err)
+                r->err->io = 1;
             return fail(r->err, "cannot read '%s': %s", r->path,
                         strerror(errno));
+        }
         if (errno == ENOMEM)
             return fail(r->err, "%s:%zu: out of memory", r->path,
                         r->lineno + 1);
         return 0;
     }
+    /* Hashed here, as read, so the manifest names the bytes this run
+     * used: the file is never opened a second time, which a pipe would
+     * not allow and a file changed meanwhile would belie. */
+    for (ssize_t i = 0; i < got; i++)
+        r->hash = (r->hash ^ (unsigned char)r->line[i]) * CSV_FNV_PRIME;
     r->lineno++;
     r->len = (size_t)got;
     if (r->len > 0 && r->line[r->len - 1] == '\n')
@@ -169,6 +245,56 @@ static int next_line(struct csv_reader *r)
     return 1;
 }
 
+/* A header name and its column, for finding duplicates by sorting. */
+struct csv_name {
+    const char *name;
+    size_t col;
+};
+
+static int cmp_name(const void *a, const void *b)
+{
+    const struct csv_name *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    if (c != 0)
+        return c;
+    return (x->col > y->col) - (x->col < y->col);
+}
+
+/*
+ * The first column of names[0..n) (in file order) whose name an earlier
+ * column has, with that earlier column in *first; n when none. Sorting
+ * makes it O(n log n): a header may have as many columns as a line has
+ * commas, and comparing every name with every other takes minutes.
+ */
+static size_t first_duplicate(char *const *names, size_t n, size_t *first,
+                              int *oom)
+{
+    *oom = 0;
+    if (n < 2)
+        return n;
+    struct csv_name *v = malloc(n * sizeof *v);
+    if (!v) {
+        *oom = 1;
+        return n;
+    }
+    for (size_t j = 0; j < n; j++)
+        v[j] = (struct csv_name){names[j], j};
+    qsort(v, n, sizeof *v, cmp_name);
+    /* Each run of equal names is in column order: its second column is
+     * the first of the run to repeat a name, and its first the one it
+     * repeats. */
+    size_t dup = n;
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(v[i - 1].name, v[i].name) == 0 &&
+            (i < 2 || strcmp(v[i - 2].name, v[i].name) != 0) &&
+            v[i].col < dup) {
+            dup = v[i].col;
+            *first = v[i - 1].col;
+        }
+    free(v);
+    return dup;
+}
+
 static int parse_header(struct csv_reader *r, struct dataset *d)
 {
     size_t ncols = count_fields(r->line, r->len);
@@ -181,7 +307,11 @@ static int parse_header(struct csv_reader *r, struct dataset *d)
         return fail(r->err, "%s:%zu: out of memory", r->path, r->lineno);
     d->ncols = ncols;
 
-    size_t pos = 0;
+    /* The names up to the first bad one; a duplicate before it is the
+     * first problem, so it is reported first. */
+    size_t pos = 0, nvalid = 0;
+    const char *bad = NULL;
+    size_t badlen = 0;
     for (size_t j = 0; j < ncols; j++) {
         const char *p;
         size_t n;
@@ -192,25 +322,34 @@ static int parse_header(struct csv_reader *r, struct dataset *d)
             n -= 2;
         }
         if (!is_ident(p, n)) {
-            char shown[CSV_SHOW_MAX + 4];
-            show(shown, p, n);
-            return fail(r->err,
-                        "%s:%zu: column %zu: '%s' is not a valid name "
-                        "(letters, digits and _, not starting with a digit)",
-                        r->path, r->lineno, j + 1, shown);
-        }
-        for (size_t k = 0; k < j; k++) {
-            if (strlen(d->names[k]) == n && memcmp(d->names[k], p, n) == 0)
-                return fail(r->err,
-                            "%s:%zu: column %zu: duplicate name '%s' "
-                            "(also column %zu)",
-                            r->path, r->lineno, j + 1, d->names[k], k + 1);
+            bad = p;
+            badlen = n;
+            break;
         }
         d->names[j] = malloc(n + 1);
         if (!d->names[j])
             return fail(r->err, "%s:%zu: out of memory", r->path, r->lineno);
         memcpy(d->names[j], p, n);
         d->names[j][n] = '\0';
+        nvalid++;
+    }
+    size_t first = 0;
+    int oom;
+    size_t dup = first_duplicate(d->names, nvalid, &first, &oom);
+    if (oom)
+        return fail(r->err, "%s:%zu: out of memory", r->path, r->lineno);
+    if (dup < nvalid)
+        return fail(r->err,
+                    "%s:%zu: column %zu: duplicate name '%s' (also column "
+                    "%zu)",
+                    r->path, r->lineno, dup + 1, d->names[dup], first + 1);
+    if (bad) {
+        char shown[CSV_SHOWN];
+        show(shown, bad, badlen);
+        return fail(r->err,
+                    "%s:%zu: column %zu: '%s' is not a valid name "
+                    "(letters, digits and _, not starting with a digit)",
+                    r->path, r->lineno, nvalid + 1, shown);
     }
     return 0;
 }
@@ -256,22 +395,30 @@ static int parse_row(struct csv_reader *r, const struct dataset *d)
         if (n == 0)
             return fail(r->err, "%s:%zu: column %zu '%s': empty cell", r->path,
                         r->lineno, j + 1, d->names[j]);
-        /* The byte after a trimmed cell is a space, tab, comma or NUL,
-         * none of which can continue a number, so strtod stops inside
-         * the cell; `end` tells whether it used all of it. Overflow
-         * gives inf (caught below); underflow gives a tiny finite value,
-         * which is kept. strtod follows LC_NUMERIC, which forkgp leaves
-         * at "C", so the decimal point is '.'. */
-        char *end;
-        double v = strtod(p, &end);
-        char shown[CSV_SHOW_MAX + 4];
-        if (end != p + n) {
+        char shown[CSV_SHOWN];
+        double v;
+        if (!is_decimal(p, n)) {
             show(shown, p, n);
+            if (is_non_finite_word(p, n))
+                return fail(r->err,
+                            "%s:%zu: column %zu '%s': non-finite value '%s'",
+                            r->path, r->lineno, j + 1, d->names[j], shown);
+            int quoted = n >= 2 && p[0] == '"' && p[n - 1] == '"' &&
+                         is_decimal(p + 1, n - 2);
             return fail(r->err,
                         "%s:%zu: column %zu '%s': expected a number, "
-                        "got '%s'",
-                        r->path, r->lineno, j + 1, d->names[j], shown);
+                        "got '%s'%s",
+                        r->path, r->lineno, j + 1, d->names[j], shown,
+                        quoted ? " (a number in quotes: numbers are not "
+                                 "quoted)"
+                               : "");
         }
+        /* A plain decimal is all strtod reads of it, and the byte after
+         * the cell (a space, tab, comma or NUL) cannot continue it.
+         * Overflow gives inf (caught below); underflow gives a tiny
+         * finite value, which is kept. strtod follows LC_NUMERIC, which
+         * forkgp leaves at "C", so the decimal point is '.'. */
+        v = strtod(p, NULL);
         if (!isfinite(v)) {
             show(shown, p, n);
             return fail(r->err,
@@ -327,6 +474,7 @@ static int build_columns(struct csv_reader *r, struct dataset *d)
             col[i] = 0.0;
     }
     d->nrows = nrows;
+    d->hash = r->hash;
     mprotect(d->block, d->mapped, PROT_READ);
     return 0;
 }
@@ -364,12 +512,17 @@ static int read_all(struct csv_reader *r, struct dataset *d)
 int csv_load(struct dataset *d, const char *path, struct csv_error *err)
 {
     memset(d, 0, sizeof *d);
-    if (err)
+    if (err) {
         err->msg[0] = '\0';
-    struct csv_reader r = {.path = path, .err = err};
+        err->io = 0;
+    }
+    struct csv_reader r = {.path = path, .err = err, .hash = CSV_FNV_OFFSET};
     r.f = fopen(path, "r");
-    if (!r.f)
+    if (!r.f) {
+        if (err)
+            err->io = 1;
         return fail(err, "cannot open '%s': %s", path, strerror(errno));
+    }
 
     int rc = read_all(&r, d);
     free(r.line);

@@ -3,6 +3,7 @@
 #define FORKGP_CSV_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * A loaded data set: every column numeric and finite, stored column-major
@@ -17,22 +18,27 @@ struct dataset {
     double **cols; /* ncols pointers into block, nrows values each */
     double *block; /* the storage (mmap'd, read-only once loaded); owned */
     size_t mapped; /* bytes mapped at block */
+    uint64_t hash; /* FNV-1a 64 of the file's bytes, as csv_load read them */
 };
 
 /* A message for a person; set when a function returns -1. */
 struct csv_error {
     char msg[512];
+    int io; /* the file could not be opened or read: msg cites no line */
 };
 
 /*
- * Loads `path` into *d (which it initialises). Returns 0, or -1 with
- * err->msg naming the file, the line (1 = header) and the column
- * (1-based number and header name) of the first problem. On failure *d
- * holds nothing to release. Fields are split at every comma and trimmed
- * of spaces and tabs; header names may be in double quotes and must be
- * unique identifiers; cells must be whole, finite strtod numbers. LF or
- * CRLF, a UTF-8 byte order mark and trailing blank lines are accepted;
- * a blank line before more data is an error. err may be NULL.
+ * Loads `path` into *d (which it initialises), opening it once and reading
+ * it once from start to end, so a pipe works; d->hash is the hash of what
+ * was read. Returns 0, or -1 with err->msg naming the file, the line (1 =
+ * header) and the column (1-based number and header name) of the first
+ * problem. On failure *d holds nothing to release. Fields are split at
+ * every comma and trimmed of spaces and tabs; header names may be in
+ * double quotes and must be unique identifiers; cells must be plain,
+ * finite decimal numbers (an optional sign, digits with an optional
+ * point, an optional exponent: no hex, no quotes). LF or CRLF, a UTF-8
+ * byte order mark and trailing blank lines are accepted; a blank line
+ * before more data is an error. err may be NULL.
  */
 int csv_load(struct dataset *d, const char *path, struct csv_error *err);
 

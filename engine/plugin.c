@@ -25,6 +25,7 @@ static const struct fgp_plugin *const builtins[] = {
 
 #define MAX_ASKED 256
 #define MAX_TABLES 16
+#define MAX_PATHS 32
 
 struct plugin {
     const struct fgp_plugin *desc;
@@ -52,6 +53,12 @@ struct fgp_setup {
     unsigned char *used;
     const char *asked[MAX_ASKED];
     size_t nasked;
+    unsigned char core_read[CONFIG_NKEYS]; /* core keys the setup asked for */
+    struct {
+        const char *path; /* what fgp_get_path returned */
+        char where[600];  /* the place of its key */
+    } paths[MAX_PATHS];
+    int npaths;
     int failed;
     char msg[1024];
 };
@@ -108,6 +115,21 @@ static const char *keep(struct fgp_setup *s, const char *str)
 
 /* ---- setup: reading keys ---------------------------------------------- */
 
+/* Writes the place of core key k for leading a message: file:line, the
+ * --set argument as given, or the file alone for a default. */
+static void core_place(const struct config *c, int k, char *where, size_t size)
+{
+    const char *section = config_keys[k].section, *key = config_keys[k].name;
+    int line = c->origin[k].line;
+    if (line > 0)
+        snprintf(where, size, "%s:%d: [%s] %s: ", c->file, line, section, key);
+    else if (line < 0)
+        snprintf(where, size, "--set %s.%s=%s: ", section, key,
+                 c->origin[k].raw);
+    else
+        snprintf(where, size, "%s: [%s] %s: ", c->file, section, key);
+}
+
 /*
  * Finds section.key: *raw is its text (NULL when unset) and *where the
  * place for messages. A core key answers from the key table; another
@@ -133,16 +155,8 @@ static int lookup(struct fgp_setup *s, const char *section, const char *key,
                                             config_keys[k].offset);
                 else
                     *raw = c->origin[k].raw;
-                int line = c->origin[k].line;
-                if (line > 0)
-                    snprintf(where, size, "%s:%d: [%s] %s: ", c->file, line,
-                             section, key);
-                else if (line < 0)
-                    snprintf(where, size, "--set %s.%s=%s: ", section, key,
-                             *raw);
-                else
-                    snprintf(where, size, "%s: [%s] %s: ", c->file, section,
-                             key);
+                s->core_read[k] = 1;
+                core_place(c, k, where, size);
                 return 0;
             }
         return setup_fail(s, "fitness '%s' asked for [%s] %s, which forkgp "
@@ -240,6 +254,19 @@ int fgp_get_string(struct fgp_setup *s, const char *section, const char *key,
     return 0;
 }
 
+/* Remembers where path came from, so that a file that cannot be opened is
+ * cited at the key that named it (see fgp_load_csv). */
+static void remember_path(struct fgp_setup *s, const char *path,
+                          const char *where)
+{
+    if (!path || *path == '\0' || s->npaths == MAX_PATHS)
+        return;
+    s->paths[s->npaths].path = path;
+    snprintf(s->paths[s->npaths].where, sizeof s->paths[s->npaths].where, "%s",
+             where);
+    s->npaths++;
+}
+
 int fgp_get_path(struct fgp_setup *s, const char *section, const char *key,
                  const char *def, const char **out)
 {
@@ -249,15 +276,13 @@ int fgp_get_path(struct fgp_setup *s, const char *section, const char *key,
         return -1;
     if (!raw)
         raw = def;
-    if (!raw || *raw == '\0' || *raw == '/') {
-        *out = raw;
-        return 0;
-    }
     /* Core PATH keys are resolved already; a plug-in's are resolved here,
      * against the INI file's folder (or the working directory for --set). */
     int from_set = strncmp(where, "--set ", 6) == 0;
-    if (config_core_section(section ? section : s->own) || from_set) {
+    if (!raw || *raw == '\0' || *raw == '/' ||
+        config_core_section(section ? section : s->own) || from_set) {
         *out = raw;
+        remember_path(s, raw, where);
         return 0;
     }
     size_t n = strlen(s->cfg->dir) + strlen(raw) + 2;
@@ -267,6 +292,7 @@ int fgp_get_path(struct fgp_setup *s, const char *section, const char *key,
     snprintf(path, n, "%s/%s", s->cfg->dir, raw);
     *out = keep(s, path);
     free(path);
+    remember_path(s, *out, where);
     return *out ? 0 : -1;
 }
 
@@ -317,19 +343,28 @@ int plugin_hash_file(const char *path, uint64_t *hash)
     return bad ? -1 : 0;
 }
 
-/* Notes a file the run depends on, with its hash. Returns 0 or -1. */
-static int note_file(struct plugin *pl, const char *path)
+/* Notes a file the run depends on, with the hash of its bytes. Returns 0
+ * or -1. */
+static int note_hash(struct plugin *pl, const char *path, uint64_t hash)
 {
     if (pl->nfiles == MAX_TABLES + 1)
         return 0;
     struct plugin_file *f = &pl->files[pl->nfiles];
-    if (plugin_hash_file(path, &f->hash) < 0)
-        return -1;
     f->path = strdup(path);
     if (!f->path)
         return -1;
+    f->hash = hash;
     pl->nfiles++;
     return 0;
+}
+
+/* note_hash for a file read here only to hash it (the plug-in's .so). */
+static int note_file(struct plugin *pl, const char *path)
+{
+    uint64_t hash;
+    if (plugin_hash_file(path, &hash) < 0)
+        return -1;
+    return note_hash(pl, path, hash);
 }
 
 size_t plugin_files(const struct plugin *pl, const struct plugin_file **out)
@@ -359,11 +394,24 @@ int fgp_load_csv(struct fgp_setup *s, const char *path,
                           MAX_TABLES);
     struct dataset *d = &pl->tables[pl->ntables];
     struct csv_error cerr;
-    if (!path || csv_load(d, path, &cerr) < 0)
-        return setup_fail(s, "%s", path ? cerr.msg : "no CSV file named");
-    if (note_file(pl, path) < 0) {
+    if (!path)
+        return setup_fail(s, "no CSV file named");
+    if (csv_load(d, path, &cerr) < 0) {
+        /* A file that cannot be opened or read has no line of its own to
+         * cite: lead with the key that named it, when a getter gave it. */
+        const char *where = "";
+        for (int i = 0; cerr.io && i < s->npaths; i++)
+            if (strcmp(s->paths[i].path, path) == 0) {
+                where = s->paths[i].where;
+                break;
+            }
+        return setup_fail(s, "%s%s", where, cerr.msg);
+    }
+    /* The hash of the bytes loaded: opening the file again to hash it
+     * would hang on a pipe and could read other bytes. */
+    if (note_hash(pl, path, d->hash) < 0) {
         dataset_release(d);
-        return setup_fail(s, "cannot read '%s': %s", path, strerror(errno));
+        return setup_fail(s, "out of memory");
     }
     struct fgp_table *v = &pl->views[pl->ntables++];
     v->nrows = d->nrows;
@@ -392,11 +440,16 @@ int fgp_use_constants(struct fgp_setup *s, const char *spec)
     return 0;
 }
 
+int plugin_reserved_name(const char *name)
+{
+    return prim_lookup(name) >= 0 || strcmp(name, "pi") == 0 ||
+           strcmp(name, "e") == 0;
+}
+
 /* Nonzero when name is free for a new variable or symbol. */
 static int name_free(const struct primset *ps, const char *name)
 {
-    if (prim_lookup(name) >= 0 || strcmp(name, "pi") == 0 ||
-        strcmp(name, "e") == 0)
+    if (plugin_reserved_name(name))
         return 0;
     for (int k = 0; k < ps->nvars; k++)
         if (strcmp(ps->var_names[k], name) == 0)
@@ -584,6 +637,44 @@ static void load_error(const struct config *c, struct plugin_error *err,
     va_end(ap);
 }
 
+/* Nonzero for a core key that only a fitness function reads: [data],
+ * [primitives] and [fitness] metric. The engine reads the rest of
+ * [fitness] (function, target_fitness, parsimony) and every other section
+ * itself. */
+static int fitness_key(int k)
+{
+    const char *section = config_keys[k].section;
+    return strcmp(section, "data") == 0 ||
+           strcmp(section, "primitives") == 0 ||
+           (strcmp(section, "fitness") == 0 &&
+            strcmp(config_keys[k].name, "metric") == 0);
+}
+
+/*
+ * Fails on a key of the fitness function's that the user set (in the file
+ * or with --set) and its setup never read: a metric that a boolean problem
+ * ignores is a mistake, never a silent default. A value that asks for
+ * nothing passes: the key's default (the effective config that `check`
+ * prints and a run folder keeps writes every key, and must load again)
+ * or empty (examples/ant.ini says `constants =` of an ant that has none).
+ */
+static int check_unread(const struct fgp_setup *s, struct plugin_error *err)
+{
+    const struct config *c = s->cfg;
+    for (int k = 0; k < CONFIG_NKEYS; k++) {
+        const char *raw = c->origin[k].raw;
+        if (!fitness_key(k) || s->core_read[k] || c->origin[k].line == 0 ||
+            !raw || *raw == '\0' || strcmp(raw, config_keys[k].def) == 0)
+            continue;
+        char where[600];
+        core_place(c, k, where, sizeof where);
+        snprintf(err->msg, sizeof err->msg, "%sfitness '%s' does not use it",
+                 where, s->own);
+        return -1;
+    }
+    return 0;
+}
+
 /* Finds the descriptor: a built-in by name, or a shared object's. */
 static const struct fgp_plugin *find(struct plugin *pl, const struct config *c,
                                      struct plugin_error *err)
@@ -712,6 +803,8 @@ struct plugin *plugin_load(const struct config *c, struct primset *ps,
         snprintf(err->msg, sizeof err->msg, "%s", cerr.msg);
         goto fail;
     }
+    if (check_unread(s, err) < 0)
+        goto fail;
     f->maximise = s->maximise;
     snprintf(f->score_name, sizeof f->score_name, "%s", s->score_name);
     free(used);

@@ -32,8 +32,9 @@ struct plugin_error {
 /*
  * Loads the fitness function that [fitness] function names, runs its setup
  * (which reads its keys and declares the primitives into *ps, which it
- * initialises), checks that every key of the file was read by someone, and
- * fills *f. Returns the plug-in, or NULL with a message: an unknown name,
+ * initialises), checks that every key of the file was read by someone (a
+ * [data], [primitives] or [fitness] metric key that the user set, too),
+ * and fills *f. Returns the plug-in, or NULL with a message: an unknown name,
  * a missing file, not a shared object, no descriptor, another ABI, or the
  * setup's own message (with file:line where it read a bad value).
  */
@@ -59,8 +60,14 @@ size_t plugin_files(const struct plugin *pl, const struct plugin_file **out);
 /* One hash of all of them, in load order. */
 uint64_t plugin_data_hash(const struct plugin *pl);
 
-/* FNV-1a 64 of a file's bytes into *hash. Returns 0 or -1 (errno set). */
+/* FNV-1a 64 of a file's bytes into *hash, for a file read only to be
+ * hashed (a plug-in's .so; data files are hashed by csv_load as it reads
+ * them). Returns 0 or -1 (errno set). */
 int plugin_hash_file(const char *path, uint64_t *hash);
+
+/* Nonzero when name is taken by a built-in function or constant (sin, add,
+ * pi, e), so no variable or symbol may have it. */
+int plugin_reserved_name(const char *name);
 
 /* The names of the built-in fitness functions, NULL-terminated. */
 extern const char *const plugin_builtin_names[];

@@ -32,9 +32,10 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The class of every row; -1 when a label is not one of the classes. */
+/* The class of every row: returns 0, -2 when out of memory, or -1 with
+ * *bad the first row whose label is not one of the classes. */
 static int classes_of(struct classify *c, const struct tabular_set *set,
-                      unsigned char **out, size_t *count)
+                      unsigned char **out, size_t *count, size_t *bad)
 {
     *out = malloc(set->nrows ? set->nrows : 1);
     if (!*out)
@@ -43,8 +44,10 @@ static int classes_of(struct classify *c, const struct tabular_set *set,
         const double *hit = bsearch(&set->y[i], c->labels,
                                     (size_t)c->nclasses, sizeof(double),
                                     cmp_double);
-        if (!hit)
-            return (int)-1;
+        if (!hit) {
+            *bad = i;
+            return -1;
+        }
         (*out)[i] = (unsigned char)(hit - c->labels);
         count[(*out)[i]]++;
     }
@@ -81,10 +84,16 @@ static int setup(struct fgp_setup *s, void **state)
             seen = c->labels[k] == train->y[i];
         if (seen)
             continue;
-        if (c->nclasses == MAX_CLASSES)
+        if (c->nclasses == MAX_CLASSES) {
+            char label[32];
+            tabular_number(label, sizeof label, train->y[i]);
             return fgp_fail_key(s, "data", "target",
-                                "column '%s' has more than %d classes",
-                                c->tab.target_name, MAX_CLASSES);
+                                "column %zu '%s' of '%s' has more than %d "
+                                "classes (the %dth, %s, is on line %zu)",
+                                c->tab.target_col + 1, c->tab.target_name,
+                                c->tab.train_path, MAX_CLASSES, MAX_CLASSES + 1,
+                                label, tabular_line(i));
+        }
         c->labels[c->nclasses++] = train->y[i];
     }
     if (c->nclasses < 2)
@@ -92,17 +101,24 @@ static int setup(struct fgp_setup *s, void **state)
                             "column '%s' has only one class",
                             c->tab.target_name);
     qsort(c->labels, (size_t)c->nclasses, sizeof(double), cmp_double);
-    if (classes_of(c, train, &c->train_class, c->train_count) == -2)
+    size_t bad = 0;
+    if (classes_of(c, train, &c->train_class, c->train_count, &bad) == -2)
         return fgp_fail(s, "out of memory");
     if (c->tab.has_test) {
-        int rc = classes_of(c, &c->tab.test, &c->test_class, c->test_count);
+        int rc =
+            classes_of(c, &c->tab.test, &c->test_class, c->test_count, &bad);
         if (rc == -2)
             return fgp_fail(s, "out of memory");
-        if (rc < 0)
+        if (rc < 0) {
+            char label[32];
+            tabular_number(label, sizeof label, c->tab.test.y[bad]);
             return fgp_fail_key(s, "data", "test",
-                                "'%s' has a class label that the training "
-                                "data lacks",
-                                c->tab.test_path);
+                                "'%s' line %zu, column %zu '%s': class label "
+                                "%s does not occur in the training data '%s'",
+                                c->tab.test_path, tabular_line(bad),
+                                c->tab.target_col + 1, c->tab.target_name,
+                                label, c->tab.train_path);
+        }
     }
     return 0;
 }

@@ -56,13 +56,38 @@ static int setup(struct fgp_setup *s, void **state)
     reg->ss_tot_train = sum_squares(&reg->tab.train);
     if (reg->tab.has_test)
         reg->ss_tot_test = sum_squares(&reg->tab.test);
-    if ((reg->metric == METRIC_NMSE || reg->metric == METRIC_R2) &&
-        (reg->ss_tot_train == 0.0 ||
-         (reg->tab.has_test && reg->ss_tot_test == 0.0)))
-        return fgp_fail_key(s, "fitness", "metric",
-                            "%s is undefined: the target column '%s' is "
-                            "constant",
-                            metric, reg->tab.target_name);
+    /* nmse and r2 divide by the spread of the target. Whether it is 0 is
+     * asked of the values, not of the sum: rounding leaves the sum of a
+     * constant 0.1 column tiny but not 0, and r2 would be -3e31. */
+    if (reg->metric == METRIC_NMSE || reg->metric == METRIC_R2) {
+        if (tabular_constant_target(&reg->tab.train))
+            return fgp_fail_key(s, "fitness", "metric",
+                                "%s is undefined: the target column '%s' of "
+                                "the training data '%s' is constant",
+                                metric, reg->tab.target_name,
+                                reg->tab.train_path);
+        if (reg->tab.has_test && tabular_constant_target(&reg->tab.test))
+            return fgp_fail_key(s, "fitness", "metric",
+                                "%s is undefined on the test data: the "
+                                "target column '%s' of '%s' is constant",
+                                metric, reg->tab.target_name,
+                                reg->tab.test_path);
+        /* Not constant, yet the sum can underflow to 0 (values near
+         * 1e-200) or overflow (near 1e200): every score would be NaN. */
+        const char *bad =
+            !(reg->ss_tot_train > 0.0 && isfinite(reg->ss_tot_train))
+                ? reg->tab.train_path
+            : reg->tab.has_test &&
+                    !(reg->ss_tot_test > 0.0 && isfinite(reg->ss_tot_test))
+                ? reg->tab.test_path
+                : NULL;
+        if (bad)
+            return fgp_fail_key(s, "fitness", "metric",
+                                "%s is undefined: the squared deviations of "
+                                "the target column '%s' of '%s' do not sum "
+                                "to a finite, nonzero double",
+                                metric, reg->tab.target_name, bad);
+    }
     return 0;
 }
 

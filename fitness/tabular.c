@@ -1,8 +1,11 @@
 /* tabular: what the built-in regression and classification share. */
 #include "tabular.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "plugin.h"
 #include "text.h"
 
 /* The target's column: by name, or the last. */
@@ -51,9 +54,8 @@ int tabular_setup(struct fgp_setup *s, struct tabular *t, const char *who)
                             who);
     if (fgp_load_csv(s, t->train_path, &train) < 0)
         return -1;
-    int target = find_target(s, train, t->target_name, t->train_path);
-    if (target < 0)
-        return -1;
+    /* The column counts first: a file of many columns fails here, before
+     * anything that looks at every name. */
     if (train->ncols < 2)
         return fgp_fail(s, "'%s' has only one column: no inputs beside the "
                            "target",
@@ -61,7 +63,11 @@ int tabular_setup(struct fgp_setup *s, struct tabular *t, const char *who)
     if (train->ncols - 1 > PRIM_MAX_VARS)
         return fgp_fail(s, "'%s' has more than %d input columns",
                         t->train_path, PRIM_MAX_VARS);
+    int target = find_target(s, train, t->target_name, t->train_path);
+    if (target < 0)
+        return -1;
     t->target_name = train->names[target];
+    t->target_col = (size_t)target;
     if (*t->test_path != '\0') {
         if (fgp_load_csv(s, t->test_path, &test) < 0)
             return -1;
@@ -75,9 +81,19 @@ int tabular_setup(struct fgp_setup *s, struct tabular *t, const char *who)
                                 t->test_path, t->train_path);
         t->has_test = 1;
     }
-    for (size_t j = 0; j < train->ncols; j++)
-        if ((int)j != target && fgp_add_variable(s, train->names[j]) < 0)
+    for (size_t j = 0; j < train->ncols; j++) {
+        if ((int)j == target)
+            continue;
+        /* Said here, where the file and column are known; the variable
+         * itself would only name the fitness. */
+        if (plugin_reserved_name(train->names[j]))
+            return fgp_fail_key(s, "data", "train",
+                                "column %zu '%s' of '%s' has the name of a "
+                                "function or constant; rename it",
+                                j + 1, train->names[j], t->train_path);
+        if (fgp_add_variable(s, train->names[j]) < 0)
             return -1;
+    }
     if (fgp_use_functions(s, functions) < 0 ||
         fgp_use_constants(s, constants) < 0)
         return -1;
@@ -85,4 +101,26 @@ int tabular_setup(struct fgp_setup *s, struct tabular *t, const char *who)
     if (test)
         bind(&t->test, test, target);
     return 0;
+}
+
+int tabular_constant_target(const struct tabular_set *set)
+{
+    for (size_t i = 1; i < set->nrows; i++)
+        if (set->y[i] != set->y[0])
+            return 0;
+    return 1;
+}
+
+size_t tabular_line(size_t row)
+{
+    return row + 2;
+}
+
+void tabular_number(char *out, size_t cap, double v)
+{
+    for (int digits = 1; digits <= 17; digits++) {
+        snprintf(out, cap, "%.*g", digits, v);
+        if (strtod(out, NULL) == v)
+            return;
+    }
 }

@@ -20,11 +20,22 @@ struct tabular {
     struct tabular_set train, test;
     int has_test;
     const char *target_name;
+    size_t target_col; /* its column in the files, from 0 */
     const char *train_path, *test_path;
 };
 
 /* Does the shared part of setup for fitness `who` (named in messages).
  * Returns 0 or -1 (after fgp_fail). */
 int tabular_setup(struct fgp_setup *s, struct tabular *t, const char *who);
+
+/* Nonzero when every target value of set is the same (one row, too). */
+int tabular_constant_target(const struct tabular_set *set);
+
+/* The line of the file that holds row i: the header is line 1, and blank
+ * lines may only follow the data. */
+size_t tabular_line(size_t row);
+
+/* Writes v in the fewest digits that read back as v. */
+void tabular_number(char *out, size_t cap, double v);
 
 #endif

@@ -12,7 +12,12 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "csv.h"
@@ -273,23 +278,88 @@ static void test_non_numeric(void **state)
                  ":2: column 1 'x': expected a number, got '1.5x'");
     expect_error("inner.csv", "x\n1 2\n",
                  ":2: column 1 'x': expected a number, got '1 2'");
+    /* A quoted number says so; other quoted text does not. */
     expect_error("quoted.csv", "x\n\"1\"\n",
-                 ":2: column 1 'x': expected a number, got '\"1\"'");
+                 ":2: column 1 'x': expected a number, got '\"1\"' (a "
+                 "number in quotes: numbers are not quoted)");
+    expect_error("quoted2.csv", "x\n\"a\"\n",
+                 ":2: column 1 'x': expected a number, got '\"a\"'");
     /* A long cell is cut to 40 bytes. */
     expect_error("long.csv",
                  "x\n"
                  "0123456789012345678901234567890123456789extra-stuff\n",
                  ":2: column 1 'x': expected a number, got "
                  "'0123456789012345678901234567890123456789...'");
-    /* The cut never splits a UTF-8 sequence: byte 40 is inside the e. */
+    /* Bytes past ASCII are escaped, so a cut cannot split a UTF-8
+     * sequence into a broken one: byte 40 is the first of the e's two. */
     expect_error("utf8.csv",
                  "x\n"
                  "012345678901234567890123456789012345678\xC3\xA9tc\n",
                  ":2: column 1 'x': expected a number, got "
-                 "'012345678901234567890123456789012345678...'");
-    /* A NUL byte inside a cell is shown as '?'. */
+                 "'012345678901234567890123456789012345678\\xc3...'");
+    /* A NUL byte inside a cell is shown escaped. */
     expect_error_bytes("nul.csv", "x\n1\0002\n", 6,
-                       ":2: column 1 'x': expected a number, got '1?2'");
+                       ":2: column 1 'x': expected a number, got '1\\x002'");
+}
+
+/* Numbers are plain decimals: what strtod takes beyond that (leading white
+ * space of every kind, hex floats) is refused like any other text, with
+ * the bytes shown escaped. */
+static void test_not_decimal(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *cell, *shown;
+    } bad[] = {
+        {"\v1", "\\x0b1"}, {"\f1", "\\x0c1"}, {"\r1", "\\x0d1"},
+        {"1\v", "1\\x0b"}, {"0x1p3", "0x1p3"}, {"0x10", "0x10"},
+        {"-0X1P-2", "-0X1P-2"}, {".", "."}, {"+", "+"}, {"-.", "-."},
+        {"1e", "1e"}, {"1e+", "1e+"}, {"e5", "e5"}, {"1.2.3", "1.2.3"},
+        {"--1", "--1"}, {"+-1", "+-1"}, {"1_000", "1_000"},
+        {"1d5", "1d5"}, {"0x1p99999", "0x1p99999"}, {"inf1", "inf1"},
+        {"1\\", "1\\\\"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char text[64], want[128];
+        snprintf(text, sizeof text, "x,y\n3,4\n%s,2\n", bad[i].cell);
+        snprintf(want, sizeof want,
+                 ":3: column 1 'x': expected a number, got '%s'",
+                 bad[i].shown);
+        expect_error("decimal.csv", text, want);
+    }
+    struct dataset d;
+    load_ok(&d, "decimals.csv",
+            "x\n+1\n.5\n5.\n-.5e-3\n1E+2\n007\n-0\n1e-400\n");
+    assert_int_equal(d.nrows, 8);
+    static const double want[] = {1, 0.5, 5, -0.5e-3, 100, 7, -0.0, 0};
+    for (size_t i = 0; i < 8; i++)
+        assert_true(d.cols[0][i] == want[i]);
+    assert_true(signbit(d.cols[0][6]));
+    dataset_release(&d);
+}
+
+/* Bytes that are not printable ASCII never reach a message raw. */
+static void test_raw_bytes(void **state)
+{
+    (void)state;
+    expect_error("ff.csv", "x,y\n3\xff,2\n",
+                 ":2: column 1 'x': expected a number, got '3\\xff'");
+    expect_error("ffname.csv", "x,\xe9t\xe9\n1,2\n",
+                 ":1: column 2: '\\xe9t\\xe9' is not a valid name (letters, "
+                 "digits and _, not starting with a digit)");
+    /* Binary junk: every byte shown, as text of one line. */
+    unsigned char junk[64];
+    for (size_t i = 0; i < sizeof junk; i++)
+        junk[i] = (unsigned char)(0x80 + i * 37 % 128);
+    char path[256];
+    write_bytes(path, sizeof path, "junk.csv", (const char *)junk,
+                sizeof junk);
+    struct dataset d;
+    struct csv_error err;
+    assert_int_equal(csv_load(&d, path, &err), -1);
+    for (const char *p = err.msg; *p; p++)
+        assert_true(*p >= 0x20 && *p < 0x7F);
+    assert_non_null(strstr(err.msg, "'\\x80\\xa5\\xca"));
 }
 
 static void test_empty_cell(void **state)
@@ -366,6 +436,129 @@ static void test_duplicate_name(void **state)
     (void)state;
     expect_error("dup.csv", "x,y,\"x\"\n1,2,3\n",
                  ":1: column 3: duplicate name 'x' (also column 1)");
+    /* The first column (in file order) that repeats a name, and the
+     * first it repeats, whatever the sort order of the names. */
+    expect_error("dup2.csv", "b,a,c,a,b,b\n1,2,3,4,5,6\n",
+                 ":1: column 4: duplicate name 'a' (also column 2)");
+    expect_error("dup3.csv", "z,y,x,z,y\n1,2,3,4,5\n",
+                 ":1: column 4: duplicate name 'z' (also column 1)");
+    /* The first problem of the header wins: a duplicate before a bad
+     * name, a bad name before a duplicate. */
+    expect_error("dup4.csv", "a,a,1b\n1,2,3\n",
+                 ":1: column 2: duplicate name 'a' (also column 1)");
+    expect_error("dup5.csv", "a,1b,a\n1,2,3\n",
+                 ":1: column 2: '1b' is not a valid name (letters, digits "
+                 "and _, not starting with a digit)");
+}
+
+/* A header of n columns c0, c1, ... whose last name is `last` (NULL: its
+ * own), then one row of digits. */
+static char *wide_csv(size_t n, const char *last)
+{
+    size_t cap = n * 12 + 64, len = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    for (size_t j = 0; j < n; j++) {
+        if (j + 1 == n && last)
+            len += (size_t)snprintf(text + len, cap - len, ",%s", last);
+        else
+            len += (size_t)snprintf(text + len, cap - len, "%sc%zu",
+                                    j ? "," : "", j);
+    }
+    text[len++] = '\n';
+    for (size_t j = 0; j < n; j++)
+        len += (size_t)snprintf(text + len, cap - len, "%s%zu", j ? "," : "",
+                                j % 10);
+    text[len++] = '\n';
+    text[len] = '\0';
+    return text;
+}
+
+/* Finding duplicates is not quadratic: 100,000 columns took 24 s when
+ * every name was compared with every earlier one, and take milliseconds
+ * sorted. The limit leaves room for a slow machine and a sanitizer
+ * build. */
+static void test_many_columns(void **state)
+{
+    (void)state;
+    enum { NCOLS = 100000 };
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    char *text = wide_csv(NCOLS, NULL);
+    struct dataset d;
+    load_ok(&d, "wide.csv", text);
+    free(text);
+    assert_int_equal(d.ncols, NCOLS);
+    assert_int_equal(dataset_find(&d, "c99999"), 99999);
+    assert_true(d.cols[99999][0] == 9.0);
+    dataset_release(&d);
+    /* The last name repeats an early one. */
+    text = wide_csv(NCOLS, "c5");
+    expect_error("widedup.csv", text,
+                 ":1: column 100000: duplicate name 'c5' (also column 6)");
+    free(text);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double seconds = (double)(t1.tv_sec - t0.tv_sec) +
+                     (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
+    if (seconds > 10.0)
+        fail_msg("two loads of 100000 columns took %.1f s", seconds);
+}
+
+/* FNV-1a 64, as manifest.ini and tests/e2e/experiments.sh compute it. */
+static uint64_t fnv(const char *p, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)p[i]) * 0x100000001b3ULL;
+    return h;
+}
+
+/* The hash is of every byte of the file: the byte order mark, CRs and
+ * the blank lines at the end too. */
+static void test_hash(void **state)
+{
+    (void)state;
+    static const char text[] = "\xEF\xBB\xBFx,y\r\n1,2\r\n3,4\n\n \n";
+    struct dataset d;
+    load_ok(&d, "hash.csv", text);
+    assert_true(d.hash == fnv(text, sizeof text - 1));
+    dataset_release(&d);
+    load_ok(&d, "hash2.csv", "x\n1\n");
+    assert_true(d.hash == 0x8026fa52972aa548ULL); /* Python's, once */
+    assert_true(d.hash == fnv("x\n1\n", 4));
+    dataset_release(&d);
+}
+
+/* A named pipe can be read once only: csv_load reads it once, to the
+ * end, and its hash is of what came through. */
+static void test_fifo(void **state)
+{
+    (void)state;
+    static const char text[] = "a,b\n1,2\n3,4\n";
+    char path[512];
+    snprintf(path, sizeof path, "%s/pipe.csv", tmpdir);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        FILE *f = fopen(path, "w");
+        int ok = f && fputs(text, f) >= 0 && fclose(f) == 0;
+        _exit(ok ? 0 : 1);
+    }
+    alarm(20); /* a reader that blocks fails the test, not the suite */
+    struct dataset d;
+    struct csv_error err;
+    int rc = csv_load(&d, path, &err);
+    alarm(0);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    if (rc != 0)
+        fail_msg("csv_load: %s", err.msg);
+    assert_int_equal(d.nrows, 2);
+    assert_true(d.cols[1][1] == 4.0);
+    assert_true(d.hash == fnv(text, sizeof text - 1));
+    dataset_release(&d);
 }
 
 static void test_missing_file(void **state)
@@ -410,6 +603,8 @@ int main(void)
         cmocka_unit_test(test_null_error_struct),
         cmocka_unit_test(test_ragged),
         cmocka_unit_test(test_non_numeric),
+        cmocka_unit_test(test_not_decimal),
+        cmocka_unit_test(test_raw_bytes),
         cmocka_unit_test(test_empty_cell),
         cmocka_unit_test(test_non_finite),
         cmocka_unit_test(test_empty_file),
@@ -417,6 +612,9 @@ int main(void)
         cmocka_unit_test(test_blank_line),
         cmocka_unit_test(test_bad_name),
         cmocka_unit_test(test_duplicate_name),
+        cmocka_unit_test(test_many_columns),
+        cmocka_unit_test(test_hash),
+        cmocka_unit_test(test_fifo),
         cmocka_unit_test(test_missing_file),
         cmocka_unit_test(test_directory),
     };

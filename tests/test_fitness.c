@@ -256,23 +256,55 @@ static void test_setup_errors(void **state)
     load_fails("const.ini", "[data]\ntrain = const.csv\n[fitness]\n"
                             "metric = r2\n",
                "@/const.ini:4: [fitness] metric: r2 is undefined: the "
-               "target column 'y' is constant");
+               "target column 'y' of the training data '@/const.csv' is "
+               "constant");
     load_fails("const2.ini", "[data]\ntrain = const.csv\n[fitness]\n"
                              "metric = nmse\n",
                "@/const2.ini:4: [fitness] metric: nmse is undefined: the "
-               "target column 'y' is constant");
-    /* ... in the test file alone, too. */
+               "target column 'y' of the training data '@/const.csv' is "
+               "constant");
+    /* Constant, though rounding leaves its squared deviations a tiny sum,
+     * not 0 (r2 was -3.4e31). */
+    write_file("const01.csv", "x,y\n1,0.1\n3,0.1\n5,0.1\n");
+    load_fails("const01.ini", "[data]\ntrain = const01.csv\n[fitness]\n"
+                              "metric = r2\n",
+               "@/const01.ini:4: [fitness] metric: r2 is undefined: the "
+               "target column 'y' of the training data '@/const01.csv' is "
+               "constant");
+    load_fails("const01n.ini", "[data]\ntrain = const01.csv\n[fitness]\n"
+                               "metric = nmse\n",
+               "@/const01n.ini:4: [fitness] metric: nmse is undefined: the "
+               "target column 'y' of the training data '@/const01.csv' is "
+               "constant");
+    /* ... in the test file alone, too: the message names it. */
     write_file("xy.csv", xy_csv);
     write_file("xy_const.csv", "x,y\n1,2\n2,2\n");
     load_fails("const3.ini",
                "[data]\ntrain = xy.csv\ntest = xy_const.csv\n"
                "[fitness]\nmetric = r2\n",
-               "@/const3.ini:5: [fitness] metric: r2 is undefined: the "
-               "target column 'y' is constant");
+               "@/const3.ini:5: [fitness] metric: r2 is undefined on the "
+               "test data: the target column 'y' of '@/xy_const.csv' is "
+               "constant");
+    write_file("xy_const01.csv", "x,y\n1,0.1\n2,0.1\n4,0.1\n");
+    load_fails("const5.ini",
+               "[data]\ntrain = xy.csv\ntest = xy_const01.csv\n"
+               "[fitness]\nmetric = nmse\n",
+               "@/const5.ini:5: [fitness] metric: nmse is undefined on the "
+               "test data: the target column 'y' of '@/xy_const01.csv' is "
+               "constant");
     const char *const set_r2[] = {"fitness.metric=r2"};
     load_fails_set("const4.ini", "[data]\ntrain = const.csv\n", set_r2, 1,
                    "--set fitness.metric=r2: r2 is undefined: the target "
-                   "column 'y' is constant");
+                   "column 'y' of the training data '@/const.csv' is "
+                   "constant");
+    /* Not constant, but the squares underflow to 0. */
+    write_file("tiny.csv", "x,y\n1,1e-200\n2,2e-200\n");
+    load_fails("tiny.ini", "[data]\ntrain = tiny.csv\n[fitness]\n"
+                           "metric = r2\n",
+               "@/tiny.ini:4: [fitness] metric: r2 is undefined: the "
+               "squared deviations of the target column 'y' of "
+               "'@/tiny.csv' do not sum to a finite, nonzero double");
+    testutil_fitness_free(load_ok("tiny_mse.ini", "[data]\ntrain = tiny.csv\n"));
     testutil_fitness_free(
         load_ok("const_mse.ini", "[data]\ntrain = const.csv\n"));
     testutil_fitness_free(load_ok("const_mae.ini", "[data]\ntrain = const.csv\n"
@@ -289,23 +321,61 @@ static void test_setup_errors(void **state)
     load_fails("one.ini", "[data]\ntrain = one.csv\n",
                "fitness 'regression': '@/one.csv' has only one column: no "
                "inputs beside the target");
+    /* The message names the file and the column. */
     write_file("sin.csv", "sin,y\n1,2\n2,3\n");
     load_fails("sin.ini", "[data]\ntrain = sin.csv\n",
-               "fitness 'regression': variable 'sin' has the name of a "
-               "function, constant or another variable");
+               "@/sin.ini:2: [data] train: column 1 'sin' of '@/sin.csv' has "
+               "the name of a function or constant; rename it");
     write_file("pi.csv", "x,pi,y\n1,2,3\n2,3,4\n");
     load_fails("pi.ini", "[data]\ntrain = pi.csv\n",
-               "fitness 'regression': variable 'pi' has the name of a "
-               "function, constant or another variable");
+               "@/pi.ini:2: [data] train: column 2 'pi' of '@/pi.csv' has "
+               "the name of a function or constant; rename it");
+    write_file("e.csv", "e,y\n1,2\n3,4\n");
+    const char *const set_e[] = {"data.train=@/e.csv"};
+    load_fails_set("e.ini", "[run]\nseed = 1\n", set_e, 1,
+                   "--set data.train=@/e.csv: column 1 'e' of '@/e.csv' has "
+                   "the name of a function or constant; rename it");
+    write_file("add.csv", "x,add,y\n1,2,3\n2,3,4\n");
+    load_fails("add.ini",
+               "[data]\ntrain = add.csv\n[fitness]\n"
+               "function = classification\n",
+               "@/add.ini:2: [data] train: column 2 'add' of '@/add.csv' has "
+               "the name of a function or constant; rename it");
     /* ... unless it is the target, which is no variable. */
     write_file("sin_y.csv", "x,sin\n1,2\n2,3\n");
     testutil_fitness_free(load_ok("sin_y.ini", "[data]\ntrain = sin_y.csv\n"));
 
-    /* The loader's own messages, as they are. */
+    /* A file that cannot be opened is cited at its key; the loader's
+     * messages about what is in a file cite the file's own line. */
     load_fails("nofile.ini", "[data]\ntrain = no-such.csv\n",
-               "cannot open '@/no-such.csv': No such file or directory");
+               "@/nofile.ini:2: [data] train: cannot open '@/no-such.csv': "
+               "No such file or directory");
     load_fails("notest.ini", "[data]\ntrain = xy.csv\ntest = no-test.csv\n",
-               "cannot open '@/no-test.csv': No such file or directory");
+               "@/notest.ini:3: [data] test: cannot open '@/no-test.csv': No "
+               "such file or directory");
+    const char *const set_nofile[] = {"data.train=@/gone.csv"};
+    load_fails_set("nofile2.ini", "[data]\ntrain = xy.csv\n", set_nofile, 1,
+                   "--set data.train=@/gone.csv: cannot open '@/gone.csv': "
+                   "No such file or directory");
+    load_fails("nofile3.ini", "[data]\ntrain = xy.csv\ntest = .\n",
+               "@/nofile3.ini:3: [data] test: cannot read '@/.': Is a "
+               "directory");
+    /* More input columns than variables: said before any name is looked
+     * at (even a target that is not there). */
+    char *wide = malloc(1100 * 8 + 64);
+    assert_non_null(wide);
+    size_t wlen = 0;
+    for (int j = 0; j < 1100; j++)
+        wlen += (size_t)sprintf(wide + wlen, "%sc%d", j ? "," : "", j);
+    wide[wlen++] = '\n';
+    for (int j = 0; j < 1100; j++)
+        wlen += (size_t)sprintf(wide + wlen, "%s1", j ? "," : "");
+    strcpy(wide + wlen, "\n");
+    write_file("wide.csv", wide);
+    free(wide);
+    load_fails("wide.ini", "[data]\ntrain = wide.csv\ntarget = nope\n",
+               "fitness 'regression': '@/wide.csv' has more than 1024 input "
+               "columns");
     write_file("bad.csv", "x,y\n1,2\n3\n");
     load_fails("badcsv.ini", "[data]\ntrain = bad.csv\n",
                "@/bad.csv:3: expected 2 fields, got 1");
@@ -588,13 +658,23 @@ static void test_classification_errors(void **state)
                    set_r2, 1,
                    "--set fitness.metric=r2: 'r2' is not a classification "
                    "metric (accuracy, balanced_accuracy)");
-    /* A label of the test data that the training data lacks. */
-    write_file("cls_te.csv", "x,y\n1,0\n2,1.5\n");
+    /* A label of the test data that the training data lacks: its line,
+     * column and value. */
+    write_file("cls_te.csv", "x,y\n1,0\n2,1\n2,0.1\n3,1.5\n");
     load_fails("cls_unseen.ini",
                "[data]\ntrain = cls.csv\ntest = cls_te.csv\n"
                "[fitness]\nfunction = classification\n",
-               "@/cls_unseen.ini:3: [data] test: '@/cls_te.csv' has a class "
-               "label that the training data lacks");
+               "@/cls_unseen.ini:3: [data] test: '@/cls_te.csv' line 4, "
+               "column 2 'y': class label 0.1 does not occur in the training "
+               "data '@/cls.csv'");
+    write_file("cls_te2.csv", "y,x\n-7,1\n");
+    write_file("cls2.csv", "y,x\n1,1\n2,2\n");
+    load_fails("cls_unseen2.ini",
+               "[data]\ntrain = cls2.csv\ntest = cls_te2.csv\ntarget = y\n"
+               "[fitness]\nfunction = classification\n",
+               "@/cls_unseen2.ini:3: [data] test: '@/cls_te2.csv' line 2, "
+               "column 1 'y': class label -7 does not occur in the training "
+               "data '@/cls2.csv'");
     /* One class is no classification; the key is at its default. */
     write_file("cls_one.csv", "x,y\n1,4\n2,4\n");
     load_fails("cls_one.ini",
@@ -611,8 +691,9 @@ static void test_classification_errors(void **state)
     load_fails("cls_65.ini",
                "[data]\ntrain = cls_65.csv\ntarget = y\n"
                "[fitness]\nfunction = classification\n",
-               "@/cls_65.ini:3: [data] target: column 'y' has more than 64 "
-               "classes");
+               "@/cls_65.ini:3: [data] target: column 2 'y' of "
+               "'@/cls_65.csv' has more than 64 classes (the 65th, 64, is on "
+               "line 66)");
     csv[len - strlen("64,64\n")] = '\0';
     write_file("cls_64.csv", csv);
     struct testutil_fitness *x = load_ok("cls_64.ini",
@@ -826,6 +907,28 @@ static void test_boolean_errors(void **state)
                "[bolean]\nbits = 3\n",
                "@/b_section.ini:3: unknown section [bolean]; did you mean "
                "[boolean]?");
+    /* Keys that boolean does not read, set by the user: each an error at
+     * its place, not a silent default. */
+    load_fails("b_train.ini",
+               "[fitness]\nfunction = boolean\n"
+               "[data]\ntrain = /nonexistent.csv\n",
+               "@/b_train.ini:4: [data] train: fitness 'boolean' does not "
+               "use it");
+    load_fails("b_metric.ini",
+               "[fitness]\nfunction = boolean\nmetric = mse\n",
+               "@/b_metric.ini:3: [fitness] metric: fitness 'boolean' does "
+               "not use it");
+    const char *const set_unused[] = {"data.target=zz", "fitness.metric=mse"};
+    load_fails_set("b_unused.ini", "[fitness]\nfunction = boolean\n",
+                   set_unused, 2,
+                   "--set data.target=zz: fitness 'boolean' does not use it");
+    /* What a run folder's config.ini (every key written) holds passes. */
+    struct testutil_fitness *x =
+        load_ok("b_dump.ini", "[data]\ntrain =\ntest =\ntarget =\n"
+                              "[fitness]\nfunction = boolean\nmetric = auto\n"
+                              "target_fitness = 64\n");
+    testutil_fitness_free(x);
+
     /* [boolean] is no section of regression's. */
     write_file("xy.csv", xy_csv);
     load_fails("b_reg.ini",

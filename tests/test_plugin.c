@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -792,13 +794,18 @@ static void test_numeric_errors(void **state)
     write_file("two.csv", "x,y\n1,2\n3,4\n");
     load_fails("n_nodata.ini", "[fitness]\nfunction = num.so\n",
                "@/n_nodata.ini: [num] data: required: a CSV");
+    /* A file that cannot be opened is cited at the key that named it. */
     load_fails("n_missing.ini", "[fitness]\nfunction = num.so\n"
                                 "[num]\ndata = missing.csv\n",
-               "cannot open '@/missing.csv': No such file or directory");
+               "@/n_missing.ini:4: [num] data: cannot open '@/missing.csv': "
+               "No such file or directory");
     const char *const set_rel[] = {"num.data=missing_rel.csv"};
     load_fails_set("n_rel.ini", "[fitness]\nfunction = num.so\n", set_rel, 1,
-                   "cannot open 'missing_rel.csv': No such file or "
-                   "directory");
+                   "--set num.data=missing_rel.csv: cannot open "
+                   "'missing_rel.csv': No such file or directory");
+    load_fails("n_dir.ini", "[fitness]\nfunction = num.so\n"
+                            "[num]\ndata = @\n",
+               "@/n_dir.ini:4: [num] data: cannot read '@': Is a directory");
     write_file("bad.csv", "x,y\n1,2\n3,oops\n");
     load_fails("n_bad.ini", "[fitness]\nfunction = num.so\n"
                             "[num]\ndata = bad.csv\n",
@@ -825,6 +832,111 @@ static void test_numeric_errors(void **state)
                "constant or variable");
 }
 
+/* FNV-1a 64, as manifest.ini and tests/e2e/experiments.sh compute it. */
+static uint64_t fnv(const char *p, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)p[i]) * 0x100000001b3ULL;
+    return h;
+}
+
+/* The files a run depends on, with their hashes: the .so hashed from its
+ * file, the data from the bytes loaded. */
+static void test_files(void **state)
+{
+    (void)state;
+    static const char csv[] = "x,y\n1,3\n2,5\n";
+    write_file("files.csv", csv);
+    struct testutil_fitness *x =
+        load_ok("files.ini", "[fitness]\nfunction = num.so\n"
+                             "[num]\ndata = files.csv\n");
+    const struct plugin_file *files;
+    assert_int_equal(plugin_files(x->pl, &files), 2);
+    char want[512];
+    expand(want, sizeof want, "@/num.so");
+    assert_string_equal(files[0].path, want);
+    uint64_t so_hash;
+    assert_int_equal(plugin_hash_file(want, &so_hash), 0);
+    assert_true(files[0].hash == so_hash);
+    expand(want, sizeof want, "@/files.csv");
+    assert_string_equal(files[1].path, want);
+    assert_true(files[1].hash == fnv(csv, sizeof csv - 1));
+    testutil_fitness_free(x);
+}
+
+/* Data from a named pipe: read once, hashed as read. Opening it a second
+ * time to hash it would wait for a writer that never comes. */
+static void test_fifo(void **state)
+{
+    (void)state;
+    static const char csv[] = "x,y\n1,3\n2,5\n3,7\n";
+    char path[512];
+    snprintf(path, sizeof path, "%s/pipe.csv", tmpdir);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        FILE *f = fopen(path, "w");
+        int ok = f && fputs(csv, f) >= 0 && fclose(f) == 0;
+        _exit(ok ? 0 : 1);
+    }
+    alarm(20); /* a second open blocks: fail the test, not hang the suite */
+    struct testutil_fitness *x =
+        load_ok("fifo.ini", "[fitness]\nfunction = num.so\n"
+                            "[num]\ndata = pipe.csv\n");
+    alarm(0);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    const struct plugin_file *files;
+    assert_int_equal(plugin_files(x->pl, &files), 2);
+    assert_string_equal(files[1].path, path);
+    assert_true(files[1].hash == fnv(csv, sizeof csv - 1));
+    double s[2];
+    assert_int_equal(score(x, "add mul x 2 1", 1, s), EVAL_OK);
+    assert_true(s[0] == 0.0);
+    testutil_fitness_free(x);
+}
+
+/* A core key that only a fitness function reads ([data], [primitives],
+ * [fitness] metric), set by the user but never read by the chosen one, is
+ * an error at its place; its default or an empty value asks for nothing. */
+static void test_unread_core_keys(void **state)
+{
+    (void)state;
+    write_file("two.csv", "x,y\n1,2\n3,4\n");
+    /* flex reads [data] target and [fitness] metric, not [data] train. */
+    load_fails("u_train.ini", "[fitness]\nfunction = flex.so\n"
+                              "[data]\ntrain = two.csv\n",
+               "@/u_train.ini:4: [data] train: fitness 'flex' does not use "
+               "it");
+    const char *const set_test[] = {"data.test=x.csv"};
+    load_fails_set("u_test.ini", "[fitness]\nfunction = flex.so\n", set_test,
+                   1, "--set data.test=x.csv: fitness 'flex' does not use it");
+    load_fails("u_fn.ini", "[fitness]\nfunction = flex.so\n"
+                           "[primitives]\nconstants = 1\n",
+               "@/u_fn.ini:4: [primitives] constants: fitness 'flex' does "
+               "not use it");
+    /* num reads none of them: the metric is checked too. */
+    load_fails("u_metric.ini", "[fitness]\nfunction = num.so\nmetric = mse\n"
+                               "[num]\ndata = two.csv\n",
+               "@/u_metric.ini:3: [fitness] metric: fitness 'num' does not "
+               "use it");
+    /* What flex reads may be set; the defaults and empty values pass (an
+     * effective config writes every key); so do the engine's own keys. */
+    testutil_fitness_free(
+        load_ok("u_ok.ini", "[fitness]\nfunction = flex.so\nmetric = mse\n"
+                            "target_fitness = 3\nparsimony = 0.5\n"
+                            "[data]\ntarget = y\ntrain =\ntest = \n"
+                            "[primitives]\nfunctions = add, sub, mul, div\n"
+                            "constants =\n"));
+    const char *const set_ok[] = {"fitness.metric=auto", "data.train="};
+    testutil_fitness_free(load_ok_set(
+        "u_ok2.ini", "[fitness]\nfunction = num.so\n[num]\ndata = two.csv\n",
+        set_ok, 2));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -837,6 +949,9 @@ int main(void)
         cmocka_unit_test(test_symbols),
         cmocka_unit_test(test_numeric),
         cmocka_unit_test(test_numeric_errors),
+        cmocka_unit_test(test_files),
+        cmocka_unit_test(test_fifo),
+        cmocka_unit_test(test_unread_core_keys),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -61,6 +61,87 @@ printf 'x,y\n1,2\n3,4\n' >"$TMP/bad/q.csv"
 expect_status 2 "missing target column" "$FORKGP" run "$TMP/bad/ok.ini" --set data.target=z --out "$TMP/bad/out"
 expect_err "no column 'z' in" "missing target column message"
 
+# A data file that is not there: the message leads with the key's place.
+printf '[data]\ntrain = nothere.csv\n' >"$TMP/bad/nothere.ini"
+expect_status 2 "missing data file" "$FORKGP" check "$TMP/bad/nothere.ini"
+expect_err "forkgp: $TMP/bad/nothere.ini:2: [data] train: cannot open '$TMP/bad/nothere.csv': No such file or directory" "missing data file: the key's place"
+expect_status 2 "missing data file from --set" "$FORKGP" check "$TMP/bad/ok.ini" --set data.train="$TMP/bad/gone.csv"
+expect_err "forkgp: --set data.train=$TMP/bad/gone.csv: cannot open '$TMP/bad/gone.csv': No such file or directory" "missing data file from --set: the argument"
+
+# A column with a function's or constant's name: the file and column named.
+printf 'e,y\n1,2\n3,4\n' >"$TMP/bad/q.csv"
+expect_status 2 "a column named e" "$FORKGP" check "$TMP/bad/ok.ini"
+expect_err "forkgp: $TMP/bad/ok.ini:2: [data] train: column 1 'e' of '$TMP/bad/q.csv' has the name of a function or constant; rename it" "a column named e: file and column"
+
+# A constant target makes r2 undefined, rounding or not; in the test file,
+# the message names it.
+printf 'x,y\n1,0.1\n3,0.1\n5,0.1\n' >"$TMP/bad/c.csv"
+expect_status 2 "r2 of a constant 0.1 target" "$FORKGP" check "$TMP/bad/ok.ini" --set data.train="$TMP/bad/c.csv" --set fitness.metric=r2
+expect_err "r2 is undefined: the target column 'y' of the training data '$TMP/bad/c.csv' is constant" "constant target: the message"
+expect_status 2 "r2 of a constant test target" "$FORKGP" check "$TMP/bad/ok.ini" --set data.train="$PWD/configs/data/quartic.csv" --set data.test="$TMP/bad/c.csv" --set fitness.metric=r2
+expect_err "r2 is undefined on the test data: the target column 'y' of '$TMP/bad/c.csv' is constant" "constant test target: the test file named"
+
+# Numbers are plain decimals; bytes are shown escaped.
+printf 'x,y\n\v1,2\n3,4\n' >"$TMP/bad/q.csv"
+expect_status 2 "a vertical tab before a number" "$FORKGP" check "$TMP/bad/ok.ini"
+expect_err "$TMP/bad/q.csv:2: column 1 'x': expected a number, got '\\x0b1'" "a vertical tab: shown escaped"
+printf 'x,y\n0x1p3,2\n3,4\n' >"$TMP/bad/q.csv"
+expect_status 2 "a hex float" "$FORKGP" check "$TMP/bad/ok.ini"
+expect_err "$TMP/bad/q.csv:2: column 1 'x': expected a number, got '0x1p3'" "a hex float: the message"
+head -c 4096 /dev/urandom >"$TMP/bad/q.csv"
+expect_status 2 "random bytes as data" "$FORKGP" check "$TMP/bad/ok.ini"
+LC_ALL=C grep -q '[^[:print:]]' "$TMP/err" && fail "random bytes: the message holds raw bytes" ||
+    pass "random bytes: the message is printable text"
+
+# A header of 100,000 columns fails at once (it took 24 s, comparing every
+# name with every other).
+$PY -c 'n = 100000
+print(",".join("c%d" % i for i in range(n)))
+print(",".join("1" for i in range(n)))
+print(",".join("2" for i in range(n)))' >"$TMP/bad/q.csv"
+start=$(date +%s)
+expect_status 2 "100,000 columns" timeout 20 "$FORKGP" check "$TMP/bad/ok.ini"
+expect_err "'$TMP/bad/q.csv' has more than 1024 input columns" "100,000 columns: the limit named"
+[ $(($(date +%s) - start)) -le 5 ] && pass "100,000 columns: fails within 5 s" || fail "100,000 columns took $(($(date +%s) - start)) s"
+
+# Data from a named pipe, and from bash's process substitution: read once
+# (a second open would wait for ever), and the manifest hashes the bytes.
+mkfifo "$TMP/bad/pipe.csv"
+cat configs/data/quartic.csv >"$TMP/bad/pipe.csv" &
+writer=$!
+expect_status 0 "data from a named pipe" timeout 20 "$FORKGP" check "$TMP/bad/ok.ini" --set data.train="$TMP/bad/pipe.csv"
+kill "$writer" 2>/dev/null
+wait "$writer" 2>/dev/null
+expect_status 0 "data from process substitution" timeout 20 "$FORKGP" run "$TMP/bad/ok.ini" --quiet --set run.generations=1 --set data.train=<(cat configs/data/quartic.csv) --out "$TMP/bad/subst"
+want=$($PY -c 'import sys
+h = 0xcbf29ce484222325
+for b in open(sys.argv[1], "rb").read():
+    h = ((h ^ b) * 0x100000001b3) & (2**64 - 1)
+print("%016x" % h)' configs/data/quartic.csv)
+grep -qx "file1_hash = $want" "$TMP/bad/subst/manifest.ini" &&
+    pass "process substitution: the manifest hashes the data read" ||
+    fail "process substitution: manifest has $(grep file1_hash "$TMP/bad/subst/manifest.ini"), want $want"
+
+# Keys the fitness function does not use are errors, not silent defaults.
+expect_status 2 "boolean with [data] and metric" "$FORKGP" check configs/multiplexer6.ini --set data.train=/nonexistent.csv --set data.target=zz --set fitness.metric=mse
+expect_err "forkgp: --set data.train=/nonexistent.csv: fitness 'boolean' does not use it" "boolean with [data]: the key named"
+printf '[fitness]\nfunction = boolean\nmetric = rmse\n' >"$TMP/bad/bool.ini"
+expect_status 2 "boolean with a metric" "$FORKGP" check "$TMP/bad/bool.ini"
+expect_err "forkgp: $TMP/bad/bool.ini:3: [fitness] metric: fitness 'boolean' does not use it" "boolean with a metric: file and line"
+# Every shipped config passes check, and so does the effective config it
+# prints (every key written, unused ones at their defaults); the examples
+# with this build's plug-ins (their own relative paths tie their effective
+# configs to examples/).
+for ini in configs/*.ini; do
+    name=$(basename "$ini" .ini)
+    expect_status 0 "check $ini" "$FORKGP" check "$ini"
+    cp "$TMP/out" "$TMP/bad/effective-$name.ini"
+    expect_status 0 "check the effective config of $ini" "$FORKGP" check "$TMP/bad/effective-$name.ini"
+done
+for ini in examples/*.ini; do
+    expect_status 0 "check $ini" "$FORKGP" check "$ini" --set fitness.function="$EXAMPLES/$(basename "$ini" .ini).so"
+done
+
 # --- every shipped config runs ----------------------------------------------
 for ini in configs/*.ini; do
     name=$(basename "$ini" .ini)
