@@ -295,6 +295,9 @@ static size_t first_duplicate(char *const *names, size_t n, size_t *first,
     return dup;
 }
 
+/* The longest column name. */
+#define CSV_MAX_NAME 255
+
 static int parse_header(struct csv_reader *r, struct dataset *d)
 {
     size_t ncols = count_fields(r->line, r->len);
@@ -326,6 +329,13 @@ static int parse_header(struct csv_reader *r, struct dataset *d)
             badlen = n;
             break;
         }
+        /* A name is printed in every program that uses it: a megabyte of
+         * name would make reports of hundreds of megabytes. */
+        if (n > CSV_MAX_NAME)
+            return fail(r->err,
+                        "%s:%zu: column %zu: a name of %zu characters (%d "
+                        "at most)",
+                        r->path, r->lineno, j + 1, n, CSV_MAX_NAME);
         d->names[j] = malloc(n + 1);
         if (!d->names[j])
             return fail(r->err, "%s:%zu: out of memory", r->path, r->lineno);

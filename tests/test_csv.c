@@ -451,6 +451,26 @@ static void test_duplicate_name(void **state)
                  "and _, not starting with a digit)");
 }
 
+/* A name may have 255 characters, not more: every program prints it. */
+static void test_long_name(void **state)
+{
+    (void)state;
+    char text[700];
+    memset(text, 'n', 256);
+    snprintf(text + 256, sizeof text - 256, ",y\n1,2\n");
+    expect_error("long.csv", text,
+                 ":1: column 1: a name of 256 characters (255 at most)");
+    memset(text, 'n', 255);
+    snprintf(text + 255, sizeof text - 255, ",y\n1,2\n");
+    char path[PATH_MAX];
+    write_text(path, sizeof path, "ok255.csv", text);
+    struct dataset d;
+    struct csv_error err;
+    assert_int_equal(csv_load(&d, path, &err), 0);
+    assert_int_equal(strlen(d.names[0]), 255);
+    dataset_release(&d);
+}
+
 /* A header of n columns c0, c1, ... whose last name is `last` (NULL: its
  * own), then one row of digits. */
 static char *wide_csv(size_t n, const char *last)
@@ -609,6 +629,7 @@ int main(void)
         cmocka_unit_test(test_non_finite),
         cmocka_unit_test(test_empty_file),
         cmocka_unit_test(test_header_only),
+        cmocka_unit_test(test_long_name),
         cmocka_unit_test(test_blank_line),
         cmocka_unit_test(test_bad_name),
         cmocka_unit_test(test_duplicate_name),
