@@ -313,8 +313,26 @@ static int output_dir_usable(const char *dir)
     return 0;
 }
 
+/* Whether the command line after the command asks for its help (--help or
+ * -h, not as the value of an option). */
+static int wants_help(int argc, char **argv, enum command cmd)
+{
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return 1;
+        if (takes_value(argv[i], cmd))
+            i++;
+    }
+    return 0;
+}
+
 static int run_check_eval(int argc, char **argv, enum command cmd)
 {
+    if (wants_help(argc, argv, cmd)) {
+        char help_word[] = "help";
+        char *topic[] = {argv[0], help_word, argv[1], NULL};
+        return help(3, topic);
+    }
     struct args a;
     int rc = parse_args(&a, argc, argv, cmd);
     if (rc < 0) {
@@ -354,6 +372,11 @@ static int run_check_eval(int argc, char **argv, enum command cmd)
 /* forkgp plot RUNDIR: becomes gnuplot, whose exit status is ours. */
 static int plot_main(int argc, char **argv)
 {
+    if (argc == 3 &&
+        (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
+        fputs(plot_help, stdout);
+        return EXIT_OK;
+    }
     if (argc != 3 || argv[2][0] == '-') {
         fprintf(stderr, "forkgp: plot needs one RUNDIR\n%s", usage);
         return EXIT_INPUT;

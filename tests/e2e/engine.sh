@@ -15,6 +15,10 @@ expect_status 2 "unknown command" "$FORKGP" frobnicate
 expect_err "unknown command 'frobnicate'" "unknown command is named"
 expect_status 2 "unknown option" "$FORKGP" run configs/quartic.ini --frob
 expect_err "unknown option '--frob'" "unknown option is named"
+expect_status 0 "run --help" "$FORKGP" run --help
+grep -q "^forkgp run CONFIG.ini" "$TMP/out" && pass "run --help prints run's help" || fail "run --help output"
+expect_status 0 "eval CONFIG -h" "$FORKGP" eval configs/quartic.ini -h
+grep -q "^forkgp eval CONFIG.ini" "$TMP/out" && pass "eval -h prints eval's help" || fail "eval -h output"
 expect_status 2 "an option without its value" "$FORKGP" run configs/quartic.ini --out
 expect_err "option '--out' needs a value" "an option without its value is named"
 : >"$TMP/afile"
