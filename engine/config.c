@@ -16,6 +16,9 @@
 #include "prim.h"
 #include "text.h"
 
+/* The most bytes of a --set argument that a message quotes. */
+#define CONFIG_SHOW_MAX 160
+
 const struct config_key config_keys[CONFIG_NKEYS] = {
 #define X(sec, key, type, def, lo, hi, choices, help)                         \
     {#sec, #key, CFG_##type, def, lo, hi, choices, help,                      \
@@ -296,11 +299,15 @@ static int on_key(void *user, const char *section, const char *name,
 static int apply_set(struct config *c, const char *arg,
                      struct config_error *err)
 {
+    /* The argument as messages quote it: escaped, and cut where long, so
+     * the reason after it stays in the message. */
+    char shown[TEXT_SHOWN(CONFIG_SHOW_MAX)];
+    text_show(shown, arg, strlen(arg), CONFIG_SHOW_MAX);
     const char *eq = strchr(arg, '=');
     const char *dot = strchr(arg, '.');
     if (!eq || !dot || dot > eq) {
         snprintf(err->msg, sizeof err->msg,
-                 "--set %s: expected section.key=value", arg);
+                 "--set %s: expected section.key=value", shown);
         return -1;
     }
     char section[64], name[64];
@@ -314,7 +321,7 @@ static int apply_set(struct config *c, const char *arg,
                                  : text_suggest(sec, sections, NSECTIONS);
     if (near_section) {
         snprintf(err->msg, sizeof err->msg,
-                 "--set %s: unknown section [%s]; did you mean [%s]?", arg, sec,
+                 "--set %s: unknown section [%s]; did you mean [%s]?", shown, sec,
                  near_section);
         return -1;
     }
@@ -327,7 +334,7 @@ static int apply_set(struct config *c, const char *arg,
             snprintf(err->msg, sizeof err->msg,
                      "--set %s: more than %d keys and sections of the "
                      "fitness function's own",
-                     arg, CONFIG_MAX_EXTRAS);
+                     shown, CONFIG_MAX_EXTRAS);
         else if (rc < 0)
             snprintf(err->msg, sizeof err->msg, "out of memory");
         return rc < 0 ? -1 : 0;
@@ -345,12 +352,12 @@ static int apply_set(struct config *c, const char *arg,
         const char *near = text_suggest(want, names, CONFIG_NKEYS);
         if (near)
             snprintf(err->msg, sizeof err->msg,
-                     "--set %s: unknown key '%s'; did you mean '%s'?", arg,
+                     "--set %s: unknown key '%s'; did you mean '%s'?", shown,
                      want, near);
         else
             snprintf(err->msg, sizeof err->msg,
                      "--set %s: unknown key '%s' (see: forkgp help keys)",
-                     arg, want);
+                     shown, want);
         return -1;
     }
     char *value = strdup(eq + 1);
@@ -369,9 +376,13 @@ static int place(const struct config *c, int k, char *buf, size_t size)
     if (line > 0)
         return snprintf(buf, size, "%s:%d: [%s] %s: ", c->file, line,
                         key->section, key->name);
-    if (line < 0)
+    if (line < 0) {
+        char shown[TEXT_SHOWN(CONFIG_SHOW_MAX)];
+        text_show(shown, c->origin[k].raw, strlen(c->origin[k].raw),
+                  CONFIG_SHOW_MAX);
         return snprintf(buf, size, "--set %s.%s=%s: ", key->section,
-                        key->name, c->origin[k].raw);
+                        key->name, shown);
+    }
     return snprintf(buf, size, "%s: [%s] %s: ", c->file, key->section,
                     key->name);
 }
@@ -786,9 +797,12 @@ void config_release(struct config *c)
 static int extra_place(const struct config *c, int i, char *buf, size_t size)
 {
     const struct config_extra *x = &c->extras[i];
-    if (x->line < 0)
+    if (x->line < 0) {
+        char shown[TEXT_SHOWN(CONFIG_SHOW_MAX)];
+        text_show(shown, x->value, strlen(x->value), CONFIG_SHOW_MAX);
         return snprintf(buf, size, "--set %s.%s=%s: ", x->section, x->key,
-                        x->value);
+                        shown);
+    }
     return snprintf(buf, size, "%s:%d: ", c->file, x->line);
 }
 

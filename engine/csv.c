@@ -13,6 +13,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "text.h"
+
 /* 64 bytes is a cache line and an AVX-512 vector; a stride that is a
  * multiple of 8 doubles keeps every column, not only the first, aligned. */
 #define CSV_STRIDE_STEP 8
@@ -58,36 +60,13 @@ static int fail(struct csv_error *err, const char *fmt, ...)
     return -1;
 }
 
-/* Room for a shown cell: every byte may become four, then "...". */
-#define CSV_SHOWN (CSV_SHOW_MAX * 4 + 4)
+/* Room for a shown cell (text_show). */
+#define CSV_SHOWN TEXT_SHOWN(CSV_SHOW_MAX)
 
-/*
- * Writes at most CSV_SHOW_MAX bytes of p[0..n) into out for quoting in a
- * message, with "..." when cut. Bytes that are not printable ASCII (a
- * stray NUL, CR or vertical tab, a byte of a binary file or of UTF-8)
- * become \xNN, and a backslash \\, so the message stays one line of
- * plain text that says exactly which bytes were there.
- */
+/* A cell or name for a message (text_show). */
 static void show(char out[CSV_SHOWN], const char *p, size_t n)
 {
-    size_t k = n < CSV_SHOW_MAX ? n : CSV_SHOW_MAX, o = 0;
-    for (size_t i = 0; i < k; i++) {
-        unsigned char c = (unsigned char)p[i];
-        if (c == '\\') {
-            out[o++] = '\\';
-            out[o++] = '\\';
-        } else if (c < 0x20 || c >= 0x7F) {
-            snprintf(out + o, 5, "\\x%02x", c);
-            o += 4;
-        } else {
-            out[o++] = (char)c;
-        }
-    }
-    if (k < n) {
-        memcpy(out + o, "...", 3);
-        o += 3;
-    }
-    out[o] = '\0';
+    text_show(out, p, n, CSV_SHOW_MAX);
 }
 
 static int is_space(char c)

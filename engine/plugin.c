@@ -26,6 +26,8 @@ static const struct fgp_plugin *const builtins[] = {
 #define MAX_ASKED 256
 #define MAX_TABLES 16
 #define MAX_PATHS 32
+/* The most bytes of a --set value that a message quotes. */
+#define PLUGIN_SHOW_MAX 100
 
 struct plugin {
     const struct fgp_plugin *desc;
@@ -123,9 +125,12 @@ static void core_place(const struct config *c, int k, char *where, size_t size)
     int line = c->origin[k].line;
     if (line > 0)
         snprintf(where, size, "%s:%d: [%s] %s: ", c->file, line, section, key);
-    else if (line < 0)
-        snprintf(where, size, "--set %s.%s=%s: ", section, key,
-                 c->origin[k].raw);
+    else if (line < 0) {
+        char shown[TEXT_SHOWN(PLUGIN_SHOW_MAX)];
+        text_show(shown, c->origin[k].raw, strlen(c->origin[k].raw),
+                  PLUGIN_SHOW_MAX);
+        snprintf(where, size, "--set %s.%s=%s: ", section, key, shown);
+    }
     else
         snprintf(where, size, "%s: [%s] %s: ", c->file, section, key);
 }
@@ -176,9 +181,11 @@ static int lookup(struct fgp_setup *s, const char *section, const char *key,
             strcmp(c->extras[j].key, key) == 0)
             s->used[j] = 1;
     *raw = c->extras[i].value;
-    if (c->extras[i].line < 0)
-        snprintf(where, size, "--set %s.%s=%s: ", section, key, *raw);
-    else
+    if (c->extras[i].line < 0) {
+        char shown[TEXT_SHOWN(PLUGIN_SHOW_MAX)];
+        text_show(shown, *raw, strlen(*raw), PLUGIN_SHOW_MAX);
+        snprintf(where, size, "--set %s.%s=%s: ", section, key, shown);
+    } else
         snprintf(where, size, "%s:%d: [%s] %s: ", c->file, c->extras[i].line,
                  section, key);
     return 0;

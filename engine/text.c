@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,4 +88,26 @@ int text_to_long(const char *s, long *out)
         return -1;
     *out = v;
     return 0;
+}
+
+void text_show(char *out, const char *p, size_t n, size_t max)
+{
+    size_t k = n < max ? n : max, o = 0;
+    for (size_t i = 0; i < k; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c == '\\') {
+            out[o++] = '\\';
+            out[o++] = '\\';
+        } else if (c < 0x20 || c >= 0x7F) {
+            snprintf(out + o, 5, "\\x%02x", c);
+            o += 4;
+        } else {
+            out[o++] = (char)c;
+        }
+    }
+    if (k < n) {
+        memcpy(out + o, "...", 3);
+        o += 3;
+    }
+    out[o] = '\0';
 }

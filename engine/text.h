@@ -19,6 +19,17 @@ size_t text_distance(const char *a, const char *b);
 const char *text_suggest(const char *word, const char *const *candidates,
                          size_t n);
 
+/*
+ * Writes at most max bytes of p[0..n) into out for quoting in a message,
+ * with "..." when cut. Bytes that are not printable ASCII (a stray NUL,
+ * CR or vertical tab, a byte of a binary file or of UTF-8) become \xNN,
+ * and a backslash \\, so the message stays one line of plain text that
+ * says exactly which bytes were there. out must have room for
+ * TEXT_SHOWN(max) bytes.
+ */
+#define TEXT_SHOWN(max) ((max) * 4 + 4)
+void text_show(char *out, const char *p, size_t n, size_t max);
+
 /* Parses a whole string as a finite double; returns 0 or -1. */
 int text_to_double(const char *s, double *out);
 

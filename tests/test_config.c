@@ -942,20 +942,39 @@ static void test_unwritable_values(void **state)
     expect_set("data.train=/tmp/my ;data.csv",
                "a ';' at the start or after a space starts a comment in "
                "config.ini");
-    expect_set("output.dir=/tmp/a\nb",
-               "a line break or control character cannot be written to "
-               "config.ini");
-    expect_set("myfit.name=a\tb ;c",
-               "[myfit] name: a ';' at the start or after a space starts a "
-               "comment in config.ini");
+    /* Quoted with the line break shown, the message one line. */
+    const char *p = ini("set.ini", TRAIN);
+    const char *sets[] = {"output.dir=/tmp/a\nb"};
+    expect_fail(p, sets, 1,
+                "--set output.dir=/tmp/a\\x0ab: a line break or control "
+                "character cannot be written to config.ini");
+    const char *tab[] = {"myfit.name=a\tb ;c"};
+    expect_fail(ini("set.ini", TRAIN), tab, 1,
+                "--set myfit.name=a\\x09b ;c: [myfit] name: a ';' at the "
+                "start or after a space starts a comment in config.ini");
+    /* A long --set is cut in the message, so the reason stays in it. */
+    char huge[6000];
+    memcpy(huge, "run.seed=", 9);
+    memset(huge + 9, '9', 5000);
+    huge[5009] = '\0';
+    struct config c;
+    struct config_error err;
+    const char *big[] = {huge};
+    assert_int_equal(config_load(&c, p, big, 1, &err), -1);
+    assert_non_null(strstr(err.msg, "9999...: "));
+    assert_non_null(strstr(err.msg, "expected"));
     char longdir[300];
     memset(longdir, 'd', 250);
     longdir[250] = '\0';
     char arg[400];
     snprintf(arg, sizeof arg, "output.dir=/tmp/%s", longdir);
-    expect_set(arg, "too long for a line of config.ini (198 characters at "
-                    "most, with the key): a shorter path would do (a "
-                    "symbolic link, say)");
+    const char *longset[] = {arg};
+    /* The message quotes the first 160 bytes of the value. */
+    expect_fail(ini("set.ini", TRAIN), longset, 1,
+                "--set output.dir=/tmp/%.155s...: too long for a line of "
+                "config.ini (198 characters at most, with the key): a "
+                "shorter path would do (a symbolic link, say)",
+                longdir);
 }
 
 /* A runaway plug-in section is stopped at 4096 entries (each new key is
