@@ -890,7 +890,7 @@ static void dump_value(const struct config *c, int k, FILE *out)
 /* Keys that do not change what a run computes: where it writes, how many
  * processes evaluate and where, how often it checkpoints. The hash leaves them out,
  * so a run resumes with another worker count or into another folder. */
-static int outside_hash(int k)
+int config_outside_hash(int k)
 {
     return k == CFG_KEY_output_dir || k == CFG_KEY_run_workers ||
            k == CFG_KEY_output_checkpoint_every || k == CFG_KEY_run_backend;
@@ -925,7 +925,7 @@ static void dump_keys(const struct config *c, FILE *out, int for_hash)
     const char *section = "";
     for (int k = 0; k < CONFIG_NKEYS; k++) {
         const struct config_key *key = &config_keys[k];
-        if (for_hash && outside_hash(k))
+        if (for_hash && config_outside_hash(k))
             continue;
         if (strcmp(key->section, section) != 0) {
             section = key->section;

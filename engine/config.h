@@ -133,4 +133,8 @@ void config_reference(FILE *out, int markdown);
  * checkpoint_every). */
 uint64_t config_hash(const struct config *c);
 
+/* Nonzero for the keys config_hash leaves out (where a run writes, how
+ * many processes evaluate it and where, how often it checkpoints). */
+int config_outside_hash(int k);
+
 #endif

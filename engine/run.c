@@ -494,10 +494,23 @@ static int load_checkpoint(struct run *r)
      * another run's is named as such, not as "corrupted". */
     int rc = buf ? checkpoint_read_key(buf, len, &key, err, sizeof err) : -1;
     if (rc == 0 && key.config_hash != r->key.config_hash) {
-        snprintf(err, sizeof err,
-                 "written for another configuration than %s/config.ini "
-                 "says now",
-                 dir);
+        /* A --set that changes what the run computes is the likelier
+         * cause than an edited config.ini: name it. */
+        int k = 0;
+        while (k < CONFIG_NKEYS &&
+               (r->cfg->origin[k].line >= 0 || config_outside_hash(k)))
+            k++;
+        if (k < CONFIG_NKEYS)
+            snprintf(err, sizeof err,
+                     "written for another configuration: --set %s.%s "
+                     "changes what the run computes (only the worker count, "
+                     "the backend and checkpoint_every may change on resume)",
+                     config_keys[k].section, config_keys[k].name);
+        else
+            snprintf(err, sizeof err,
+                     "written for another configuration than %s/config.ini "
+                     "says now",
+                     dir);
         rc = -1;
     } else if (rc == 0 && key.data_hash != r->key.data_hash) {
         snprintf(err, sizeof err,
