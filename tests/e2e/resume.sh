@@ -281,6 +281,10 @@ sed -i 's/^tournament_size = 7$/tournament_size = 5/' "$bad/config.ini"
 grep -q '^tournament_size = 5$' "$bad/config.ini" || fail "$case: sed found no tournament_size = 7"
 refused
 expect_err "written for another configuration than $bad/config.ini says now" "$case: message"
+broken "a --set that changes the run"
+expect_status 2 "$case: exit 2" "$FORKGP" resume "$bad" --quiet --set run.seed=5
+expect_err "written for another configuration: --set run.seed changes what the run computes" \
+    "$case: message names the --set"
 # A population of another size: either message names the mismatch.
 broken "population changed in config.ini"
 sed -i 's/^population = 1000$/population = 999/' "$bad/config.ini"
