@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plugin.h"
 #include "report.h"
 #include "stats.h"
 
@@ -165,9 +166,26 @@ static int summarise(const struct config *c, struct report *rp,
     return rc;
 }
 
-int batch_main(const struct config *c, const struct run_options *o)
+int batch_main(struct config *c, const struct run_options *o)
 {
     long n = c->run_runs;
+    /* The fitness function set up once first: a mistake shows before any
+     * folder is made, and its relative paths become absolute in c, so the
+     * batch's config.ini (what every run loads, from the batch's folder)
+     * names the same files. */
+    if (!o->resume) {
+        struct primset *ps = calloc(1, sizeof *ps);
+        struct fitness f;
+        struct plugin_error perr;
+        struct plugin *pl = ps ? plugin_load(c, ps, &f, &perr) : NULL;
+        int failed = !pl ? (ps ? EXIT_INPUT : EXIT_RUNTIME) : 0;
+        if (!pl)
+            fprintf(stderr, "forkgp: %s\n", ps ? perr.msg : "out of memory");
+        plugin_free(pl);
+        free(ps);
+        if (failed)
+            return failed;
+    }
     struct report rp = {.dir = c->output_dir};
     struct report_error err;
     char *text = NULL;

@@ -13,6 +13,6 @@
  * checkpoint, and the rest run. Returns an exit status: that of the first
  * run that did not finish (130 when interrupted), else 0.
  */
-int batch_main(const struct config *c, const struct run_options *o);
+int batch_main(struct config *c, const struct run_options *o);
 
 #endif

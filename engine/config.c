@@ -94,6 +94,16 @@ static int add_extra(struct config *c, const char *section, const char *key,
     return 0;
 }
 
+int config_set_extra(struct config *c, int i, const char *value)
+{
+    char *copy = strdup(value);
+    if (!copy)
+        return -1;
+    free(c->extras[i].value);
+    c->extras[i].value = copy;
+    return 0;
+}
+
 int config_find_extra(const struct config *c, const char *section,
                       const char *key)
 {

@@ -112,6 +112,14 @@ int config_check_extras(const struct config *c, const char *own,
                         const unsigned char *used, const char *const *asked,
                         size_t nasked, struct config_error *err);
 
+/*
+ * Replaces the value of extras[i] with value: for a path of the fitness
+ * function's that was relative to the INI file's folder, so that
+ * config_dump writes it absolute and a run folder's config.ini, read from
+ * another folder, names the same file. Returns 0 or -1 (out of memory).
+ */
+int config_set_extra(struct config *c, int i, const char *value);
+
 /* The extra entry for section.key, or -1 (the last one set wins). */
 int config_find_extra(const struct config *c, const char *section,
                       const char *key);

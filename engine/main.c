@@ -170,7 +170,7 @@ enum command { CMD_RUN, CMD_CHECK, CMD_EVAL, CMD_RESUME };
 
 /* forkgp check: the fitness function's setup runs too, since only it can
  * tell whether its own keys are right; then the effective config. */
-static int check_main(const struct config *cfg)
+static int check_main(struct config *cfg)
 {
     struct primset *ps = calloc(1, sizeof *ps);
     struct fitness f;

@@ -47,7 +47,7 @@ struct plugin {
 
 /* What a setup may ask; lives only during plugin_load. */
 struct fgp_setup {
-    const struct config *cfg;
+    struct config *cfg; /* its plug-in paths made absolute (fgp_get_path) */
     struct plugin *pl;
     const char *own; /* the plug-in's section */
     int maximise;    /* the descriptor's flag, or what setup said */
@@ -297,6 +297,15 @@ int fgp_get_path(struct fgp_setup *s, const char *section, const char *key,
     if (!path)
         return setup_fail(s, "out of memory");
     snprintf(path, n, "%s/%s", s->cfg->dir, raw);
+    /* The configuration keeps it absolute from now on, as it keeps [data]
+     * train: the run folder's config.ini is read from another folder. (A
+     * relative default is resolved here alone: it is not in the file.) */
+    int i = config_find_extra(s->cfg, section ? section : s->own, key);
+    if (i >= 0 && raw == s->cfg->extras[i].value &&
+        config_set_extra(s->cfg, i, path) < 0) {
+        free(path);
+        return setup_fail(s, "out of memory");
+    }
     *out = keep(s, path);
     free(path);
     remember_path(s, *out, where);
@@ -762,7 +771,7 @@ static int check_descriptor(const struct fgp_plugin *d, const char *name,
     return -1;
 }
 
-struct plugin *plugin_load(const struct config *c, struct primset *ps,
+struct plugin *plugin_load(struct config *c, struct primset *ps,
                            struct fitness *f, struct plugin_error *err)
 {
     struct plugin *pl = calloc(1, sizeof *pl);

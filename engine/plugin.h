@@ -36,9 +36,11 @@ struct plugin_error {
  * [data], [primitives] or [fitness] metric key that the user set, too),
  * and fills *f. Returns the plug-in, or NULL with a message: an unknown name,
  * a missing file, not a shared object, no descriptor, another ABI, or the
- * setup's own message (with file:line where it read a bad value).
+ * setup's own message (with file:line where it read a bad value). The
+ * setup's relative paths of its own keys are made absolute in c (see
+ * config_set_extra), so a dump of c afterwards names the same files.
  */
-struct plugin *plugin_load(const struct config *c, struct primset *ps,
+struct plugin *plugin_load(struct config *c, struct primset *ps,
                            struct fitness *f, struct plugin_error *err);
 
 /* Runs teardown and frees everything; plugin_free(NULL) is a no-op. */

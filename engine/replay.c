@@ -14,7 +14,7 @@
 static const char *const status_names[] = {
     [EVAL_OK] = "ok", [EVAL_INVALID] = "invalid", [EVAL_ERROR] = "error"};
 
-int replay_main(const struct config *c, const char *program,
+int replay_main(struct config *c, const char *program,
                 uint64_t generation, uint64_t index)
 {
     struct primset *ps = calloc(1, sizeof *ps);

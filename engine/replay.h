@@ -14,7 +14,7 @@
  * "key = value" lines. Returns an exit status: 0, 2 for a bad program or
  * configuration, 1 for a runtime failure.
  */
-int replay_main(const struct config *c, const char *program,
+int replay_main(struct config *c, const char *program,
                 uint64_t generation, uint64_t index);
 
 #endif

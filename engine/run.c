@@ -534,7 +534,7 @@ static int load_checkpoint(struct run *r)
     return 0;
 }
 
-int run_main(const struct config *c, const struct run_options *o)
+int run_main(struct config *c, const struct run_options *o)
 {
     static struct run run; /* large (the primitive set's tables) */
     struct run *r = &run;

@@ -29,6 +29,6 @@ struct run_options {
 
 /* Runs the configured experiment, or resumes it from the checkpoint in
  * its output folder. Returns an exit status. */
-int run_main(const struct config *c, const struct run_options *o);
+int run_main(struct config *c, const struct run_options *o);
 
 #endif

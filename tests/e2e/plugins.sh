@@ -108,6 +108,14 @@ set -- "$TMP"/ss-1-*
 if cmp -s "$1/log.csv" "$2/log.csv"; then pass "stochastic plug-in: same seed, same bytes"; else fail "stochastic plug-in: same seed, same bytes"; fi
 if ! cmp -s "$1/log.csv" "$TMP"/ss-2-*/log.csv; then pass "stochastic plug-in: another seed, another run"; else fail "stochastic plug-in: another seed, another run"; fi
 
+# A plug-in's path keys, relative to the INI file's folder, are written
+# absolute in the run's config.ini and in check's output: the run resumes,
+# and the output reads back, from another folder.
+"$FORKGP" run examples/subsample.ini --quiet --set run.generations=12 --out "$TMP/ss-resume" >/dev/null 2>&1
+expect_status 0 "a plug-in's relative data path: the run resumes" "$FORKGP" resume "$TMP/ss-resume" --quiet
+"$FORKGP" check examples/subsample.ini >"$TMP/ss.ini" 2>/dev/null
+expect_status 0 "a plug-in's relative data path: check's output reads back" "$FORKGP" check "$TMP/ss.ini"
+
 # --- problem kinds: full solutions within the shipped budgets ---------------
 # solves INI SEEDS: how many of the seeds reach the target fitness
 solves() {
