@@ -770,6 +770,8 @@ oom:
     free(cwd);
     snprintf(err->msg, sizeof err->msg, "out of memory");
 fail:
+    /* Messages quote keys, values and paths as they were typed. */
+    text_escape(err->msg, sizeof err->msg);
     config_release(c);
     return -1;
 }

@@ -14,6 +14,7 @@
 #include "prim.h"
 #include "replay.h"
 #include "run.h"
+#include "text.h"
 
 static const char usage[] =
     "usage: forkgp run CONFIG.ini [--set section.key=value]... [--seed N]\n"
@@ -186,6 +187,16 @@ static int check_main(struct config *cfg)
     return status;
 }
 
+/* Room for an argument as a message quotes it. */
+#define SHOWN_ARG TEXT_SHOWN(160)
+
+/* arg as a message quotes it, in buf: escaped (text_show) and cut. */
+static const char *shown(char buf[SHOWN_ARG], const char *arg)
+{
+    text_show(buf, arg, strlen(arg), 160);
+    return buf;
+}
+
 /* Whether arg is one of cmd's options that take a value. */
 static int takes_value(const char *arg, enum command cmd)
 {
@@ -210,6 +221,7 @@ static int parse_args(struct args *a, int argc, char **argv,
     a->owned = calloc((size_t)argc + 2, sizeof *a->owned);
     if (!a->sets || !a->owned)
         return -1;
+    char quoted[SHOWN_ARG];
     for (int i = 2; i < argc; i++) {
         const char *arg = argv[i];
         int has_value = i + 1 < argc;
@@ -246,7 +258,7 @@ static int parse_args(struct args *a, int argc, char **argv,
             if (parse_u64(argv[++i], to) < 0) {
                 fprintf(stderr, "forkgp: %s: expected a whole number, got "
                                 "'%s'\n",
-                        arg, argv[i]);
+                        arg, shown(quoted, argv[i]));
                 return -2;
             }
         } else if (arg[0] == '-' && arg[1] != '\0') {
@@ -254,13 +266,14 @@ static int parse_args(struct args *a, int argc, char **argv,
                 fprintf(stderr, "forkgp: option '%s' needs a value\n%s", arg,
                         usage);
             else
-                fprintf(stderr, "forkgp: unknown option '%s'\n%s", arg,
+                fprintf(stderr, "forkgp: unknown option '%s'\n%s", shown(quoted, arg),
                         usage);
             return -2;
         } else if (!a->config) {
             a->config = arg;
         } else {
-            fprintf(stderr, "forkgp: unexpected argument '%s'\n%s", arg,
+            fprintf(stderr, "forkgp: unexpected argument '%s'\n%s",
+                    shown(quoted, arg),
                     usage);
             return -2;
         }
@@ -394,6 +407,7 @@ int main(int argc, char **argv)
         return EXIT_INPUT;
     }
     const char *cmd = argv[1];
+    char quoted[SHOWN_ARG];
     int status;
     if (strcmp(cmd, "run") == 0)
         status = run_check_eval(argc, argv, CMD_RUN);
@@ -414,7 +428,8 @@ int main(int argc, char **argv)
         printf("forkgp %s\n", FORKGP_VERSION);
         status = EXIT_OK;
     } else {
-        fprintf(stderr, "forkgp: unknown command '%s'\n%s", cmd, usage);
+        fprintf(stderr, "forkgp: unknown command '%s'\n%s", shown(quoted, cmd),
+                usage);
         status = EXIT_INPUT;
     }
     /* An earlier flush may have failed (a full disk, a closed pipe) and

@@ -833,6 +833,8 @@ struct plugin *plugin_load(struct config *c, struct primset *ps,
     f->evaluate = plugin_evaluate;
     return pl;
 fail:
+    /* Messages quote keys, values and paths as they were given. */
+    text_escape(err->msg, sizeof err->msg);
     free(used);
     free(s);
     plugin_free(pl);

@@ -111,3 +111,24 @@ void text_show(char *out, const char *p, size_t n, size_t max)
     }
     out[o] = '\0';
 }
+
+void text_escape(char *msg, size_t size)
+{
+    char out[8192];
+    size_t room = size < sizeof out ? size : sizeof out, o = 0;
+    if (room == 0)
+        return;
+    for (const char *p = msg; *p && o + 1 < room; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c >= 0x20 && c < 0x7F) {
+            out[o++] = (char)c;
+        } else if (o + 5 <= room) {
+            snprintf(out + o, 5, "\\x%02x", c);
+            o += 4;
+        } else {
+            break; /* no room for the whole escape: cut before it */
+        }
+    }
+    out[o] = '\0';
+    memcpy(msg, out, o + 1);
+}

@@ -30,6 +30,16 @@ const char *text_suggest(const char *word, const char *const *candidates,
 #define TEXT_SHOWN(max) ((max) * 4 + 4)
 void text_show(char *out, const char *p, size_t n, size_t max);
 
+/*
+ * Rewrites a finished message in place (size bytes of room) with every
+ * byte that is not printable ASCII as \xNN, as text_show quotes: for
+ * messages that quote what a person typed or a file held (a key name, a
+ * value, a path), so that they stay one line of plain text. Backslashes
+ * stay as they are, so what text_show wrote is not escaped twice. Cut to
+ * fit when need be.
+ */
+void text_escape(char *msg, size_t size);
+
 /* Parses a whole string as a finite double; returns 0 or -1. */
 int text_to_double(const char *s, double *out);
 

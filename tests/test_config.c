@@ -934,6 +934,18 @@ static void test_unreadable_text(void **state)
     expect_fail(dir, NULL, 0, "cannot read '%s': %s", dir, strerror(EISDIR));
 }
 
+/* Messages quote what a file held as plain text: a control byte or a byte
+ * of UTF-8 shows as \xNN, the message one line. */
+static void test_messages_escaped(void **state)
+{
+    (void)state;
+    expect_line("[run]\npopulation = 2\x01\n", 4,
+                "[run] population: expected an integer, got '2\\x01'");
+    expect_line("[run]\ngeneratio\xfes = 1\n", 4,
+                "[run] unknown key 'generatio\\xfes'; did you mean "
+                "'generations'?");
+}
+
 /* A value that config.ini could not hold as itself is refused where it was
  * given: a run must be resumable from the config.ini it writes. */
 static void test_unwritable_values(void **state)
@@ -1756,6 +1768,7 @@ int main(void)
         cmocka_unit_test(test_rates_sum),
         cmocka_unit_test(test_unreadable_text),
         cmocka_unit_test(test_unwritable_values),
+        cmocka_unit_test(test_messages_escaped),
         cmocka_unit_test(test_too_many_extras),
         cmocka_unit_test(test_missing_file),
         cmocka_unit_test(test_long_path),
