@@ -524,15 +524,6 @@ static void test_many_columns(void **state)
         fail_msg("two loads of 100000 columns took %.1f s", seconds);
 }
 
-/* FNV-1a 64, as manifest.ini and tests/e2e/experiments.sh compute it. */
-static uint64_t fnv(const char *p, size_t n)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)p[i]) * 0x100000001b3ULL;
-    return h;
-}
-
 /* The hash is of every byte of the file: the byte order mark, CRs and
  * the blank lines at the end too. */
 static void test_hash(void **state)
@@ -541,11 +532,11 @@ static void test_hash(void **state)
     static const char text[] = "\xEF\xBB\xBFx,y\r\n1,2\r\n3,4\n\n \n";
     struct dataset d;
     load_ok(&d, "hash.csv", text);
-    assert_true(d.hash == fnv(text, sizeof text - 1));
+    assert_true(d.hash == testutil_fnv1a(text, sizeof text - 1));
     dataset_release(&d);
     load_ok(&d, "hash2.csv", "x\n1\n");
     assert_true(d.hash == 0x8026fa52972aa548ULL); /* Python's, once */
-    assert_true(d.hash == fnv("x\n1\n", 4));
+    assert_true(d.hash == testutil_fnv1a("x\n1\n", 4));
     dataset_release(&d);
 }
 
@@ -557,27 +548,18 @@ static void test_fifo(void **state)
     static const char text[] = "a,b\n1,2\n3,4\n";
     char path[512];
     snprintf(path, sizeof path, "%s/pipe.csv", tmpdir);
-    assert_int_equal(mkfifo(path, 0600), 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        FILE *f = fopen(path, "w");
-        int ok = f && fputs(text, f) >= 0 && fclose(f) == 0;
-        _exit(ok ? 0 : 1);
-    }
+    int pid = testutil_fifo_writer(path, text);
     alarm(20); /* a reader that blocks fails the test, not the suite */
     struct dataset d;
     struct csv_error err;
     int rc = csv_load(&d, path, &err);
     alarm(0);
-    int status;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    testutil_fifo_done(pid);
     if (rc != 0)
         fail_msg("csv_load: %s", err.msg);
     assert_int_equal(d.nrows, 2);
     assert_true(d.cols[1][1] == 4.0);
-    assert_true(d.hash == fnv(text, sizeof text - 1));
+    assert_true(d.hash == testutil_fnv1a(text, sizeof text - 1));
     dataset_release(&d);
 }
 

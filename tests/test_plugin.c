@@ -832,15 +832,6 @@ static void test_numeric_errors(void **state)
                "constant or variable");
 }
 
-/* FNV-1a 64, as manifest.ini and tests/e2e/experiments.sh compute it. */
-static uint64_t fnv(const char *p, size_t n)
-{
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)p[i]) * 0x100000001b3ULL;
-    return h;
-}
-
 /* The files a run depends on, with their hashes: the .so hashed from its
  * file, the data from the bytes loaded. */
 static void test_files(void **state)
@@ -861,7 +852,7 @@ static void test_files(void **state)
     assert_true(files[0].hash == so_hash);
     expand(want, sizeof want, "@/files.csv");
     assert_string_equal(files[1].path, want);
-    assert_true(files[1].hash == fnv(csv, sizeof csv - 1));
+    assert_true(files[1].hash == testutil_fnv1a(csv, sizeof csv - 1));
     testutil_fitness_free(x);
 }
 
@@ -873,26 +864,17 @@ static void test_fifo(void **state)
     static const char csv[] = "x,y\n1,3\n2,5\n3,7\n";
     char path[512];
     snprintf(path, sizeof path, "%s/pipe.csv", tmpdir);
-    assert_int_equal(mkfifo(path, 0600), 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        FILE *f = fopen(path, "w");
-        int ok = f && fputs(csv, f) >= 0 && fclose(f) == 0;
-        _exit(ok ? 0 : 1);
-    }
+    int pid = testutil_fifo_writer(path, csv);
     alarm(20); /* a second open blocks: fail the test, not hang the suite */
     struct testutil_fitness *x =
         load_ok("fifo.ini", "[fitness]\nfunction = num.so\n"
                             "[num]\ndata = pipe.csv\n");
     alarm(0);
-    int status;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    testutil_fifo_done(pid);
     const struct plugin_file *files;
     assert_int_equal(plugin_files(x->pl, &files), 2);
     assert_string_equal(files[1].path, path);
-    assert_true(files[1].hash == fnv(csv, sizeof csv - 1));
+    assert_true(files[1].hash == testutil_fnv1a(csv, sizeof csv - 1));
     double s[2];
     assert_int_equal(score(x, "add mul x 2 1", 1, s), EVAL_OK);
     assert_true(s[0] == 0.0);

@@ -14,6 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 /* The opcode of a name of ps (symbol or variable), or -1. */
 static int lookup_in_set(const struct primset *ps, const char *tok,
@@ -143,3 +146,33 @@ void testutil_fitness_free(struct testutil_fitness *x)
     config_release(&x->c);
     free(x);
 }
+
+uint64_t testutil_fnv1a(const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 0x100000001b3ULL;
+    return h;
+}
+
+int testutil_fifo_writer(const char *path, const char *text)
+{
+    assert_int_equal(mkfifo(path, 0600), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        FILE *f = fopen(path, "w");
+        int ok = f && fputs(text, f) >= 0 && fclose(f) == 0;
+        _exit(ok ? 0 : 1);
+    }
+    return (int)pid;
+}
+
+void testutil_fifo_done(int pid)
+{
+    int status;
+    assert_int_equal(waitpid((pid_t)pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
