@@ -662,7 +662,6 @@ static int parse_file(struct config *c, const char *path,
     return 0;
 }
 
-static void dump_value(const struct config *c, int k, FILE *out);
 static int extra_place(const struct config *c, int i, char *buf, size_t size);
 
 /* The longest line inih reads back (its buffer, less the newline and NUL). */
@@ -701,15 +700,15 @@ static const char *unwritable(const char *key, const char *value)
 static int check_writable(const struct config *c, struct config_error *err)
 {
     for (int k = 0; k < CONFIG_NKEYS; k++) {
-        char *text = NULL;
-        size_t len = 0;
-        FILE *mem = open_memstream(&text, &len);
-        if (!mem)
-            return key_error(c, k, err, "out of memory");
-        dump_value(c, k, mem);
-        fclose(mem);
-        const char *why = text ? unwritable(config_keys[k].name, text) : NULL;
-        free(text);
+        /* Numbers are written by printf, always well: the text keys are
+         * written as they are held. */
+        enum config_type t = config_keys[k].type;
+        if (t != CFG_STR && t != CFG_PATH && t != CFG_CHOICE &&
+            t != CFG_FUNCS && t != CFG_CONSTS && t != CFG_FUNCTION)
+            continue;
+        const char *text = *(char *const *)((const char *)c +
+                                            config_keys[k].offset);
+        const char *why = unwritable(config_keys[k].name, text);
         if (why)
             return key_error(c, k, err, "%s", why);
     }
