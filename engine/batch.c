@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "plugin.h"
 #include "report.h"
@@ -181,6 +182,21 @@ int batch_main(struct config *c, const struct run_options *o)
         int failed = !pl ? (ps ? EXIT_INPUT : EXIT_RUNTIME) : 0;
         if (!pl)
             fprintf(stderr, "forkgp: %s\n", ps ? perr.msg : "out of memory");
+        /* Every run loads the data again: a pipe would be empty (or
+         * waiting for a writer for ever) from the second load on. */
+        const struct plugin_file *files;
+        size_t nfiles = pl ? plugin_files(pl, &files) : 0;
+        for (size_t i = 0; i < nfiles && !failed; i++) {
+            struct stat st;
+            if (stat(files[i].path, &st) == 0 && !S_ISREG(st.st_mode)) {
+                fprintf(stderr,
+                        "forkgp: '%s': a batch (runs > 1) reads its files "
+                        "once per run, so it must be a regular file, not a "
+                        "pipe or a device\n",
+                        files[i].path);
+                failed = EXIT_INPUT;
+            }
+        }
         plugin_free(pl);
         free(ps);
         if (failed)

@@ -125,6 +125,11 @@ print("%016x" % h)' configs/data/quartic.csv)
 grep -qx "file1_hash = $want" "$TMP/bad/subst/manifest.ini" &&
     pass "process substitution: the manifest hashes the data read" ||
     fail "process substitution: manifest has $(grep file1_hash "$TMP/bad/subst/manifest.ini"), want $want"
+# A batch loads the data once per run: a pipe is refused, never waited on.
+expect_status 2 "a batch on a pipe: refused" timeout 20 "$FORKGP" run "$TMP/bad/ok.ini" --quiet --runs 2 \
+    --set data.train=<(cat configs/data/quartic.csv) --out "$TMP/bad/batchpipe"
+expect_err "a batch (runs > 1) reads its files once per run, so it must be a regular file" \
+    "a batch on a pipe: the message"
 
 # Keys the fitness function does not use are errors, not silent defaults.
 expect_status 2 "boolean with [data] and metric" "$FORKGP" check configs/multiplexer6.ini --set data.train=/nonexistent.csv --set data.target=zz --set fitness.metric=mse
