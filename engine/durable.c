@@ -13,6 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "child.h"
+
 static void set_err(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -131,21 +133,12 @@ int durable_write_behind(struct durable_job *job, const char *dir,
     int fds[2];
     if (job->pid > 0 || pipe2(fds, O_CLOEXEC) < 0)
         return durable_write(dir, name, data, len, err, errlen);
-    /* No unflushed output may be copied into the child (it leaves with
-     * _exit, but a buffer copied is a buffer that could be written twice),
-     * and no handler of the parent's may run in it. */
-    fflush(stdout);
-    fflush(stderr);
-    sigset_t all, old;
-    sigfillset(&all);
-    sigprocmask(SIG_BLOCK, &all, &old);
     pid_t parent = getpid();
-    pid_t pid = fork();
+    pid_t pid = child_fork();
     if (pid == 0) {
         close(fds[0]);
         writer_main(fds[1], parent, dir, name, data, len);
     }
-    sigprocmask(SIG_SETMASK, &old, NULL);
     close(fds[1]);
     if (pid < 0) {
         close(fds[0]);

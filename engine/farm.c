@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "forkgp.h"
 #include "rng.h"
 #include "wire.h"
@@ -285,21 +286,13 @@ static int start_worker(struct farm *fm, int i)
     /* Room for a chunk of big trees without blocking (best effort). */
     fcntl(down[1], F_SETPIPE_SZ, 1 << 20);
 
-    /* No unflushed output may be copied into the child, and no signal
-     * handler may run in it before it has set its own. */
-    fflush(stdout);
-    fflush(stderr);
-    sigset_t all, old;
-    sigfillset(&all);
-    sigprocmask(SIG_BLOCK, &all, &old);
-    pid_t pid = fork();
+    pid_t pid = child_fork();
     if (pid == 0) {
         close(down[1]);
         close(up[0]);
         worker_main(fm, down[0], up[1]);
     }
     int saved = errno;
-    sigprocmask(SIG_SETMASK, &old, NULL);
     close(down[0]);
     close(up[1]);
     if (pid < 0) {
