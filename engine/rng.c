@@ -3,6 +3,8 @@
 
 #include <math.h>
 
+#include "vmath.h"
+
 void rng_seed(struct rng *r, uint64_t initstate, uint64_t initseq)
 {
     r->state = 0;
@@ -79,7 +81,7 @@ double rng_normal(struct rng *r)
         double v = 2.0 * rng_double(r) - 1.0;
         double s = u * u + v * v;
         if (s > 0.0 && s < 1.0)
-            return u * sqrt(-2.0 * log(s) / s);
+            return u * sqrt(-2.0 * vmath_log(s) / s);
     }
 }
 

@@ -86,7 +86,8 @@ double rng_double(struct rng *r);
 /* Uniform double in [lo, hi). */
 double rng_uniform(struct rng *r, double lo, double hi);
 
-/* Standard normal deviate (Marsaglia's polar method; no cached spare). */
+/* Standard normal deviate (Marsaglia's polar method; no cached spare), the
+ * same bits on every machine (vmath's log, not the C library's). */
 double rng_normal(struct rng *r);
 
 /* True with probability p. */
