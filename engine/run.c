@@ -407,6 +407,15 @@ static int finish(struct run *r, enum stop_reason why, long generations)
     printf("best program: %s", text); /* the rest are key = value lines */
     print_failures(r, stdout);
     fflush(stdout);
+    /* A run whose every program was invalid ends normally, but its "best"
+     * is no answer at all: the usual cause is data so large (or small)
+     * that any prediction's error overflows. */
+    if (r->st.best.status == EVAL_INVALID)
+        fprintf(stderr,
+                "forkgp: warning: no program had a valid %s: every "
+                "evaluation gave inf or NaN (data of extreme magnitude, "
+                "such as 1e300, overflows: rescale it)\n",
+                metric);
     struct report_error err;
     int rc = report_write_behind(&r->report, "best.txt", text, len, &err);
     if (rc < 0)
@@ -550,7 +559,9 @@ int run_main(struct config *c, const struct run_options *o)
     r->plugin = plugin_load(c, &r->ps, &r->fitness, &perr);
     if (!r->plugin) {
         fprintf(stderr, "forkgp: %s\n", perr.msg);
-        status = EXIT_INPUT;
+        /* A stop signal while the setup waited (on a FIFO with no writer,
+         * say) ends the run as a signal does, not as bad input. */
+        status = farm_interrupted() ? 128 + farm_interrupted() : EXIT_INPUT;
         goto out;
     }
     r->rank.maximise = r->fitness.maximise;

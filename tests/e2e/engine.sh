@@ -38,6 +38,12 @@ st=$?
 expect_err "forkgp: cannot write to standard output" "stdout on a full disk: the message"
 
 # --- check: the effective config is INI that run accepts --------------------
+printf 'x,y\n1e300,1e300\n2e300,3e300\n-1e300,5e299\n' >"$TMP/huge.csv"
+expect_status 0 "every program invalid: the run ends" "$FORKGP" run \
+    configs/quartic.ini --quiet --set data.train="$TMP/huge.csv" \
+    --set run.generations=2 --out "$TMP/huge"
+expect_err "forkgp: warning: no program had a valid mse: every evaluation gave inf or NaN" \
+    "every program invalid: a warning says so"
 expect_status 0 "check quartic" "$FORKGP" check configs/quartic.ini
 cp "$TMP/out" "$TMP/effective.ini"
 expect_status 0 "check accepts its own output" "$FORKGP" check "$TMP/effective.ini"
@@ -116,6 +122,18 @@ writer=$!
 expect_status 0 "data from a named pipe" timeout 20 "$FORKGP" check "$TMP/bad/ok.ini" --set data.train="$TMP/bad/pipe.csv"
 kill "$writer" 2>/dev/null
 wait "$writer" 2>/dev/null
+# SIGTERM while the setup waits on a pipe that no one writes: the exit of
+# a run stopped by SIGTERM (143), as for a run stopped later.
+mkfifo "$TMP/bad/silent.csv"
+"$FORKGP" run "$TMP/bad/ok.ini" --quiet --set data.train="$TMP/bad/silent.csv" \
+    --out "$TMP/bad/silent" >/dev/null 2>&1 &
+pid=$!
+sleep 0.5
+kill -TERM "$pid"
+wait "$pid"
+got=$?
+[ "$got" = 143 ] && pass "SIGTERM during the data's open: exit 143" ||
+    fail "SIGTERM during the data's open: exit $got, want 143"
 expect_status 0 "data from process substitution" timeout 20 "$FORKGP" run "$TMP/bad/ok.ini" --quiet --set run.generations=1 --set data.train=<(cat configs/data/quartic.csv) --out "$TMP/bad/subst"
 want=$($PY -c 'import sys
 h = 0xcbf29ce484222325
