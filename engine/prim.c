@@ -27,7 +27,7 @@ const struct prim_info prim_table[OP_COUNT] = {
     [OP_LOG] = {"log", 1, NULL, "the natural log of abs(a) (within 1 ulp), but 0 when a == 0"},
     [OP_SIN] = {"sin", 1, NULL, "sin(a) (within 1 ulp)"},
     [OP_COS] = {"cos", 1, NULL, "cos(a) (within 1 ulp)"},
-    [OP_TANH] = {"tanh", 1, NULL, "tanh(a)"},
+    [OP_TANH] = {"tanh", 1, NULL, "tanh(a) (within 1 ulp)"},
     [OP_MIN] = {"min", 2, NULL, "the smaller of a and b (b when unordered)"},
     [OP_MAX] = {"max", 2, NULL, "the larger of a and b (b when unordered)"},
     [OP_AND] = {"and", 2, NULL, "1 when a and b are both nonzero, else 0"},

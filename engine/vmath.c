@@ -1,4 +1,4 @@
-/* vmath: exp, log, sin and cos of forkgp's own, that a block loop vectorizes. */
+/* vmath: exp, log, sin, cos and tanh of forkgp's own, that a block loop vectorizes. */
 #include "vmath.h"
 
 double vmath_sin(double x)

@@ -1,19 +1,21 @@
-/* vmath: exp, log, sin and cos of forkgp's own, that a block loop vectorizes. */
+/* vmath: exp, log, sin, cos and tanh of forkgp's own, that a block loop vectorizes. */
 #ifndef FORKGP_VMATH_H
 #define FORKGP_VMATH_H
 
 /*
- * glibc's exp, log, sin and cos take 6 to 12 ns a value here, one call at a
- * time: 20 to 50 times an add. These are the textbook algorithms (reduce
- * the argument by a multiple of ln 2 or pi/2, or split off the exponent,
- * then a polynomial), written as straight-line IEEE double arithmetic:
- * no calls, no branches, no tables, so a loop over a block of rows
- * vectorizes them, and the results are the same bits in every build and
- * on every machine (no fused multiply-adds: forkgp builds with
- * -ffp-contract=off; glibc picks FMA variants by CPU). Each is within one
- * unit in the last place of the exact result (tests/test_vmath.c measures
- * them against glibc's long double functions), not always the correctly
- * rounded double, so a value can differ from glibc's in its last bit.
+ * glibc's exp, log, sin, cos and tanh take 6 to 17 ns a value here, one
+ * call at a time: 20 to 80 times an add. These are the textbook algorithms
+ * (reduce the argument by a multiple of ln 2 or pi/2, or split off the
+ * exponent, then a polynomial; tanh from e^2x as a quotient of
+ * double-doubles), written as straight-line IEEE double arithmetic: no
+ * calls, no branches, no tables, so a loop over a block of rows vectorizes
+ * them, and the results are the same bits in every build and on every
+ * machine (no fused multiply-adds: forkgp builds with -ffp-contract=off;
+ * glibc picks FMA variants by CPU). Each is within one unit in the last
+ * place of the exact result (tests/test_vmath.c measures them against
+ * glibc's long double functions; glibc's own tanh is off by up to 2.2),
+ * not always the correctly rounded double, so a value can differ from
+ * glibc's in its last bit.
  *
  * The polynomials are Taylor series cut where the next term is below
  * 1e-19 of the result (minimax ones would need fewer terms; these need no
@@ -83,18 +85,19 @@ static inline double vmath_pow2(double k)
     return vmath_double((n + 1023) << 52);
 }
 
-/* e^x: inf above 709.78, 0 below -745.13, subnormal between. */
-static inline double vmath_exp(double x)
+/*
+ * e^x = 2^k (1 + hi + c) for x in [-746, 710]: k an integer (a double),
+ * |hi| <= ln(2)/2 exact, c the rest of e^r - 1 (r = x - k ln 2), so that
+ * hi + c is e^r - 1 to about 2^-60 of it. Shared by exp and tanh.
+ */
+static inline double vmath_exp_reduce(double x, double *hi, double *c)
 {
-    /* Clamped where e^x is already inf or 0, so that k below fits; NaN
-     * passes the comparisons and is returned as it is at the end. */
-    double xc = x > 710.0 ? 710.0 : x < -746.0 ? -746.0 : x;
-    double k = (xc * VMATH_LOG2E + VMATH_SHIFT) - VMATH_SHIFT;
-    /* x = k ln 2 + r, |r| <= ln 2 / 2, r = hi - lo: k * LN2_HI is exact
-     * and so is the subtraction (x and k ln 2 are close). */
-    double hi = xc - k * VMATH_LN2_HI;
+    double k = (x * VMATH_LOG2E + VMATH_SHIFT) - VMATH_SHIFT;
+    /* r = hi - lo: k * LN2_HI is exact, and so is the subtraction (x and
+     * k ln 2 are close). */
+    double h = x - k * VMATH_LN2_HI;
     double lo = k * VMATH_LN2_LO;
-    double r = hi - lo;
+    double r = h - lo;
     /* e^r - 1 - r = r^2 (1/2! + r/3! + ... + r^11/13!) */
     double q = 1.0 / 6227020800; /* 1/13! */
     q = 1.0 / 479001600 + r * q;
@@ -108,18 +111,81 @@ static inline double vmath_exp(double x)
     q = 1.0 / 24 + r * q;
     q = 1.0 / 6 + r * q;
     q = 0.5 + r * q;
-    /* 1 + hi + (r^2 q - lo), r's rounding error (in lo) taken back out:
-     * 1 + hi exactly as sum + err (|hi| < 1), so that only the last
+    /* r's rounding error (in lo) taken back out */
+    *hi = h;
+    *c = (r * r) * q - lo;
+    return k;
+}
+
+/* e^x: inf above 709.78, 0 below -745.13, subnormal between. */
+static inline double vmath_exp(double x)
+{
+    /* Clamped where e^x is already inf or 0, so that k fits; NaN passes
+     * the comparisons and is returned as it is at the end. */
+    double xc = x > 710.0 ? 710.0 : x < -746.0 ? -746.0 : x;
+    double hi, c;
+    double k = vmath_exp_reduce(xc, &hi, &c);
+    /* 1 + hi exactly as sum + err (|hi| < 1), so that only the last
      * addition rounds at y's scale. */
     double sum = 1.0 + hi;
     double err = (1.0 - sum) + hi;
-    double y = sum + (err + ((r * r) * q - lo));
+    double y = sum + (err + c);
     /* y 2^k as (y 2^k1) 2^k2: both factors are normal, the first product
      * is exact, so a subnormal result is rounded once. */
     double k1 = (k * 0.5 + VMATH_SHIFT) - VMATH_SHIFT;
     double k2 = k - k1;
     double e = (y * vmath_pow2(k1)) * vmath_pow2(k2);
     return x == x ? e : x;
+}
+
+/* a * b as p + err exactly (Dekker's product, by Veltkamp's split: no
+ * fused multiply-add), for |a|, |b| well inside the double range. */
+static inline double vmath_two_product(double a, double b, double *err)
+{
+    double p = a * b;
+    double ca = 134217729.0 * a, cb = 134217729.0 * b; /* 2^27 + 1 */
+    double ahi = ca - (ca - a), alo = a - ahi;
+    double bhi = cb - (cb - b), blo = b - bhi;
+    *err = ((ahi * bhi - p) + ahi * blo + alo * bhi) + alo * blo;
+    return p;
+}
+
+/*
+ * tanh(x) = (E - 1) / (E + 1), E = e^(2|x|) = 2^k (1 + hi + c): the
+ * numerator and the denominator as double-doubles, so that neither the
+ * cancellation in E - 1 for small x nor the rounding of either matters,
+ * then their quotient with one correction step: q + (N - q D) / D.
+ */
+static inline double vmath_tanh(double x)
+{
+    double a = fabs(x);
+    /* tanh is 1 to the last bit from 19.06 on; a is clamped so that the
+     * arithmetic below stays finite for the rows that take 1. */
+    double ac = a < 20.0 ? a : 20.0;
+    double hi, c;
+    double k = vmath_exp_reduce(2.0 * ac, &hi, &c);
+    double t = vmath_pow2(k);
+    /* N = t + t hi + t c - 1 and D = t + t hi + t c + 1 (t hi and t c
+     * are exact scalings), each as nh + nl with the roundings of its sums
+     * kept in nl. */
+    double e1, e2, e3;
+    double s1 = vmath_two_sum(t, t * hi, &e1);
+    double nh = vmath_two_sum(s1, -1.0, &e2);
+    double dh = vmath_two_sum(s1, 1.0, &e3);
+    double nl = (e1 + t * c) + e2;
+    double dl = (e1 + t * c) + e3;
+    /* normalised: nh the nearest double to N, nl what is left */
+    nh = vmath_two_sum(nh, nl, &nl);
+    dh = vmath_two_sum(dh, dl, &dl);
+    double q = nh / dh;
+    double pl;
+    double ph = vmath_two_product(q, dh, &pl);
+    double res = (((nh - ph) - pl) + nl) - q * dl;
+    double r = q + res / dh;
+    r = a < 0x1p-28 ? a : a > 19.1 ? 1.0 : r;
+    /* the sign of x (for -0 too); NaN as it came */
+    r = vmath_double(vmath_bits(r) | (vmath_bits(x) & 0x8000000000000000ULL));
+    return x == x ? r : x;
 }
 
 /* The natural log of x >= 0 (as glibc's log: -inf at 0, inf at inf). */

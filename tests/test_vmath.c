@@ -1,4 +1,4 @@
-/* test_vmath: forkgp's exp, log, sin and cos against glibc's long double ones. */
+/* test_vmath: forkgp's exp, log, sin, cos and tanh against glibc's long double ones. */
 /* cmocka 1.1.5 needs these four first, in this order. */
 /* clang-format off */
 #include <stdarg.h>
@@ -44,7 +44,7 @@ static double ulp_error(double got, long double exact)
     return (double)(fabsl((long double)got - exact) / ulp);
 }
 
-enum fn { EXP, LOG, SIN, COS };
+enum fn { EXP, LOG, SIN, COS, TANH };
 
 static double ours(enum fn f, double x)
 {
@@ -52,7 +52,8 @@ static double ours(enum fn f, double x)
     case EXP: return vmath_exp(x);
     case LOG: return vmath_log(x);
     case SIN: return vmath_sin(x);
-    default: return vmath_cos(x);
+    case COS: return vmath_cos(x);
+    default: return vmath_tanh(x);
     }
 }
 
@@ -62,7 +63,8 @@ static long double exact(enum fn f, double x)
     case EXP: return expl(x);
     case LOG: return logl(x);
     case SIN: return sinl(x);
-    default: return cosl(x);
+    case COS: return cosl(x);
+    default: return tanhl(x);
     }
 }
 
@@ -127,6 +129,39 @@ static void test_sin_cos_within_one_ulp(void **state)
     }
     print_message("    near k pi/2: at most %.3f ulp\n", worst);
     assert_true(worst < 1.0);
+}
+
+/* glibc's own tanh is off by up to 2.2 ulp on these ranges. */
+static void test_tanh_within_one_ulp(void **state)
+{
+    (void)state;
+    assert_true(worst_error(TANH, -1e-6, 1e-6, 15) < 1.0);
+    assert_true(worst_error(TANH, -0.6, 0.6, 16) < 1.0);
+    assert_true(worst_error(TANH, 0.3, 1.5, 17) < 1.0);
+    assert_true(worst_error(TANH, -20.0, 20.0, 18) < 1.0);
+}
+
+static void test_tanh_edges(void **state)
+{
+    (void)state;
+    assert_double_bits(vmath_tanh(0.0), 0.0);
+    assert_double_bits(vmath_tanh(-0.0), -0.0);
+    assert_double_bits(vmath_tanh(0x1p-1074), 0x1p-1074);
+    assert_double_bits(vmath_tanh(-1e-300), -1e-300);
+    assert_double_bits(vmath_tanh(INFINITY), 1.0);
+    assert_double_bits(vmath_tanh(-INFINITY), -1.0);
+    assert_double_bits(vmath_tanh(1e300), 1.0);
+    assert_true(isnan(vmath_tanh(NAN)));
+    /* Where tanh rounds to 1: 19.06 does not yet, 19.1 does. */
+    assert_double_bits(vmath_tanh(19.06), 0x1.fffffffffffffp-1);
+    assert_double_bits(vmath_tanh(19.1), 1.0);
+    assert_double_bits(vmath_tanh(-19.1), -1.0);
+    struct rng r;
+    rng_seed(&r, 19, 7);
+    for (int i = 0; i < DRAWS; i++) {
+        double x = rng_uniform(&r, 0.0, 25.0);
+        assert_double_bits(vmath_tanh(-x), -vmath_tanh(x));
+    }
 }
 
 static void test_exp_edges(void **state)
@@ -208,10 +243,12 @@ int main(void)
         cmocka_unit_test(test_exp_within_one_ulp),
         cmocka_unit_test(test_log_within_one_ulp),
         cmocka_unit_test(test_sin_cos_within_one_ulp),
+        cmocka_unit_test(test_tanh_within_one_ulp),
         cmocka_unit_test(test_exp_edges),
         cmocka_unit_test(test_log_edges),
         cmocka_unit_test(test_sin_cos_edges),
         cmocka_unit_test(test_sin_cos_symmetry),
+        cmocka_unit_test(test_tanh_edges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
