@@ -135,7 +135,7 @@ static inline double vmath_exp(double x)
     double k1 = (k * 0.5 + VMATH_SHIFT) - VMATH_SHIFT;
     double k2 = k - k1;
     double e = (y * vmath_pow2(k1)) * vmath_pow2(k2);
-    return x == x ? e : x;
+    return x == x ? e : x + x; /* NaN, quieted */
 }
 
 /* a * b as p + err exactly (Dekker's product, by Veltkamp's split: no
@@ -185,10 +185,11 @@ static inline double vmath_tanh(double x)
     r = a < 0x1p-28 ? a : a > 19.1 ? 1.0 : r;
     /* the sign of x (for -0 too); NaN as it came */
     r = vmath_double(vmath_bits(r) | (vmath_bits(x) & 0x8000000000000000ULL));
-    return x == x ? r : x;
+    return x == x ? r : x + x;
 }
 
-/* The natural log of x >= 0 (as glibc's log: -inf at 0, inf at inf). */
+/* The natural log of x (as glibc's log: -inf at 0, inf at inf, NaN below
+ * 0). */
 static inline double vmath_log(double x)
 {
     /* Subnormals are first scaled into the normal range. */
@@ -226,7 +227,10 @@ static inline double vmath_log(double x)
     double err;
     double sum = vmath_two_sum(e * VMATH_LN2_HI, f, &err);
     double l = sum + (err + ((s * (hfsq + big_r) + e * VMATH_LN2_LO) - hfsq));
-    return x == 0.0 ? -INFINITY : x <= 0x1.fffffffffffffp+1023 ? l : x;
+    return x > 0.0 && x <= 0x1.fffffffffffffp+1023 ? l
+           : x == 0.0                              ? -INFINITY
+           : x < 0.0                               ? NAN
+                                                   : x + x; /* inf, NaN */
 }
 
 /* Whether vmath's own reduction serves x (|x| < VMATH_TRIG_NEAR): not for
@@ -240,16 +244,21 @@ static inline int vmath_trig_near(double x)
 static inline double vmath_trig_reduced(double x, int want_cos)
 {
     /* x = k pi/2 + (hi + lo), |hi| <= pi/4 (a little more when k rounds
-     * up), hi + lo to about 2^-100 of x. */
+     * up), hi + lo to about 2^-130 of x. */
     double kshift = x * VMATH_2_OVER_PI + VMATH_SHIFT;
     uint64_t quadrant = vmath_bits(kshift) + (uint64_t)want_cos;
     double k = kshift - VMATH_SHIFT;
     double r1 = x - k * VMATH_PIO2_1; /* exact */
-    double e2;
+    /* r1 - k PIO2_2 - k PIO2_3 as r2 + r3 + e3, exactly (the products are
+     * exact), so that nothing rounds at the scale of a remainder that
+     * cancels down to 2^-60 of x: before, the last subtraction rounded at
+     * about 2^-104, which cost cos 0.94 ulp near 2^18 pi/2. */
+    double e2, e3;
     double r2 = vmath_two_sum(r1, -(k * VMATH_PIO2_2), &e2);
-    double rest = (e2 - k * VMATH_PIO2_3) - k * VMATH_PIO2_3T;
+    double r3 = vmath_two_sum(e2, -(k * VMATH_PIO2_3), &e3);
     double lo;
-    double hi = vmath_two_sum(r2, rest, &lo);
+    double hi = vmath_two_sum(r2, r3, &lo);
+    lo += e3 - k * VMATH_PIO2_3T;
     double z = hi * hi;
 
     /* sin(hi + lo) = hi + hi^3 S(z) + lo (1 - z/2), S = -1/3! + z/5! -
