@@ -20,6 +20,8 @@
 #                (symbreg.py's own) is timed on 20 rows too and printed
 #                below the table
 #   x process, x evolution   DEAP s over forkgp's (above 1: forkgp faster)
+#   and, last, the 10,000-row search with sin, cos, exp and log added, beside
+#   DEAP with the same functions (numpy)
 # Usage: tools/bench_e2e.sh [FORKGP]   (default build/forkgp)
 set -eu
 forkgp=${1:-build/forkgp}
@@ -137,3 +139,41 @@ echo "(evaluations, twins, statistics), the rest (log.csv and the checkpoints"
 echo "of every 10th generation, each written, fsync'd and renamed):"
 printf "%6s %7s %10s %10s %10s\n" rows workers "breed s" "score s" "rest s"
 printf "%s" "$split"
+
+# The same search on 10,000 rows with sin, cos, exp and log added: most of
+# the time then goes to those functions, which numpy runs in vector loops
+# as forkgp does (engine/vmath.h). Each side the best of 2 runs.
+trig=add,sub,mul,div,sin,cos,exp,log
+csv=$root/configs/data/quartic10k.csv
+echo
+echo "10,000 rows, functions $trig (process s, best of 2):"
+deap_trig="-"
+if [ -n "$py" ]; then
+    for _ in 1 2; do
+        d=$("$py" "$root/tools/deap_quartic.py" "$csv" $pop $gens $seed trig |
+            sed -n 's/^deap_seconds=\([^ ]*\).*/\1/p')
+        deap_trig=$(awk -v a="$deap_trig" -v b="$d" \
+            'BEGIN { print (a == "-" || b + 0 < a + 0) ? b : a }')
+    done
+fi
+for w in 0 2; do
+    best=""
+    for _ in 1 2; do
+        rm -rf "$tmp/trig"
+        start=$(now)
+        "$forkgp" run "$root/configs/quartic.ini" --quiet \
+            --set run.population=$pop --set run.generations=$gens \
+            --set fitness.target_fitness=none --set run.workers=$w \
+            --set run.seed=$seed --set data.train="$csv" \
+            --set primitives.functions=$trig --out "$tmp/trig" >/dev/null
+        end=$(now)
+        t=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }')
+        if [ -z "$best" ] || awk -v t="$t" -v b="$best" 'BEGIN { exit !(t < b) }'; then
+            best=$t
+        fi
+    done
+    awk -v w="$w" -v t="$best" -v d="$deap_trig" 'BEGIN {
+        printf "  workers %s: %.3f s; DEAP %s s; x %s\n", w, t, d,
+            (d == "-") ? "-" : sprintf("%.1f", d / t) }'
+done
+rm -rf "$tmp/trig"

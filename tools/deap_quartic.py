@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """DEAP's symbolic-regression example, set up as configs/quartic.ini, timed.
 
-Usage: python3 tools/deap_quartic.py ROWS_CSV POP GENS SEED [points]
+Usage: python3 tools/deap_quartic.py ROWS_CSV POP GENS SEED [points|trig]
 
 Needs Debian's python3-deap (and its python3-numpy): run it with the
 python3 that has them, /usr/bin/python3 on Debian. ROWS_CSV is an x,y CSV
@@ -18,6 +18,8 @@ itself computes it: the compiled program called on one row at a time, in
 plain Python floats (protected division by try/except), the squares
 summed by math.fsum. On 20 rows that is the slower of the two (about 4.1 s
 against 3.2 s here), so the benchmark compares forkgp with the numpy one.
+With `trig`, numpy's columns again, and the functions sin, cos, exp and a
+protected log (log |a|, 0 where a == 0, as forkgp's) join the four.
 
 Prints "deap_seconds=<t> best_mse=<m>" (t: the evolution's wall time, the
 CSV load and the setup excluded; m: the best of the run), then
@@ -42,6 +44,12 @@ def protected_div(a, b):
     return np.where(b == 0, 1.0, a / b_safe)
 
 
+def protected_log(a):
+    # Elementwise log |a|, 0 where a == 0 (forkgp's log).
+    a = np.abs(a)
+    return np.where(a == 0, 0.0, np.log(np.where(a == 0, 1.0, a)))
+
+
 def protected_div_point(a, b):
     # symbreg.py's protectedDiv, for one row's floats.
     try:
@@ -51,11 +59,13 @@ def protected_div_point(a, b):
 
 
 def main():
-    if len(sys.argv) not in (5, 6) or sys.argv[5:] not in ([], ["points"]):
-        sys.exit("usage: deap_quartic.py ROWS_CSV POP GENS SEED [points]")
+    if len(sys.argv) not in (5, 6) or sys.argv[5:] not in ([], ["points"],
+                                                            ["trig"]):
+        sys.exit("usage: deap_quartic.py ROWS_CSV POP GENS SEED [points|trig]")
     path, pop_size, gens, seed = (sys.argv[1], int(sys.argv[2]),
                                   int(sys.argv[3]), int(sys.argv[4]))
-    by_point = len(sys.argv) == 6
+    by_point = sys.argv[5:] == ["points"]
+    trig = sys.argv[5:] == ["trig"]
     data = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
     xs, ys = data[:, 0].copy(), data[:, 1].copy()
     np.seterr(all="ignore")  # overflow and the like: caught as non-finite
@@ -66,6 +76,11 @@ def main():
     pset.addPrimitive(operator.mul, 2)
     pset.addPrimitive(protected_div_point if by_point else protected_div, 2,
                       name="protected_div")
+    if trig:
+        pset.addPrimitive(np.sin, 1, name="sin")
+        pset.addPrimitive(np.cos, 1, name="cos")
+        pset.addPrimitive(np.exp, 1, name="exp")
+        pset.addPrimitive(protected_log, 1, name="log")
     pset.addEphemeralConstant("erc", lambda: random.uniform(-1, 1))
     pset.renameArguments(ARG0="x")
 
