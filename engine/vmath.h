@@ -85,20 +85,9 @@ static inline double vmath_pow2(double k)
     return vmath_double((n + 1023) << 52);
 }
 
-/*
- * e^x = 2^k (1 + hi + c) for x in [-746, 710]: k an integer (a double),
- * |hi| <= ln(2)/2 exact, c the rest of e^r - 1 (r = x - k ln 2), so that
- * hi + c is e^r - 1 to about 2^-60 of it. Shared by exp and tanh.
- */
-static inline double vmath_exp_reduce(double x, double *hi, double *c)
+/* (e^r - 1 - r - r^2/2) / r^3 = 1/3! + r/4! + ... + r^10/13! */
+static inline double vmath_exp_poly3(double r)
 {
-    double k = (x * VMATH_LOG2E + VMATH_SHIFT) - VMATH_SHIFT;
-    /* r = hi - lo: k * LN2_HI is exact, and so is the subtraction (x and
-     * k ln 2 are close). */
-    double h = x - k * VMATH_LN2_HI;
-    double lo = k * VMATH_LN2_LO;
-    double r = h - lo;
-    /* e^r - 1 - r = r^2 (1/2! + r/3! + ... + r^11/13!) */
     double q = 1.0 / 6227020800; /* 1/13! */
     q = 1.0 / 479001600 + r * q;
     q = 1.0 / 39916800 + r * q;
@@ -109,11 +98,19 @@ static inline double vmath_exp_reduce(double x, double *hi, double *c)
     q = 1.0 / 720 + r * q;
     q = 1.0 / 120 + r * q;
     q = 1.0 / 24 + r * q;
-    q = 1.0 / 6 + r * q;
-    q = 0.5 + r * q;
-    /* r's rounding error (in lo) taken back out */
-    *hi = h;
-    *c = (r * r) * q - lo;
+    return 1.0 / 6 + r * q;
+}
+
+/*
+ * x = k ln 2 + r for x in [-746, 710], k an integer (a double), r = hi -
+ * lo, |r| <= ln(2)/2: k * LN2_HI is exact, and so is the subtraction (x
+ * and k ln 2 are close). Then e^x = 2^k e^r. Shared by exp and tanh.
+ */
+static inline double vmath_exp_reduce(double x, double *hi, double *lo)
+{
+    double k = (x * VMATH_LOG2E + VMATH_SHIFT) - VMATH_SHIFT;
+    *hi = x - k * VMATH_LN2_HI;
+    *lo = k * VMATH_LN2_LO;
     return k;
 }
 
@@ -123,8 +120,12 @@ static inline double vmath_exp(double x)
     /* Clamped where e^x is already inf or 0, so that k fits; NaN passes
      * the comparisons and is returned as it is at the end. */
     double xc = x > 710.0 ? 710.0 : x < -746.0 ? -746.0 : x;
-    double hi, c;
-    double k = vmath_exp_reduce(xc, &hi, &c);
+    double hi, lo;
+    double k = vmath_exp_reduce(xc, &hi, &lo);
+    double r = hi - lo;
+    /* e^r = 1 + hi + c, c = r^2 (1/2 + r q3) - lo: r's rounding error (in
+     * lo) taken back out */
+    double c = (r * r) * (0.5 + r * vmath_exp_poly3(r)) - lo;
     /* 1 + hi exactly as sum + err (|hi| < 1), so that only the last
      * addition rounds at y's scale. */
     double sum = 1.0 + hi;
@@ -162,18 +163,29 @@ static inline double vmath_tanh(double x)
     /* tanh is 1 to the last bit from 19.06 on; a is clamped so that the
      * arithmetic below stays finite for the rows that take 1. */
     double ac = a < 20.0 ? a : 20.0;
-    double hi, c;
-    double k = vmath_exp_reduce(2.0 * ac, &hi, &c);
+    double hi, lo;
+    double k = vmath_exp_reduce(2.0 * ac, &hi, &lo);
+    double r = hi - lo;
+    /* c = e^r - 1 - hi = r^2/2 + r^3 q3 - lo, its leading hi^2/2 kept
+     * exact as ch + its error: where k turns from 0 to 1 (x near 0.173),
+     * N = 1 + 2 hi + 2 c cancels to 0.45, and c rounded as one double
+     * cost tanh 0.95 ulp. (r^2 = hi^2 - 2 hi lo + lo^2, lo^2 < 2^-75.) */
+    double sq_err;
+    double ch = 0.5 * vmath_two_product(hi, hi, &sq_err);
+    double cl = ((0.5 * sq_err - hi * lo) + (r * r) * r * vmath_exp_poly3(r)) -
+                lo;
     double t = vmath_pow2(k);
-    /* N = t + t hi + t c - 1 and D = t + t hi + t c + 1 (t hi and t c
+    /* N = t + t hi + t ch + t cl - 1 and D the same + 1 (the t products
      * are exact scalings), each as nh + nl with the roundings of its sums
      * kept in nl. */
-    double e1, e2, e3;
+    double e1, e2, e3, e4;
     double s1 = vmath_two_sum(t, t * hi, &e1);
-    double nh = vmath_two_sum(s1, -1.0, &e2);
-    double dh = vmath_two_sum(s1, 1.0, &e3);
-    double nl = (e1 + t * c) + e2;
-    double dl = (e1 + t * c) + e3;
+    double s2 = vmath_two_sum(s1, t * ch, &e2);
+    double nh = vmath_two_sum(s2, -1.0, &e3);
+    double dh = vmath_two_sum(s2, 1.0, &e4);
+    double rest = (e1 + e2) + t * cl;
+    double nl = rest + e3;
+    double dl = rest + e4;
     /* normalised: nh the nearest double to N, nl what is left */
     nh = vmath_two_sum(nh, nl, &nl);
     dh = vmath_two_sum(dh, dl, &dl);
@@ -181,11 +193,11 @@ static inline double vmath_tanh(double x)
     double pl;
     double ph = vmath_two_product(q, dh, &pl);
     double res = (((nh - ph) - pl) + nl) - q * dl;
-    double r = q + res / dh;
-    r = a < 0x1p-28 ? a : a > 19.1 ? 1.0 : r;
-    /* the sign of x (for -0 too); NaN as it came */
-    r = vmath_double(vmath_bits(r) | (vmath_bits(x) & 0x8000000000000000ULL));
-    return x == x ? r : x + x;
+    double y = q + res / dh;
+    y = a < 0x1p-28 ? a : a > 19.1 ? 1.0 : y;
+    /* the sign of x (for -0 too); NaN as it came, quieted */
+    y = vmath_double(vmath_bits(y) | (vmath_bits(x) & 0x8000000000000000ULL));
+    return x == x ? y : x + x;
 }
 
 /* The natural log of x (as glibc's log: -inf at 0, inf at inf, NaN below

@@ -143,6 +143,9 @@ static void test_tanh_within_one_ulp(void **state)
     assert_true(worst_error(TANH, -0.6, 0.6, 16) < 1.0);
     assert_true(worst_error(TANH, 0.3, 1.5, 17) < 1.0);
     assert_true(worst_error(TANH, -20.0, 20.0, 18) < 1.0);
+    /* Where e^2x's reduction turns from k = 0 to 1, N = E - 1 cancels to
+     * 0.45: a c rounded as one double cost 0.95 ulp there. */
+    assert_true(worst_error(TANH, 0.1725, 0.1735, 20) < 0.7);
 }
 
 static void test_tanh_edges(void **state)
