@@ -20,6 +20,9 @@
 #                (symbreg.py's own) is timed on 20 rows too and printed
 #                below the table
 #   x process, x evolution   DEAP s over forkgp's (above 1: forkgp faster)
+#   DEAP GPops/s the nodes DEAP evaluated (each search evolves its own
+#                programs, so the two do not evaluate the same work) times
+#                the rows, over DEAP s
 #   and, last, the 10,000-row search with sin, cos, exp and log added, beside
 #   DEAP with the same functions (numpy)
 # Usage: tools/bench_e2e.sh [FORKGP]   (default build/forkgp)
@@ -46,9 +49,9 @@ now() { date +%s.%N; }
 split=""
 
 echo "quartic, population $pop x $gens generations, no early stop:"
-printf "%6s %7s %10s %12s %9s %9s %7s %10s %12s\n" rows workers \
+printf "%6s %7s %10s %12s %9s %9s %7s %10s %12s %12s\n" rows workers \
     "process s" "evolution s" "evals/s" "GPops/s" "DEAP s" "x process" \
-    "x evolution"
+    "x evolution" "DEAP GPops/s"
 for rows in 20 10000; do
     case $rows in
     20) csv=$root/configs/data/quartic.csv ;;
@@ -58,11 +61,12 @@ for rows in 20 10000; do
     # the set. Both sides vary from run to run on a shared machine (DEAP
     # by up to 2x), so each is timed more than once and the best kept.
     deap="-"
+    deap_nodes=0
     if [ -n "$py" ]; then
         for _ in $(seq $deap_runs); do
-            line=$("$py" "$root/tools/deap_quartic.py" "$csv" $pop $gens \
-                $seed | grep '^deap_seconds=')
-            d=$(echo "$line" | sed 's/^deap_seconds=\([^ ]*\).*/\1/')
+            out=$("$py" "$root/tools/deap_quartic.py" "$csv" $pop $gens $seed)
+            d=$(echo "$out" | sed -n 's/^deap_seconds=\([^ ]*\).*/\1/p')
+            deap_nodes=$(echo "$out" | sed -n 's/^deap_evaluated_nodes=//p')
             deap=$(awk -v a="$deap" -v b="$d" \
                 'BEGIN { print (a == "-" || b + 0 < a + 0) ? b : a }')
         done
@@ -118,12 +122,13 @@ for rows in 20 10000; do
                   v - b - e }' "$tmp/w$w/timing.csv")
 "
         awk -v r="$rows" -v w="$w" -v s="$start" -v e="$end" -v n="$evals" \
-            -v d="$deap" -v v="$evo" -v g="$nodes" 'BEGIN {
+            -v d="$deap" -v v="$evo" -v g="$nodes" -v dn="$deap_nodes" 'BEGIN {
                 t = e - s
                 rp = (d == "-") ? "-" : sprintf("%.1f", d / t)
                 rv = (d == "-") ? "-" : sprintf("%.1f", d / v)
-                printf "%6d %7s %10.3f %12.3f %9.0f %9.2e %7s %10s %12s\n", r,
-                    w, t, v, n / v, g * r / v, d, rp, rv
+                dg = (d == "-") ? "-" : sprintf("%.2e", dn * r / d)
+                printf "%6d %7s %10.3f %12.3f %9.0f %9.2e %7s %10s %12s %12s\n",
+                    r, w, t, v, n / v, g * r / v, d, rp, rv, dg
             }'
         rm -rf "$tmp/w$w"
     done
@@ -148,10 +153,12 @@ csv=$root/configs/data/quartic10k.csv
 echo
 echo "10,000 rows, functions $trig (process s, best of 2):"
 deap_trig="-"
+deap_nodes=0
 if [ -n "$py" ]; then
     for _ in 1 2; do
-        d=$("$py" "$root/tools/deap_quartic.py" "$csv" $pop $gens $seed trig |
-            sed -n 's/^deap_seconds=\([^ ]*\).*/\1/p')
+        out=$("$py" "$root/tools/deap_quartic.py" "$csv" $pop $gens $seed trig)
+        d=$(echo "$out" | sed -n 's/^deap_seconds=\([^ ]*\).*/\1/p')
+        deap_nodes=$(echo "$out" | sed -n 's/^deap_evaluated_nodes=//p')
         deap_trig=$(awk -v a="$deap_trig" -v b="$d" \
             'BEGIN { print (a == "-" || b + 0 < a + 0) ? b : a }')
     done
@@ -172,8 +179,13 @@ for w in 0 2; do
             best=$t
         fi
     done
-    awk -v w="$w" -v t="$best" -v d="$deap_trig" 'BEGIN {
-        printf "  workers %s: %.3f s; DEAP %s s; x %s\n", w, t, d,
+    nodes=$(awk -F, 'NR > 1 { n += $6 } END { printf "%.0f", n }' \
+        "$tmp/trig/timing.csv")
+    awk -v w="$w" -v t="$best" -v d="$deap_trig" -v g="$nodes" \
+        -v dn="$deap_nodes" 'BEGIN {
+        printf "  workers %s: %.3f s, %.2e GPops/s; DEAP %s s, %s GPops/s; x %s\n",
+            w, t, g * 10000 / t, d,
+            (d == "-") ? "-" : sprintf("%.2e", dn * 10000 / d),
             (d == "-") ? "-" : sprintf("%.1f", d / t) }'
 done
 rm -rf "$tmp/trig"

@@ -23,7 +23,8 @@ protected log (log |a|, 0 where a == 0, as forkgp's) join the four.
 
 Prints "deap_seconds=<t> best_mse=<m>" (t: the evolution's wall time, the
 CSV load and the setup excluded; m: the best of the run), then
-"deap_evaluations=<n>" (eaSimple evaluates only changed individuals).
+"deap_evaluations=<n>" (eaSimple evaluates only changed individuals) and
+"deap_evaluated_nodes=<n>" (their nodes: times the rows, DEAP's GPops).
 """
 
 import math
@@ -89,8 +90,10 @@ def main():
                    fitness=creator.FitnessMin)
 
     points = list(zip(xs.tolist(), ys.tolist()))
+    evaluated_nodes = [0]  # the nodes of every program evaluated
 
     def evaluate_by_point(ind):
+        evaluated_nodes[0] += len(ind)
         func = toolbox.compile(expr=ind)
         try:
             mse = math.fsum((func(x) - y) ** 2 for x, y in points) / len(points)
@@ -99,6 +102,7 @@ def main():
         return (mse if math.isfinite(mse) else PENALTY,)
 
     def evaluate(ind):
+        evaluated_nodes[0] += len(ind)
         func = toolbox.compile(expr=ind)
         try:
             # A program without x gives a scalar: broadcast by the subtraction.
@@ -135,6 +139,7 @@ def main():
 
     print(f"deap_seconds={seconds:.3f} best_mse={hof[0].fitness.values[0]!r}")
     print(f"deap_evaluations={sum(log.select('nevals'))}")
+    print(f"deap_evaluated_nodes={evaluated_nodes[0]}")
 
 
 if __name__ == "__main__":
