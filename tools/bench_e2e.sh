@@ -1,39 +1,44 @@
 #!/usr/bin/env bash
 # bench_e2e: end-to-end wall time of quartic symbolic regression,
 # population 1000 x 50 generations, no early stop (for `make bench`):
-# forkgp with workers 0, 1 and 2 beside DEAP (tools/deap_quartic.py: its
-# symbreg example with forkgp's operators, one process), on 20 rows
-# (configs/data/quartic.csv) and 10,000 rows (configs/data/quartic10k.csv).
-# Figures only: nothing is asserted.
+# forkgp with workers 0, 1, 2 and auto beside DEAP (tools/deap_quartic.py:
+# its symbreg example set up as configs/quartic.ini, one process), on 20
+# rows (configs/data/quartic.csv) and 10,000 rows
+# (configs/data/quartic10k.csv). Figures only: nothing is asserted.
+#
+# Each search is run with seeds 1 to 5 and the times are summed: how big
+# the programs grow, and so how much work a run does, depends on the seed
+# (by 4 times between seeds, on either side), so one seed's ratio says
+# little. forkgp's time for a seed is the best of 3 runs (the runs are
+# identical but for their timings); DEAP's is one run.
 #   process s    wall time of `forkgp run` (process start to exit: setup,
 #                data, evolution, the final population.csv and best.txt)
 #   evolution s  the same span as DEAP's figure: from generation 0's
 #                evaluation to the last generation's report (timing.csv),
 #                with the per-generation log and the periodic checkpoints
 #                (durable: written, fsync'd, renamed) that DEAP does not do
-#   workers      0, 1, 2, and auto (the default)
-#   evals/s      best.txt's `evaluations` over the evolution
 #   GPops/s      evaluated nodes (timing.csv) x rows over the evolution
 #   DEAP s       tools/deap_quartic.py's evolution time (Python's start,
 #                imports, the CSV load and the setup excluded), numpy
-#                evaluating whole columns; its point-by-point evaluation
-#                (symbreg.py's own) is timed on 20 rows too and printed
-#                below the table
-#   x process, x evolution   DEAP s over forkgp's (above 1: forkgp faster)
-#   DEAP GPops/s the nodes DEAP evaluated (each search evolves its own
-#                programs, so the two do not evaluate the same work) times
-#                the rows, over DEAP s
-#   and, last, the 10,000-row search with sin, cos, exp and log added, beside
-#   DEAP with the same functions (numpy)
+#                evaluating whole columns, with symbreg.py's crossover
+#                (points uniform over the nodes)
+#   DEAP-K s     the same with Koza's crossover points (90% function
+#                nodes: cxOnePointLeafBiased), forkgp's
+#   x ...        DEAP's time over forkgp's (above 1: forkgp faster)
+#   DEAP GPops/s the nodes DEAP evaluated times the rows, over its time
+#                (each search evolves its own programs: the two do not do
+#                the same work)
+# Below the table: DEAP with symbreg.py's own point-by-point evaluation on
+# 20 rows (seed 1), where forkgp's time goes, and the 10,000-row search
+# with sin, cos, exp and log added beside DEAP with the same functions.
 # Usage: tools/bench_e2e.sh [FORKGP]   (default build/forkgp)
 set -eu
 forkgp=${1:-build/forkgp}
 root=$(cd "$(dirname "$0")/.." && pwd)
 pop=1000
 gens=50
-seed=1
-forkgp_runs=5 # each forkgp configuration: the best of this many runs
-deap_runs=3   # DEAP: the best of this many runs
+seeds="1 2 3 4 5"
+forkgp_runs=3 # each forkgp configuration and seed: the best of this many
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -46,146 +51,137 @@ done
     "(apt-get install python3-deap)"
 
 now() { date +%s.%N; }
-split=""
+add() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.6f", a + b }'; }
 
-echo "quartic, population $pop x $gens generations, no early stop:"
-printf "%6s %7s %10s %12s %9s %9s %7s %10s %12s %12s\n" rows workers \
-    "process s" "evolution s" "evals/s" "GPops/s" "DEAP s" "x process" \
-    "x evolution" "DEAP GPops/s"
-for rows in 20 10000; do
-    case $rows in
-    20) csv=$root/configs/data/quartic.csv ;;
-    *) csv=$root/configs/data/quartic10k.csv ;;
-    esac
-    # DEAP first, the best of $deap_runs runs; its time is on every row of
-    # the set. Both sides vary from run to run on a shared machine (DEAP
-    # by up to 2x), so each is timed more than once and the best kept.
-    deap="-"
-    deap_nodes=0
-    if [ -n "$py" ]; then
-        for _ in $(seq $deap_runs); do
-            out=$("$py" "$root/tools/deap_quartic.py" "$csv" $pop $gens $seed)
-            d=$(echo "$out" | sed -n 's/^deap_seconds=\([^ ]*\).*/\1/p')
-            deap_nodes=$(echo "$out" | sed -n 's/^deap_evaluated_nodes=//p')
-            deap=$(awk -v a="$deap" -v b="$d" \
-                'BEGIN { print (a == "-" || b + 0 < a + 0) ? b : a }')
-        done
-    fi
-    # DEAP's own example evaluates point by point in Python floats: on 20
-    # rows that is slower than numpy's columns (so not the one compared),
-    # shown for reference.
-    if [ -n "$py" ] && [ "$rows" = 20 ]; then
-        deap_points="-"
-        for _ in $(seq $deap_runs); do
-            line=$("$py" "$root/tools/deap_quartic.py" "$csv" $pop $gens \
-                $seed points | grep '^deap_seconds=')
-            d=$(echo "$line" | sed 's/^deap_seconds=\([^ ]*\).*/\1/')
-            deap_points=$(awk -v a="$deap_points" -v b="$d" \
-                'BEGIN { print (a == "-" || b + 0 < a + 0) ? b : a }')
-        done
-    fi
-    for w in 0 1 2 auto; do
-        # forkgp: the best of $forkgp_runs runs (by process time); the
-        # runs are identical but for their timings.
-        best=""
+# run_deap CSV MODE: DEAP over every seed; sets deap_s (summed seconds, "-"
+# without DEAP) and deap_nodes (summed evaluated nodes).
+run_deap() {
+    deap_s="-" deap_nodes=0
+    [ -n "$py" ] || return 0
+    deap_s=0
+    for seed in $seeds; do
+        out=$("$py" "$root/tools/deap_quartic.py" "$1" $pop $gens $seed $2)
+        deap_s=$(add "$deap_s" \
+            "$(echo "$out" | sed -n 's/^deap_seconds=\([^ ]*\).*/\1/p')")
+        deap_nodes=$(add "$deap_nodes" \
+            "$(echo "$out" | sed -n 's/^deap_evaluated_nodes=//p')")
+    done
+}
+
+# run_forkgp CSV WORKERS [--set ...]: forkgp over every seed, each the best of
+# $forkgp_runs runs; sets process_s, evo_s and nodes (summed over the seeds)
+# and split (breeding, scoring, the rest: summed).
+run_forkgp() {
+    local csv=$1 w=$2
+    shift 2
+    process_s=0 evo_s=0 nodes=0 split="0 0 0"
+    for seed in $seeds; do
+        local best=""
         for _ in $(seq $forkgp_runs); do
-            rm -rf "$tmp/w$w"
+            rm -rf "$tmp/run"
+            local start end t
             start=$(now)
             "$forkgp" run "$root/configs/quartic.ini" --quiet \
                 --set run.population=$pop --set run.generations=$gens \
-                --set fitness.target_fitness=none --set run.workers=$w \
-                --set run.seed=$seed --set data.train="$csv" \
-                --out "$tmp/w$w" >/dev/null
+                --set fitness.target_fitness=none --set run.workers="$w" \
+                --set run.seed=$seed --set data.train="$csv" "$@" \
+                --out "$tmp/run" >/dev/null
             end=$(now)
             t=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.6f", e - s }')
             if [ -z "$best" ] || awk -v t="$t" -v b="$best" 'BEGIN { exit !(t < b) }'; then
                 best=$t
                 rm -rf "$tmp/best"
-                cp -r "$tmp/w$w" "$tmp/best"
+                mv "$tmp/run" "$tmp/best"
             fi
         done
-        rm -rf "$tmp/w$w"
-        mv "$tmp/best" "$tmp/w$w"
-        start=0
-        end=$best
-        evals=$(awk -F' = ' '$1 == "evaluations" { print $2 }' \
-            "$tmp/w$w/best.txt")
+        process_s=$(add "$process_s" "$best")
         # timing.csv: generation,eval_seconds,elapsed_seconds,breed_seconds,
         # evaluations,evaluated_nodes
-        evo=$(awk -F, 'NR == 2 { first = $3; eval0 = $2 } NR > 1 { last = $3 }
-            END { printf "%.6f", last - first + eval0 }' "$tmp/w$w/timing.csv")
-        nodes=$(awk -F, 'NR > 1 { n += $6 } END { printf "%.0f", n }' \
-            "$tmp/w$w/timing.csv")
-        split="$split$(awk -F, -v r="$rows" -v w="$w" -v v="$evo" '
-            NR > 1 { e += $2; b += (NR > 2) ? $4 : 0 }
-            END { printf "%6d %7s %10.3f %10.3f %10.3f\n", r, w, b, e,
-                  v - b - e }' "$tmp/w$w/timing.csv")
+        evo_s=$(add "$evo_s" "$(awk -F, 'NR == 2 { first = $3; eval0 = $2 }
+            NR > 1 { last = $3 } END { printf "%.6f", last - first + eval0 }' \
+            "$tmp/best/timing.csv")")
+        nodes=$(add "$nodes" "$(awk -F, 'NR > 1 { n += $6 }
+            END { printf "%.0f", n }' "$tmp/best/timing.csv")")
+        split=$(awk -F, -v s="$split" 'NR == 2 { first = $3; eval0 = $2 }
+            NR > 1 { e += $2; b += (NR > 2) ? $4 : 0; last = $3 }
+            END { split(s, a, " "); v = last - first + eval0
+                  printf "%.6f %.6f %.6f", a[1] + b, a[2] + e,
+                      a[3] + v - b - e }' "$tmp/best/timing.csv")
+    done
+}
+
+ratio() { awk -v d="$1" -v t="$2" \
+    'BEGIN { print (d == "-") ? "-" : sprintf("%.1f", d / t) }'; }
+
+echo "quartic, population $pop x $gens generations, no early stop, seeds" \
+    "$seeds (times summed):"
+printf "%6s %7s %10s %12s %9s %7s %9s %11s %7s %9s %12s\n" rows workers \
+    "process s" "evolution s" "GPops/s" "DEAP s" "x process" "x evolution" \
+    "DEAP-K s" "x process" "DEAP GPops/s"
+splits=""
+for rows in 20 10000; do
+    case $rows in
+    20) csv=$root/configs/data/quartic.csv ;;
+    *) csv=$root/configs/data/quartic10k.csv ;;
+    esac
+    run_deap "$csv" ""
+    uniform_s=$deap_s uniform_nodes=$deap_nodes
+    run_deap "$csv" leaf
+    koza_s=$deap_s
+    for w in 0 1 2 auto; do
+        run_forkgp "$csv" "$w"
+        dg=$(awk -v n="$uniform_nodes" -v r="$rows" -v d="$uniform_s" \
+            'BEGIN { print (d == "-") ? "-" : sprintf("%.2e", n * r / d) }')
+        printf "%6d %7s %10.3f %12.3f %9.2e %7s %9s %11s %7s %9s %12s\n" \
+            "$rows" "$w" "$process_s" "$evo_s" \
+            "$(awk -v g="$nodes" -v r="$rows" -v v="$evo_s" \
+                'BEGIN { print g * r / v }')" \
+            "$(awk -v d="$uniform_s" 'BEGIN { print (d == "-") ? "-" : sprintf("%.2f", d) }')" \
+            "$(ratio "$uniform_s" "$process_s")" "$(ratio "$uniform_s" "$evo_s")" \
+            "$(awk -v d="$koza_s" 'BEGIN { print (d == "-") ? "-" : sprintf("%.2f", d) }')" \
+            "$(ratio "$koza_s" "$process_s")" "$dg"
+        splits="$splits$(printf "%6d %7s %10.3f %10.3f %10.3f" "$rows" "$w" $split)
 "
-        awk -v r="$rows" -v w="$w" -v s="$start" -v e="$end" -v n="$evals" \
-            -v d="$deap" -v v="$evo" -v g="$nodes" -v dn="$deap_nodes" 'BEGIN {
-                t = e - s
-                rp = (d == "-") ? "-" : sprintf("%.1f", d / t)
-                rv = (d == "-") ? "-" : sprintf("%.1f", d / v)
-                dg = (d == "-") ? "-" : sprintf("%.2e", dn * r / d)
-                printf "%6d %7s %10.3f %12.3f %9.0f %9.2e %7s %10s %12s %12s\n",
-                    r, w, t, v, n / v, g * r / v, d, rp, rv, dg
-            }'
-        rm -rf "$tmp/w$w"
     done
 done
-if [ -n "${deap_points:-}" ]; then
-    echo "(DEAP on 20 rows with symbreg.py's own evaluation, point by point"
-    echo "in Python floats: $deap_points s, the best of $deap_runs; the table"
-    echo "compares with numpy's columns, the faster)"
+
+# DEAP's own example evaluates point by point in Python floats: on 20
+# rows that is slower than numpy's columns (so not the one compared).
+if [ -n "$py" ]; then
+    d=$("$py" "$root/tools/deap_quartic.py" "$root/configs/data/quartic.csv" \
+        $pop $gens 1 points | sed -n 's/^deap_seconds=\([^ ]*\).*/\1/p')
+    echo "(DEAP on 20 rows, seed 1, with symbreg.py's own evaluation, point"
+    echo "by point in Python floats: $d s; the table compares with numpy's"
+    echo "columns, the faster)"
 fi
 echo
-echo "where forkgp's evolution time goes (timing.csv): breeding, scoring"
-echo "(evaluations, twins, statistics), the rest (log.csv and the checkpoints"
-echo "of every 10th generation, each written, fsync'd and renamed):"
+echo "where forkgp's evolution time goes (timing.csv, summed over the seeds):"
+echo "breeding, scoring (evaluations, twins, statistics), the rest (log.csv"
+echo "and the checkpoints of every 10th generation, each written, fsync'd"
+echo "and renamed):"
 printf "%6s %7s %10s %10s %10s\n" rows workers "breed s" "score s" "rest s"
-printf "%s" "$split"
+printf "%s" "$splits"
 
 # The same search on 10,000 rows with sin, cos, exp and log added: most of
 # the time then goes to those functions, which numpy runs in vector loops
-# as forkgp does (engine/vmath.h). Each side the best of 2 runs.
+# as forkgp does (engine/vmath.h). Seeds 1 and 2 (these runs are long).
 trig=add,sub,mul,div,sin,cos,exp,log
 csv=$root/configs/data/quartic10k.csv
+seeds="1 2"
+forkgp_runs=1
 echo
-echo "10,000 rows, functions $trig (process s, best of 2):"
-deap_trig="-"
-deap_nodes=0
+echo "10,000 rows, functions $trig, seeds $seeds (summed):"
+deap_trig_s="-" deap_trig_nodes=0
 if [ -n "$py" ]; then
-    for _ in 1 2; do
-        out=$("$py" "$root/tools/deap_quartic.py" "$csv" $pop $gens $seed trig)
-        d=$(echo "$out" | sed -n 's/^deap_seconds=\([^ ]*\).*/\1/p')
-        deap_nodes=$(echo "$out" | sed -n 's/^deap_evaluated_nodes=//p')
-        deap_trig=$(awk -v a="$deap_trig" -v b="$d" \
-            'BEGIN { print (a == "-" || b + 0 < a + 0) ? b : a }')
-    done
+    run_deap "$csv" trig
+    deap_trig_s=$deap_s deap_trig_nodes=$deap_nodes
 fi
 for w in 0 2; do
-    best=""
-    for _ in 1 2; do
-        rm -rf "$tmp/trig"
-        start=$(now)
-        "$forkgp" run "$root/configs/quartic.ini" --quiet \
-            --set run.population=$pop --set run.generations=$gens \
-            --set fitness.target_fitness=none --set run.workers=$w \
-            --set run.seed=$seed --set data.train="$csv" \
-            --set primitives.functions=$trig --out "$tmp/trig" >/dev/null
-        end=$(now)
-        t=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }')
-        if [ -z "$best" ] || awk -v t="$t" -v b="$best" 'BEGIN { exit !(t < b) }'; then
-            best=$t
-        fi
-    done
-    nodes=$(awk -F, 'NR > 1 { n += $6 } END { printf "%.0f", n }' \
-        "$tmp/trig/timing.csv")
-    awk -v w="$w" -v t="$best" -v d="$deap_trig" -v g="$nodes" \
-        -v dn="$deap_nodes" 'BEGIN {
+    run_forkgp "$csv" "$w" --set primitives.functions=$trig
+    awk -v w="$w" -v t="$process_s" -v d="$deap_trig_s" -v g="$nodes" \
+        -v dn="$deap_trig_nodes" 'BEGIN {
         printf "  workers %s: %.3f s, %.2e GPops/s; DEAP %s s, %s GPops/s; x %s\n",
-            w, t, g * 10000 / t, d,
+            w, t, g * 10000 / t, (d == "-") ? "-" : sprintf("%.2f", d),
             (d == "-") ? "-" : sprintf("%.2e", dn * 10000 / d),
             (d == "-") ? "-" : sprintf("%.1f", d / t) }'
 done
-rm -rf "$tmp/trig"

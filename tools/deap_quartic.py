@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """DEAP's symbolic-regression example, set up as configs/quartic.ini, timed.
 
-Usage: python3 tools/deap_quartic.py ROWS_CSV POP GENS SEED [points|trig]
+Usage: python3 tools/deap_quartic.py ROWS_CSV POP GENS SEED [points|trig|leaf]
 
 Needs Debian's python3-deap (and its python3-numpy): run it with the
 python3 that has them, /usr/bin/python3 on Debian. ROWS_CSV is an x,y CSV
@@ -21,12 +21,22 @@ against 3.2 s here), so the benchmark compares forkgp with the numpy one.
 With `trig`, numpy's columns again, and the functions sin, cos, exp and a
 protected log (log |a|, 0 where a == 0, as forkgp's) join the four.
 
+The crossover is symbreg.py's cxOnePoint, which picks its points
+uniformly over the nodes (the root excepted). forkgp's picks a function
+node 90% of the time (Koza's rule, [operators] internal_bias = 0.9),
+which DEAP has too, as cxOnePointLeafBiased(termpb=0.1): with `leaf`,
+that one (numpy's columns). DEAP 1.3.1's version calls random.sample on a
+set, which Python 3.11 refuses, so this script carries it with that one
+call on a sorted list, the rest as DEAP wrote it.
+
 Prints "deap_seconds=<t> best_mse=<m>" (t: the evolution's wall time, the
 CSV load and the setup excluded; m: the best of the run), then
 "deap_evaluations=<n>" (eaSimple evaluates only changed individuals) and
 "deap_evaluated_nodes=<n>" (their nodes: times the rows, DEAP's GPops).
 """
 
+import collections
+import functools
 import math
 import operator
 import random
@@ -51,6 +61,34 @@ def protected_log(a):
     return np.where(a == 0, 0.0, np.log(np.where(a == 0, 1.0, a)))
 
 
+def cx_one_point_leaf_biased(ind1, ind2, termpb):
+    # DEAP 1.3.1's gp.cxOnePointLeafBiased, but for random.sample on a
+    # sorted list of the common types rather than on a set.
+    if len(ind1) < 2 or len(ind2) < 2:
+        return ind1, ind2
+    terminal_op = functools.partial(operator.eq, 0)
+    primitive_op = functools.partial(operator.lt, 0)
+    arity_op1 = terminal_op if random.random() < termpb else primitive_op
+    arity_op2 = terminal_op if random.random() < termpb else primitive_op
+    types1 = collections.defaultdict(list)
+    types2 = collections.defaultdict(list)
+    for idx, node in enumerate(ind1[1:], 1):
+        if arity_op1(node.arity):
+            types1[node.ret].append(idx)
+    for idx, node in enumerate(ind2[1:], 1):
+        if arity_op2(node.arity):
+            types2[node.ret].append(idx)
+    common_types = sorted(set(types1) & set(types2), key=str)
+    if len(common_types) > 0:
+        type_ = random.sample(common_types, 1)[0]
+        index1 = random.choice(types1[type_])
+        index2 = random.choice(types2[type_])
+        slice1 = ind1.searchSubtree(index1)
+        slice2 = ind2.searchSubtree(index2)
+        ind1[slice1], ind2[slice2] = ind2[slice2], ind1[slice1]
+    return ind1, ind2
+
+
 def protected_div_point(a, b):
     # symbreg.py's protectedDiv, for one row's floats.
     try:
@@ -60,13 +98,15 @@ def protected_div_point(a, b):
 
 
 def main():
-    if len(sys.argv) not in (5, 6) or sys.argv[5:] not in ([], ["points"],
-                                                            ["trig"]):
-        sys.exit("usage: deap_quartic.py ROWS_CSV POP GENS SEED [points|trig]")
+    if len(sys.argv) not in (5, 6) or sys.argv[5:] not in (
+            [], ["points"], ["trig"], ["leaf"]):
+        sys.exit("usage: deap_quartic.py ROWS_CSV POP GENS SEED "
+                 "[points|trig|leaf]")
     path, pop_size, gens, seed = (sys.argv[1], int(sys.argv[2]),
                                   int(sys.argv[3]), int(sys.argv[4]))
     by_point = sys.argv[5:] == ["points"]
     trig = sys.argv[5:] == ["trig"]
+    leaf = sys.argv[5:] == ["leaf"]
     data = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
     xs, ys = data[:, 0].copy(), data[:, 1].copy()
     np.seterr(all="ignore")  # overflow and the like: caught as non-finite
@@ -121,7 +161,10 @@ def main():
     toolbox.register("compile", gp.compile, pset=pset)
     toolbox.register("evaluate", evaluate_by_point if by_point else evaluate)
     toolbox.register("select", tools.selTournament, tournsize=7)
-    toolbox.register("mate", gp.cxOnePoint)
+    if leaf:
+        toolbox.register("mate", cx_one_point_leaf_biased, termpb=0.1)
+    else:
+        toolbox.register("mate", gp.cxOnePoint)
     toolbox.register("expr_mut", gp.genFull, min_=0, max_=2)
     toolbox.register("mutate", gp.mutUniform, expr=toolbox.expr_mut,
                      pset=pset)
