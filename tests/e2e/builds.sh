@@ -32,11 +32,8 @@ while read -r name ini functions; do
     "$FORKGP" "$@" --out "$TMP/opt-$name" >/dev/null 2>&1
     for b in $builds; do
         "$TMP/$b/forkgp" "$@" --out "$TMP/$b-$name" >/dev/null 2>&1
-        same=1
-        for f in log.csv best.txt population.csv; do
-            cmp -s "$TMP/opt-$name/$f" "$TMP/$b-$name/$f" || same=0
-        done
-        [ $same = 1 ] && pass "$name: the optimised and $b builds give the same bytes" ||
+        same_outputs "$TMP/opt-$name" "$TMP/$b-$name" &&
+            pass "$name: the optimised and $b builds give the same bytes" ||
             fail "$name: the optimised and $b builds differ"
     done
 done <<<"$cases"

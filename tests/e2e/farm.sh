@@ -21,9 +21,7 @@ for ini in configs/quartic.ini configs/keijzer6.ini examples/subsample.ini; do
     done
     same=1
     for w in 1 2 3 8; do
-        for f in log.csv best.txt population.csv; do
-            cmp -s "$TMP/w-$name-0/$f" "$TMP/w-$name-$w/$f" || same=0
-        done
+        same_outputs "$TMP/w-$name-0" "$TMP/w-$name-$w" || same=0
     done
     [ $same = 1 ] && pass "$name: log.csv, best.txt, population.csv identical for workers 0, 1, 2, 3, 8" ||
         fail "$name: outputs differ between worker counts"
@@ -47,9 +45,7 @@ for data in small big; do
             fail "auto: quartic ($data data, workers $w) exits nonzero"
     done
     same=1
-    for f in log.csv best.txt population.csv; do
-        cmp -s "$TMP/auto-$data-0/$f" "$TMP/auto-$data-auto/$f" || same=0
-    done
+    same_outputs "$TMP/auto-$data-0" "$TMP/auto-$data-auto" || same=0
     # One CPU: auto means one worker, which never pays for a built-in.
     want=no
     [ $data = big ] && [ "$cpus" -ge 2 ] && want=yes

@@ -26,6 +26,14 @@ expect_err() {
     if grep -qF -- "$1" "$TMP/err"; then pass "$2"; else
         fail "$2: stderr lacks '$1'"; sed 's/^/     /' "$TMP/err" | head -5; fi
 }
+# same_outputs A B: run folders A and B hold the same log.csv, best.txt and
+# population.csv, byte for byte
+same_outputs() {
+    local f
+    for f in log.csv best.txt population.csv; do
+        cmp -s "$1/$f" "$2/$f" || return 1
+    done
+}
 # finish: the script's exit status
 finish() {
     [ "$failures" -eq 0 ] || echo "$failures check(s) failed in $0"

@@ -22,11 +22,7 @@ for ini in configs/quartic.ini configs/keijzer6.ini examples/subsample.ini; do
             timeout 120 "${MPIRUN[@]}" -n $ranks "$FORKGP" run "$ini" "${common[@]}" \
                 --set run.backend=mpi --set run.workers=$w --out "$out" >"$TMP/mpi.log" 2>&1 ||
                 { fail "$name: mpirun -n $ranks, $w workers per rank: exit $? ($(tail -2 "$TMP/mpi.log"))"; continue; }
-            same=1
-            for f in log.csv best.txt population.csv; do
-                cmp -s "$TMP/fork-$name/$f" "$out/$f" || same=0
-            done
-            [ $same = 1 ] && pass "$name: mpirun -n $ranks, $w workers per rank: the fork backend's bytes" ||
+            same_outputs "$TMP/fork-$name" "$out" && pass "$name: mpirun -n $ranks, $w workers per rank: the fork backend's bytes" ||
                 fail "$name: mpirun -n $ranks, $w workers per rank: outputs differ"
         done
     done
@@ -41,9 +37,7 @@ wait $job 2>/dev/null
 timeout 120 "${MPIRUN[@]}" -n 3 "$FORKGP" resume "$TMP/fk" --backend mpi --quiet >/dev/null 2>&1 &&
     pass "a fork run resumes under mpirun -n 3" || fail "a fork run did not resume under mpirun"
 "$FORKGP" run "${args0[@]}" --out "$TMP/fkref" >/dev/null 2>&1
-same=1
-for f in log.csv best.txt population.csv; do cmp -s "$TMP/fkref/$f" "$TMP/fk/$f" || same=0; done
-[ $same = 1 ] && pass "resumed under MPI: the uninterrupted run's bytes" || fail "resumed under MPI: differs"
+same_outputs "$TMP/fkref" "$TMP/fk" && pass "resumed under MPI: the uninterrupted run's bytes" || fail "resumed under MPI: differs"
 
 # --- one rank has nobody to evaluate -------------------------------------------
 "${MPIRUN[@]}" -n 1 "$FORKGP" run configs/quartic.ini --quiet --set run.backend=mpi \
@@ -67,8 +61,6 @@ sleep 0.5
 [ -z "$(pgrep -f -- "$TMP/dead")" ] && pass "no process of the job is left" ||
     fail "processes left: $(pgrep -f -- "$TMP/dead" | tr '\n' ' ')"
 expect_status 0 "the MPI run resumes with --backend fork" "$FORKGP" resume "$TMP/dead" --backend fork --quiet
-same=1
-for f in log.csv best.txt population.csv; do cmp -s "$TMP/ref/$f" "$TMP/dead/$f" || same=0; done
-[ $same = 1 ] && pass "resumed: the uninterrupted fork run's bytes" || fail "resumed run differs"
+same_outputs "$TMP/ref" "$TMP/dead" && pass "resumed: the uninterrupted fork run's bytes" || fail "resumed run differs"
 
 finish
