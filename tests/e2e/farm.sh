@@ -4,7 +4,7 @@
 # process left behind, and signals.
 source "$(dirname "$0")/lib.sh"
 mkdir -p "$TMP/f"
-for p in faulty busy; do
+for p in faulty busy ledger; do
     cc -shared -fPIC -O2 -Ifitness -o "$TMP/f/$p.so" "tests/plugins/$p.c" ||
         fail "cannot build tests/plugins/$p.c"
 done
@@ -141,6 +141,45 @@ expect_status 1 "restart limit" "$FORKGP" run "$TMP/f/faulty.ini" --quiet \
 expect_err "looks broken" "restart limit message"
 [ -z "$(leftovers "$TMP/f/faulty.ini")" ] && pass "no process left after the aborted runs" ||
     fail "processes left after the aborted runs"
+
+# --- no program evaluated where its score is known -------------------------
+# The ledger plug-in writes a hash of every program it evaluates. With a
+# deterministic fitness no generation evaluates a program twice (twins), nor
+# one that the generation before held (that one's score is taken), so no
+# hash is in two consecutive generations' evaluations.
+cat >"$TMP/f/ledger.ini" <<INI
+[run]
+population = 300
+generations = 30
+workers = 0
+[fitness]
+function = ./ledger.so
+[ledger]
+file = ledger.txt
+INI
+rm -f "$TMP/f/ledger.txt"
+expect_status 0 "ledger run" "$FORKGP" run "$TMP/f/ledger.ini" --quiet --out "$TMP/f/ledger"
+$PY - "$TMP/f/ledger/timing.csv" "$TMP/f/ledger.txt" >"$TMP/f/ledger.out" 2>&1 <<'PY'
+import sys
+counts = [int(l.split(",")[4]) for l in open(sys.argv[1]).readlines()[1:]]
+hashes = open(sys.argv[2]).read().split()
+if sum(counts) != len(hashes):
+    sys.exit("the ledger holds %d evaluations, timing.csv %d" % (len(hashes), sum(counts)))
+groups, at = [], 0
+for n in counts:
+    groups.append(hashes[at:at + n])
+    at += n
+for g, group in enumerate(groups):
+    if len(set(group)) != len(group):
+        sys.exit("generation %d evaluated a program twice" % g)
+    if g > 0 and set(group) & set(groups[g - 1]):
+        sys.exit("generation %d evaluated %d programs of generation %d again"
+                 % (g, len(set(group) & set(groups[g - 1])), g - 1))
+print("ok", len(hashes))
+PY
+grep -q "^ok" "$TMP/f/ledger.out" &&
+    pass "a deterministic fitness evaluates no program of the generation before again" ||
+    fail "programs evaluated again: $(cat "$TMP/f/ledger.out")"
 
 # --- kill -9 a random worker every 100 ms for 10 s: the same result ---------
 cat >"$TMP/f/busy.ini" <<INI
