@@ -36,7 +36,6 @@
 #include "plugin.h"
 #include "report.h"
 
-/* Everything one session of a run owns; released in one place. */
 /*
  * An index of a population's programs by their bytes: an open-addressing
  * table of individual indices (SIZE_MAX: empty), by tree_hash.
@@ -47,6 +46,7 @@ struct twin_index {
     size_t *slot;
 };
 
+/* Everything one session of a run owns; released in one place. */
 struct run {
     const struct config *cfg;
     struct plugin *plugin;
@@ -258,7 +258,7 @@ static size_t twin_index_find(struct twin_index *x,
  * populations repeat themselves a lot: about half of quartic's last
  * generation); and a new program that the generation before held already
  * (with_previous: r->next is that generation, scored) takes its score
- * there, as an unchanged copy does (7% to 18% of the evaluations on
+ * there, as an unchanged copy does (7% to 17% of the evaluations on
  * quartic with 10,000 rows). The previous generation's index is the one
  * its own pairing made, or made now after a resume: the same either way,
  * so a resumed run evaluates what an uninterrupted one does. Returns 0 or
