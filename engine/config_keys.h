@@ -94,6 +94,10 @@
       "share of offspring copied unchanged; the five shares sum to 1")        \
     X(operators, internal_bias, REAL, "0.9", 0, 1, NULL,                      \
       "chance that a crossover point is a function node (Koza's 90/10)")      \
+    X(operators, root_crossover, CHOICE, "allow", 0, 0, "allow|never",        \
+      "whether a crossover point may be a tree's root (allow: Koza's and "    \
+      "gplearn's crossover, where a whole parent can be the part given; "     \
+      "never: DEAP's, which grows programs far less)")                        \
     X(operators, point_replace, REAL, "0.05", 0, 1, NULL,                     \
       "chance that point mutation replaces each node (at least one is)")      \
     X(output, checkpoint_every, INT, "10", 0, 10000000, NULL,                \

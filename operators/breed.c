@@ -11,6 +11,9 @@ int breed_init(struct breed *b, const struct config *c)
     b->vp.max_size = (uint32_t)c->tree_max_size;
     b->vp.mutation_max_depth = (int)c->tree_mutation_max_depth;
     b->vp.internal_bias = c->operators_internal_bias;
+    /* unset (a config made by hand): the default, allow */
+    b->vp.root_points = !c->operators_root_crossover ||
+                        strcmp(c->operators_root_crossover, "never") != 0;
     b->vp.point_replace = c->operators_point_replace;
     b->tournament_size = (int)c->operators_tournament_size;
     b->elitism = (size_t)c->operators_elitism;

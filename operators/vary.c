@@ -5,18 +5,21 @@
 
 #include "init.h"
 
-/* A uniformly chosen node of t, which has nfunc function nodes: a function
- * node with probability bias when it has any, else a terminal. */
+/* A uniformly chosen node of t, which has nfunc function nodes, from node
+ * `first` on (0, or 1 to leave the root out: then t has more than one
+ * node, and its root is a function): a function node with probability
+ * bias when there is one, else a terminal. */
 static uint32_t pick_point(const struct tree *t, uint32_t nfunc, double bias,
-                           struct rng *r)
+                           uint32_t first, struct rng *r)
 {
+    nfunc -= first;
     int want_function = nfunc > 0 && rng_chance(r, bias);
-    uint32_t count = want_function ? nfunc : t->size - nfunc;
+    uint32_t count = want_function ? nfunc : t->size - first - nfunc;
     /* The k-th node of the wanted kind. The count goes down without a
      * branch (which kind a node is would be a coin flip to predict); the
      * only branch is the loop's end. */
     int64_t left = rng_below(r, count);
-    for (uint32_t i = 0; i < t->size; i++) {
+    for (uint32_t i = first; i < t->size; i++) {
         left -= prim_is_function(t->nodes[i].op) == want_function;
         if (left < 0)
             return i;
@@ -45,9 +48,15 @@ int vary_crossover_counted(struct tree *child, const struct tree *p1,
                            uint32_t nfunc2, const struct vary_params *vp,
                            struct rng *r)
 {
+    /* Without roots, a one-node parent has no point (as DEAP's). */
+    uint32_t first = vp->root_points ? 0 : 1;
+    if (p1->size <= first || p2->size <= first) {
+        tree_copy(child, p1);
+        return 0;
+    }
     for (int t = 0; t < VARY_TRIES; t++) {
-        uint32_t at = pick_point(p1, nfunc1, vp->internal_bias, r);
-        uint32_t from = pick_point(p2, nfunc2, vp->internal_bias, r);
+        uint32_t at = pick_point(p1, nfunc1, vp->internal_bias, first, r);
+        uint32_t from = pick_point(p2, nfunc2, vp->internal_bias, first, r);
         /* p1 respects the depth limit, so only the new branch can break
          * it: its level plus the depth of what is put there. */
         uint32_t from_end = tree_subtree_end(p2->nodes, from);

@@ -12,6 +12,7 @@ struct vary_params {
     uint32_t max_size;      /* no offspring bigger */
     int mutation_max_depth; /* depth of a subtree mutation's new subtree */
     double internal_bias;   /* crossover: chance a point is a function */
+    int root_points;        /* crossover: whether a point may be a root */
     double point_replace;   /* point mutation: chance per node */
     int min_arity; /* the fewest arguments a function of the trees takes
                       (0: unknown, as 1): bounds a subtree's depth by its
@@ -30,7 +31,9 @@ struct vary_params {
  */
 
 /* Subtree crossover: a subtree of p1 replaced by one of p2; points are
- * function nodes with probability internal_bias (Koza's 90/10). */
+ * function nodes with probability internal_bias (Koza's 90/10), roots
+ * included only with root_points (a one-node parent then leaves the
+ * child a copy of p1). */
 int vary_crossover(struct tree *child, const struct tree *p1,
                    const struct tree *p2, const struct vary_params *vp,
                    struct rng *r);

@@ -44,6 +44,7 @@ static int setup(void **state)
         .max_size = MAX_SIZE,
         .mutation_max_depth = 3,
         .internal_bias = 0.9,
+        .root_points = 1,
         .point_replace = 0.1,
     };
     return 0;
@@ -450,6 +451,61 @@ static void test_crossover_example(void **state)
 }
 
 /* Point mutation draws functions of the same arity only. */
+/* root_crossover = never: no point is a root, as in DEAP's crossover. */
+static void test_crossover_without_roots(void **state)
+{
+    (void)state;
+    struct rng r;
+    rng_seed(&r, 6, 6);
+    struct tree p1, p2, child;
+    assert_int_equal(tree_init(&p1, MAX_SIZE), 0);
+    assert_int_equal(tree_init(&p2, MAX_SIZE), 0);
+    assert_int_equal(tree_init(&child, MAX_SIZE), 0);
+    struct vary_params no_roots = vp;
+    no_roots.root_points = 0;
+    no_roots.internal_bias = 1.0;
+
+    /* Function points only, roots left out: neg 3 (p2's only function
+     * below its root) goes in for sin x0 (p1's); with roots, the whole of
+     * either parent takes part too. */
+    build(&p1, "add sin x0 x1");
+    build(&p2, "mul x2 neg 3");
+    for (int n = 0; n < 200; n++) {
+        assert_int_equal(
+            vary_crossover(&child, &p1, &p2, &no_roots, &r), 1);
+        assert_true(is_tree(&child, "add neg 3 x1"));
+    }
+    struct vary_params roots = no_roots;
+    roots.root_points = 1;
+    int whole = 0;
+    for (int n = 0; n < 200; n++) {
+        assert_int_equal(vary_crossover(&child, &p1, &p2, &roots, &r), 1);
+        whole += !is_tree(&child, "add neg 3 x1");
+    }
+    assert_true(whole > 0);
+
+    /* A root that is p2's only function: terminals are all it has left. */
+    build(&p2, "mul x2 x3");
+    for (int n = 0; n < 100; n++) {
+        assert_int_equal(
+            vary_crossover(&child, &p1, &p2, &no_roots, &r), 1);
+        assert_true(is_tree(&child, "add x2 x1") ||
+                    is_tree(&child, "add x3 x1"));
+    }
+
+    /* A one-node parent leaves nothing to cross: the child is p1. */
+    build(&p2, "x2");
+    assert_int_equal(vary_crossover(&child, &p1, &p2, &no_roots, &r), 0);
+    assert_true(same_tree(&child, &p1));
+    build(&p1, "x0");
+    build(&p2, "mul x2 x3");
+    assert_int_equal(vary_crossover(&child, &p1, &p2, &no_roots, &r), 0);
+    assert_true(is_tree(&child, "x0"));
+    tree_release(&p1);
+    tree_release(&p2);
+    tree_release(&child);
+}
+
 static void test_point_example(void **state)
 {
     (void)state;
@@ -555,6 +611,7 @@ int main(void)
         cmocka_unit_test(test_point_random),
         cmocka_unit_test(test_hoist_random),
         cmocka_unit_test(test_crossover_example),
+        cmocka_unit_test(test_crossover_without_roots),
         cmocka_unit_test(test_point_example),
         cmocka_unit_test(test_pool_and_determinism),
     };
