@@ -28,9 +28,11 @@
 #   DEAP GPops/s the nodes DEAP evaluated times the rows, over its time
 #                (each search evolves its own programs: the two do not do
 #                the same work)
-# Below the table: DEAP with symbreg.py's own point-by-point evaluation on
-# 20 rows (seed 1), where forkgp's time goes, and the 10,000-row search
-# with sin, cos, exp and log added beside DEAP with the same functions.
+# Below the table: forkgp with DEAP's crossover points (root_crossover =
+# never) beside DEAP-K, DEAP with symbreg.py's own point-by-point
+# evaluation on 20 rows (seed 1), where forkgp's time goes, and the
+# 10,000-row search with sin, cos, exp and log added beside DEAP with the
+# same functions.
 # Usage: tools/bench_e2e.sh [FORKGP]   (default build/forkgp)
 set -eu
 forkgp=${1:-build/forkgp}
@@ -128,6 +130,7 @@ for rows in 20 10000; do
     uniform_s=$deap_s uniform_nodes=$deap_nodes
     run_deap "$csv" leaf
     koza_s=$deap_s
+    eval "koza_$rows=\$koza_s"
     for w in 0 1 2 auto; do
         run_forkgp "$csv" "$w"
         dg=$(awk -v n="$uniform_nodes" -v r="$rows" -v d="$uniform_s" \
@@ -143,6 +146,24 @@ for rows in 20 10000; do
         splits="$splits$(printf "%6d %7s %10.3f %10.3f %10.3f" "$rows" "$w" $split)
 "
     done
+done
+
+# forkgp with DEAP's rule for crossover points (no roots: root_crossover =
+# never) and Koza's 90/10, beside DEAP-K, which has the same operator.
+echo
+echo "forkgp with operators.root_crossover = never (DEAP's crossover points"
+echo "with Koza's 90/10, as DEAP-K), workers auto, seeds $seeds (summed):"
+printf "%6s %10s %12s %9s %9s %11s\n" rows "process s" "evolution s" \
+    "DEAP-K s" "x process" "x evolution"
+for rows in 20 10000; do
+    case $rows in
+    20) csv=$root/configs/data/quartic.csv k=$koza_20 ;;
+    *) csv=$root/configs/data/quartic10k.csv k=$koza_10000 ;;
+    esac
+    run_forkgp "$csv" auto --set operators.root_crossover=never
+    printf "%6d %10.3f %12.3f %9s %9s %11s\n" "$rows" "$process_s" "$evo_s" \
+        "$(awk -v d="$k" 'BEGIN { print (d == "-") ? "-" : sprintf("%.2f", d) }')" \
+        "$(ratio "$k" "$process_s")" "$(ratio "$k" "$evo_s")"
 done
 
 # DEAP's own example evaluates point by point in Python floats: on 20
