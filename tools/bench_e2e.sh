@@ -18,21 +18,24 @@
 #                with the per-generation log and the periodic checkpoints
 #                (durable: written, fsync'd, renamed) that DEAP does not do
 #   GPops/s      evaluated nodes (timing.csv) x rows over the evolution
-#   DEAP s       tools/deap_quartic.py's evolution time (Python's start,
+#   DEAP-KR s    tools/deap_quartic.py's evolution time (Python's start,
 #                imports, the CSV load and the setup excluded), numpy
-#                evaluating whole columns, with symbreg.py's crossover
-#                (points uniform over the nodes)
-#   DEAP-K s     the same with Koza's crossover points (90% function
-#                nodes: cxOnePointLeafBiased), forkgp's
+#                evaluating whole columns, with forkgp's default crossover
+#                (Koza's points: a function node 90% of the time, the root
+#                included; `koza`): the same operators as forkgp's run
 #   x ...        DEAP's time over forkgp's (above 1: forkgp faster)
-#   DEAP GPops/s the nodes DEAP evaluated times the rows, over its time
+#   DEAP s       the same with symbreg.py's own crossover (cxOnePoint:
+#                points uniform over the nodes, never the root), a
+#                different operator that grows smaller programs
+#   DEAP GPops/s the nodes DEAP-KR evaluated times the rows, over its time
 #                (each search evolves its own programs: the two do not do
 #                the same work)
-# Below the table: forkgp with DEAP's crossover points (root_crossover =
-# never) beside DEAP-K, DEAP with symbreg.py's own point-by-point
-# evaluation on 20 rows (seed 1), where forkgp's time goes, and the
-# 10,000-row search with sin, cos, exp and log added beside DEAP with the
-# same functions.
+# Below the table: forkgp with DEAP's rule for crossover points
+# (root_crossover = never) beside DEAP-K (cxOnePointLeafBiased: Koza's
+# points without the root, the same operator), DEAP with symbreg.py's own
+# point-by-point evaluation on 20 rows (seed 1), where forkgp's time goes,
+# and the 10,000-row search with sin, cos, exp and log added beside DEAP
+# with the same functions.
 # Usage: tools/bench_e2e.sh [FORKGP]   (default build/forkgp)
 set -eu
 forkgp=${1:-build/forkgp}
@@ -112,37 +115,39 @@ run_forkgp() {
     done
 }
 
+seconds() { awk -v d="$1" \
+    'BEGIN { print (d == "-") ? "-" : sprintf("%.2f", d) }'; }
 ratio() { awk -v d="$1" -v t="$2" \
     'BEGIN { print (d == "-") ? "-" : sprintf("%.1f", d / t) }'; }
 
 echo "quartic, population $pop x $gens generations, no early stop, seeds" \
     "$seeds (times summed):"
-printf "%6s %7s %10s %12s %9s %7s %9s %11s %7s %9s %12s\n" rows workers \
-    "process s" "evolution s" "GPops/s" "DEAP s" "x process" "x evolution" \
-    "DEAP-K s" "x process" "DEAP GPops/s"
+printf "%6s %7s %10s %12s %9s %9s %9s %11s %7s %9s %12s\n" rows workers \
+    "process s" "evolution s" "GPops/s" "DEAP-KR s" "x process" \
+    "x evolution" "DEAP s" "x process" "DEAP GPops/s"
 splits=""
 for rows in 20 10000; do
     case $rows in
     20) csv=$root/configs/data/quartic.csv ;;
     *) csv=$root/configs/data/quartic10k.csv ;;
     esac
+    run_deap "$csv" koza
+    same_s=$deap_s same_nodes=$deap_nodes
     run_deap "$csv" ""
-    uniform_s=$deap_s uniform_nodes=$deap_nodes
+    uniform_s=$deap_s
     run_deap "$csv" leaf
-    koza_s=$deap_s
-    eval "koza_$rows=\$koza_s"
+    eval "koza_$rows=\$deap_s"
     for w in 0 1 2 auto; do
         run_forkgp "$csv" "$w"
-        dg=$(awk -v n="$uniform_nodes" -v r="$rows" -v d="$uniform_s" \
+        dg=$(awk -v n="$same_nodes" -v r="$rows" -v d="$same_s" \
             'BEGIN { print (d == "-") ? "-" : sprintf("%.2e", n * r / d) }')
-        printf "%6d %7s %10.3f %12.3f %9.2e %7s %9s %11s %7s %9s %12s\n" \
+        printf "%6d %7s %10.3f %12.3f %9.2e %9s %9s %11s %7s %9s %12s\n" \
             "$rows" "$w" "$process_s" "$evo_s" \
             "$(awk -v g="$nodes" -v r="$rows" -v v="$evo_s" \
                 'BEGIN { print g * r / v }')" \
-            "$(awk -v d="$uniform_s" 'BEGIN { print (d == "-") ? "-" : sprintf("%.2f", d) }')" \
-            "$(ratio "$uniform_s" "$process_s")" "$(ratio "$uniform_s" "$evo_s")" \
-            "$(awk -v d="$koza_s" 'BEGIN { print (d == "-") ? "-" : sprintf("%.2f", d) }')" \
-            "$(ratio "$koza_s" "$process_s")" "$dg"
+            "$(seconds "$same_s")" "$(ratio "$same_s" "$process_s")" \
+            "$(ratio "$same_s" "$evo_s")" "$(seconds "$uniform_s")" \
+            "$(ratio "$uniform_s" "$process_s")" "$dg"
         splits="$splits$(printf "%6d %7s %10.3f %10.3f %10.3f" "$rows" "$w" $split)
 "
     done
@@ -162,8 +167,8 @@ for rows in 20 10000; do
     esac
     run_forkgp "$csv" auto --set operators.root_crossover=never
     printf "%6d %10.3f %12.3f %9s %9s %11s\n" "$rows" "$process_s" "$evo_s" \
-        "$(awk -v d="$k" 'BEGIN { print (d == "-") ? "-" : sprintf("%.2f", d) }')" \
-        "$(ratio "$k" "$process_s")" "$(ratio "$k" "$evo_s")"
+        "$(seconds "$k")" "$(ratio "$k" "$process_s")" \
+        "$(ratio "$k" "$evo_s")"
 done
 
 # DEAP's own example evaluates point by point in Python floats: on 20

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """DEAP's symbolic-regression example, set up as configs/quartic.ini, timed.
 
-Usage: python3 tools/deap_quartic.py ROWS_CSV POP GENS SEED [points|trig|leaf]
+Usage: python3 tools/deap_quartic.py ROWS_CSV POP GENS SEED
+                                    [points|trig|leaf|koza]
 
 Needs Debian's python3-deap (and its python3-numpy): run it with the
 python3 that has them, /usr/bin/python3 on Debian. ROWS_CSV is an x,y CSV
@@ -27,7 +28,12 @@ node 90% of the time (Koza's rule, [operators] internal_bias = 0.9),
 which DEAP has too, as cxOnePointLeafBiased(termpb=0.1): with `leaf`,
 that one (numpy's columns). DEAP 1.3.1's version calls random.sample on a
 set, which Python 3.11 refuses, so this script carries it with that one
-call on a sorted list, the rest as DEAP wrote it.
+call on a sorted list, the rest as DEAP wrote it. Neither of DEAP's
+crossovers ever picks a root. forkgp's does, as Koza's and gplearn's:
+with `koza`, DEAP runs forkgp's default crossover exactly (cx_koza: each
+parent's point a function node with probability 0.9 when it has one, else
+a terminal, uniformly among the nodes of that kind, the root included), so
+that forkgp's defaults can be set beside DEAP with the same operators.
 
 Prints "deap_seconds=<t> best_mse=<m>" (t: the evolution's wall time, the
 CSV load and the setup excluded; m: the best of the run), then
@@ -89,6 +95,24 @@ def cx_one_point_leaf_biased(ind1, ind2, termpb):
     return ind1, ind2
 
 
+def cx_koza(ind1, ind2, internal_bias):
+    # forkgp's crossover points ([operators] internal_bias = 0.9,
+    # root_crossover = allow), on DEAP's trees: in each parent, a function
+    # node with probability internal_bias when there is one, else a
+    # terminal; uniform among the nodes of that kind, the root included.
+    # The two subtrees are swapped, as DEAP's crossovers do.
+    def point(ind):
+        functions = [i for i, node in enumerate(ind) if node.arity > 0]
+        if functions and random.random() < internal_bias:
+            return random.choice(functions)
+        return random.choice([i for i, node in enumerate(ind)
+                              if node.arity == 0])
+    slice1 = ind1.searchSubtree(point(ind1))
+    slice2 = ind2.searchSubtree(point(ind2))
+    ind1[slice1], ind2[slice2] = ind2[slice2], ind1[slice1]
+    return ind1, ind2
+
+
 def protected_div_point(a, b):
     # symbreg.py's protectedDiv, for one row's floats.
     try:
@@ -99,14 +123,15 @@ def protected_div_point(a, b):
 
 def main():
     if len(sys.argv) not in (5, 6) or sys.argv[5:] not in (
-            [], ["points"], ["trig"], ["leaf"]):
+            [], ["points"], ["trig"], ["leaf"], ["koza"]):
         sys.exit("usage: deap_quartic.py ROWS_CSV POP GENS SEED "
-                 "[points|trig|leaf]")
+                 "[points|trig|leaf|koza]")
     path, pop_size, gens, seed = (sys.argv[1], int(sys.argv[2]),
                                   int(sys.argv[3]), int(sys.argv[4]))
     by_point = sys.argv[5:] == ["points"]
     trig = sys.argv[5:] == ["trig"]
     leaf = sys.argv[5:] == ["leaf"]
+    koza = sys.argv[5:] == ["koza"]
     data = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
     xs, ys = data[:, 0].copy(), data[:, 1].copy()
     np.seterr(all="ignore")  # overflow and the like: caught as non-finite
@@ -163,6 +188,8 @@ def main():
     toolbox.register("select", tools.selTournament, tournsize=7)
     if leaf:
         toolbox.register("mate", cx_one_point_leaf_biased, termpb=0.1)
+    elif koza:
+        toolbox.register("mate", cx_koza, internal_bias=0.9)
     else:
         toolbox.register("mate", gp.cxOnePoint)
     toolbox.register("expr_mut", gp.genFull, min_=0, max_=2)
