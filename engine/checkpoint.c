@@ -263,6 +263,8 @@ static int get_individual(struct in *in, struct individual *x,
     for (uint32_t i = 0; i < size; i++)
         if (!declared(x->tree.nodes[i].op, ps))
             return -1;
+    /* Made again rather than trusted: variation relies on them. */
+    tree_set_spans(&x->tree);
     return 0;
 }
 

@@ -602,8 +602,10 @@ int parse_program(struct tree *t, const char *text, const struct primset *ps,
         return -1;
     }
     if (parse_expr(&p, &depth) == 0) {
-        if (p.tok.kind == TOK_END)
+        if (p.tok.kind == TOK_END) {
+            tree_set_spans(t);
             return 0;
+        }
         unexpected(&p, "an operator or end of input");
     }
     if (p.unknown)

@@ -26,15 +26,16 @@ void tree_copy(struct tree *dst, const struct tree *src)
     dst->size = src->size;
 }
 
-uint32_t tree_subtree_end(const struct node *nodes, uint32_t i)
+void tree_set_spans(struct tree *t)
 {
-    /* `need` counts the subtrees still to be read. */
-    uint32_t need = 1;
-    while (need > 0) {
-        need += (uint32_t)prim_arity(nodes[i].op) - 1u;
-        i++;
+    /* Backwards, so that a node's arguments have their spans: the first
+     * starts just after it, each next one where the one before ends. */
+    for (uint32_t i = t->size; i-- > 0;) {
+        uint32_t end = i + 1;
+        for (int k = prim_arity(t->nodes[i].op); k > 0 && end < t->size; k--)
+            end += t->nodes[end].span;
+        t->nodes[i].span = end - i;
     }
-    return i;
 }
 
 int tree_subtree_shape(const struct node *nodes, uint32_t i, uint32_t *end)
@@ -79,18 +80,15 @@ int tree_depth(const struct tree *t)
 
 int tree_node_level(const struct tree *t, uint32_t target)
 {
-    int owed[1024];
-    int top = 0;
-    owed[0] = 1;
-    for (uint32_t i = 0; i < target; i++) {
-        owed[top]--;
-        int arity = prim_arity(t->nodes[i].op);
-        if (arity > 0 && top + 1 < 1024)
-            owed[++top] = arity;
-        while (top > 0 && owed[top] == 0)
-            top--;
+    /* From the root down: into the argument whose subtree holds target. */
+    int level = 0;
+    for (uint32_t i = 0; i != target; level++) {
+        uint32_t arg = i + 1;
+        while (arg + t->nodes[arg].span <= target)
+            arg += t->nodes[arg].span;
+        i = arg;
     }
-    return top;
+    return level;
 }
 
 int tree_check(const struct tree *t, int nvars)
@@ -129,13 +127,15 @@ int tree_splice_ends(struct tree *out, const struct tree *dst, uint32_t at,
     memcpy(out->nodes + at + piece, dst->nodes + at_end,
            (dst->size - at_end) * sizeof *out->nodes);
     out->size = size;
+    /* at's ancestors, which sit before it in out as in dst, grow or
+     * shrink by what changed; every other span is as it was. */
+    uint32_t delta = piece - (at_end - at); /* modulo 2^32 */
+    for (uint32_t i = 0; i != at;) {
+        out->nodes[i].span += delta;
+        uint32_t arg = i + 1;
+        while (arg + dst->nodes[arg].span <= at)
+            arg += dst->nodes[arg].span;
+        i = arg;
+    }
     return 0;
-}
-
-uint32_t tree_count_functions(const struct tree *t)
-{
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < t->size; i++)
-        n += (uint32_t)prim_is_function(t->nodes[i].op);
-    return n;
 }

@@ -9,14 +9,19 @@
 
 /*
  * One node: an opcode (enum prim_op), the column of a variable, the value
- * of a constant. No pointers, so a tree is copied, piped and checkpointed
- * as bytes. 16 bytes.
+ * of a constant, and the size of its subtree. No pointers, so a tree is
+ * copied, piped and checkpointed as bytes. 16 bytes.
  */
 struct node {
     uint16_t op;
-    uint16_t var;     /* OP_VAR: index into the primset's variables */
-    uint32_t padding; /* zero, so equal trees are equal bytes */
-    double value;     /* OP_CONST: the constant */
+    uint16_t var;  /* OP_VAR: index into the primset's variables; else 0 */
+    uint32_t span; /* nodes in the subtree that starts here (1 for a
+                      terminal): the subtree is [i, i + span). Kept by
+                      whatever makes or changes a tree, so that variation
+                      finds a subtree's end and a node's parent without a
+                      walk. It follows from the shape, so equal trees are
+                      still equal bytes. */
+    double value;  /* OP_CONST: the constant; else 0 */
 };
 
 /* Checkpoints, frames and hashes take a node as 16 bytes. */
@@ -24,9 +29,9 @@ _Static_assert(sizeof(struct node) == 16, "a node is 16 bytes");
 
 /*
  * A program in prefix order: a function node is followed by its arguments'
- * subtrees, first to last. A subtree is the contiguous range [i, end).
- * `nodes` has room for `cap` nodes, fixed when the tree is made, so
- * variation never allocates.
+ * subtrees, first to last. A subtree is the contiguous range
+ * [i, i + nodes[i].span). `nodes` has room for `cap` nodes, fixed when the
+ * tree is made, so variation never allocates.
  */
 struct tree {
     uint32_t size;
@@ -43,8 +48,15 @@ void tree_release(struct tree *t);
 /* Copies src into dst; dst->cap must be >= src->size. */
 void tree_copy(struct tree *dst, const struct tree *src);
 
+/* Sets every node's span from the shape of t, which must be well formed
+ * (tree_check): for trees made node by node, or read from outside. */
+void tree_set_spans(struct tree *t);
+
 /* The index just past the subtree that starts at node i. */
-uint32_t tree_subtree_end(const struct node *nodes, uint32_t i);
+static inline uint32_t tree_subtree_end(const struct node *nodes, uint32_t i)
+{
+    return i + nodes[i].span;
+}
 
 /* Depth of the tree: a lone terminal has depth 0. */
 int tree_depth(const struct tree *t);
@@ -56,19 +68,22 @@ int tree_subtree_depth(const struct node *nodes, uint32_t i);
  * it: both in one pass. */
 int tree_subtree_shape(const struct node *nodes, uint32_t i, uint32_t *end);
 
-/* Depth at which node i sits (the root is at depth 0). */
+/* Depth at which node i sits (the root is at depth 0): the number of its
+ * ancestors, found from the root down. */
 int tree_node_level(const struct tree *t, uint32_t i);
 
 /*
  * Checks that the tree is well formed: opcodes known, arities add up to
- * exactly one tree of `size` nodes, variables below nvars. Returns 0 or -1.
+ * exactly one tree of `size` nodes, variables below nvars. Spans are not
+ * looked at (tree_set_spans makes them). Returns 0 or -1.
  */
 int tree_check(const struct tree *t, int nvars);
 
 /*
  * Replaces the subtree of dst starting at `at` with the subtree of src
  * starting at `from`, writing the result into out (which must not alias
- * dst or src). Returns 0, or -1 when the result would exceed out->cap.
+ * dst or src), spans and all: only at's ancestors change size. Returns 0,
+ * or -1 when the result would exceed out->cap.
  */
 int tree_splice(struct tree *out, const struct tree *dst, uint32_t at,
                 const struct tree *src, uint32_t from);
@@ -78,8 +93,5 @@ int tree_splice(struct tree *out, const struct tree *dst, uint32_t at,
 int tree_splice_ends(struct tree *out, const struct tree *dst, uint32_t at,
                      uint32_t at_end, const struct tree *src, uint32_t from,
                      uint32_t from_end);
-
-/* Number of function (non-terminal) nodes. */
-uint32_t tree_count_functions(const struct tree *t);
 
 #endif

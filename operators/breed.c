@@ -26,8 +26,7 @@ int breed_init(struct breed *b, const struct config *c)
     b->population = (size_t)c->run_population;
     b->standings = calloc(b->population ? b->population : 1,
                           sizeof *b->standings);
-    b->nfunc = calloc(b->population ? b->population : 1, sizeof *b->nfunc);
-    if (!b->elites || !b->standings || !b->nfunc ||
+    if (!b->elites || !b->standings ||
         tree_init(&b->scratch, b->vp.max_size) < 0) {
         breed_release(b);
         return -1;
@@ -39,7 +38,6 @@ void breed_release(struct breed *b)
 {
     free(b->elites);
     free(b->standings);
-    free(b->nfunc);
     tree_release(&b->scratch);
     memset(b, 0, sizeof *b);
 }
@@ -65,15 +63,6 @@ static void copy_individual(struct individual *x, const struct individual *paren
     x->origin = ORIGIN_COPY;
 }
 
-/* The function count of cur's individual i, made once per generation. */
-static uint32_t functions_of(struct breed *b, const struct population *cur,
-                             size_t i)
-{
-    if (b->nfunc[i] == UINT32_MAX)
-        b->nfunc[i] = tree_count_functions(&cur->ind[i].tree);
-    return b->nfunc[i];
-}
-
 int breed_next(struct breed *b, struct population *next,
                const struct population *cur, const struct primset *ps,
                const struct ranking *rk, struct rng *r)
@@ -81,13 +70,9 @@ int breed_next(struct breed *b, struct population *next,
     if (cur->n > b->population) { /* more than the config said: grow */
         struct standing *more =
             realloc(b->standings, cur->n * sizeof *b->standings);
-        if (more)
-            b->standings = more;
-        uint32_t *counts = realloc(b->nfunc, cur->n * sizeof *b->nfunc);
-        if (counts)
-            b->nfunc = counts;
-        if (!more || !counts)
+        if (!more)
             return -1;
+        b->standings = more;
         b->population = cur->n;
     }
     b->vp.min_arity = INT32_MAX;
@@ -97,9 +82,6 @@ int breed_next(struct breed *b, struct population *next,
     if (select_best(cur, rk, b->elites, b->elitism) < 0)
         return -1;
     select_standings(cur, rk, b->standings);
-    /* Function counts are made when an individual first takes part in a
-     * crossover: tournaments leave most of a generation unchosen. */
-    memset(b->nfunc, 0xff, cur->n * sizeof *b->nfunc);
     rng_bound_init(&b->draw, (uint32_t)cur->n);
     size_t i = 0;
     for (; i < b->elitism; i++) {
@@ -118,9 +100,8 @@ int breed_next(struct breed *b, struct population *next,
         case BREED_CROSSOVER: {
             size_t i2 = select_tournament(b->standings, &b->draw,
                                           b->tournament_size, r);
-            changed = vary_crossover_counted(
-                &x->tree, &p1->tree, functions_of(b, cur, i1),
-                &cur->ind[i2].tree, functions_of(b, cur, i2), &b->vp, r);
+            changed = vary_crossover(&x->tree, &p1->tree,
+                                     &cur->ind[i2].tree, &b->vp, r);
             break;
         }
         case BREED_SUBTREE:

@@ -31,9 +31,7 @@ struct breed {
     struct tree scratch; /* subtree mutation's new subtree */
     size_t *elites;      /* elitism indices */
     struct standing *standings; /* the current generation's, for tournaments */
-    uint32_t *nfunc; /* its function counts, for crossover (UINT32_MAX:
-                        not counted yet this generation) */
-    size_t population;          /* room in standings and nfunc */
+    size_t population;          /* room in standings */
     struct rng_bound draw;      /* tournament draws among the generation */
 };
 

@@ -4,7 +4,7 @@
 void init_terminal(struct node *nd, const struct primset *ps, struct rng *r)
 {
     uint32_t k = rng_below(r, (uint32_t)primset_nterminals(ps));
-    nd->padding = 0;
+    nd->span = 1;
     nd->var = 0;
     nd->value = 0.0;
     if (k < (uint32_t)ps->nvars) {
@@ -62,7 +62,6 @@ int init_tree(struct tree *t, const struct primset *ps, enum init_method how,
         if (function) {
             nd->op = init_function(ps, r);
             nd->var = 0;
-            nd->padding = 0;
             nd->value = 0.0;
             owed[++top] = prim_arity(nd->op);
         } else {
@@ -71,6 +70,7 @@ int init_tree(struct tree *t, const struct primset *ps, enum init_method how,
         while (top > 0 && owed[top] == 0)
             top--;
     }
+    tree_set_spans(t);
     return 0;
 }
 

@@ -5,26 +5,28 @@
 
 #include "init.h"
 
-/* A uniformly chosen node of t, which has nfunc function nodes, from node
- * `first` on (0, or 1 to leave the root out: then t has more than one
- * node, and its root is a function): a function node with probability
- * bias when there is one, else a terminal. */
-static uint32_t pick_point(const struct tree *t, uint32_t nfunc, double bias,
-                           uint32_t first, struct rng *r)
+/*
+ * A node of t from node `first` on (0, or 1 to leave the root out: then t
+ * has more than one node, and its root is a function): a function node
+ * with probability bias when there is one, else a terminal; uniform among
+ * the nodes of that kind. Drawn by rejection: a uniform node until one of
+ * the wanted kind comes up, which takes about two draws in a tree of
+ * binary functions (half its nodes are terminals), and no walk.
+ */
+static uint32_t pick_point(const struct tree *t, double bias, uint32_t first,
+                           struct rng *r)
 {
-    nfunc -= first;
-    int want_function = nfunc > 0 && rng_chance(r, bias);
-    uint32_t count = want_function ? nfunc : t->size - first - nfunc;
-    /* The k-th node of the wanted kind. The count goes down without a
-     * branch (which kind a node is would be a coin flip to predict); the
-     * only branch is the loop's end. */
-    int64_t left = rng_below(r, count);
-    for (uint32_t i = first; i < t->size; i++) {
-        left -= prim_is_function(t->nodes[i].op) == want_function;
-        if (left < 0)
+    const struct node *root = &t->nodes[0];
+    /* A function past the root unless every argument of the root is a
+     * terminal (then the tree is the root and one node per argument). */
+    int has_function = first == 0 ? prim_is_function(root->op)
+                                   : root->span > 1u + (uint32_t)prim_arity(root->op);
+    int want_function = has_function && rng_chance(r, bias);
+    for (;;) {
+        uint32_t i = first + rng_below(r, t->size - first);
+        if (prim_is_function(t->nodes[i].op) == want_function)
             return i;
     }
-    return 0; /* unreachable */
 }
 
 /* The deepest a subtree of n nodes can be when every function takes at
@@ -39,15 +41,6 @@ int vary_crossover(struct tree *child, const struct tree *p1,
                    const struct tree *p2, const struct vary_params *vp,
                    struct rng *r)
 {
-    return vary_crossover_counted(child, p1, tree_count_functions(p1), p2,
-                                  tree_count_functions(p2), vp, r);
-}
-
-int vary_crossover_counted(struct tree *child, const struct tree *p1,
-                           uint32_t nfunc1, const struct tree *p2,
-                           uint32_t nfunc2, const struct vary_params *vp,
-                           struct rng *r)
-{
     /* Without roots, a one-node parent has no point (as DEAP's). */
     uint32_t first = vp->root_points ? 0 : 1;
     if (p1->size <= first || p2->size <= first) {
@@ -55,8 +48,8 @@ int vary_crossover_counted(struct tree *child, const struct tree *p1,
         return 0;
     }
     for (int t = 0; t < VARY_TRIES; t++) {
-        uint32_t at = pick_point(p1, nfunc1, vp->internal_bias, first, r);
-        uint32_t from = pick_point(p2, nfunc2, vp->internal_bias, first, r);
+        uint32_t at = pick_point(p1, vp->internal_bias, first, r);
+        uint32_t from = pick_point(p2, vp->internal_bias, first, r);
         /* p1 respects the depth limit, so only the new branch can break
          * it: its level plus the depth of what is put there. */
         uint32_t from_end = tree_subtree_end(p2->nodes, from);

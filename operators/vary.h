@@ -38,14 +38,6 @@ int vary_crossover(struct tree *child, const struct tree *p1,
                    const struct tree *p2, const struct vary_params *vp,
                    struct rng *r);
 
-/* vary_crossover when the parents' function counts are known (breeding
- * counts each individual once per generation rather than once per
- * crossover it takes part in): the same offspring from the same draws. */
-int vary_crossover_counted(struct tree *child, const struct tree *p1,
-                           uint32_t nfunc1, const struct tree *p2,
-                           uint32_t nfunc2, const struct vary_params *vp,
-                           struct rng *r);
-
 /* Subtree mutation: a uniformly chosen subtree replaced by a grown random
  * tree; `scratch` (cap >= max_size) holds it while splicing. */
 int vary_subtree(struct tree *child, const struct tree *p,

@@ -297,6 +297,7 @@ static void test_round_trip_extremes(void **state)
             (struct node){.op = i % 2 == 0 || i == CAP - 1 ? term : f};
     t->size = CAP;
     assert_int_equal(tree_check(t, NVARS), 0);
+    tree_set_spans(t);
     for (int i = 0; i < SHOWN_FAILURES; i++) {
         struct failure_note *n = &st->shown[i];
         n->generation = i == 0 ? LONG_MAX : 0;
@@ -307,9 +308,9 @@ static void test_round_trip_extremes(void **state)
         st->nshown = i + 1;
     }
     /* A lone variable; a lone constant (NaN); a lone terminal symbol. */
-    struct node one[3] = {{.op = OP_VAR, .var = NVARS - 1},
-                          {.op = OP_CONST, .value = NAN},
-                          {.op = term}};
+    struct node one[3] = {{.op = OP_VAR, .var = NVARS - 1, .span = 1},
+                          {.op = OP_CONST, .span = 1, .value = NAN},
+                          {.op = term, .span = 1}};
     for (int i = 0; i < 3; i++) {
         fx.pop.ind[i].tree.nodes[0] = one[i];
         fx.pop.ind[i].tree.size = 1;

@@ -14,6 +14,7 @@
 #include "pop.h"
 #include "prim.h"
 #include "rng.h"
+#include "testutil.h"
 #include "tree.h"
 
 #define NVARS 3
@@ -45,7 +46,7 @@ static void only_add(struct primset *ps)
 /* A terminal is a variable in range, a fixed constant or an ERC in range. */
 static void check_terminal(const struct node *nd, const struct primset *ps)
 {
-    assert_int_equal(nd->padding, 0);
+    assert_int_equal(nd->span, 1);
     if (nd->op == OP_VAR) {
         assert_in_range(nd->var, 0, ps->nvars - 1);
         assert_true(nd->value == 0.0);
@@ -67,6 +68,7 @@ static void check_tree(const struct tree *t, const struct primset *ps,
                        enum init_method how, int min_depth, int depth)
 {
     assert_int_equal(tree_check(t, ps->nvars), 0);
+    testutil_check_spans(t);
     assert_true(t->size <= t->cap);
     assert_true(tree_depth(t) <= depth);
     int floor = min_depth < depth ? min_depth : depth;
@@ -80,7 +82,6 @@ static void check_tree(const struct tree *t, const struct primset *ps,
             else
                 assert_true(level >= floor || ps->nfuncs == 0);
         } else {
-            assert_int_equal(nd->padding, 0);
             assert_true(level < depth);
             int in_set = 0;
             for (int k = 0; k < ps->nfuncs; k++)

@@ -255,19 +255,24 @@ static void test_copy(void **state)
     tree_release(&src);
 }
 
-static void test_count_functions(void **state)
+static void test_spans(void **state)
 {
     (void)state;
+    /* 0 add, 1 mul, 2 x0, 3 x1, 4 neg, 5 2 */
     struct tree t = make("add mul x0 x1 neg 2");
-    assert_int_equal(tree_count_functions(&t), 3);
-    build(&t, "x0");
-    assert_int_equal(tree_count_functions(&t), 0);
-    build(&t, "1.5");
-    assert_int_equal(tree_count_functions(&t), 0);
-    build(&t, "sin cos tanh log exp sqrt square abs neg x0");
-    assert_int_equal(tree_count_functions(&t), 9);
-    t.size = 0;
-    assert_int_equal(tree_count_functions(&t), 0);
+    const uint32_t want[] = {6, 3, 1, 1, 2, 1};
+    for (uint32_t i = 0; i < 6; i++)
+        assert_int_equal(t.nodes[i].span, want[i]);
+    /* Made from the shape alone: whatever was there is overwritten. */
+    for (uint32_t i = 0; i < 6; i++)
+        t.nodes[i].span = 77;
+    tree_set_spans(&t);
+    for (uint32_t i = 0; i < 6; i++)
+        assert_int_equal(t.nodes[i].span, want[i]);
+    build(&t, "if x0 x1 sin x2");
+    const uint32_t want_if[] = {5, 1, 1, 2, 1};
+    for (uint32_t i = 0; i < 5; i++)
+        assert_int_equal(t.nodes[i].span, want_if[i]);
     tree_release(&t);
 }
 
@@ -323,24 +328,31 @@ static void test_random_against_reference(void **state)
         assert_int_equal(i, t.size);
         i = 0;
         ref_levels(t.nodes, &i, 0, levels);
-        uint32_t nfunc = 0;
+        testutil_check_spans(&t);
         for (i = 0; i < t.size; i++) {
             assert_int_equal(tree_node_level(&t, i), levels[i]);
             uint32_t j = i;
             assert_int_equal(tree_subtree_depth(t.nodes, i),
                              ref_depth(t.nodes, &j));
             assert_int_equal(tree_subtree_end(t.nodes, i), j);
-            nfunc += prim_arity(t.nodes[i].op) > 0;
         }
-        assert_int_equal(tree_count_functions(&t), nfunc);
         /* Splicing a random subtree of t into itself stays well formed. */
         uint32_t at = rng_below(&r, t.size), from = rng_below(&r, t.size);
         assert_int_equal(tree_splice(&out, &t, at, &t, from), 0);
         assert_int_equal(tree_check(&out, 3), 0);
+        testutil_check_spans(&out);
         uint32_t at_end = tree_subtree_end(t.nodes, at);
         uint32_t from_end = tree_subtree_end(t.nodes, from);
         assert_int_equal(out.size, t.size - (at_end - at) + (from_end - from));
-        assert_memory_equal(out.nodes, t.nodes, at * sizeof *t.nodes);
+        /* The same nodes before at, where only the spans of at's
+         * ancestors (the nodes whose subtree holds at) have changed. */
+        int32_t delta = (int32_t)(from_end - from) - (int32_t)(at_end - at);
+        for (i = 0; i < at; i++) {
+            struct node want = t.nodes[i];
+            if (i + want.span > at)
+                want.span = (uint32_t)((int32_t)want.span + delta);
+            assert_memory_equal(&out.nodes[i], &want, sizeof want);
+        }
         assert_memory_equal(out.nodes + at, t.nodes + from,
                             (from_end - from) * sizeof *t.nodes);
         assert_memory_equal(out.nodes + at + (from_end - from),
@@ -362,7 +374,7 @@ int main(void)
         cmocka_unit_test(test_check_malformed),
         cmocka_unit_test(test_splice),
         cmocka_unit_test(test_copy),
-        cmocka_unit_test(test_count_functions),
+        cmocka_unit_test(test_spans),
         cmocka_unit_test(test_random_against_reference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

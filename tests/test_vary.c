@@ -90,8 +90,7 @@ static void check_limits(const struct tree *t)
     assert_int_equal(tree_check(t, NVARS), 0);
     assert_true(t->size <= vp.max_size);
     assert_true(tree_depth(t) <= vp.max_depth);
-    for (uint32_t i = 0; i < t->size; i++)
-        assert_int_equal(t->nodes[i].padding, 0);
+    testutil_check_spans(t);
 }
 
 /* Nonzero when child is dst with the subtree at some `at` replaced by the
@@ -112,6 +111,18 @@ static int is_one_splice(const struct tree *child, const struct tree *dst,
     return 0;
 }
 
+/* Nonzero when the n nodes at a and b are the same but for their spans
+ * (an ancestor of a changed subtree has a new span). */
+static int same_but_spans(const struct node *a, const struct node *b,
+                          uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (a[i].op != b[i].op || a[i].var != b[i].var ||
+            memcmp(&a[i].value, &b[i].value, sizeof a[i].value) != 0)
+            return 0;
+    return 1;
+}
+
 /* Nonzero when child is p with one subtree replaced by a tree of depth at
  * most `depth` (the subtree mutation's grown branch). */
 static int is_one_mutation(const struct tree *child, const struct tree *p,
@@ -122,7 +133,7 @@ static int is_one_mutation(const struct tree *child, const struct tree *p,
         uint32_t tail = p->size - at_end;
         if (child->size < at + tail + 1)
             continue;
-        if (memcmp(child->nodes, p->nodes, at * sizeof *p->nodes) != 0 ||
+        if (!same_but_spans(child->nodes, p->nodes, at) ||
             memcmp(child->nodes + child->size - tail, p->nodes + at_end,
                    tail * sizeof *p->nodes) != 0)
             continue;

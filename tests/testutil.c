@@ -64,9 +64,28 @@ void testutil_build(struct tree *t, const struct primset *ps,
         }
     }
     free(buf);
-    /* Without a set, a test may build a malformed tree on purpose. */
+    /* Without a set, a test may build a malformed tree on purpose: its
+     * spans stay 0. A well-formed one gets them, as every tree the engine
+     * makes has them. */
     if (ps)
         assert_int_equal(tree_check(t, ps->nvars), 0);
+    if (tree_check(t, 1 << 16) == 0)
+        tree_set_spans(t);
+}
+
+void testutil_check_spans(const struct tree *t)
+{
+    for (uint32_t i = 0; i < t->size; i++) {
+        uint32_t end = i;
+        for (long owed = 1; owed > 0; end++) {
+            assert_true(end < t->size);
+            owed += prim_arity(t->nodes[end].op) - 1;
+        }
+        if (t->nodes[i].span != end - i)
+            fail_msg("node %u: span %u, its subtree has %u nodes",
+                     (unsigned)i, (unsigned)t->nodes[i].span,
+                     (unsigned)(end - i));
+    }
 }
 
 static int remove_one(const char *path, const struct stat *st, int flag,

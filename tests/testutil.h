@@ -21,6 +21,11 @@
 void testutil_build(struct tree *t, const struct primset *ps,
                     const char *spec);
 
+/* Fails the test unless every node of t (well formed) has the span its
+ * shape gives, counted here the plain way: the nodes up to where the
+ * arguments still owed come to none. */
+void testutil_check_spans(const struct tree *t);
+
 /* Makes a fresh folder /tmp/NAME.<random> into dir (size bytes). Returns
  * dir, or NULL (errno set), as mkdtemp does. */
 char *testutil_mkdtemp(char *dir, size_t size, const char *name);
