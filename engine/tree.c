@@ -78,16 +78,22 @@ int tree_depth(const struct tree *t)
     return t->size ? tree_subtree_depth(t->nodes, 0) : 0;
 }
 
+/* The argument of node i whose subtree holds node target (i is one of
+ * target's ancestors): one step from the root down towards target. */
+static uint32_t step_towards(const struct node *nodes, uint32_t i,
+                             uint32_t target)
+{
+    uint32_t arg = i + 1;
+    while (arg + nodes[arg].span <= target)
+        arg += nodes[arg].span;
+    return arg;
+}
+
 int tree_node_level(const struct tree *t, uint32_t target)
 {
-    /* From the root down: into the argument whose subtree holds target. */
     int level = 0;
-    for (uint32_t i = 0; i != target; level++) {
-        uint32_t arg = i + 1;
-        while (arg + t->nodes[arg].span <= target)
-            arg += t->nodes[arg].span;
-        i = arg;
-    }
+    for (uint32_t i = 0; i != target; i = step_towards(t->nodes, i, target))
+        level++;
     return level;
 }
 
@@ -130,12 +136,7 @@ int tree_splice_ends(struct tree *out, const struct tree *dst, uint32_t at,
     /* at's ancestors, which sit before it in out as in dst, grow or
      * shrink by what changed; every other span is as it was. */
     uint32_t delta = piece - (at_end - at); /* modulo 2^32 */
-    for (uint32_t i = 0; i != at;) {
+    for (uint32_t i = 0; i != at; i = step_towards(dst->nodes, i, at))
         out->nodes[i].span += delta;
-        uint32_t arg = i + 1;
-        while (arg + dst->nodes[arg].span <= at)
-            arg += dst->nodes[arg].span;
-        i = arg;
-    }
     return 0;
 }
