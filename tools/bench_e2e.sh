@@ -61,7 +61,15 @@ done
 [ -n "$py" ] || echo "bench_e2e: python3-deap not installed; DEAP skipped" \
     "(apt-get install python3-deap)"
 
-now() { date +%s.%N; }
+# stamp VAR: the time now, in seconds, into VAR; bash's own clock where it
+# has one (no process started, so none timed with forkgp's).
+stamp() {
+    if [ -n "${EPOCHREALTIME:-}" ]; then
+        printf -v "$1" '%s' "${EPOCHREALTIME/,/.}"
+    else
+        printf -v "$1" '%s' "$(date +%s.%N)"
+    fi
+}
 add() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.6f", a + b }'; }
 
 # run_deap CSV MODE: DEAP over every seed; sets deap_s (summed seconds, "-"
@@ -91,13 +99,13 @@ run_forkgp() {
         for _ in $(seq $forkgp_runs); do
             rm -rf "$tmp/run"
             local start end t
-            start=$(now)
+            stamp start
             "$forkgp" run "$root/configs/quartic.ini" --quiet \
                 --set run.population=$pop --set run.generations=$gens \
                 --set fitness.target_fitness=none --set run.workers="$w" \
                 --set run.seed=$seed --set data.train="$csv" "$@" \
                 --out "$tmp/run" >/dev/null
-            end=$(now)
+            stamp end
             t=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.6f", e - s }')
             if [ -z "$best" ] || awk -v t="$t" -v b="$best" 'BEGIN { exit !(t < b) }'; then
                 best=$t
@@ -142,7 +150,7 @@ for rows in $rows_list; do
     run_deap "$csv" ""
     uniform_s=$deap_s
     run_deap "$csv" leaf
-    eval "koza_$rows=\$deap_s"
+    eval "koza_$rows=\$deap_s same_$rows=\$same_s"
     for w in 0 1 2 auto; do
         run_forkgp "$csv" "$w"
         dg=$(awk -v n="$same_nodes" -v r="$rows" -v d="$same_s" \
@@ -172,6 +180,26 @@ for rows in $rows_list; do
     *) csv=$root/configs/data/quartic10k.csv k=$koza_10000 ;;
     esac
     run_forkgp "$csv" auto --set operators.root_crossover=never
+    printf "%6d %10.3f %12.3f %9s %9s %11s\n" "$rows" "$process_s" "$evo_s" \
+        "$(seconds "$k")" "$(ratio "$k" "$process_s")" \
+        "$(ratio "$k" "$evo_s")"
+done
+
+# What the durable checkpoints cost: the default search again without the
+# periodic ones (output.checkpoint_every = 0). DEAP writes none.
+echo
+echo "forkgp's defaults without periodic checkpoints (output.checkpoint_every"
+echo "= 0; the default writes one every 10 generations, durably), workers"
+echo "auto, seeds $seeds (summed):"
+printf "%6s %10s %12s %9s %9s %11s\n" rows "process s" "evolution s" \
+    "DEAP-KR s" "x process" "x evolution"
+for rows in $rows_list; do
+    case $rows in
+    20) csv=$root/configs/data/quartic.csv ;;
+    *) csv=$root/configs/data/quartic10k.csv ;;
+    esac
+    eval "k=\$same_$rows"
+    run_forkgp "$csv" auto --set output.checkpoint_every=0
     printf "%6d %10.3f %12.3f %9s %9s %11s\n" "$rows" "$process_s" "$evo_s" \
         "$(seconds "$k")" "$(ratio "$k" "$process_s")" \
         "$(ratio "$k" "$evo_s")"
