@@ -27,6 +27,8 @@
 #   DEAP s       the same with symbreg.py's own crossover (cxOnePoint:
 #                points uniform over the nodes, never the root), a
 #                different operator that grows smaller programs
+#   x wall       DEAP-KR's whole python3 processes (start, imports, CSV
+#                load) over forkgp's processes: wall time against wall time
 #   DEAP GPops/s the nodes DEAP-KR evaluated times the rows, over its time
 #                (each search evolves its own programs: the two do not do
 #                the same work)
@@ -72,14 +74,21 @@ stamp() {
 }
 add() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.6f", a + b }'; }
 
-# run_deap CSV MODE: DEAP over every seed; sets deap_s (summed seconds, "-"
-# without DEAP) and deap_nodes (summed evaluated nodes).
+# run_deap CSV MODE: DEAP over every seed; sets deap_s (summed seconds of
+# evolution, "-" without DEAP), deap_wall_s (summed wall time of the whole
+# python3 process: its start, imports and CSV load too) and deap_nodes
+# (summed evaluated nodes).
 run_deap() {
-    deap_s="-" deap_nodes=0
+    deap_s="-" deap_wall_s="-" deap_nodes=0
     [ -n "$py" ] || return 0
-    deap_s=0
+    deap_s=0 deap_wall_s=0
+    local start end
     for seed in $seeds; do
+        stamp start
         out=$("$py" "$root/tools/deap_quartic.py" "$1" $pop $gens $seed $2)
+        stamp end
+        deap_wall_s=$(awk -v s="$start" -v e="$end" -v a="$deap_wall_s" \
+            'BEGIN { printf "%.6f", a + e - s }')
         deap_s=$(add "$deap_s" \
             "$(echo "$out" | sed -n 's/^deap_seconds=\([^ ]*\).*/\1/p')")
         deap_nodes=$(add "$deap_nodes" \
@@ -136,9 +145,9 @@ ratio() { awk -v d="$1" -v t="$2" \
 
 echo "quartic, population $pop x $gens generations, no early stop, seeds" \
     "$seeds (times summed):"
-printf "%6s %7s %10s %12s %9s %9s %9s %11s %7s %9s %12s\n" rows workers \
-    "process s" "evolution s" "GPops/s" "DEAP-KR s" "x process" \
-    "x evolution" "DEAP s" "x process" "DEAP GPops/s"
+printf "%6s %7s %10s %12s %9s %9s %9s %11s %7s %7s %9s %12s\n" rows \
+    workers "process s" "evolution s" "GPops/s" "DEAP-KR s" "x process" \
+    "x evolution" "x wall" "DEAP s" "x process" "DEAP GPops/s"
 splits=""
 for rows in $rows_list; do
     case $rows in
@@ -146,7 +155,7 @@ for rows in $rows_list; do
     *) csv=$root/configs/data/quartic10k.csv ;;
     esac
     run_deap "$csv" koza
-    same_s=$deap_s same_nodes=$deap_nodes
+    same_s=$deap_s same_nodes=$deap_nodes same_wall_s=$deap_wall_s
     run_deap "$csv" ""
     uniform_s=$deap_s
     run_deap "$csv" leaf
@@ -155,12 +164,13 @@ for rows in $rows_list; do
         run_forkgp "$csv" "$w"
         dg=$(awk -v n="$same_nodes" -v r="$rows" -v d="$same_s" \
             'BEGIN { print (d == "-") ? "-" : sprintf("%.2e", n * r / d) }')
-        printf "%6d %7s %10.3f %12.3f %9.2e %9s %9s %11s %7s %9s %12s\n" \
+        printf "%6d %7s %10.3f %12.3f %9.2e %9s %9s %11s %7s %7s %9s %12s\n" \
             "$rows" "$w" "$process_s" "$evo_s" \
             "$(awk -v g="$nodes" -v r="$rows" -v v="$evo_s" \
                 'BEGIN { print g * r / v }')" \
             "$(seconds "$same_s")" "$(ratio "$same_s" "$process_s")" \
-            "$(ratio "$same_s" "$evo_s")" "$(seconds "$uniform_s")" \
+            "$(ratio "$same_s" "$evo_s")" \
+            "$(ratio "$same_wall_s" "$process_s")" "$(seconds "$uniform_s")" \
             "$(ratio "$uniform_s" "$process_s")" "$dg"
         splits="$splits$(printf "%6d %7s %10.3f %10.3f %10.3f" "$rows" "$w" $split)
 "
