@@ -22,11 +22,17 @@ static uint32_t pick_point(const struct tree *t, double bias, uint32_t first,
     int has_function = first == 0 ? prim_is_function(root->op)
                                    : root->span > 1u + (uint32_t)prim_arity(root->op);
     int want_function = has_function && rng_chance(r, bias);
-    for (;;) {
+    /* The tree holds at least one node of the wanted kind, so one comes
+     * up within 64 draws per node of the tree but with a probability
+     * below e^-64: the bound only keeps a tree whose spans were wrong (a
+     * bug) from hanging the run. */
+    uint64_t tries = 64 * (uint64_t)t->size;
+    for (uint64_t k = 0; k < tries; k++) {
         uint32_t i = first + rng_below(r, t->size - first);
         if (prim_is_function(t->nodes[i].op) == want_function)
             return i;
     }
+    return first;
 }
 
 /* The deepest a subtree of n nodes can be when every function takes at

@@ -463,6 +463,32 @@ static void test_crossover_example(void **state)
 
 /* Point mutation draws functions of the same arity only. */
 /* root_crossover = never: no point is a root, as in DEAP's crossover. */
+/* A tree whose spans are wrong (a bug somewhere) cannot hang crossover:
+ * the root's span says there is a function below it, there is none, and
+ * the draw for a function point gives up after its bound. */
+static void test_crossover_wrong_spans_end(void **state)
+{
+    (void)state;
+    struct rng r;
+    rng_seed(&r, 8, 8);
+    struct tree p1, p2, child;
+    assert_int_equal(tree_init(&p1, MAX_SIZE), 0);
+    assert_int_equal(tree_init(&p2, MAX_SIZE), 0);
+    assert_int_equal(tree_init(&child, MAX_SIZE), 0);
+    struct vary_params functions_only = vp;
+    functions_only.root_points = 0;
+    functions_only.internal_bias = 1.0;
+    build(&p1, "add x0 x1");
+    build(&p2, "mul x2 x3");
+    p1.nodes[0].span = 5; /* wrong: add x0 x1 has 3 nodes */
+    for (int n = 0; n < 10; n++)
+        assert_true(vary_crossover(&child, &p1, &p2, &functions_only, &r) >=
+                    0);
+    tree_release(&child);
+    tree_release(&p2);
+    tree_release(&p1);
+}
+
 static void test_crossover_without_roots(void **state)
 {
     (void)state;
@@ -623,6 +649,7 @@ int main(void)
         cmocka_unit_test(test_hoist_random),
         cmocka_unit_test(test_crossover_example),
         cmocka_unit_test(test_crossover_without_roots),
+        cmocka_unit_test(test_crossover_wrong_spans_end),
         cmocka_unit_test(test_point_example),
         cmocka_unit_test(test_pool_and_determinism),
     };
