@@ -899,12 +899,14 @@ static void dump_value(const struct config *c, int k, FILE *out)
 }
 
 /* Keys that do not change what a run computes: where it writes, how many
- * processes evaluate and where, how often it checkpoints. The hash leaves them out,
- * so a run resumes with another worker count or into another folder. */
+ * processes evaluate and where, how often it checkpoints. The hash leaves
+ * them out, so a run resumes with another worker count or into another
+ * folder. */
 int config_outside_hash(int k)
 {
     return k == CFG_KEY_output_dir || k == CFG_KEY_run_workers ||
-           k == CFG_KEY_output_checkpoint_every || k == CFG_KEY_run_backend;
+           k == CFG_KEY_output_checkpoint_every ||
+           k == CFG_KEY_output_checkpoint_seconds || k == CFG_KEY_run_backend;
 }
 
 /* Writes text as "; " comment lines of at most about 78 columns, broken

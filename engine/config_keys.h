@@ -103,6 +103,9 @@
     X(output, checkpoint_every, INT, "10", 0, 10000000, NULL,                \
       "write checkpoint.bin every this many generations (0: only on "       \
       "SIGINT, SIGTERM or SIGHUP)")                                                   \
+    X(output, checkpoint_seconds, REAL, "1", 0, 1e9, NULL,                    \
+      "least seconds between two periodic checkpoints after generation "     \
+      "0's (0: every checkpoint_every generations, however quick)")          \
     X(output, dir, STR, "", 0, 0, NULL,                                       \
       "output folder, relative to the working directory; empty: "             \
       "runs/<config name>")

@@ -57,9 +57,10 @@ static const char check_help[] =
 /* The protection table: what each function computes and how it prints. */
 static const char resume_help[] =
     "forkgp resume RUNDIR [--workers N] [--backend fork|mpi] [--quiet]\n"
-    "  Continues the run in RUNDIR from its checkpoint.bin (written every\n"
-    "  [output] checkpoint_every generations, and on SIGINT, SIGTERM or\n"
-    "  SIGHUP), with RUNDIR/config.ini. The result is the same bytes as a\n"
+    "  Continues the run in RUNDIR from its checkpoint.bin (written after\n"
+    "  generation 0, every [output] checkpoint_every generations at most\n"
+    "  once in checkpoint_seconds, and on SIGINT, SIGTERM or SIGHUP), with\n"
+    "  RUNDIR/config.ini. The result is the same bytes as a\n"
     "  run never stopped, with any number of workers and either backend\n"
     "  (an MPI run resumes on one machine with --backend fork).\n";
 

@@ -8,7 +8,7 @@ source "$(dirname "$0")/lib.sh"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 MPIRUN=(mpirun --oversubscribe)
 
-args0=(configs/pagie1.ini --quiet --set run.generations=60 --set output.checkpoint_every=2)
+args0=(configs/pagie1.ini --quiet --set run.generations=60 --set output.checkpoint_every=2 --set output.checkpoint_seconds=0)
 
 # --- the same bytes as the fork backend ---------------------------------------
 for ini in configs/quartic.ini configs/keijzer6.ini examples/subsample.ini; do
@@ -45,7 +45,7 @@ same_outputs "$TMP/fkref" "$TMP/fk" && pass "resumed under MPI: the uninterrupte
 expect_err "[run] backend = mpi needs ranks to evaluate" "mpirun -n 1 says what is missing"
 
 # --- a rank dies: the job ends; the checkpoint resumes with the fork backend ---
-args=(configs/pagie1.ini --quiet --set run.generations=60 --set output.checkpoint_every=2)
+args=(configs/pagie1.ini --quiet --set run.generations=60 --set output.checkpoint_every=2 --set output.checkpoint_seconds=0)
 "$FORKGP" run "${args[@]}" --out "$TMP/ref" >/dev/null 2>&1
 timeout 120 "${MPIRUN[@]}" -n 3 "$FORKGP" run "${args[@]}" --set run.backend=mpi \
     --out "$TMP/dead" >"$TMP/dead.log" 2>&1 &

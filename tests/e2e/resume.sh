@@ -25,6 +25,7 @@ functions = add, sub, mul, div, exp, log
 constants = 1
 [output]
 checkpoint_every = 4
+checkpoint_seconds = 0
 INI
 
 # start DIR [ARGS...]: a run of p.ini in the background, its pid in $pid
@@ -90,7 +91,7 @@ t0=$SECONDS
 for kill_at in 4:0 13:1 25:3 37:2; do
     gen=${kill_at%:*} workers=${kill_at#*:}
     dir=$R/k$gen
-    start "$dir" --set output.checkpoint_every=3
+    start "$dir" --set output.checkpoint_every=3 --set output.checkpoint_seconds=0
     at_gen "$dir" "$gen" || fail "kill at generation $gen: no checkpoint in time"
     stop 9
     [ $landed = 1 ] || echo "     (the run ended before the kill at generation $gen)"
@@ -104,7 +105,7 @@ done
 
 # --- twice: the resumed run killed too, resumed again ------------------------
 dir=$R/twice
-start "$dir" --set output.checkpoint_every=3
+start "$dir" --set output.checkpoint_every=3 --set output.checkpoint_seconds=0
 at_gen "$dir" 6 || fail "twice: no checkpoint in time"
 stop 9
 "$FORKGP" resume "$dir" --workers 1 --quiet >/dev/null 2>&1 &
@@ -123,7 +124,7 @@ REF=$R/ref15
 mid=0 ok=1
 for try in $(seq 10); do
     dir=$R/w$try
-    start "$dir" --set run.generations=15 --set output.checkpoint_every=1
+    start "$dir" --set run.generations=15 --set output.checkpoint_every=1 --set output.checkpoint_seconds=0
     if [ $((try % 2)) = 1 ]; then
         at_gen "$dir" $((RANDOM % 10)) || fail "try $try: no checkpoint in time"
         for _ in $(seq 20000); do
@@ -210,6 +211,7 @@ mode = exit
 every = 7
 [output]
 checkpoint_every = 5
+checkpoint_seconds = 0
 INI
 "$FORKGP" run "$R/f.ini" --quiet --out "$R/fref" >"$R/fref.out" 2>/dev/null
 cp -r "$R/fref" "$R/fres" # last checkpoint: generation 10
@@ -302,6 +304,33 @@ echo "0.1,0.2,0.3" >>"$R/pagie1.csv"
 refused
 expect_err "$bad/checkpoint.bin: the data or plug-in files have changed since it was written" \
     "$case: message"
+
+# --- checkpoint_seconds: a quick run does not checkpoint every 10 generations --
+# quartic, 30 generations in well under a second: with the default (1 s
+# between periodic checkpoints) only generation 0's is written, so a resume
+# starts again at generation 1; with 0, at the last tenth generation (30:
+# nothing left to do). Either way the bytes of an uninterrupted run.
+quick=(configs/quartic.ini --quiet --set run.generations=30
+    --set fitness.target_fitness=none)
+"$FORKGP" run "${quick[@]}" --out "$R/quick" >/dev/null 2>&1
+"$FORKGP" run "${quick[@]}" --set output.checkpoint_seconds=0 \
+    --out "$R/quick0" >/dev/null 2>&1
+cp -r "$R/quick" "$R/quick-ref"
+"$FORKGP" resume "$R/quick" >"$TMP/out" 2>&1
+awk 'NR == 2 { exit !($1 == 1) }' "$TMP/out" &&
+    pass "checkpoint_seconds = 1: a quick run keeps generation 0's checkpoint" ||
+    fail "checkpoint_seconds = 1: resumed at: $(sed -n 2p "$TMP/out")"
+same_outputs "$R/quick-ref" "$R/quick" &&
+    pass "checkpoint_seconds = 1: the resumed run's bytes" ||
+    fail "checkpoint_seconds = 1: the resumed run's outputs differ"
+"$FORKGP" resume "$R/quick0" >"$TMP/out" 2>&1
+grep -q "^stopped after generation 30" "$TMP/out" &&
+    ! grep -qE '^ +[0-9]+ ' "$TMP/out" &&
+    pass "checkpoint_seconds = 0: every tenth generation's checkpoint" ||
+    fail "checkpoint_seconds = 0: $(head -3 "$TMP/out")"
+same_outputs "$R/quick-ref" "$R/quick0" &&
+    pass "checkpoint_seconds = 0: the same bytes" ||
+    fail "checkpoint_seconds = 0: the outputs differ"
 
 # --- nothing left running ---------------------------------------------------------
 left=""
