@@ -15,8 +15,9 @@
 #                data, evolution, the final population.csv and best.txt)
 #   evolution s  the same span as DEAP's figure: from generation 0's
 #                evaluation to the last generation's report (timing.csv),
-#                with the per-generation log and the periodic checkpoints
-#                (durable: written, fsync'd, renamed) that DEAP does not do
+#                with the per-generation log and the checkpoints (durable:
+#                written, fsync'd, renamed; generation 0's, then every 10
+#                generations at most once a second) that DEAP does not do
 #   GPops/s      evaluated nodes (timing.csv) x rows over the evolution
 #   DEAP-KR s    tools/deap_quartic.py's evolution time (Python's start,
 #                imports, the CSV load and the setup excluded), numpy
@@ -199,8 +200,8 @@ done
 # periodic ones (output.checkpoint_every = 0). DEAP writes none.
 echo
 echo "forkgp's defaults without periodic checkpoints (output.checkpoint_every"
-echo "= 0; the default writes one every 10 generations, durably), workers"
-echo "auto, seeds $seeds (summed):"
+echo "= 0; the default writes generation 0's, then one every 10 generations"
+echo "at most once a second, durably), workers auto, seeds $seeds (summed):"
 printf "%6s %10s %12s %9s %9s %11s\n" rows "process s" "evolution s" \
     "DEAP-KR s" "x process" "x evolution"
 for rows in $rows_list; do
@@ -227,8 +228,7 @@ fi
 echo
 echo "where forkgp's evolution time goes (timing.csv, summed over the seeds):"
 echo "breeding, scoring (evaluations, twins, statistics), the rest (log.csv"
-echo "and the checkpoints of every 10th generation, each written, fsync'd"
-echo "and renamed):"
+echo "and the checkpoints, each written, fsync'd and renamed):"
 printf "%6s %7s %10s %10s %10s\n" rows workers "breed s" "score s" "rest s"
 printf "%s" "$splits"
 
