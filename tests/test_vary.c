@@ -461,8 +461,6 @@ static void test_crossover_example(void **state)
     tree_release(&p1);
 }
 
-/* Point mutation draws functions of the same arity only. */
-/* root_crossover = never: no point is a root, as in DEAP's crossover. */
 /* A tree whose spans are wrong (a bug somewhere) cannot hang crossover:
  * the root's span says there is a function below it, there is none, and
  * the draw for a function point gives up after its bound. */
@@ -489,6 +487,7 @@ static void test_crossover_wrong_spans_end(void **state)
     tree_release(&p1);
 }
 
+/* root_crossover = never: no point is a root, as in DEAP's crossover. */
 static void test_crossover_without_roots(void **state)
 {
     (void)state;
@@ -543,6 +542,7 @@ static void test_crossover_without_roots(void **state)
     tree_release(&child);
 }
 
+/* Point mutation draws functions of the same arity only. */
 static void test_point_example(void **state)
 {
     (void)state;
