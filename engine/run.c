@@ -370,8 +370,8 @@ static int score_generation(struct run *r, double breed_seconds,
  * since the last. A checkpoint of a 20-row quartic run costs about 1 ms
  * beside the run (encoding, a fork, the child's write and fsyncs), a
  * sixth of a 40 ms run at one every 10 generations; what a crash loses is
- * then at most checkpoint_every generations or checkpoint_seconds,
- * whichever is longer.
+ * then at most about checkpoint_seconds plus checkpoint_every
+ * generations.
  */
 static int checkpoint_due(const struct run *r)
 {
