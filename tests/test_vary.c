@@ -72,6 +72,21 @@ static int is_tree(const struct tree *t, const char *spec)
     return same;
 }
 
+/* Two parents and a child of MAX_SIZE nodes each, for crossover tests. */
+static void make_trio(struct tree *p1, struct tree *p2, struct tree *child)
+{
+    assert_int_equal(tree_init(p1, MAX_SIZE), 0);
+    assert_int_equal(tree_init(p2, MAX_SIZE), 0);
+    assert_int_equal(tree_init(child, MAX_SIZE), 0);
+}
+
+static void release_trio(struct tree *p1, struct tree *p2, struct tree *child)
+{
+    tree_release(p1);
+    tree_release(p2);
+    tree_release(child);
+}
+
 /* A random parent within the limits. */
 static void random_parent(struct tree *t, struct rng *r)
 {
@@ -188,9 +203,7 @@ static void test_crossover_random(void **state)
     vp.internal_bias = 0.9;
     assert_true(changed > 2500);
     tree_release(&scratch);
-    tree_release(&child);
-    tree_release(&p2);
-    tree_release(&p1);
+    release_trio(&p1, &p2, &child);
 }
 
 /* With every function binary, min_arity = 2 lets crossover skip walking
@@ -380,9 +393,7 @@ static void test_crossover_example(void **state)
     struct rng r;
     rng_seed(&r, 5, 5);
     struct tree p1, p2, child;
-    assert_int_equal(tree_init(&p1, MAX_SIZE), 0);
-    assert_int_equal(tree_init(&p2, MAX_SIZE), 0);
-    assert_int_equal(tree_init(&child, MAX_SIZE), 0);
+    make_trio(&p1, &p2, &child);
 
     /* Terminal points only: a leaf of p1 becomes a leaf of p2. */
     build(&p1, "add x0 x1");
@@ -456,9 +467,7 @@ static void test_crossover_example(void **state)
         assert_true(is_tree(&child, "add x1 x2") || is_tree(&child, "x1") ||
                     is_tree(&child, "x2"));
     }
-    tree_release(&child);
-    tree_release(&p2);
-    tree_release(&p1);
+    release_trio(&p1, &p2, &child);
 }
 
 /* A tree whose spans are wrong (a bug somewhere) cannot hang crossover:
@@ -470,9 +479,7 @@ static void test_crossover_wrong_spans_end(void **state)
     struct rng r;
     rng_seed(&r, 8, 8);
     struct tree p1, p2, child;
-    assert_int_equal(tree_init(&p1, MAX_SIZE), 0);
-    assert_int_equal(tree_init(&p2, MAX_SIZE), 0);
-    assert_int_equal(tree_init(&child, MAX_SIZE), 0);
+    make_trio(&p1, &p2, &child);
     struct vary_params functions_only = vp;
     functions_only.root_points = 0;
     functions_only.internal_bias = 1.0;
@@ -482,9 +489,7 @@ static void test_crossover_wrong_spans_end(void **state)
     for (int n = 0; n < 10; n++)
         assert_true(vary_crossover(&child, &p1, &p2, &functions_only, &r) >=
                     0);
-    tree_release(&child);
-    tree_release(&p2);
-    tree_release(&p1);
+    release_trio(&p1, &p2, &child);
 }
 
 /* root_crossover = never: no point is a root, as in DEAP's crossover. */
@@ -494,9 +499,7 @@ static void test_crossover_without_roots(void **state)
     struct rng r;
     rng_seed(&r, 6, 6);
     struct tree p1, p2, child;
-    assert_int_equal(tree_init(&p1, MAX_SIZE), 0);
-    assert_int_equal(tree_init(&p2, MAX_SIZE), 0);
-    assert_int_equal(tree_init(&child, MAX_SIZE), 0);
+    make_trio(&p1, &p2, &child);
     struct vary_params no_roots = vp;
     no_roots.root_points = 0;
     no_roots.internal_bias = 1.0;
@@ -537,9 +540,7 @@ static void test_crossover_without_roots(void **state)
     build(&p2, "mul x2 x3");
     assert_int_equal(vary_crossover(&child, &p1, &p2, &no_roots, &r), 0);
     assert_true(is_tree(&child, "x0"));
-    tree_release(&p1);
-    tree_release(&p2);
-    tree_release(&child);
+    release_trio(&p1, &p2, &child);
 }
 
 /* Point mutation draws functions of the same arity only. */
