@@ -18,6 +18,20 @@
  */
 void infix_write(FILE *out, const struct tree *t, const struct primset *ps);
 
+/* A text growing in memory (start it zeroed; free text when done). */
+struct infix_text {
+    char *text;
+    size_t len, cap;
+};
+
+/* Makes room for `more` bytes after len. Returns 0 or -1 (out of memory:
+ * the text is as it was). */
+int infix_reserve(struct infix_text *b, size_t more);
+
+/* Appends what infix_write writes. Returns 0 or -1 (out of memory). */
+int infix_append(struct infix_text *b, const struct tree *t,
+                 const struct primset *ps);
+
 /* Writes a double in the fewest significant digits that round-trip. */
 void infix_number(FILE *out, double v);
 
