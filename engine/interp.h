@@ -11,6 +11,11 @@
  * block, not per row. */
 #define INTERP_BLOCK 256
 
+/* Rows in one vector of interp_block_padded (8 doubles: 64 bytes, a cache
+ * line, one AVX-512 register or two AVX2 ones). INTERP_BLOCK is a
+ * multiple. */
+#define INTERP_LANES 8
+
 /*
  * Scratch space for evaluating trees of up to `cap` nodes: one block of
  * doubles per stack level, allocated once and reused for every call.
@@ -38,6 +43,16 @@ void interp_release(struct interp *in);
  */
 const double *interp_block(struct interp *in, const struct tree *t,
                            const double *const *cols, size_t row, size_t n);
+
+/*
+ * interp_block for data padded to whole vectors: every column is readable
+ * (and its values defined, such as csv.c's zeros) up to row + n rounded up
+ * to INTERP_LANES, and the scratch is used as far. The first n results
+ * are interp_block's, the same bits; faster for few rows.
+ */
+const double *interp_block_padded(struct interp *in, const struct tree *t,
+                                  const double *const *cols, size_t row,
+                                  size_t n);
 
 /* Applies one built-in primitive to plain values: the reference
  * semantics (interp_apply3 for the 3-argument `if`). Plug-in symbols

@@ -17,8 +17,10 @@
 
 struct boolean {
     size_t ncases;
+    size_t stride; /* ncases to whole vectors: the columns are padded with
+                      zeros, as interp_block_padded reads them */
     int ninputs;
-    double *cells; /* ninputs + 1 columns of ncases: inputs, then target */
+    double *cells; /* ninputs + 1 columns of stride: inputs, then target */
     const double *x[MAX_INPUTS];
     const double *y;
 };
@@ -45,7 +47,8 @@ static int setup(struct fgp_setup *s, void **state)
         return -1;
     b->ninputs = mux ? (int)bits + (1 << bits) : (int)bits;
     b->ncases = (size_t)1 << b->ninputs;
-    b->cells = calloc((size_t)(b->ninputs + 1) * b->ncases, sizeof(double));
+    b->stride = (b->ncases + INTERP_LANES - 1) / INTERP_LANES * INTERP_LANES;
+    b->cells = calloc((size_t)(b->ninputs + 1) * b->stride, sizeof(double));
     if (!b->cells)
         return fgp_fail(s, "out of memory");
 
@@ -59,12 +62,12 @@ static int setup(struct fgp_setup *s, void **state)
                      mux ? j - (int)bits : j);
         if (fgp_add_variable(s, name) < 0)
             return -1;
-        double *col = b->cells + (size_t)j * b->ncases;
+        double *col = b->cells + (size_t)j * b->stride;
         for (size_t i = 0; i < b->ncases; i++)
             col[i] = (double)((i >> j) & 1u);
         b->x[j] = col;
     }
-    double *target = b->cells + (size_t)b->ninputs * b->ncases;
+    double *target = b->cells + (size_t)b->ninputs * b->stride;
     for (size_t i = 0; i < b->ncases; i++) {
         if (mux) {
             size_t address = i & (((size_t)1 << bits) - 1);
@@ -91,7 +94,7 @@ static int evaluate(void *state, const struct fgp_program *p,
     for (size_t row = 0; row < b->ncases; row += INTERP_BLOCK) {
         size_t n = b->ncases - row < INTERP_BLOCK ? b->ncases - row
                                                   : INTERP_BLOCK;
-        const double *o = interp_block(p->interp, p->tree, b->x, row, n);
+        const double *o = interp_block_padded(p->interp, p->tree, b->x, row, n);
         for (size_t k = 0; k < n; k++)
             hits += (o[k] != 0.0) == (b->y[row + k] != 0.0);
     }

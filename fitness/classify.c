@@ -132,7 +132,7 @@ static int score(const struct classify *c, const struct tabular_set *set,
     for (size_t row = 0; row < set->nrows; row += INTERP_BLOCK) {
         size_t n = set->nrows - row < INTERP_BLOCK ? set->nrows - row
                                                    : INTERP_BLOCK;
-        const double *o = interp_block(p->interp, p->tree, set->x, row, n);
+        const double *o = interp_block_padded(p->interp, p->tree, set->x, row, n);
         for (size_t k = 0; k < n; k++) {
             if (isnan(o[k]))
                 return FGP_INVALID;

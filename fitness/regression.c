@@ -143,7 +143,7 @@ static int score(const struct regression *reg, const struct tabular_set *set,
     for (size_t row = 0; row < set->nrows; row += INTERP_BLOCK) {
         size_t n = set->nrows - row < INTERP_BLOCK ? set->nrows - row
                                                    : INTERP_BLOCK;
-        const double *y = interp_block(p->interp, p->tree, set->x, row, n);
+        const double *y = interp_block_padded(p->interp, p->tree, set->x, row, n);
         add_errors(y, set->y + row, n, absolute, lane);
         /* Not finite: a prediction was not, or the sum overflowed; either
          * way the score would be, so stop here. */

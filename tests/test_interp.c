@@ -23,7 +23,10 @@
 #define CAP 400
 #define NTREES 1500
 
-static double data[NVARS][NROWS];
+/* Each column padded with zeros past its last row, as far as
+ * interp_block_padded may read from any row (csv.c's columns go as far
+ * from rows that are multiples of INTERP_LANES). */
+static double data[NVARS][NROWS + INTERP_LANES];
 static const double *cols[NVARS];
 
 /* The reference: one row, recursively, on interp_apply's semantics. */
@@ -50,18 +53,25 @@ static int same_value(double x, double y)
     return memcmp(&x, &y, sizeof x) == 0 || (isnan(x) && isnan(y));
 }
 
+/* interp_block and interp_block_padded against the reference, row by
+ * row. */
 static void check_block(struct interp *in, const struct tree *t, size_t row,
                         size_t n)
 {
-    const double *got = interp_block(in, t, cols, row, n);
-    assert_non_null(got);
-    for (size_t k = 0; k < n; k++) {
-        uint32_t i = 0;
-        double want = ref_eval(t->nodes, &i, row + k);
-        assert_int_equal(i, t->size);
-        if (!same_value(got[k], want))
-            fail_msg("tree of %u nodes, row %zu: got %.17g, want %.17g",
-                     (unsigned)t->size, row + k, got[k], want);
+    for (int padded = 0; padded < 2; padded++) {
+        const double *got = padded ? interp_block_padded(in, t, cols, row, n)
+                                   : interp_block(in, t, cols, row, n);
+        assert_non_null(got);
+        for (size_t k = 0; k < n; k++) {
+            uint32_t i = 0;
+            double want = ref_eval(t->nodes, &i, row + k);
+            assert_int_equal(i, t->size);
+            if (!same_value(got[k], want))
+                fail_msg("tree of %u nodes, row %zu%s: got %.17g, want "
+                         "%.17g",
+                         (unsigned)t->size, row + k,
+                         padded ? " (padded)" : "", got[k], want);
+        }
     }
 }
 
@@ -123,7 +133,7 @@ static void test_random_trees(void **state)
     struct tree t;
     assert_int_equal(tree_init(&t, CAP), 0);
     /* Block sizes and starting rows: the edges of blocks and of data. */
-    static const size_t sizes[] = {1, 7, INTERP_BLOCK};
+    static const size_t sizes[] = {1, 7, 9, 20, INTERP_BLOCK};
     int done = 0;
     while (done < NTREES) {
         int depth = (int)rng_below(&r, 11);
