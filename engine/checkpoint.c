@@ -264,7 +264,7 @@ static int get_individual(struct in *in, struct individual *x,
         if (!declared(x->tree.nodes[i].op, ps))
             return -1;
     /* Made again rather than trusted: variation relies on them. */
-    tree_set_spans(&x->tree);
+    tree_set_shape(&x->tree);
     return 0;
 }
 

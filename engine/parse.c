@@ -603,7 +603,7 @@ int parse_program(struct tree *t, const char *text, const struct primset *ps,
     }
     if (parse_expr(&p, &depth) == 0) {
         if (p.tok.kind == TOK_END) {
-            tree_set_spans(t);
+            tree_set_shape(t);
             return 0;
         }
         unexpected(&p, "an operator or end of input");

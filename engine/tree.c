@@ -26,15 +26,34 @@ void tree_copy(struct tree *dst, const struct tree *src)
     dst->size = src->size;
 }
 
-void tree_set_spans(struct tree *t)
+/* A function node's height from its arguments' (whose spans and heights
+ * are right): one more than the highest. */
+static uint16_t height_from_arguments(const struct node *nodes, uint32_t i,
+                                      uint32_t size)
 {
-    /* Backwards, so that a node's arguments have their spans: the first
-     * starts just after it, each next one where the one before ends. */
+    int highest = 0;
+    uint32_t arg = i + 1;
+    for (int k = prim_arity(nodes[i].op); k > 0 && arg < size; k--) {
+        int h = tree_height(&nodes[arg]);
+        highest = h > highest ? h : highest;
+        arg += nodes[arg].span;
+    }
+    return (uint16_t)(highest + 1);
+}
+
+void tree_set_shape(struct tree *t)
+{
+    /* Backwards, so that a node's arguments have their spans and heights:
+     * the first starts just after it, each next one where the one before
+     * ends. */
     for (uint32_t i = t->size; i-- > 0;) {
+        struct node *nd = &t->nodes[i];
         uint32_t end = i + 1;
-        for (int k = prim_arity(t->nodes[i].op); k > 0 && end < t->size; k--)
+        for (int k = prim_arity(nd->op); k > 0 && end < t->size; k--)
             end += t->nodes[end].span;
-        t->nodes[i].span = end - i;
+        nd->span = end - i;
+        if (prim_is_function(nd->op))
+            nd->height = height_from_arguments(t->nodes, i, t->size);
     }
 }
 
@@ -134,9 +153,23 @@ int tree_splice_ends(struct tree *out, const struct tree *dst, uint32_t at,
            (dst->size - at_end) * sizeof *out->nodes);
     out->size = size;
     /* at's ancestors, which sit before it in out as in dst, grow or
-     * shrink by what changed; every other span is as it was. */
+     * shrink by what changed; every other span is as it was. Their
+     * heights, from the lowest up, are made again from their arguments'. */
     uint32_t delta = piece - (at_end - at); /* modulo 2^32 */
-    for (uint32_t i = 0; i != at; i = step_towards(dst->nodes, i, at))
+    uint32_t path[256];
+    size_t n = 0;
+    for (uint32_t i = 0; i != at; i = step_towards(dst->nodes, i, at)) {
         out->nodes[i].span += delta;
+        if (n < sizeof path / sizeof path[0])
+            path[n] = i;
+        n++;
+    }
+    if (n > sizeof path / sizeof path[0]) {
+        tree_set_shape(out); /* deeper than any limit allows: all again */
+        return 0;
+    }
+    while (n-- > 0)
+        out->nodes[path[n]].height =
+            height_from_arguments(out->nodes, path[n], size);
     return 0;
 }

@@ -9,18 +9,23 @@
 
 /*
  * One node: an opcode (enum prim_op), the column of a variable, the value
- * of a constant, and the size of its subtree. No pointers, so a tree is
- * copied, piped and checkpointed as bytes. 16 bytes.
+ * of a constant, and the size and height of its subtree. No pointers, so a
+ * tree is copied, piped and checkpointed as bytes. 16 bytes.
+ *
+ * span and height follow from the tree's shape, so equal trees are still
+ * equal bytes. They are kept by whatever makes or changes a tree, so that
+ * variation finds a subtree's end, a node's parent and a subtree's depth
+ * without a walk.
  */
 struct node {
     uint16_t op;
-    uint16_t var;  /* OP_VAR: index into the primset's variables; else 0 */
+    union {
+        uint16_t var;    /* OP_VAR: index into the primset's variables */
+        uint16_t height; /* a function: its subtree's depth (1 when its
+                            arguments are terminals); tree_height */
+    };                   /* 0 for any other terminal */
     uint32_t span; /* nodes in the subtree that starts here (1 for a
-                      terminal): the subtree is [i, i + span). Kept by
-                      whatever makes or changes a tree, so that variation
-                      finds a subtree's end and a node's parent without a
-                      walk. It follows from the shape, so equal trees are
-                      still equal bytes. */
+                      terminal): the subtree is [i, i + span) */
     double value;  /* OP_CONST: the constant; else 0 */
 };
 
@@ -48,9 +53,17 @@ void tree_release(struct tree *t);
 /* Copies src into dst; dst->cap must be >= src->size. */
 void tree_copy(struct tree *dst, const struct tree *src);
 
-/* Sets every node's span from the shape of t, which must be well formed
- * (tree_check): for trees made node by node, or read from outside. */
-void tree_set_spans(struct tree *t);
+/* Sets every node's span and height from the shape of t, which must be
+ * well formed (tree_check): for trees made node by node, or read from
+ * outside. */
+void tree_set_shape(struct tree *t);
+
+/* The depth of the subtree that starts at node nd, as the node keeps it
+ * (0 for a terminal). tree_subtree_depth walks the subtree instead. */
+static inline int tree_height(const struct node *nd)
+{
+    return prim_is_function(nd->op) ? nd->height : 0;
+}
 
 /* The index just past the subtree that starts at node i. */
 static inline uint32_t tree_subtree_end(const struct node *nodes, uint32_t i)
@@ -58,10 +71,11 @@ static inline uint32_t tree_subtree_end(const struct node *nodes, uint32_t i)
     return i + nodes[i].span;
 }
 
-/* Depth of the tree: a lone terminal has depth 0. */
+/* Depth of the tree: a lone terminal has depth 0. Walks it, whatever its
+ * nodes' heights say. */
 int tree_depth(const struct tree *t);
 
-/* Depth of the subtree starting at node i. */
+/* Depth of the subtree starting at node i, by a walk. */
 int tree_subtree_depth(const struct node *nodes, uint32_t i);
 
 /* Depth of the subtree starting at node i, and (*end) the index just past
@@ -74,8 +88,8 @@ int tree_node_level(const struct tree *t, uint32_t i);
 
 /*
  * Checks that the tree is well formed: opcodes known, arities add up to
- * exactly one tree of `size` nodes, variables below nvars. Spans are not
- * looked at (tree_set_spans makes them). Returns 0 or -1.
+ * exactly one tree of `size` nodes, variables below nvars. Spans and
+ * heights are not looked at (tree_set_shape makes them). Returns 0 or -1.
  */
 int tree_check(const struct tree *t, int nvars);
 

@@ -75,10 +75,6 @@ int breed_next(struct breed *b, struct population *next,
         b->standings = more;
         b->population = cur->n;
     }
-    b->vp.min_arity = INT32_MAX;
-    for (int k = 0; k < ps->nfuncs; k++)
-        if (prim_arity(ps->funcs[k]) < b->vp.min_arity)
-            b->vp.min_arity = prim_arity(ps->funcs[k]);
     if (select_best(cur, rk, b->elites, b->elitism) < 0)
         return -1;
     select_standings(cur, rk, b->standings);

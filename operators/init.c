@@ -70,7 +70,7 @@ int init_tree(struct tree *t, const struct primset *ps, enum init_method how,
         while (top > 0 && owed[top] == 0)
             top--;
     }
-    tree_set_spans(t);
+    tree_set_shape(t);
     return 0;
 }
 

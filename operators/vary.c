@@ -35,14 +35,6 @@ static uint32_t pick_point(const struct tree *t, double bias, uint32_t first,
     return first;
 }
 
-/* The deepest a subtree of n nodes can be when every function takes at
- * least min_arity arguments: a chain of functions whose other arguments
- * are terminals, n = min_arity * depth + 1. */
-static int depth_bound(uint32_t n, int min_arity)
-{
-    return (int)((n - 1) / (uint32_t)(min_arity > 1 ? min_arity : 1));
-}
-
 int vary_crossover(struct tree *child, const struct tree *p1,
                    const struct tree *p2, const struct vary_params *vp,
                    struct rng *r)
@@ -59,10 +51,8 @@ int vary_crossover(struct tree *child, const struct tree *p1,
         /* p1 respects the depth limit, so only the new branch can break
          * it: its level plus the depth of what is put there. */
         uint32_t from_end = tree_subtree_end(p2->nodes, from);
-        int level = tree_node_level(p1, at);
-        if (level + depth_bound(from_end - from, vp->min_arity) >
-                vp->max_depth &&
-            level + tree_subtree_depth(p2->nodes, from) > vp->max_depth)
+        if (tree_node_level(p1, at) + tree_height(&p2->nodes[from]) >
+            vp->max_depth)
             continue;
         if (tree_splice_ends(child, p1, at, tree_subtree_end(p1->nodes, at),
                              p2, from, from_end) == 0 &&

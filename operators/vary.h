@@ -14,9 +14,6 @@ struct vary_params {
     double internal_bias;   /* crossover: chance a point is a function */
     int root_points;        /* crossover: whether a point may be a root */
     double point_replace;   /* point mutation: chance per node */
-    int min_arity; /* the fewest arguments a function of the trees takes
-                      (0: unknown, as 1): bounds a subtree's depth by its
-                      size, which saves walking it */
 };
 
 /* Tries made to find crossover or mutation points that respect the limits

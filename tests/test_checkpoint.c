@@ -297,7 +297,7 @@ static void test_round_trip_extremes(void **state)
             (struct node){.op = i % 2 == 0 || i == CAP - 1 ? term : f};
     t->size = CAP;
     assert_int_equal(tree_check(t, NVARS), 0);
-    tree_set_spans(t);
+    tree_set_shape(t);
     for (int i = 0; i < SHOWN_FAILURES; i++) {
         struct failure_note *n = &st->shown[i];
         n->generation = i == 0 ? LONG_MAX : 0;

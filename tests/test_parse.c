@@ -242,7 +242,7 @@ static void chain(struct tree *t, unsigned op, uint32_t n)
     t->nodes[t->size++].op = OP_VAR;
     for (uint32_t i = 0; op == OP_ADD && i < n; i++)
         t->nodes[t->size++].op = OP_VAR;
-    tree_set_spans(t);
+    tree_set_shape(t);
 }
 
 static void test_round_trip_deep(void **state)

@@ -127,12 +127,13 @@ static int is_one_splice(const struct tree *child, const struct tree *dst,
 }
 
 /* Nonzero when the n nodes at a and b are the same but for their spans
- * (an ancestor of a changed subtree has a new span). */
+ * and heights (an ancestor of a changed subtree has new ones). */
 static int same_but_spans(const struct node *a, const struct node *b,
                           uint32_t n)
 {
     for (uint32_t i = 0; i < n; i++)
-        if (a[i].op != b[i].op || a[i].var != b[i].var ||
+        if (a[i].op != b[i].op ||
+            (!prim_is_function(a[i].op) && a[i].var != b[i].var) ||
             memcmp(&a[i].value, &b[i].value, sizeof a[i].value) != 0)
             return 0;
     return 1;
@@ -206,52 +207,38 @@ static void test_crossover_random(void **state)
     release_trio(&p1, &p2, &child);
 }
 
-/* With every function binary, min_arity = 2 lets crossover skip walking
- * small donor subtrees for their depth: the same offspring from the same
- * draws as without the shortcut, always within the limits. */
-static void test_crossover_min_arity(void **state)
+/* Crossover judges a donor subtree's depth by the height its root keeps:
+ * offspring within the limits, their heights right; and heights that
+ * claim less (all 0) wave deep subtrees through, so the heights are what
+ * decides in these draws and the check above would see them go wrong. */
+static void test_crossover_heights(void **state)
 {
     (void)state;
-    struct primset saved = ps;
-    ps.nfuncs = 0;
-    for (int op = OP_ADD; op <= OP_DIV; op++)
-        ps.funcs[ps.nfuncs++] = (uint16_t)op;
-    struct vary_params plain = vp, bounded = vp;
-    plain.max_size = bounded.max_size = 2 * MAX_SIZE;
-    plain.min_arity = 0;
-    bounded.min_arity = 2;
+    struct vary_params big = vp;
+    big.max_size = 2 * MAX_SIZE;
     struct rng r;
     rng_seed(&r, 5, 5);
-    struct tree p1, p2, a, b;
+    struct tree p1, p2, child;
     assert_int_equal(tree_init(&p1, MAX_SIZE), 0);
     assert_int_equal(tree_init(&p2, MAX_SIZE), 0);
-    assert_int_equal(tree_init(&a, 2 * MAX_SIZE), 0);
-    assert_int_equal(tree_init(&b, 2 * MAX_SIZE), 0);
-    /* A false claim (min_arity 100) waves deep subtrees through: so the
-     * shortcut is what decides in these draws, and the check above would
-     * see it go wrong. */
-    struct vary_params wrong = bounded;
-    wrong.min_arity = 100;
+    assert_int_equal(tree_init(&child, 2 * MAX_SIZE), 0);
     int too_deep = 0;
     for (int n = 0; n < 5000; n++) {
         random_parent(&p1, &r);
         random_parent(&p2, &r);
-        struct rng r2 = r, r3 = r;
-        int ra = vary_crossover(&a, &p1, &p2, &plain, &r);
-        int rb = vary_crossover(&b, &p1, &p2, &bounded, &r2);
-        assert_int_equal(ra, rb);
-        assert_true(same_tree(&a, &b));
-        assert_true(r.state == r2.state);
-        assert_true(tree_depth(&b) <= MAX_DEPTH);
-        vary_crossover(&b, &p1, &p2, &wrong, &r3);
-        too_deep += tree_depth(&b) > MAX_DEPTH;
+        vary_crossover(&child, &p1, &p2, &big, &r);
+        assert_true(tree_depth(&child) <= MAX_DEPTH);
+        testutil_check_spans(&child);
+        for (uint32_t i = 0; i < p2.size; i++)
+            if (prim_is_function(p2.nodes[i].op))
+                p2.nodes[i].height = 0;
+        vary_crossover(&child, &p1, &p2, &big, &r);
+        too_deep += tree_depth(&child) > MAX_DEPTH;
     }
     assert_true(too_deep > 0);
-    tree_release(&b);
-    tree_release(&a);
+    tree_release(&child);
     tree_release(&p2);
     tree_release(&p1);
-    ps = saved;
 }
 
 static void test_subtree_random(void **state)
@@ -644,7 +631,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_crossover_random),
-        cmocka_unit_test(test_crossover_min_arity),
+        cmocka_unit_test(test_crossover_heights),
         cmocka_unit_test(test_subtree_random),
         cmocka_unit_test(test_point_random),
         cmocka_unit_test(test_hoist_random),

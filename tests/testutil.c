@@ -70,7 +70,7 @@ void testutil_build(struct tree *t, const struct primset *ps,
     if (ps)
         assert_int_equal(tree_check(t, ps->nvars), 0);
     if (tree_check(t, 1 << 16) == 0)
-        tree_set_spans(t);
+        tree_set_shape(t);
 }
 
 void testutil_check_spans(const struct tree *t)
@@ -85,6 +85,11 @@ void testutil_check_spans(const struct tree *t)
             fail_msg("node %u: span %u, its subtree has %u nodes",
                      (unsigned)i, (unsigned)t->nodes[i].span,
                      (unsigned)(end - i));
+        if (prim_is_function(t->nodes[i].op) &&
+            t->nodes[i].height != tree_subtree_depth(t->nodes, i))
+            fail_msg("node %u: height %u, its subtree is %d deep",
+                     (unsigned)i, (unsigned)t->nodes[i].height,
+                     tree_subtree_depth(t->nodes, i));
     }
 }
 
