@@ -215,9 +215,9 @@ int infix_append(struct infix_text *b, const struct tree *t,
 void infix_write(FILE *out, const struct tree *t, const struct primset *ps)
 {
     struct infix_text b = {0};
-    if (infix_append(&b, t, ps) == 0)
-        fwrite(b.text, 1, b.len, out);
-    else
+    if (infix_append(&b, t, ps) < 0)
         fputs("(out of memory)", out);
+    else if (b.len > 0) /* an empty tree has no text, not even a block */
+        fwrite(b.text, 1, b.len, out);
     free(b.text);
 }
