@@ -153,8 +153,8 @@ int tree_splice_ends(struct tree *out, const struct tree *dst, uint32_t at,
            (dst->size - at_end) * sizeof *out->nodes);
     out->size = size;
     /* at's ancestors, which sit before it in out as in dst, grow or
-     * shrink by what changed; every other span is as it was. Their
-     * heights, from the lowest up, are made again from their arguments'. */
+     * shrink by what changed; every other span is as it was. So may their
+     * heights, from the lowest up (below). */
     uint32_t delta = piece - (at_end - at); /* modulo 2^32 */
     uint32_t path[256];
     size_t n = 0;
@@ -168,8 +168,20 @@ int tree_splice_ends(struct tree *out, const struct tree *dst, uint32_t at,
         tree_set_shape(out); /* deeper than any limit allows: all again */
         return 0;
     }
-    while (n-- > 0)
-        out->nodes[path[n]].height =
-            height_from_arguments(out->nodes, path[n], size);
+    /* An ancestor is one above its highest argument. When the argument on
+     * the path is now at least as high as the others can be (one below
+     * the ancestor's old height), it decides alone; else all are asked.
+     * Once an ancestor's height is as it was, so are those above it. */
+    int h = tree_height(&out->nodes[at]);
+    while (n-- > 0) {
+        struct node *a = &out->nodes[path[n]];
+        int now = h + 1 >= a->height
+                      ? h + 1
+                      : height_from_arguments(out->nodes, path[n], size);
+        if (now == a->height)
+            break;
+        a->height = (uint16_t)now;
+        h = now;
+    }
     return 0;
 }
