@@ -70,12 +70,19 @@ static inline uint32_t rng_below_fixed(struct rng *r, const struct rng_bound *b)
             /* x mod bound by Lemire, Kaser and Kurz's direct computation
              * ("Faster remainder by direct computation", 2019), exact for
              * every 32-bit x and bound: the high 64 bits of
-             * (reciprocal * x mod 2^64) * bound, in two 32 x 32 products
-             * (no 128-bit type in ISO C; the sum cannot overflow). */
+             * (reciprocal * x mod 2^64) * bound. One 64 x 64 product
+             * where the compiler has a 128-bit type (an extension of
+             * GCC's and clang's, not ISO C), else two 32 x 32 ones (whose
+             * sum cannot overflow): the same value. */
             uint64_t low = b->reciprocal * x;
+#if defined(__SIZEOF_INT128__)
+            __extension__ typedef unsigned __int128 wide;
+            return (uint32_t)(((wide)low * b->bound) >> 64);
+#else
             uint64_t hi = (low >> 32) * b->bound;
             uint64_t lo = (low & 0xffffffffu) * b->bound;
             return (uint32_t)((hi + (lo >> 32)) >> 32);
+#endif
         }
     }
 }
