@@ -86,6 +86,15 @@ int infix_reserve(struct infix_text *b, size_t more)
     return 0;
 }
 
+int infix_add(struct infix_text *b, const char *text, size_t n)
+{
+    if (infix_reserve(b, n) < 0)
+        return -1;
+    memcpy(b->text + b->len, text, n);
+    b->len += n;
+    return 0;
+}
+
 /* Appends n bytes; the text stays as it was when out of memory (the
  * caller sees it in infix_append's result through `failed`). */
 struct writer {

@@ -28,6 +28,9 @@ struct infix_text {
  * the text is as it was). */
 int infix_reserve(struct infix_text *b, size_t more);
 
+/* Appends n bytes of text. Returns 0 or -1 (out of memory). */
+int infix_add(struct infix_text *b, const char *text, size_t n);
+
 /* Appends what infix_write writes. Returns 0 or -1 (out of memory). */
 int infix_append(struct infix_text *b, const struct tree *t,
                  const struct primset *ps);

@@ -397,7 +397,8 @@ const double *interp_block(struct interp *in, const struct tree *t,
 
 /*
  * At 20 rows the rows left over after the last whole vector (4 of 20) and
- * the checks that choose the loop's way cost a third of a node's time;
+ * the checks that choose the loop's way cost about a quarter of a node's
+ * time;
  * data padded to whole vectors (csv.c's columns) needs neither: the
  * extra rows are computed, from the zeros of the padding, and not
  * returned.
