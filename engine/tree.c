@@ -57,24 +57,19 @@ void tree_set_shape(struct tree *t)
     }
 }
 
-int tree_subtree_shape(const struct node *nodes, uint32_t i, uint32_t *end)
+int tree_subtree_depth(const struct node *nodes, uint32_t i)
 {
     /* A stack of the arguments still owed at each level (level 0: the
      * subtree itself); it is over when nothing above level 0 is owed. */
     int owed[1024];
     int top = 0, depth = 0;
-    uint32_t start = i;
     owed[0] = 1;
     do {
         owed[top]--;
         int arity = prim_arity(nodes[i++].op);
         if (arity > 0) {
-            if (top + 1 >= (int)(sizeof owed / sizeof owed[0])) {
-                /* Deeper than any limit we allow: say so, and find the
-                 * end the plain way. */
-                *end = tree_subtree_end(nodes, start);
-                return top + 1;
-            }
+            if (top + 1 >= (int)(sizeof owed / sizeof owed[0]))
+                return top + 1; /* deeper than any limit we allow: say so */
             owed[++top] = arity;
             if (top > depth)
                 depth = top;
@@ -82,14 +77,7 @@ int tree_subtree_shape(const struct node *nodes, uint32_t i, uint32_t *end)
         while (top > 0 && owed[top] == 0)
             top--;
     } while (top > 0);
-    *end = i;
     return depth;
-}
-
-int tree_subtree_depth(const struct node *nodes, uint32_t i)
-{
-    uint32_t end;
-    return tree_subtree_shape(nodes, i, &end);
 }
 
 int tree_depth(const struct tree *t)

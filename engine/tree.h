@@ -78,10 +78,6 @@ int tree_depth(const struct tree *t);
 /* Depth of the subtree starting at node i, by a walk. */
 int tree_subtree_depth(const struct node *nodes, uint32_t i);
 
-/* Depth of the subtree starting at node i, and (*end) the index just past
- * it: both in one pass. */
-int tree_subtree_shape(const struct node *nodes, uint32_t i, uint32_t *end);
-
 /* Depth at which node i sits (the root is at depth 0): the number of its
  * ancestors, found from the root down. */
 int tree_node_level(const struct tree *t, uint32_t i);
