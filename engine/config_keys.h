@@ -30,9 +30,9 @@
       "stop after this much wall-clock time (0: no limit; not reproducible)") \
     X(run, workers, AUTOINT, "auto", 0, 1024, NULL,                          \
       "worker processes that evaluate; 0: in this process (for debuggers); " \
-      "auto: one per online CPU, but a built-in fitness without limits "    \
-      "evaluates in this process until evaluations take 5 us (the farm "     \
-      "would cost more)")                                                    \
+      "auto: one per CPU the run may use (its affinity), but a built-in "   \
+      "fitness without limits evaluates in this process until evaluations " \
+      "take 5 us (the farm would cost more)")                               \
     X(run, backend, CHOICE, "fork", 0, 0, "fork|mpi",                         \
       "fork: workers on this machine; mpi: under mpirun, rank 0 breeds and " \
       "every other rank evaluates with its own workers (make MPI=1)")         \

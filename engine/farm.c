@@ -10,7 +10,7 @@
  * which jobs to send elsewhere (the rest). Only what comes up the pipe
  * counts: a worker shares nothing else with the parent.
  */
-#define _GNU_SOURCE /* pipe2, F_SETPIPE_SZ */
+#define _GNU_SOURCE /* pipe2, F_SETPIPE_SZ, sched_getaffinity */
 #include "farm.h"
 
 #include <dirent.h>
@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,6 +112,12 @@ int farm_interrupted(void)
 
 int farm_online_cpus(void)
 {
+    /* The CPUs this process may run on: under taskset, a batch system's
+     * cpuset or a container's, that is fewer than the machine has, and
+     * workers beyond them would only take turns. */
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+        return CPU_COUNT(&set);
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     return n > 0 ? (int)n : 1;
 }

@@ -93,7 +93,8 @@ int farm_eval(struct farm *fm, struct population *p, uint64_t generation);
 /* The counts so far. */
 void farm_get_stats(const struct farm *fm, struct farm_stats *s);
 
-/* The number of online CPUs (what workers = auto means). */
+/* The number of CPUs this process may run on (its affinity: taskset, a
+ * cpuset), else of online CPUs: what workers = auto means. */
 int farm_online_cpus(void);
 
 /* Installs the SIGINT and SIGTERM handlers that ask the run to stop (a

@@ -7,13 +7,19 @@
 #   E(N)       T1 / (N x TN) for 10 us, 100 us and 1 ms per individual,
 #              population 1000, 20 generations
 # Usage: tools/bench_farm.sh [FORKGP] [N...]   (default N: 1 2)
+# Environment: BUSY_SO, the busy plug-in already built (where no compiler
+# is at hand); by default it is built here with cc.
 set -eu
 forkgp=${1:-build/forkgp}
 shift || true
 counts=${*:-1 2}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cc -shared -fPIC -O2 -Ifitness -o "$tmp/busy.so" tests/plugins/busy.c
+if [ -n "${BUSY_SO:-}" ]; then
+    cp "$BUSY_SO" "$tmp/busy.so"
+else
+    cc -shared -fPIC -O2 -Ifitness -o "$tmp/busy.so" tests/plugins/busy.c
+fi
 gens=20
 pop=1000
 cat >"$tmp/busy.ini" <<INI

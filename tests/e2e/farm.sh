@@ -61,6 +61,19 @@ done
 started=$(sed -n 's/^workers_started = //p' "$TMP/auto-limit/manifest.ini")
 [ "$started" = yes ] && pass "auto with eval_timeout: workers started" ||
     fail "auto with eval_timeout: workers started: $started"
+# auto counts the CPUs the run may use (its affinity), not the machine's:
+# under taskset -c 0, one worker.
+workers=$(sed -n 's/^workers = //p' "$TMP/auto-limit/manifest.ini")
+[ "$workers" = "$cpus" ] && pass "auto: $workers workers on $cpus CPUs" ||
+    fail "auto: $workers workers on $cpus CPUs"
+if command -v taskset >/dev/null; then
+    taskset -c 0 "$FORKGP" run configs/quartic.ini --quiet --seed 3 \
+        --set run.generations=2 --set run.eval_timeout=10 \
+        --out "$TMP/auto-pinned" >/dev/null 2>&1
+    workers=$(sed -n 's/^workers = //p' "$TMP/auto-pinned/manifest.ini")
+    [ "$workers" = 1 ] && pass "auto under taskset -c 0: 1 worker" ||
+        fail "auto under taskset -c 0: $workers workers (want 1)"
+fi
 
 # --- faults: each run completes; the faulty individuals get their status;
 # every other individual scores as in a fault-free run ----------------------
