@@ -69,6 +69,7 @@ struct farm {
     int keep_fds[MAX_KEEP_FDS]; /* open at start: the plug-in's; kept */
     int nkeep;
     double mean_eval; /* seconds, running estimate for chunk sizes */
+    double next_scan; /* when to look for dead workers with waitpid next */
     int forked;       /* the workers were started */
     int unforkable;   /* an adaptive farm could not start them */
 #ifdef FORKGP_MPI
@@ -542,8 +543,8 @@ static int collect(struct farm *fm, struct round *rd, int i)
 {
     struct worker *w = &fm->w[i];
     for (;;) {
-        ssize_t got = read(w->result_fd, w->in + w->inlen,
-                           sizeof w->in - w->inlen);
+        size_t room = sizeof w->in - w->inlen;
+        ssize_t got = read(w->result_fd, w->in + w->inlen, room);
         if (got < 0 && errno == EINTR)
             continue;
         if (got == 0)
@@ -578,11 +579,18 @@ static int collect(struct farm *fm, struct round *rd, int i)
         }
         memmove(w->in, w->in + off, w->inlen - off);
         w->inlen -= off;
+        /* Less than there was room for: the pipe is empty, and a read
+         * now would only say so (poll tells when there is more). */
+        if ((size_t)got < room)
+            return 0;
     }
 }
 
-/* Checks worker i after poll: results, death, protocol, timeout. */
-static int service(struct farm *fm, struct round *rd, int i, short revents)
+/* Checks worker i after poll: results, death, protocol, timeout. A death
+ * shows as the end of its result pipe; `scan` asks waitpid too, for one
+ * whose pipe a child of its own still holds open. */
+static int service(struct farm *fm, struct round *rd, int i, short revents,
+                   int scan)
 {
     struct worker *w = &fm->w[i];
     int eof = 0;
@@ -595,7 +603,7 @@ static int service(struct farm *fm, struct round *rd, int i, short revents)
         eof = rc == 1;
     }
     int wstatus;
-    pid_t r = eof ? w->pid : waitpid(w->pid, &wstatus, WNOHANG);
+    pid_t r = eof ? w->pid : scan ? waitpid(w->pid, &wstatus, WNOHANG) : 0;
     if (r == w->pid) {
         /* Dead (or closing): take the results it managed to send. */
         if (collect(fm, rd, i) < 0) {
@@ -760,8 +768,14 @@ int farm_eval(struct farm *fm, struct population *p, uint64_t generation)
             result = FARM_BROKEN;
             break;
         }
+        /* waitpid is a system call per worker: at most every POLL_MS,
+         * not at every wake-up (the pipes show most deaths at once). */
+        double t = now();
+        int scan = t >= fm->next_scan;
+        if (scan)
+            fm->next_scan = t + POLL_MS / 1000.0;
         for (int i = 0; i < nw; i++)
-            if (service(fm, &rd, i, pfd[2 * i].revents) < 0) {
+            if (service(fm, &rd, i, pfd[2 * i].revents, scan) < 0) {
                 result = FARM_BROKEN; /* cannot fork a new worker */
                 goto out;
             }

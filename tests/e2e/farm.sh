@@ -134,6 +134,7 @@ check_fault nan invalid
 check_fault stdout ok
 check_fault closefd1 ok
 check_fault grandchild ok
+check_fault orphan exited
 grep -q garbage "$TMP/f/stdout.stdout" && fail "plug-in garbage reached forkgp's stdout" ||
     pass "a plug-in's stdout goes to stderr, not into forkgp's report"
 grep -q "^failed evaluations: .* (crashed " "$TMP/f/segv.stdout" &&

@@ -4,7 +4,9 @@
  * [faulty] mode says: segv, abort, exit (_exit(3)), loop (forever), bomb
  * (allocates until it fails), nan (returns a NaN score), stdout (writes
  * garbage to stdout, then scores), closefd1 (closes fd 1, then scores),
- * grandchild (forks a child that sleeps, then scores), or none. Every
+ * grandchild (forks a child that sleeps, then scores), orphan (forks a
+ * child that sleeps holding the worker's pipes, then _exit(3): only
+ * waitpid shows the death), or none. Every
  * other program scores as with mode = none, so runs can be compared.
  */
 #include <math.h>
@@ -88,6 +90,11 @@ static int evaluate(void *state, const struct fgp_program *p,
     if (strcmp(f->mode, "grandchild") == 0 && fork() == 0) {
         sleep(1000);
         _exit(0);
+    }
+    if (strcmp(f->mode, "orphan") == 0) {
+        if (fork() == 0)
+            sleep(1000);
+        _exit(3);
     }
     return score(p, scores);
 }
