@@ -93,7 +93,7 @@ bench: $(BENCH) $(BIN)
 	$(BUILD)/tools/bench_interp
 	$(BUILD)/tools/bench_breed
 	./tools/bench_quartic.sh $(BIN)
-	./tools/bench_farm.sh $(BIN)
+	./tools/bench_scaling.sh $(BIN)
 	./tools/bench_e2e.sh $(BIN)
 
 $(LIB): $(CORE_OBJ)

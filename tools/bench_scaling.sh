@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
-# bench_scaling: how the worker farm scales past a laptop's cores, on a
-# machine with many (for `make bench` where there are more than 2 cores,
-# or by hand). Two tables:
+# bench_scaling: how the worker farm scales with the cores, for `make
+# bench` (and by hand on a machine with many). Two tables:
 #   E(N)      tools/bench_farm.sh with N workers (the busy plug-in: a set
 #             time per evaluation; overhead and parallel efficiency)
 #   quartic   quartic with 10,000 rows, population 1000, 50 generations,
@@ -9,12 +8,16 @@
 #             span DEAP's figure covers) summed over the seeds, for each
 #             worker count, and its speed-up over workers = 0
 # Figures only: nothing is asserted.
-# Usage: tools/bench_scaling.sh [FORKGP] [N...]   (default N: 1 2 4 8 16)
+# Usage: tools/bench_scaling.sh [FORKGP] [N...]   (default N: 1, 2, 4, ...
+# up to the CPUs this process may use, and that number)
 # Environment: SEEDS (default "1 2 3").
 set -eu
 forkgp=${1:-build/forkgp}
 shift || true
-counts=${*:-1 2 4 8 16}
+cpus=$(nproc)
+default=""
+for ((n = 1; n < cpus; n *= 2)); do default="$default $n"; done
+counts=${*:-$default $cpus}
 root=$(cd "$(dirname "$0")/.." && pwd)
 seeds=${SEEDS:-1 2 3}
 tmp=$(mktemp -d)
