@@ -27,6 +27,9 @@ struct plot_log {
 };
 
 static void set_err(char *err, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void set_err(char *err, size_t size, const char *fmt, ...)
 {
     if (!err || size == 0)
         return;

@@ -156,7 +156,12 @@ static inline double vmath_two_product(double a, double b, double *err)
  * numerator and the denominator as double-doubles, so that neither the
  * cancellation in E - 1 for small x nor the rounding of either matters,
  * then their quotient with one correction step: q + (N - q D) / D.
+ * Always inlined: clang otherwise calls it from tanh_block's loop, which
+ * then cannot be vectorized (and clang warns that it was asked to).
  */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
 static inline double vmath_tanh(double x)
 {
     double a = fabs(x);
