@@ -11,7 +11,8 @@ Each case mutates a shipped config, data set, program or --set value
 (mostly one value swapped for an edge case: 0, -1, 65536, 1e300, nan,
 an empty field; sometimes bytes inserted, deleted, repeated or lines
 shuffled) and runs `forkgp check`, `run` (population 30, 2 generations)
-or `eval` on it. A finding is an exit status other than 0, 1 or 2, a
+or `eval` on it; or it damages one file of a run's folder (a byte
+changed, the file cut short or removed) and runs `forkgp resume` there. A finding is an exit status other than 0, 1 or 2, a
 sanitizer's report, or a run past 60 s: its inputs, command and stderr
 are kept in fuzz-findings/ for replay. Usage: FORKGP CASES [SEED].
 """
@@ -97,6 +98,32 @@ def mutate(data):
 findings = 0
 counts = {}
 
+# A finished run's folder, for the resume cases.
+run_dir = os.path.join(work, 'base-run')
+subprocess.run([forkgp, 'run', f'{root}/configs/quartic.ini', '--quiet',
+                '--set', 'run.generations=3', '--set', 'run.population=50',
+                '--set', 'output.checkpoint_every=1',
+                '--set', 'output.checkpoint_seconds=0',
+                '--set', 'fitness.target_fitness=none', '--out', run_dir],
+               capture_output=True, check=True)
+run_files = sorted(os.listdir(run_dir))
+
+
+def damage(path):
+    data = bytearray(open(path, 'rb').read())
+    how = rnd.randrange(4)
+    if how == 0 and data:
+        i = rnd.randrange(len(data))
+        data[i] ^= 1 << rnd.randrange(8)
+    elif how == 1:
+        del data[rnd.randrange(len(data) + 1):]
+    elif how == 2:
+        os.remove(path)
+        return
+    else:
+        data = bytearray(mutate(bytes(data)))
+    open(path, 'wb').write(data)
+
 
 def run(args, what):
     global findings
@@ -129,7 +156,7 @@ for _ in range(cases):
     shutil.rmtree(work + '/out', ignore_errors=True)
     small = ['--set', 'run.population=30', '--set', 'run.generations=2',
              '--set', 'run.workers=' + rnd.choice(['0', '1', '2'])]
-    kind = rnd.randrange(4)
+    kind = rnd.randrange(5)
     if kind == 0:
         ini = rnd.choice(inis)
         text = open(ini, 'rb').read().replace(
@@ -148,6 +175,11 @@ for _ in range(cases):
         prog = prog.replace(b'\x00', b'').decode('latin1')
         cfg = rnd.choice(['quartic', 'keijzer6', 'multiplexer6', 'nguyen7'])
         run(['eval', f'{root}/configs/{cfg}.ini', '--program', prog], 'eval')
+    elif kind == 3:
+        shutil.copytree(run_dir, work + '/out')
+        damage(os.path.join(work, 'out', rnd.choice(run_files)))
+        run(['resume', 'out', '--quiet'] +
+            rnd.choice([[], ['--workers', '0'], ['--workers', '2']]), 'resume')
     else:
         args = []
         for _ in range(rnd.randint(1, 3)):
