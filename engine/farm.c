@@ -111,7 +111,7 @@ int farm_interrupted(void)
     return stop_signal;
 }
 
-int farm_online_cpus(void)
+int farm_usable_cpus(void)
 {
     /* The CPUs this process may run on: under taskset, a batch system's
      * cpuset or a container's, that is fewer than the machine has, and

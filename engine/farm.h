@@ -95,7 +95,7 @@ void farm_get_stats(const struct farm *fm, struct farm_stats *s);
 
 /* The number of CPUs this process may run on (its affinity: taskset, a
  * cpuset), else of online CPUs: what workers = auto means. */
-int farm_online_cpus(void);
+int farm_usable_cpus(void);
 
 /* Installs the SIGINT and SIGTERM handlers that ask the run to stop (a
  * second signal ends the process at once), and ignores SIGPIPE. */

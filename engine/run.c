@@ -551,7 +551,7 @@ static struct farm_options farm_options(const struct config *c,
     int fork = strcmp(c->run_backend, "mpi") != 0;
     struct farm_options fo = {
         .backend = fork ? FARM_BACKEND_FORK : FARM_BACKEND_MPI,
-        .workers = c->run_workers < 0 ? farm_online_cpus()
+        .workers = c->run_workers < 0 ? farm_usable_cpus()
                                       : (int)c->run_workers,
         .eval_timeout = c->run_eval_timeout,
         .memory_mb = c->run_worker_memory_mb,

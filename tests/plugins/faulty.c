@@ -6,8 +6,8 @@
  * garbage to stdout, then scores), closefd1 (closes fd 1, then scores),
  * grandchild (forks a child that sleeps, then scores), orphan (forks a
  * child that sleeps holding the worker's pipes, then _exit(3): only
- * waitpid shows the death), or none. Every
- * other program scores as with mode = none, so runs can be compared.
+ * waitpid shows the death), or none. Every other program scores as with
+ * mode = none, so runs can be compared.
  */
 #include <math.h>
 #include <signal.h>
