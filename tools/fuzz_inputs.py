@@ -33,7 +33,12 @@ root = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
 work = tempfile.mkdtemp(prefix='forkgp-fuzz-')
 findings_dir = os.path.join(root, 'fuzz-findings')
 
+# The shipped configs, and the examples' where their plug-ins are built
+# beside the binary (make examples; make asan builds them too).
+examples = os.path.join(os.path.dirname(forkgp), 'examples')
 inis = sorted(glob.glob(root + '/configs/*.ini'))
+if os.path.isdir(examples):
+    inis += sorted(glob.glob(root + '/examples/*.ini'))
 csvs = [c for c in sorted(glob.glob(root + '/configs/data/*.csv'))
         if os.path.getsize(c) < 200000]
 config_of = {'quartic.csv': 'quartic', 'kepler.csv': 'kepler',
@@ -161,6 +166,9 @@ for _ in range(cases):
         ini = rnd.choice(inis)
         text = open(ini, 'rb').read().replace(
             b'train = data/', f'train = {root}/configs/data/'.encode())
+        text = text.replace(b'function = ../build/examples/',
+                            f'function = {examples}/'.encode())
+        text = text.replace(b'= ../', f'= {root}/'.encode())
         open(work + '/in.ini', 'wb').write(mutate(text))
         run(['check', 'in.ini'], 'check')
         run(['run', 'in.ini', '--quiet', '--out', 'out'] + small, 'run')
