@@ -32,7 +32,8 @@
       "worker processes that evaluate; 0: in this process (for debuggers); " \
       "auto: one per CPU the run may use (its affinity), but a built-in "   \
       "fitness without limits evaluates in this process until evaluations " \
-      "take 5 us (the farm would cost more)")                               \
+      "take long enough for the workers to pay (4 us for 2 workers, 1.6 "   \
+      "us for 16)")                                                         \
     X(run, backend, CHOICE, "fork", 0, 0, "fork|mpi",                         \
       "fork: workers on this machine; mpi: under mpirun, rank 0 breeds and " \
       "every other rank evaluates with its own workers (make MPI=1)")         \

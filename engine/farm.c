@@ -638,14 +638,19 @@ static int start_workers(struct farm *fm, char *err, size_t size)
     return 0;
 }
 
+double farm_quick_eval(int workers)
+{
+    double saved = 1 - 1 / (FARM_EFFICIENCY * workers);
+    return saved > 0 ? FARM_COST / saved : HUGE_VAL;
+}
+
 /* Whether an adaptive farm still evaluates in this process (see
  * farm_eval in farm.h); when it stops, its workers start here. */
 static int stays_in_process(struct farm *fm)
 {
     if (!fm->opt.adaptive || fm->forked)
         return 0;
-    if (fm->unforkable || fm->opt.workers < 2 ||
-        fm->mean_eval < FARM_QUICK_EVAL)
+    if (fm->unforkable || fm->mean_eval < farm_quick_eval(fm->opt.workers))
         return 1;
     char err[256];
     if (start_workers(fm, err, sizeof err) < 0) {

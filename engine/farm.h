@@ -29,10 +29,20 @@ struct farm_options {
                               farm_eval */
 };
 
-/* Below this many seconds per evaluation an adaptive farm evaluates in
- * this process: the farm's cost per individual in the parent is about a
- * microsecond, so quicker evaluations gain nothing from workers. */
-#define FARM_QUICK_EVAL 5e-6
+/*
+ * The evaluations' pace from which n workers pay for the farm, in
+ * seconds per evaluation (an adaptive farm evaluates in this process
+ * below it). The farm costs about FARM_COST a result, on the parent's
+ * side, where n workers save all but 1 / (n FARM_EFFICIENCY) of each
+ * evaluation: FARM_COST / (1 - 1 / (n FARM_EFFICIENCY)), never for one
+ * worker. Measured on quartic (BENCHMARKS.md, The worker farm): 4 us
+ * for 2 workers sharing 2 cores with the parent (where the two ways tied
+ * at 3 to 4.5 us), 1.6 us for 16 workers on 16 cores (where workers were
+ * 2 times faster at 1.6 to 2.8 us, 1.2 to 1.4 times at 0.8 to 1 us).
+ */
+#define FARM_COST 1.5e-6
+#define FARM_EFFICIENCY 0.8
+double farm_quick_eval(int workers);
 
 /* What farm_eval returns. */
 enum farm_result {
@@ -82,9 +92,9 @@ void farm_free(struct farm *fm);
  * detail. An evaluation that crashes, exits, hangs past the timeout or
  * breaks the protocol costs its worker (forked again) and that
  * individual's score, nothing else. An adaptive farm evaluates in this
- * process while evaluations take under FARM_QUICK_EVAL seconds (or while
- * it has a single worker): the farm would cost more than it gives, and a
- * built-in fitness needs no containment. Then it starts its workers, for
+ * process while evaluations take under farm_quick_eval(workers) seconds
+ * (always with a single worker): the farm would cost more than it gives,
+ * and a built-in fitness needs no containment. Then it starts its workers, for
  * the rest of the run. Either way the scores are the same. Returns an
  * enum farm_result.
  */
