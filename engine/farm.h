@@ -32,9 +32,9 @@ struct farm_options {
 /*
  * The evaluations' pace from which n workers pay for the farm, in
  * seconds per evaluation (an adaptive farm evaluates in this process
- * below it). The farm costs about FARM_COST a result, on the parent's
- * side, where n workers save all but 1 / (n FARM_EFFICIENCY) of each
- * evaluation: FARM_COST / (1 - 1 / (n FARM_EFFICIENCY)), never for one
+ * below it). The farm adds about FARM_COST to each evaluation (pipes,
+ * copies, wake-ups; with 2 workers sharing 2 cores with the parent), and
+ * n workers save all but 1 / (n FARM_EFFICIENCY) of each evaluation: FARM_COST / (1 - 1 / (n FARM_EFFICIENCY)), never for one
  * worker. Measured on quartic (BENCHMARKS.md, The worker farm): 4 us
  * for 2 workers sharing 2 cores with the parent (where the two ways tied
  * at 3 to 4.5 us), 1.6 us for 16 workers on 16 cores (where workers were
