@@ -6,7 +6,8 @@
 #   quartic   quartic with 10,000 rows, population 1000, 50 generations,
 #             no early stop, seeds $SEEDS: evolution time (timing.csv, the
 #             span DEAP's figure covers) summed over the seeds, for each
-#             worker count, and its speed-up over workers = 0
+#             worker count, its speed-up over workers = 0, and that
+#             speed-up over N (E(N) against one process without a farm)
 # Figures only: nothing is asserted.
 # Usage: tools/bench_scaling.sh [FORKGP] [N...]   (default N: 1, 2, 4, ...
 # up to the CPUs this process may use, and that number)
