@@ -457,6 +457,16 @@ static void test_crossover_example(void **state)
     release_trio(&p1, &p2, &child);
 }
 
+/* The defaults with function points only, never a root (root_crossover
+ * = never, internal_bias = 1). */
+static struct vary_params function_points_no_roots(void)
+{
+    struct vary_params p = vp;
+    p.root_points = 0;
+    p.internal_bias = 1.0;
+    return p;
+}
+
 /* A tree whose spans are wrong (a bug somewhere) cannot hang crossover:
  * the root's span says there is a function below it, there is none, and
  * the draw for a function point gives up after its bound. */
@@ -467,9 +477,7 @@ static void test_crossover_wrong_spans_end(void **state)
     rng_seed(&r, 8, 8);
     struct tree p1, p2, child;
     make_trio(&p1, &p2, &child);
-    struct vary_params functions_only = vp;
-    functions_only.root_points = 0;
-    functions_only.internal_bias = 1.0;
+    struct vary_params functions_only = function_points_no_roots();
     build(&p1, "add x0 x1");
     build(&p2, "mul x2 x3");
     p1.nodes[0].span = 5; /* wrong: add x0 x1 has 3 nodes */
@@ -487,9 +495,7 @@ static void test_crossover_without_roots(void **state)
     rng_seed(&r, 6, 6);
     struct tree p1, p2, child;
     make_trio(&p1, &p2, &child);
-    struct vary_params no_roots = vp;
-    no_roots.root_points = 0;
-    no_roots.internal_bias = 1.0;
+    struct vary_params no_roots = function_points_no_roots();
 
     /* Function points only, roots left out: neg 3 (p2's only function
      * below its root) goes in for sin x0 (p1's); with roots, the whole of
