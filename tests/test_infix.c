@@ -205,6 +205,114 @@ static void test_round_trip(void **state)
     }
 }
 
+/* The definition of the text, as printf gives it: whole numbers below
+ * 1e15 at %.0f, else the first of %.15g, %.16g, %.17g that reads back (of
+ * %.1g to %.17g for subnormals). */
+static void reference_number(double v, char *out, size_t cap)
+{
+    if (v == trunc(v) && fabs(v) < 1e15) {
+        snprintf(out, cap, "%.0f", v);
+        return;
+    }
+    for (int digits = fabs(v) < DBL_MIN ? 1 : 15; digits <= 17; digits++) {
+        snprintf(out, cap, "%.*g", digits, v);
+        if (strtod(out, NULL) == v)
+            break;
+    }
+}
+
+static void expect_reference(double v)
+{
+    char got[64], want[64];
+    number(v, got, sizeof got);
+    reference_number(v, want, sizeof want);
+    if (strcmp(got, want) != 0)
+        fail_msg("%a: printed %s, printf gives %s", v, got, want);
+}
+
+/*
+ * infix_number makes its text from one printing of 17 digits; the text
+ * must be printf's, byte for byte, where the digits dropped are half a
+ * unit (printf rounds the exact value), where rounding carries into a new
+ * digit (9.9999...), and at the edges of the exponent form.
+ */
+static void test_numbers_as_printf(void **state)
+{
+    (void)state;
+    struct rng r;
+    rng_seed(&r, 5, 11);
+    /* Decimals of 15 to 17 digits, their neighbours a few units of the
+     * last place away, at many exponents. */
+    for (int n = 0; n < 40000; n++) {
+        int digits = 15 + (int)rng_below(&r, 3);
+        char text[64];
+        int len = 0;
+        text[len++] = (char)('1' + rng_below(&r, 9));
+        text[len++] = '.';
+        for (int k = 1; k < digits - 2; k++)
+            text[len++] = (char)('0' + rng_below(&r, 10));
+        /* The last two digits: any, but a 5 in one of them half the
+         * time (the 16th or 17th digit half a unit) and 99 an eighth of
+         * the time (a carry). */
+        char end[2] = {(char)('0' + rng_below(&r, 10)),
+                       (char)('0' + rng_below(&r, 10))};
+        if (rng_below(&r, 2))
+            end[rng_below(&r, 2)] = '5';
+        else if (rng_below(&r, 4) == 0)
+            end[0] = end[1] = '9';
+        text[len++] = end[0];
+        text[len++] = end[1];
+        snprintf(text + len, sizeof text - (size_t)len, "e%d",
+                 (int)rng_below(&r, 80) - 40);
+        double v = strtod(text, NULL);
+        for (int step = -2; step <= 2; step++) {
+            double w = v;
+            for (int s = 0; s < abs(step); s++)
+                w = nextafter(w, step < 0 ? 0.0 : INFINITY);
+            expect_reference(w);
+            expect_reference(-w);
+        }
+    }
+    /* Any bits, and numbers of every size. */
+    for (int n = 0; n < 40000; n++) {
+        uint64_t bits = (uint64_t)rng_u32(&r) << 32 | rng_u32(&r);
+        double v;
+        memcpy(&v, &bits, sizeof v);
+        if (isfinite(v))
+            expect_reference(v);
+        expect_reference(rng_uniform(&r, -1, 1) *
+                         pow(10.0, (double)rng_below(&r, 40) - 20));
+    }
+    /* Powers of ten: many are doubles of 9.99...9x, whose text carries
+     * into a new digit (1e23 is 9.9999999999999992e+22). */
+    for (int e = -320; e <= 308; e++) {
+        char text[16];
+        snprintf(text, sizeof text, "1e%d", e);
+        double v = strtod(text, NULL);
+        for (int step = -2; step <= 2; step++) {
+            double w = v;
+            for (int s = 0; s < abs(step); s++)
+                w = nextafter(w, step < 0 ? 0.0 : INFINITY);
+            expect_reference(w);
+        }
+    }
+    /* Where the form changes: 1e-5 and 1e15-ish, 9.99... rounding up. */
+    const double edges[] = {1e-4,     1e-5,   9.9999999999999995e-5,
+                            0.0001,   1e15,   999999999999999.9,
+                            1e16,     1e17,   9.999999999999999e16,
+                            0.99999999999999989, 9.9999999999999982,
+                            123456789012345.67, 1.5e300, 2.5e-300,
+                            DBL_MIN,  DBL_MAX, 5e-324, INFINITY, -INFINITY};
+    for (size_t k = 0; k < sizeof edges / sizeof edges[0]; k++)
+        for (int step = -3; step <= 3; step++) {
+            double w = edges[k];
+            for (int s = 0; s < abs(step); s++)
+                w = nextafter(w, step < 0 ? 0.0 : INFINITY);
+            expect_reference(w);
+            expect_reference(-w);
+        }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -214,6 +322,7 @@ int main(void)
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_numbers_as_printf),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
