@@ -44,54 +44,25 @@ CORE_SRC := $(filter-out engine/farm_mpi.c,$(CORE_SRC))
 endif
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 
-# The release build's two optimisations across what one file shows, by
-# default where GCC builds at -O2 or -O3 (not for sanitizers, MPI or
-# clang); make PGO=0 builds without them. Neither changes an operation:
-# the same bytes out (tests/e2e/builds.sh compares with -O0 and clang).
-# - Profile-guided (PGO): the core is first built instrumented in
-#   $(BUILD)/pgo and run on tools/pgo_train.sh's work (3 seconds), then
-#   built with what those runs counted: hot paths laid out straight,
-#   loops unrolled and calls inlined where the runs spent their time.
-# - Link-time (LTO), for the forkgp binary only: objects carry GCC's
-#   intermediate code beside their machine code (fat), so that the
-#   binary's link optimises across files (breeding's calls into the
-#   random stream and the trees; scoring's into the interpreter), while
-#   the tests and tools link the machine code as before.
-# Together, quartic at 20 rows (pop 1000 x 50) ran about 5% faster.
+# Link-time optimisation of the forkgp binary, by default where GCC builds
+# at -O2 or -O3 (not for sanitizers, MPI or clang; make LTO=0 builds
+# without): the objects carry GCC's intermediate code beside their
+# machine code (fat), so that the binary's link optimises across files
+# (breeding's calls into the random stream and the trees, scoring's into
+# the interpreter) while the tests and tools link the machine code as
+# before. It changes no operation: the same bytes out (tests/e2e/builds.sh
+# compares with -O0 and clang). quartic at 20 rows, pop 1000 x 50: about
+# 3% faster. (Profile-guided builds were tried: see BENCHMARKS.md.)
 CC_IS_GCC := $(if $(filter __clang__,$(firstword $(shell echo __clang__ | \
                $(CC) -E -P - 2>/dev/null))),1,0)
-ifeq ($(origin PGO),undefined)
-PGO := $(if $(and $(filter 1,$(CC_IS_GCC)),$(filter -O2 -O3,$(OPT)),\
+ifeq ($(origin LTO),undefined)
+LTO := $(if $(and $(filter 1,$(CC_IS_GCC)),$(filter -O2 -O3,$(OPT)),\
          $(if $(SANITIZE)$(MPI),,1)),1,0)
 endif
-ifeq ($(PGO),gen)
-override CFLAGS  += -fprofile-generate
-override LDFLAGS += -fprofile-generate
-endif
-ifeq ($(PGO),1)
-PGO_GEN := $(BUILD)/pgo
-PROFILE := $(PGO_GEN)/profile.stamp
-PGO_OBJ := $(CORE_OBJ) $(BUILD)/engine/main.o
-# -fprofile-correction: without it GCC warns of "missing counts" for
-# static functions the instrumented build had inlined.
-$(PGO_OBJ): CFLAGS += -fprofile-use -fprofile-partial-training \
-                      -fprofile-correction -Wno-missing-profile \
-                      -flto=auto -ffat-lto-objects
-$(PGO_OBJ): $(PROFILE)
+ifeq ($(LTO),1)
+CFLAGS  += -flto=auto -ffat-lto-objects
 BIN_LTO := -flto=auto $(OPT)
 AR      := gcc-ar
-# Each object's counts (its .gcda, written where the instrumented object
-# is) go beside the object they are for, where -fprofile-use looks.
-$(PROFILE): $(CORE_SRC) engine/main.c tools/pgo_train.sh Makefile \
-            $(wildcard engine/*.h operators/*.h fitness/*.h)
-	@$(MAKE) --no-print-directory BUILD=$(PGO_GEN) PGO=gen $(PGO_GEN)/forkgp
-	@find $(PGO_GEN) -name '*.gcda' -delete
-	./tools/pgo_train.sh $(PGO_GEN)/forkgp
-	@cd $(PGO_GEN) && n=0 && for f in $$(find . -name '*.gcda'); do \
-	    mkdir -p "$(abspath $(BUILD))/$${f%/*}" && \
-	    cp "$$f" "$(abspath $(BUILD))/$$f" && n=$$((n + 1)); done && \
-	    [ $$n -gt 0 ] || { echo "PGO: the training wrote no counts" >&2; exit 1; }
-	@touch $@
 endif
 LIB      := $(BUILD)/libforkgp.a
 BIN      := $(BUILD)/forkgp

@@ -18,6 +18,9 @@ struct fitness {
     int builtin;    /* one of forkgp's own (regression, classification,
                        boolean), not a shared object */
     int nscores;    /* scores per evaluation; scores[0] is the fitness */
+    size_t rows;    /* the rows an evaluation runs a program over (a
+                       built-in's data), so what it costs; 0: not known
+                       (a plug-in) */
     char score_name[32]; /* what scores[0] is called in reports */
     void *ctx;
     int (*evaluate)(void *ctx, const struct tree *t, struct rng *r,

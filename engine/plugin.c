@@ -63,6 +63,7 @@ struct fgp_setup {
     int npaths;
     int failed;
     char msg[1024];
+    size_t rows; /* plugin_set_rows's; 0 when not said */
 };
 
 /* ---- setup: messages and strings -------------------------------------- */
@@ -325,6 +326,11 @@ void fgp_set_score_name(struct fgp_setup *s, const char *name)
         ok = isalnum((unsigned char)name[i]) || name[i] == '_';
     if (ok)
         snprintf(s->score_name, sizeof s->score_name, "%s", name);
+}
+
+void plugin_set_rows(struct fgp_setup *s, size_t rows)
+{
+    s->rows = rows;
 }
 
 int fgp_fail_key(struct fgp_setup *s, const char *section, const char *key,
@@ -823,6 +829,7 @@ struct plugin *plugin_load(struct config *c, struct primset *ps,
         goto fail;
     f->maximise = s->maximise;
     snprintf(f->score_name, sizeof f->score_name, "%s", s->score_name);
+    f->rows = s->rows;
     free(used);
     free(s);
     f->name = pl->desc->name;

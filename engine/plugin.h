@@ -43,6 +43,11 @@ struct plugin_error {
 struct plugin *plugin_load(struct config *c, struct primset *ps,
                            struct fitness *f, struct plugin_error *err);
 
+/* For the built-ins' setup: each evaluation runs the program over `rows`
+ * rows (struct fitness's rows). Not part of forkgp.h: a plug-in's cost is
+ * not known. */
+void plugin_set_rows(struct fgp_setup *s, size_t rows);
+
 /* Runs teardown and frees everything; plugin_free(NULL) is a no-op. */
 void plugin_free(struct plugin *pl);
 

@@ -47,6 +47,7 @@ static int setup(struct fgp_setup *s, void **state)
         return -1;
     b->ninputs = mux ? (int)bits + (1 << bits) : (int)bits;
     b->ncases = (size_t)1 << b->ninputs;
+    plugin_set_rows(s, b->ncases);
     b->stride = (b->ncases + INTERP_LANES - 1) / INTERP_LANES * INTERP_LANES;
     b->cells = calloc((size_t)(b->ninputs + 1) * b->stride, sizeof(double));
     if (!b->cells)

@@ -100,6 +100,7 @@ int tabular_setup(struct fgp_setup *s, struct tabular *t, const char *who)
     bind(&t->train, train, target);
     if (test)
         bind(&t->test, test, target);
+    plugin_set_rows(s, train->nrows);
     return 0;
 }
 

@@ -2,6 +2,7 @@
 #include "vary.h"
 
 #include <stdint.h>
+#include <string.h>
 
 #include "init.h"
 
@@ -35,6 +36,17 @@ static uint32_t pick_point(const struct tree *t, double bias, uint32_t first,
     return first;
 }
 
+/* Whether a's subtree [at, at_end) and b's [from, from_end) are the same
+ * program (the same bytes: spans and heights follow from the shape). */
+static int same_subtree(const struct tree *a, uint32_t at, uint32_t at_end,
+                        const struct tree *b, uint32_t from,
+                        uint32_t from_end)
+{
+    return at_end - at == from_end - from &&
+           memcmp(&a->nodes[at], &b->nodes[from],
+                  (size_t)(at_end - at) * sizeof *a->nodes) == 0;
+}
+
 int vary_crossover(struct tree *child, const struct tree *p1,
                    const struct tree *p2, const struct vary_params *vp,
                    struct rng *r)
@@ -54,8 +66,10 @@ int vary_crossover(struct tree *child, const struct tree *p1,
         if (tree_node_level(p1, at) + tree_height(&p2->nodes[from]) >
             vp->max_depth)
             continue;
-        if (tree_splice_ends(child, p1, at, tree_subtree_end(p1->nodes, at),
-                             p2, from, from_end) == 0 &&
+        uint32_t at_end = tree_subtree_end(p1->nodes, at);
+        if (same_subtree(p1, at, at_end, p2, from, from_end))
+            break; /* the child would be p1 */
+        if (tree_splice_ends(child, p1, at, at_end, p2, from, from_end) == 0 &&
             child->size <= vp->max_size)
             return 1;
     }
@@ -80,8 +94,11 @@ int vary_subtree(struct tree *child, const struct tree *p,
         scratch->cap = vp->max_size - (p->size - old);
         if (scratch->cap > cap)
             scratch->cap = cap;
-        changed = init_tree(scratch, ps, INIT_GROW, 0, depth, r) == 0 &&
-                  tree_splice(child, p, at, scratch, 0) == 0;
+        if (init_tree(scratch, ps, INIT_GROW, 0, depth, r) != 0)
+            continue;
+        if (same_subtree(p, at, at + old, scratch, 0, scratch->size))
+            break; /* grown as it was: the child would be p */
+        changed = tree_splice(child, p, at, scratch, 0) == 0;
     }
     scratch->cap = cap;
     if (!changed)
@@ -94,7 +111,7 @@ int vary_point(struct tree *child, const struct tree *p,
                struct rng *r)
 {
     tree_copy(child, p);
-    int changed = 0;
+    int changed = 0, differs = 0;
     uint32_t forced = rng_below(r, p->size);
     for (uint32_t i = 0; i < child->size; i++) {
         if (!rng_chance(r, vp->point_replace) && !(i == forced && !changed))
@@ -102,10 +119,12 @@ int vary_point(struct tree *child, const struct tree *p,
         if (i == forced)
             changed = 1;
         struct node *nd = &child->nodes[i];
+        struct node was = *nd;
         int arity = prim_arity(nd->op);
         if (arity == 0) {
             init_terminal(nd, ps, r);
             changed = 1;
+            differs |= memcmp(&was, nd, sizeof was) != 0;
             continue;
         }
         /* Another function of the same arity, drawn uniformly. */
@@ -117,8 +136,9 @@ int vary_point(struct tree *child, const struct tree *p,
             if (prim_arity(ps->funcs[k]) == arity && pick-- == 0)
                 nd->op = ps->funcs[k];
         changed = 1;
+        differs |= memcmp(&was, nd, sizeof was) != 0;
     }
-    return changed;
+    return differs;
 }
 
 int vary_hoist(struct tree *child, const struct tree *p, struct rng *r)

@@ -196,6 +196,8 @@ static void test_crossover_random(void **state)
         check_limits(&child);
         if (rc) {
             changed++;
+            /* 1 only for another program than p1 */
+            assert_false(same_tree(&child, &p1));
             assert_true(is_one_splice(&child, &p1, &p2, 0, &scratch));
         } else {
             assert_true(same_tree(&child, &p1));
@@ -261,6 +263,7 @@ static void test_subtree_random(void **state)
         assert_int_equal(scratch.cap, 2 * MAX_SIZE); /* restored */
         if (rc) {
             changed++;
+            assert_false(same_tree(&child, &p));
             assert_true(is_one_mutation(&child, &p, vp.mutation_max_depth));
         } else {
             assert_true(same_tree(&child, &p));
@@ -281,18 +284,24 @@ static void test_point_random(void **state)
     struct tree p, child;
     assert_int_equal(tree_init(&p, MAX_SIZE), 0);
     assert_int_equal(tree_init(&child, MAX_SIZE), 0);
-    long total_diff = 0, total_nodes = 0;
+    long total_diff = 0, total_nodes = 0, unchanged = 0;
     for (int n = 0; n < 5000; n++) {
         random_parent(&p, &r);
         int ndiff;
-        assert_int_equal(vary_point(&child, &p, &ps, &vp, &r), 1);
+        int rc = vary_point(&child, &p, &ps, &vp, &r);
         check_limits(&child);
         check_point(&child, &p, &ndiff);
+        /* 0 exactly when every point was drawn as it was */
+        assert_int_equal(rc, ndiff > 0);
+        assert_int_equal(rc, !same_tree(&child, &p));
+        unchanged += !rc;
         total_diff += ndiff;
         total_nodes += p.size;
     }
     /* About point_replace of the nodes change, and at least one is
-     * replaced per offspring (it may draw the same primitive). */
+     * replaced per offspring (it may draw the same primitive: then,
+     * now and then, the child is the parent). */
+    assert_true(unchanged > 0 && unchanged < 5000 / 5); /* 570 */
     assert_true(total_diff > total_nodes / 20);
     assert_true(total_diff < total_nodes / 3);
 
@@ -302,10 +311,11 @@ static void test_point_random(void **state)
     for (int n = 0; n < 2000; n++) {
         random_parent(&p, &r);
         int ndiff;
-        assert_int_equal(vary_point(&child, &p, &ps, &vp, &r), 1);
+        int rc = vary_point(&child, &p, &ps, &vp, &r);
         check_limits(&child);
         check_point(&child, &p, &ndiff);
         assert_in_range(ndiff, 0, 1);
+        assert_int_equal(rc, ndiff);
         some += ndiff;
     }
     assert_true(some > 1500);
@@ -315,9 +325,10 @@ static void test_point_random(void **state)
     for (int n = 0; n < 500; n++) {
         random_parent(&p, &r);
         int ndiff;
-        assert_int_equal(vary_point(&child, &p, &ps, &vp, &r), 1);
+        int rc = vary_point(&child, &p, &ps, &vp, &r);
         check_limits(&child);
         check_point(&child, &p, &ndiff);
+        assert_int_equal(rc, ndiff > 0);
     }
     vp.point_replace = 0.1;
     tree_release(&child);
@@ -470,6 +481,42 @@ static struct vary_params function_points_no_roots(void)
 /* A tree whose spans are wrong (a bug somewhere) cannot hang crossover:
  * the root's span says there is a function below it, there is none, and
  * the draw for a function point gives up after its bound. */
+/* A crossover that puts back what it takes out (a subtree of p2 equal to
+ * the one replaced) makes p1 again: 0, a copy; every 1 is another
+ * program. mul x0 x0 with itself: the root swapped for a leaf gives x0,
+ * a leaf for the root (mul x0 x0) x0 or x0 (mul x0 x0), a leaf for a
+ * leaf or the root for the root gives the parent back. */
+static void test_crossover_rebuilding_the_parent(void **state)
+{
+    (void)state;
+    struct rng r;
+    rng_seed(&r, 8, 8);
+    struct tree p1, p2, child;
+    make_trio(&p1, &p2, &child);
+    build(&p1, "mul x0 x0");
+    build(&p2, "mul x0 x0");
+    vp.internal_bias = 0.5;
+    int copies = 0, others = 0;
+    for (int n = 0; n < 400; n++) {
+        int rc = vary_crossover(&child, &p1, &p2, &vp, &r);
+        check_limits(&child);
+        if (rc) {
+            others++;
+            assert_true(is_tree(&child, "x0") ||
+                        is_tree(&child, "mul mul x0 x0 x0") ||
+                        is_tree(&child, "mul x0 mul x0 x0"));
+        } else {
+            copies++;
+            assert_true(same_tree(&child, &p1));
+        }
+    }
+    /* leaf for leaf (1/4) and root for root (1/4): about half */
+    assert_true(copies > 120 && copies < 280);
+    assert_true(others > 120);
+    vp.internal_bias = 0.9;
+    release_trio(&p1, &p2, &child);
+}
+
 static void test_crossover_wrong_spans_end(void **state)
 {
     (void)state;
@@ -555,7 +602,8 @@ static void test_point_example(void **state)
     vp.point_replace = 1.0;
     int seen_mul = 0, seen_cos = 0;
     for (int n = 0; n < 200; n++) {
-        assert_int_equal(vary_point(&child, &p, &small, &vp, &r), 1);
+        int rc = vary_point(&child, &p, &small, &vp, &r);
+        assert_int_equal(rc, !same_tree(&child, &p));
         assert_true(child.nodes[0].op == OP_ADD || child.nodes[0].op == OP_MUL);
         assert_true(child.nodes[1].op == OP_SIN || child.nodes[1].op == OP_COS);
         seen_mul |= child.nodes[0].op == OP_MUL;
@@ -643,6 +691,7 @@ int main(void)
         cmocka_unit_test(test_hoist_random),
         cmocka_unit_test(test_crossover_example),
         cmocka_unit_test(test_crossover_without_roots),
+        cmocka_unit_test(test_crossover_rebuilding_the_parent),
         cmocka_unit_test(test_crossover_wrong_spans_end),
         cmocka_unit_test(test_point_example),
         cmocka_unit_test(test_pool_and_determinism),
