@@ -190,6 +190,17 @@ for ini in configs/*.ini; do
         pass "$name timing.csv counts the evaluations" ||
         fail "$name timing.csv evaluations differ from best.txt's ($evals)"
 done
+# With 100 rows or more twins are paired: no generation evaluates a program
+# twice, so the last one's evaluations are at most its distinct programs
+# (iris: 120 rows; multiplexer11: 2048 cases).
+for name in iris multiplexer11; do
+    evals=$(awk -F, 'END { print $5 }' "$TMP/run-$name/timing.csv")
+    distinct=$(tail -n +2 "$TMP/run-$name/population.csv" |
+        sed 's/^[^"]*"//' | sort -u | wc -l)
+    [ "$evals" -le "$distinct" ] &&
+        pass "$name evaluates no program twice in a generation ($evals <= $distinct)" ||
+        fail "$name evaluated $evals programs, of $distinct distinct"
+done
 grep -qx "best program: (a \* sqrt(a))\|best program: (sqrt(a) \* a)" <("$FORKGP" run configs/kepler.ini --quiet --out "$TMP/kepler2") &&
     pass "kepler finds T = a * sqrt(a)" || fail "kepler finds T = a * sqrt(a)"
 
