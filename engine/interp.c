@@ -143,6 +143,14 @@ typedef long long vlong __attribute__((vector_size(VLANES * 8)));
  * an ABI of its own where AVX-512 is not enabled (-O0 builds, other
  * machines), which compilers warn of. */
 #define VLOAD(v, p) memcpy(&(v), (p), sizeof(v))
+/* Every lane s, exactly: not {0} + s, which makes -0 a +0 (0 + -0 is
+ * +0), so that x * -0 came out +0 for x > 0 where the reference gives -0
+ * (found by test_interp's arithmetic-only trees). */
+#define VSPLAT(v, s)                                                          \
+    do {                                                                      \
+        for (int l_ = 0; l_ < VLANES; l_++)                                   \
+            (v)[l_] = (s);                                                    \
+    } while (0)
 #define VSTORE(p, v) memcpy((p), &(v), sizeof(v))
 /* p_div on vectors: 1 where b is 0, else a / b. */
 #define V_DIV(a, b)                                                           \
@@ -151,14 +159,16 @@ typedef long long vlong __attribute__((vector_size(VLANES * 8)));
 
 #define PADDED_BINARY(expr)                                                   \
     if (!x) {                                                                 \
-        vdouble a = (vdouble){0} + xs, b, v;                                  \
+        vdouble a, b, v;                                                      \
+        VSPLAT(a, xs);                                                        \
         for (size_t k = 0; k < n; k += VLANES) {                              \
             VLOAD(b, y + k);                                                  \
             v = (expr);                                                       \
             VSTORE(out + k, v);                                               \
         }                                                                     \
     } else if (!y) {                                                          \
-        vdouble a, b = (vdouble){0} + ys, v;                                  \
+        vdouble a, b, v;                                                      \
+        VSPLAT(b, ys);                                                        \
         for (size_t k = 0; k < n; k += VLANES) {                              \
             VLOAD(a, x + k);                                                  \
             v = (expr);                                                       \
