@@ -53,10 +53,10 @@ static enum breed_op choose_op(const struct breed *b, struct rng *r)
     return BREED_REPRODUCTION;
 }
 
-/* Makes x an unchanged copy of parent, score and all. */
-static void copy_individual(struct individual *x, const struct individual *parent)
+/* Makes x, whose tree is parent's already, an unchanged copy of it, score
+ * and all. */
+static void keep_score(struct individual *x, const struct individual *parent)
 {
-    tree_copy(&x->tree, &parent->tree);
     x->fitness = parent->fitness;
     x->status = parent->status;
     x->detail = parent->detail;
@@ -82,7 +82,8 @@ int breed_next(struct breed *b, struct population *next,
     size_t i = 0;
     for (; i < b->elitism; i++) {
         pop_place(next, i);
-        copy_individual(&next->ind[i], &cur->ind[b->elites[i]]);
+        tree_copy(&next->ind[i].tree, &cur->ind[b->elites[i]].tree);
+        keep_score(&next->ind[i], &cur->ind[b->elites[i]]);
     }
     for (; i < next->n; i++) {
         pop_place(next, i);
@@ -110,7 +111,8 @@ int breed_next(struct breed *b, struct population *next,
         case BREED_HOIST:
             changed = vary_hoist(&x->tree, &p1->tree, r);
             break;
-        default:
+        default: /* reproduction */
+            tree_copy(&x->tree, &p1->tree);
             changed = 0;
             break;
         }
@@ -119,8 +121,8 @@ int breed_next(struct breed *b, struct population *next,
             x->status = EVAL_OK;
             x->fitness = 0.0;
             x->detail = 0;
-        } else {
-            copy_individual(x, p1);
+        } else { /* variation left the child as p1 (vary.h) */
+            keep_score(x, p1);
         }
     }
     return 0;
