@@ -61,10 +61,15 @@ int vary_crossover(struct tree *child, const struct tree *p1,
         uint32_t at = pick_point(p1, vp->internal_bias, first, r);
         uint32_t from = pick_point(p2, vp->internal_bias, first, r);
         /* p1 respects the depth limit, so only the new branch can break
-         * it: its level plus the depth of what is put there. */
+         * it: its level plus the depth of what is put there. The level is
+         * at most p1's depth less that of the subtree at `at`, which
+         * settles most points without finding the level (a walk from the
+         * root, a dependent load per level). */
         uint32_t from_end = tree_subtree_end(p2->nodes, from);
-        if (tree_node_level(p1, at) + tree_height(&p2->nodes[from]) >
-            vp->max_depth)
+        int put = tree_height(&p2->nodes[from]);
+        if (tree_height(&p1->nodes[0]) - tree_height(&p1->nodes[at]) + put >
+                vp->max_depth &&
+            tree_node_level(p1, at) + put > vp->max_depth)
             continue;
         uint32_t at_end = tree_subtree_end(p1->nodes, at);
         if (same_subtree(p1, at, at_end, p2, from, from_end))
