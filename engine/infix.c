@@ -130,10 +130,11 @@ static void shortest(char *buf, size_t size, double v)
  * only the parent prints and it prints from one thread.
  */
 #define NUMBER_CACHE 4096
+#define NUMBER_TEXT 32 /* the longest text is 24 bytes and its '\0' */
 static struct {
     uint64_t bits;
     uint32_t len;  /* 0 when empty */
-    char text[32];
+    char text[NUMBER_TEXT];
 } number_cache[NUMBER_CACHE];
 
 /* The shortest text of v, from the cache, and its length. */
@@ -207,9 +208,27 @@ static inline void put(struct writer *w, const char *text, size_t n)
     b->len += n;
 }
 
+/* put of n bytes from a source that has `size` bytes readable (a
+ * constant): when there is room, all `size` are copied at once (the
+ * compiler's few moves, not a call to memcpy) and the n counted. */
+#define PUT_PADDED(w, src, n, size)                                           \
+    do {                                                                      \
+        struct infix_text *b_ = (w)->b;                                       \
+        if (b_->cap - b_->len >= (size)) {                                    \
+            memcpy(b_->text + b_->len, (src), (size));                        \
+            b_->len += (n);                                                   \
+        } else {                                                              \
+            put((w), (src), (n));                                             \
+        }                                                                     \
+    } while (0)
+
 static inline void put_char(struct writer *w, char c)
 {
-    put(w, &c, 1);
+    struct infix_text *b = w->b;
+    if (b->cap - b->len >= 1)
+        b->text[b->len++] = c;
+    else
+        put(w, &c, 1);
 }
 
 /* A binary operator with its spaces, " + ", by opcode; its length, 0
@@ -237,7 +256,10 @@ static uint32_t write_node(struct writer *out, const struct tree *t,
     switch (nd->op) {
     case OP_VAR: {
         const char *name = ps->var_names[nd->var];
-        put(out, name, strlen(name));
+        if (name[0] != '\0' && name[1] == '\0') /* x, the commonest */
+            put_char(out, name[0]);
+        else
+            put(out, name, strlen(name));
         return i;
     }
     case OP_CONST: {
@@ -245,10 +267,10 @@ static uint32_t write_node(struct writer *out, const struct tree *t,
         const char *text = number_text(nd->value, &len);
         if (signbit(nd->value)) {
             put_char(out, '(');
-            put(out, text, len);
+            PUT_PADDED(out, text, len, NUMBER_TEXT);
             put_char(out, ')');
         } else {
-            put(out, text, len);
+            PUT_PADDED(out, text, len, NUMBER_TEXT);
         }
         return i;
     }
@@ -277,7 +299,8 @@ static uint32_t write_node(struct writer *out, const struct tree *t,
     if (op < OP_COUNT && infix_token_len[op]) {
         put_char(out, '(');
         i = write_node(out, t, ps, i);
-        put(out, infix_token[op], infix_token_len[op]);
+        PUT_PADDED(out, infix_token[op], infix_token_len[op],
+                   sizeof infix_token[op]);
         i = write_node(out, t, ps, i);
         put_char(out, ')');
         return i;
@@ -308,6 +331,10 @@ int infix_append(struct infix_text *b, const struct tree *t,
     }
     size_t was = b->len;
     struct writer w = {b, 0};
+    /* Room for the usual text at once (a node's is rarely over 32 bytes),
+     * so that the puts find it. */
+    if (infix_reserve(b, (size_t)t->size * 32 + 64) < 0)
+        return -1;
     if (t->size > 0)
         write_node(&w, t, ps, 0);
     if (w.failed)
