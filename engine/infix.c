@@ -54,6 +54,33 @@ static void format_g(char *buf, size_t size, int neg, const char *d,
     snprintf(buf, size, "%s", text);
 }
 
+/*
+ * Whether the decimal d[0..digits) x 10^(exp10 - digits + 1), negated when
+ * neg, reads back as v: that is, whether strtod of its text gives v.
+ * Where the digits make an integer N below 2^53 and the power of ten is
+ * 10^0 to 10^22, both are doubles exactly, and N * 10^k or N / 10^k,
+ * rounded once, is the double nearest the decimal, which is what strtod
+ * returns (Clinger's fast path); else strtod of text, the decimal
+ * written out, is asked.
+ */
+static int reads_back(const char *d, int digits, int exp10, int neg,
+                      const char *text, double v)
+{
+    static const double ten[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
+                                 1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
+                                 1e18, 1e19, 1e20, 1e21, 1e22};
+    uint64_t n = 0;
+    for (int k = 0; k < digits; k++)
+        n = n * 10 + (uint64_t)(d[k] - '0');
+    int scale = exp10 - digits + 1;
+    if (n > (1ULL << 53) || scale < -22 || scale > 22)
+        return strtod(text, NULL) == v;
+    double back = scale >= 0 ? (double)n * ten[scale]
+                             : (double)n / ten[-scale];
+    return (neg ? -back : back) == v;
+}
+
 /* The shortest text of v that reads back to v. */
 static void shortest(char *buf, size_t size, double v)
 {
@@ -98,6 +125,8 @@ static void shortest(char *buf, size_t size, double v)
                                 : tail[0] == '5' && tail[1] == '0';
         if (half) {
             snprintf(buf, size, "%.*g", digits, v);
+            if (strtod(buf, NULL) == v)
+                return;
         } else {
             char d[17];
             memcpy(d, d17, (size_t)digits);
@@ -114,9 +143,9 @@ static void shortest(char *buf, size_t size, double v)
                 }
             }
             format_g(buf, size, neg, d, digits, exp10);
+            if (reads_back(d, digits, exp10, neg, buf, v))
+                return;
         }
-        if (strtod(buf, NULL) == v)
-            return;
     }
     format_g(buf, size, neg, d17, 17, exp17);
 }
