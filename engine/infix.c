@@ -81,6 +81,107 @@ static int reads_back(const char *d, int digits, int exp10, int neg,
     return (neg ? -back : back) == v;
 }
 
+/*
+ * The 17 significant digits of v > 0 as printf's %.16e gives them (the
+ * exact value rounded half to even) into d[0..17), and the decimal
+ * exponent of d[0]: 1 where worked out here, 0 where printf must be asked.
+ * v = m 2^q exactly (m < 2^53), and N = v / 10^s for s = e - 16 is found
+ * in 128-bit integers: m 10^-s 2^q (a shift, with the bits shifted out
+ * for the rounding) when s <= 0, m 2^q / 10^s when s > 0. That covers
+ * 1e-6 <= v < 2^127, where m 10^-s and m 2^q fit in 128 bits; printf
+ * (about 0.4 us a number, with multi-precision arithmetic) does the rest.
+ */
+static int digits17(double v, char *d, int *exp10)
+{
+#if defined(__SIZEOF_INT128__)
+    __extension__ typedef unsigned __int128 u128;
+    static const uint64_t pow10[] = {
+        1ULL,
+        10ULL,
+        100ULL,
+        1000ULL,
+        10000ULL,
+        100000ULL,
+        1000000ULL,
+        10000000ULL,
+        100000000ULL,
+        1000000000ULL,
+        10000000000ULL,
+        100000000000ULL,
+        1000000000000ULL,
+        10000000000000ULL,
+        100000000000000ULL,
+        1000000000000000ULL,
+        10000000000000000ULL,
+        100000000000000000ULL,
+        1000000000000000000ULL,
+        10000000000000000000ULL};
+    if (!(v >= 1e-6 && v < 0x1p127))
+        return 0;
+    int q;
+    double f = frexp(v, &q); /* v = f 2^q, 0.5 <= f < 1 */
+    uint64_t m = (uint64_t)ldexp(f, 53);
+    q -= 53;
+    /* e: the decimal exponent, from log10(2) (q + 53 - 1 <= log2 v), then
+     * made exact by what N comes to. */
+    int e = (int)floor((q + 52) * 0.30102999566398120);
+    if (e < -6)
+        e = -6; /* v >= 1e-6 */
+    for (int tries = 0; tries < 4; tries++) {
+        int s = e - 16;
+        u128 n, rem = 0, half = 0;
+        if (s < -22) /* m 10^-s might not fit */
+            return 0;
+        if (s <= 0) {
+            u128 x = (u128)m;
+            for (int t = -s; t > 0; t -= 19)
+                x *= pow10[t > 19 ? 19 : t];
+            if (q >= 0) {
+                n = x << q; /* an integer: nothing to round */
+            } else {
+                n = x >> -q;
+                rem = x & (((u128)1 << -q) - 1);
+                half = (u128)1 << (-q - 1);
+            }
+        } else {
+            u128 x = (u128)m << q; /* q >= 4 here: v >= 1e17 */
+            u128 div = s > 19 ? (u128)pow10[19] * pow10[s - 19]
+                              : (u128)pow10[s];
+            n = x / div;
+            /* compared doubled: rem against half a divisor */
+            rem = 2 * (x % div);
+            half = div;
+        }
+        if (n >= (u128)pow10[17]) {
+            e++;
+            continue;
+        }
+        if (n < (u128)pow10[16]) {
+            e--;
+            continue;
+        }
+        if (rem > half || (rem == half && half != 0 && (n & 1)))
+            n++;
+        if (n == (u128)pow10[17]) { /* 9.99...95 up to 10.00...0 */
+            n = pow10[16];
+            e++;
+        }
+        uint64_t digits = (uint64_t)n;
+        for (int k = 16; k >= 0; k--) {
+            d[k] = (char)('0' + digits % 10);
+            digits /= 10;
+        }
+        *exp10 = e;
+        return 1;
+    }
+#else
+    (void)v;
+    (void)d;
+    (void)exp10;
+#endif
+    return 0;
+}
+
 /* The shortest text of v that reads back to v. */
 static void shortest(char *buf, size_t size, double v)
 {
@@ -111,14 +212,17 @@ static void shortest(char *buf, size_t size, double v)
         }
         return;
     }
-    char e17[40]; /* -d.dddddddddddddddde-XXX */
-    snprintf(e17, sizeof e17, "%.16e", v);
-    int neg = e17[0] == '-';
-    const char *m = e17 + neg;
+    int neg = signbit(v) != 0;
     char d17[17];
-    d17[0] = m[0];
-    memcpy(d17 + 1, m + 2, 16);
-    int exp17 = atoi(m + 19); /* past "d.dddddddddddddddde" */
+    int exp17;
+    if (!digits17(fabs(v), d17, &exp17)) {
+        char e17[40]; /* -d.dddddddddddddddde-XXX */
+        snprintf(e17, sizeof e17, "%.16e", v);
+        const char *m = e17 + neg;
+        d17[0] = m[0];
+        memcpy(d17 + 1, m + 2, 16);
+        exp17 = atoi(m + 19); /* past "d.dddddddddddddddde" */
+    }
     for (int digits = 15; digits <= 16; digits++) {
         const char *tail = d17 + digits;
         int half = digits == 16 ? tail[0] == '5'
@@ -148,6 +252,16 @@ static void shortest(char *buf, size_t size, double v)
         }
     }
     format_g(buf, size, neg, d17, 17, exp17);
+}
+
+int infix_g17(char *buf, size_t size, double v)
+{
+    char d[17];
+    int e;
+    if (!digits17(fabs(v), d, &e))
+        return snprintf(buf, size, "%.17g", v);
+    format_g(buf, size, signbit(v) != 0, d, 17, e);
+    return (int)strlen(buf);
 }
 
 /*

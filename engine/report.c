@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "infix.h"
+
 /* mkdir -p */
 int report_make_dirs(const char *path)
 {
@@ -178,9 +180,12 @@ void report_generation(struct report *rp, long generation,
                        double eta)
 {
     /* %.17g: the log is for machines and must round-trip exactly. */
-    fprintf(rp->log, "%ld,%.17g,%.17g,%u,%.17g,%zu,%zu\n", generation,
-            s->best_fitness, s->median_fitness, s->best_size, s->mean_size,
-            s->invalid, s->failed);
+    char best[32], median[32], mean_size[32];
+    infix_g17(best, sizeof best, s->best_fitness);
+    infix_g17(median, sizeof median, s->median_fitness);
+    infix_g17(mean_size, sizeof mean_size, s->mean_size);
+    fprintf(rp->log, "%ld,%s,%s,%u,%s,%zu,%zu\n", generation, best, median,
+            s->best_size, mean_size, s->invalid, s->failed);
     fflush(rp->log);
     fprintf(rp->timing, "%ld,%.6f,%.6f,%.6f,%llu,%llu\n", generation,
             tm->eval_seconds, tm->elapsed, tm->breed_seconds,

@@ -486,8 +486,7 @@ static int write_population(struct run *r, const struct population *p)
         n = snprintf(cols, sizeof cols, "%zu,%s,", i,
                      eval_status_name(x->status));
         if (x->status == EVAL_OK)
-            n += snprintf(cols + n, sizeof cols - (size_t)n, "%.17g",
-                          x->fitness);
+            n += infix_g17(cols + n, sizeof cols - (size_t)n, x->fitness);
         n += snprintf(cols + n, sizeof cols - (size_t)n, ",%u,\"",
                       x->tree.size);
         ok = infix_add(&b, cols, (size_t)n) == 0 &&

@@ -273,6 +273,17 @@ static void test_numbers_as_printf(void **state)
             expect_reference(-w);
         }
     }
+    /* Exact halves at the 17th digit: an integer of 14 to 16 digits plus
+     * sixteenths, eighths or quarters has 18 significant digits, the last
+     * a 5 (123456789012345.125), which printf rounds half to even. */
+    for (int n = 0; n < 20000; n++) {
+        int k = 2 + (int)rng_below(&r, 3); /* quarters to sixteenths */
+        double whole = floor(rng_uniform(&r, 1e13, 0x1p53 / (1 << k)));
+        double v = whole + (double)(1 + 2 * rng_below(&r, 1u << (k - 1))) /
+                               (double)(1 << k);
+        expect_reference(v);
+        expect_reference(-v);
+    }
     /* Any bits, and numbers of every size. */
     for (int n = 0; n < 40000; n++) {
         uint64_t bits = (uint64_t)rng_u32(&r) << 32 | rng_u32(&r);
@@ -313,6 +324,55 @@ static void test_numbers_as_printf(void **state)
         }
 }
 
+/* infix_g17 is %.17g, byte for byte. */
+static void expect_g17(double v)
+{
+    char got[64], want[64];
+    int n = infix_g17(got, sizeof got, v);
+    int m = snprintf(want, sizeof want, "%.17g", v);
+    if (strcmp(got, want) != 0 || n != m)
+        fail_msg("%a: infix_g17 gives %s (%d), printf %s (%d)", v, got, n,
+                 want, m);
+}
+
+static void test_g17(void **state)
+{
+    (void)state;
+    struct rng r;
+    rng_seed(&r, 9, 13);
+    for (int n = 0; n < 100000; n++) {
+        uint64_t bits = (uint64_t)rng_u32(&r) << 32 | rng_u32(&r);
+        double v;
+        memcpy(&v, &bits, sizeof v);
+        expect_g17(v);
+        expect_g17(rng_uniform(&r, -1, 1) *
+                   pow(10.0, (double)rng_below(&r, 60) - 30));
+        /* exact halves at the 17th digit (see test_numbers_as_printf) */
+        int k = 2 + (int)rng_below(&r, 3);
+        double whole = floor(rng_uniform(&r, 1e13, 0x1p53 / (1 << k)));
+        expect_g17(whole + (double)(1 + 2 * rng_below(&r, 1u << (k - 1))) /
+                               (double)(1 << k));
+        expect_g17((double)rng_below(&r, 100000));
+    }
+    for (int e = -330; e <= 310; e++) {
+        char text[16];
+        snprintf(text, sizeof text, "1e%d", e);
+        double v = strtod(text, NULL);
+        for (int step = -2; step <= 2; step++) {
+            double w = v;
+            for (int s = 0; s < abs(step); s++)
+                w = nextafter(w, step < 0 ? 0.0 : INFINITY);
+            expect_g17(w);
+            expect_g17(-w);
+        }
+    }
+    const double edges[] = {0.0, -0.0, INFINITY, -INFINITY, NAN, 1e-6,
+                            0x1p127, 1e17, 99999999999999999.0, DBL_MAX,
+                            DBL_MIN, 5e-324, 0.1, 1.0 / 3.0};
+    for (size_t k = 0; k < sizeof edges / sizeof edges[0]; k++)
+        expect_g17(edges[k]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -323,6 +383,7 @@ int main(void)
         cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_numbers_as_printf),
+        cmocka_unit_test(test_g17),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
