@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "tree.h"
 
@@ -65,6 +66,25 @@ struct population {
 static inline int ind_needs_eval(const struct individual *x, int stochastic)
 {
     return x->origin == ORIGIN_NEW || (x->origin == ORIGIN_COPY && stochastic);
+}
+
+/* A finite double as an unsigned integer in the same order: the sign bit
+ * flipped for positives, every bit for negatives. -0 must come in as +0
+ * (the two are equal as doubles: add 0.0). */
+static inline uint64_t double_order_key(double d)
+{
+    uint64_t bits;
+    memcpy(&bits, &d, sizeof bits);
+    return bits >> 63 ? ~bits : bits | (1ULL << 63);
+}
+
+/* The double of a double_order_key. */
+static inline double double_of_order_key(uint64_t key)
+{
+    uint64_t bits = key >> 63 ? key & ~(1ULL << 63) : ~key;
+    double d;
+    memcpy(&d, &bits, sizeof d);
+    return d;
 }
 
 /* Allocates n empty individuals, each with room for max_size nodes, all in

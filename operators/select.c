@@ -4,16 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A finite double as an unsigned integer in the same order: the sign bit
- * flipped for positives, every bit for negatives. +0 and -0 must come in
- * as +0 (they are equal, as doubles). */
-static uint64_t order_key(double d)
-{
-    uint64_t bits;
-    memcpy(&bits, &d, sizeof bits);
-    return bits >> 63 ? ~bits : bits | (1ULL << 63);
-}
-
 void select_standings(const struct population *p, const struct ranking *rk,
                       struct standing *s)
 {
@@ -28,7 +18,7 @@ void select_standings(const struct population *p, const struct ranking *rk,
         double f = x->fitness + sign * rk->parsimony * x->tree.size;
         s[i].key = x->status != EVAL_OK
                        ? UINT64_MAX
-                       : order_key((rk->maximise ? -f : f) + 0.0);
+                       : double_order_key((rk->maximise ? -f : f) + 0.0);
     }
 }
 

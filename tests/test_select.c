@@ -9,6 +9,7 @@
 /* clang-format on */
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pop.h"
@@ -397,6 +398,63 @@ static void test_stats(void **state)
     pop_release(&p);
 }
 
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The median against a sort, on populations of every shape the bucket
+ * selection must handle: sizes 1 to 2000, few distinct values (one value
+ * repeated, two clusters with the middle between them), negatives,
+ * values spread over many orders of magnitude, invalids mixed in. */
+static void test_median_random(void **state)
+{
+    (void)state;
+    struct rng r;
+    rng_seed(&r, 77, 5);
+    struct population p;
+    make_pop(&p, 2000);
+    double *v = malloc(2000 * sizeof *v);
+    assert_non_null(v);
+    for (int round = 0; round < 3000; round++) {
+        size_t n = 1 + rng_below(&r, round % 10 == 0 ? 2000 : 64);
+        int shape = (int)rng_below(&r, 6);
+        size_t nok = 0;
+        for (size_t i = 0; i < n; i++) {
+            double f;
+            switch (shape) {
+            case 0: f = rng_uniform(&r, -1, 1); break;
+            case 1: f = (double)rng_below(&r, 3); break; /* few values */
+            case 2: f = rng_below(&r, 2) ? 1e-3 : 7.5; break; /* clusters */
+            case 3: f = pow(10.0, rng_uniform(&r, -300, 300)); break;
+            case 4: f = 0.25; break; /* one value */
+            default: /* near each other: neighbouring doubles */
+                f = 1.0 + (double)rng_below(&r, 50) * 0x1p-52;
+                break;
+            }
+            int ok = rng_below(&r, 10) != 0;
+            set(&p.ind[i], f, ok ? EVAL_OK : EVAL_INVALID, 1);
+            if (ok)
+                v[nok++] = f;
+        }
+        p.n = n;
+        struct pop_stats s;
+        assert_int_equal(pop_stats(&p, &minimise, &s), 0);
+        if (nok == 0) {
+            assert_true(isnan(s.median_fitness));
+            continue;
+        }
+        qsort(v, nok, sizeof *v, by_value);
+        double want = nok % 2 ? v[nok / 2]
+                              : 0.5 * (v[nok / 2 - 1] + v[nok / 2]);
+        assert_memory_equal(&s.median_fitness, &want, sizeof want);
+    }
+    p.n = 2000;
+    free(v);
+    pop_release(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -408,6 +466,7 @@ int main(void)
         cmocka_unit_test(test_tournament_exact),
         cmocka_unit_test(test_select_best),
         cmocka_unit_test(test_stats),
+        cmocka_unit_test(test_median_random),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
