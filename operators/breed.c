@@ -75,9 +75,8 @@ int breed_next(struct breed *b, struct population *next,
         b->standings = more;
         b->population = cur->n;
     }
-    if (select_best(cur, rk, b->elites, b->elitism) < 0)
-        return -1;
     select_standings(cur, rk, b->standings);
+    select_best_standings(b->standings, cur->n, b->elites, b->elitism);
     rng_bound_init(&b->draw, (uint32_t)cur->n);
     size_t i = 0;
     for (; i < b->elitism; i++) {

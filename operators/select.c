@@ -42,6 +42,34 @@ size_t select_tournament(const struct standing *s,
     return best;
 }
 
+/* Whether a ranks before b: by standing, then by index (select_best's
+ * ties to the lower index). */
+static int ranks_before(const struct standing *s, size_t a, size_t b)
+{
+    if (s[a].key != s[b].key)
+        return s[a].key < s[b].key;
+    if (s[a].size != s[b].size)
+        return s[a].size < s[b].size;
+    return a < b;
+}
+
+void select_best_standings(const struct standing *s, size_t count,
+                           size_t *order, size_t n)
+{
+    /* The j-th best is the first in rank after the (j-1)-th: one pass
+     * each, n being the elite count, usually 1. */
+    for (size_t j = 0; j < n && j < count; j++) {
+        size_t best = SIZE_MAX;
+        for (size_t i = 0; i < count; i++) {
+            if (j > 0 && !ranks_before(s, order[j - 1], i))
+                continue;
+            if (best == SIZE_MAX || ranks_before(s, i, best))
+                best = i;
+        }
+        order[j] = best;
+    }
+}
+
 int select_best(const struct population *p, const struct ranking *rk, size_t *order,
                 size_t n)
 {

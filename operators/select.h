@@ -41,4 +41,10 @@ size_t select_tournament(const struct standing *s,
 int select_best(const struct population *p, const struct ranking *rk, size_t *order,
                 size_t n);
 
+/* select_best by the standings s of the population's count individuals
+ * (select_standings): the same order[0..n), without ind_better's
+ * arithmetic per comparison or any allocation. */
+void select_best_standings(const struct standing *s, size_t count,
+                           size_t *order, size_t n);
+
 #endif

@@ -339,6 +339,15 @@ static void test_select_best(void **state)
             for (size_t j = 0; j < n; j++)
                 assert_int_equal(got[j], want[j]);
             assert_int_equal(got[n], 9999);
+            /* and by the standings, as breeding finds its elites */
+            struct standing st[40];
+            select_standings(&p, rk, st);
+            for (size_t j = 0; j < 48; j++)
+                got[j] = 9999;
+            select_best_standings(st, p.n, got, n);
+            for (size_t j = 0; j < n; j++)
+                assert_int_equal(got[j], want[j]);
+            assert_int_equal(got[n], 9999);
         }
         /* All of them, and more than there are: only p.n are written. */
         for (size_t j = 0; j < 48; j++)
