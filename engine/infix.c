@@ -216,7 +216,7 @@ static void shortest(char *buf, size_t size, double v)
     char d17[17];
     int exp17;
     if (!digits17(fabs(v), d17, &exp17)) {
-        char e17[40]; /* -d.dddddddddddddddde-XXX */
+        char e17[40]; /* -d.dddddddddddddddde-308 at most */
         snprintf(e17, sizeof e17, "%.16e", v);
         const char *m = e17 + neg;
         d17[0] = m[0];

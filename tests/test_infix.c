@@ -230,6 +230,38 @@ static void expect_reference(double v)
         fail_msg("%a: printed %s, printf gives %s", v, got, want);
 }
 
+/* check(w) and check(-w) for v and its neighbours up to steps doubles
+ * away on either side. */
+static void around(double v, int steps, void (*check)(double))
+{
+    for (int step = -steps; step <= steps; step++) {
+        double w = v;
+        for (int s = 0; s < abs(step); s++)
+            w = nextafter(w, step < 0 ? 0.0 : INFINITY);
+        check(w);
+        check(-w);
+    }
+}
+
+/* An exact half at the 17th digit: an integer of 14 to 16 digits plus
+ * sixteenths, eighths or quarters has 18 significant digits, the last a
+ * 5 (123456789012345.125), which printf rounds half to even. */
+static double exact_half(struct rng *r)
+{
+    int k = 2 + (int)rng_below(r, 3); /* quarters to sixteenths */
+    double whole = floor(rng_uniform(r, 1e13, 0x1p53 / (1 << k)));
+    return whole + (double)(1 + 2 * rng_below(r, 1u << (k - 1))) /
+                       (double)(1 << k);
+}
+
+/* The double nearest 10^e. */
+static double power_of_ten(int e)
+{
+    char text[16];
+    snprintf(text, sizeof text, "1e%d", e);
+    return strtod(text, NULL);
+}
+
 /*
  * infix_number makes its text from one printing of 17 digits; the text
  * must be printf's, byte for byte, where the digits dropped are half a
@@ -264,26 +296,11 @@ static void test_numbers_as_printf(void **state)
         text[len++] = end[1];
         snprintf(text + len, sizeof text - (size_t)len, "e%d",
                  (int)rng_below(&r, 80) - 40);
-        double v = strtod(text, NULL);
-        for (int step = -2; step <= 2; step++) {
-            double w = v;
-            for (int s = 0; s < abs(step); s++)
-                w = nextafter(w, step < 0 ? 0.0 : INFINITY);
-            expect_reference(w);
-            expect_reference(-w);
-        }
+        around(strtod(text, NULL), 2, expect_reference);
     }
-    /* Exact halves at the 17th digit: an integer of 14 to 16 digits plus
-     * sixteenths, eighths or quarters has 18 significant digits, the last
-     * a 5 (123456789012345.125), which printf rounds half to even. */
-    for (int n = 0; n < 20000; n++) {
-        int k = 2 + (int)rng_below(&r, 3); /* quarters to sixteenths */
-        double whole = floor(rng_uniform(&r, 1e13, 0x1p53 / (1 << k)));
-        double v = whole + (double)(1 + 2 * rng_below(&r, 1u << (k - 1))) /
-                               (double)(1 << k);
-        expect_reference(v);
-        expect_reference(-v);
-    }
+    /* Exact halves at the 17th digit. */
+    for (int n = 0; n < 20000; n++)
+        around(exact_half(&r), 0, expect_reference);
     /* Any bits, and numbers of every size. */
     for (int n = 0; n < 40000; n++) {
         uint64_t bits = (uint64_t)rng_u32(&r) << 32 | rng_u32(&r);
@@ -296,17 +313,8 @@ static void test_numbers_as_printf(void **state)
     }
     /* Powers of ten: many are doubles of 9.99...9x, whose text carries
      * into a new digit (1e23 is 9.9999999999999992e+22). */
-    for (int e = -320; e <= 308; e++) {
-        char text[16];
-        snprintf(text, sizeof text, "1e%d", e);
-        double v = strtod(text, NULL);
-        for (int step = -2; step <= 2; step++) {
-            double w = v;
-            for (int s = 0; s < abs(step); s++)
-                w = nextafter(w, step < 0 ? 0.0 : INFINITY);
-            expect_reference(w);
-        }
-    }
+    for (int e = -320; e <= 308; e++)
+        around(power_of_ten(e), 2, expect_reference);
     /* Where the form changes: 1e-5 and 1e15-ish, 9.99... rounding up. */
     const double edges[] = {1e-4,     1e-5,   9.9999999999999995e-5,
                             0.0001,   1e15,   999999999999999.9,
@@ -315,13 +323,7 @@ static void test_numbers_as_printf(void **state)
                             123456789012345.67, 1.5e300, 2.5e-300,
                             DBL_MIN,  DBL_MAX, 5e-324, INFINITY, -INFINITY};
     for (size_t k = 0; k < sizeof edges / sizeof edges[0]; k++)
-        for (int step = -3; step <= 3; step++) {
-            double w = edges[k];
-            for (int s = 0; s < abs(step); s++)
-                w = nextafter(w, step < 0 ? 0.0 : INFINITY);
-            expect_reference(w);
-            expect_reference(-w);
-        }
+        around(edges[k], 3, expect_reference);
 }
 
 /* infix_g17 is %.17g, byte for byte. */
@@ -347,25 +349,11 @@ static void test_g17(void **state)
         expect_g17(v);
         expect_g17(rng_uniform(&r, -1, 1) *
                    pow(10.0, (double)rng_below(&r, 60) - 30));
-        /* exact halves at the 17th digit (see test_numbers_as_printf) */
-        int k = 2 + (int)rng_below(&r, 3);
-        double whole = floor(rng_uniform(&r, 1e13, 0x1p53 / (1 << k)));
-        expect_g17(whole + (double)(1 + 2 * rng_below(&r, 1u << (k - 1))) /
-                               (double)(1 << k));
+        around(exact_half(&r), 0, expect_g17);
         expect_g17((double)rng_below(&r, 100000));
     }
-    for (int e = -330; e <= 310; e++) {
-        char text[16];
-        snprintf(text, sizeof text, "1e%d", e);
-        double v = strtod(text, NULL);
-        for (int step = -2; step <= 2; step++) {
-            double w = v;
-            for (int s = 0; s < abs(step); s++)
-                w = nextafter(w, step < 0 ? 0.0 : INFINITY);
-            expect_g17(w);
-            expect_g17(-w);
-        }
-    }
+    for (int e = -330; e <= 310; e++)
+        around(power_of_ten(e), 2, expect_g17);
     const double edges[] = {0.0, -0.0, INFINITY, -INFINITY, NAN, 1e-6,
                             0x1p127, 1e17, 99999999999999999.0, DBL_MAX,
                             DBL_MIN, 5e-324, 0.1, 1.0 / 3.0};
