@@ -849,7 +849,9 @@ close:
     if (r->report.dir) {
         /* The manifest goes out beside the files still being written
          * behind, as if they land; when one does not, the run failed
-         * after all, and the manifest is written again to say so. */
+         * after all, and the manifest is written again to say so. It is
+         * written here, not behind: the run waits for the others next
+         * anyway, and its fsyncs overlap theirs without a fork. */
         uint64_t failures = 0;
         for (int st = EVAL_ERROR; st < EVAL_NSTATUS; st++)
             failures += r->st.fail_count[st];
@@ -858,7 +860,7 @@ close:
             farm_get_stats(r->farm, &fs);
         manifest_end(&r->manifest, status, r->st.evaluations, failures,
                      fs.workers_started);
-        int wrote = manifest_write(&r->report, c, r->plugin, &r->manifest, 1,
+        int wrote = manifest_write(&r->report, c, r->plugin, &r->manifest, 0,
                                    &err);
         if (wrote == 0 && report_settle(&r->report, &err) < 0)
             wrote = -1;
