@@ -73,19 +73,13 @@ void select_best_standings(const struct standing *s, size_t count,
 int select_best(const struct population *p, const struct ranking *rk, size_t *order,
                 size_t n)
 {
-    /* Partial selection sort: n is the elite count, usually tiny. */
-    char *taken = calloc(p->n ? p->n : 1, 1);
-    if (!taken)
+    /* One ordering for elites, whichever way they are asked for: the
+     * standings' (ind_better's, as numbers). */
+    struct standing *s = malloc((p->n ? p->n : 1) * sizeof *s);
+    if (!s)
         return -1;
-    for (size_t j = 0; j < n && j < p->n; j++) {
-        size_t best = p->n;
-        for (size_t i = 0; i < p->n; i++)
-            if (!taken[i] &&
-                (best == p->n || ind_better(&p->ind[i], &p->ind[best], rk)))
-                best = i;
-        taken[best] = 1;
-        order[j] = best;
-    }
-    free(taken);
+    select_standings(p, rk, s);
+    select_best_standings(s, p->n, order, n);
+    free(s);
     return 0;
 }
