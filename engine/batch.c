@@ -15,7 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "farm.h"
+#include "stop.h"
 #include "plugin.h"
 #include "report.h"
 #include "stats.h"
@@ -181,8 +181,8 @@ int batch_main(struct config *c, const struct run_options *o)
         struct plugin_error perr;
         struct plugin *pl = ps ? plugin_load(c, ps, &f, &perr) : NULL;
         int failed = !pl ? (ps ? EXIT_INPUT : EXIT_RUNTIME) : 0;
-        if (!pl && farm_interrupted()) /* a stop signal during the setup */
-            failed = 128 + farm_interrupted();
+        if (!pl && stop_requested()) /* a stop signal during the setup */
+            failed = 128 + stop_requested();
         if (!pl)
             fprintf(stderr, "forkgp: %s\n", ps ? perr.msg : "out of memory");
         /* Every run loads the data again: a pipe would be empty (or

@@ -1,824 +1,30 @@
-/*
- * farm: evaluates a population's fitness in forked worker processes (or,
- * with workers = 0, in this one). The one file that forks, polls, signals
- * and waits.
- *
- * Each worker has a pipe down (jobs) and a pipe up (results). The parent
- * keeps, per worker, the indices it sent in order: the first of them is
- * the one being evaluated, so when a worker dies or hangs the parent knows
- * whose evaluation it was (that individual gets the failure status) and
- * which jobs to send elsewhere (the rest). Only what comes up the pipe
- * counts: a worker shares nothing else with the parent.
- */
-#define _GNU_SOURCE /* pipe2, F_SETPIPE_SZ, sched_getaffinity */
+/* farm: the farm's front: hands each call to the backend the options
+ * name. Neither backend calls back into it. */
+#define _GNU_SOURCE /* sched_getaffinity */
 #include "farm.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <math.h>
-#include <poll.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "child.h"
-#include "forkgp.h"
-#include "rng.h"
-#include "wire.h"
+#include "farm_fork.h"
 #ifdef FORKGP_MPI
 #include "farm_mpi.h"
 #endif
 
-#define MAX_CHUNK 64          /* jobs in flight per worker, at most */
-#define CHUNK_SECONDS 0.002   /* aim: this much work per worker in flight */
-#define POLL_MS 50            /* longest wait between checks on workers */
-#define QUIET_MIN 100e-6      /* shortest sleep between checks, seconds */
-#define TERM_GRACE 0.2        /* seconds between SIGTERM and SIGKILL */
-#define STOP_GRACE 2.0        /* seconds a stopping run waits in flight */
-#define MAX_KEEP_FDS 256
-#define MAX_ATTEMPTS 3        /* tries of an evaluation whose worker dies */
-
-struct worker {
-    pid_t pid; /* 0: not running */
-    int job_fd, result_fd;
-    int killed;                /* we sent it SIGKILL/SIGTERM */
-    size_t inflight[MAX_CHUNK]; /* indices sent, first = being evaluated */
-    int nin;
-    double started; /* when the first in flight began */
-    unsigned char *out; /* jobs not yet written */
-    size_t outlen, outoff, outcap;
-    unsigned char in[8192]; /* result frames read, not yet taken */
-    size_t inlen;
-    uint32_t job_id, result_id;
-};
-
 struct farm {
-    const struct fitness *fitness;
-    uint64_t seed;
-    struct farm_options opt;
-    struct worker *w;
-    pid_t parent;
-    int keep_fds[MAX_KEEP_FDS]; /* open at start: the plug-in's; kept */
-    int nkeep;
-    double mean_eval; /* seconds, running estimate for chunk sizes */
-    double next_scan; /* when to look for dead workers with waitpid next */
-    int forked;       /* the workers were started */
-    int unforkable;   /* an adaptive farm could not start them */
+    struct fork_farm *fork; /* the fork backend, or NULL */
 #ifdef FORKGP_MPI
-    struct mpi_farm *mpi; /* the MPI backend, when asked for */
+    struct mpi_farm *mpi; /* the MPI backend, or NULL */
 #endif
-    struct farm_stats stats;
-    unsigned char *frame; /* one job frame */
 };
 
-static volatile sig_atomic_t stop_signal;
-
-static void on_stop_signal(int sig)
+/* The message for an MPI backend asked of a build without it. */
+static void no_mpi(char *err, size_t size)
 {
-    /* A second signal ends the process at once; workers follow (parent
-     * death signal, EOF). */
-    if (stop_signal)
-        _exit(128 + sig);
-    stop_signal = sig;
-}
-
-void farm_catch_signals(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_stop_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    /* A closed terminal or a dropped ssh session: the same, so the run
-     * stops with its outputs and a checkpoint to resume from. */
-    sigaction(SIGHUP, &sa, NULL);
-    /* A worker that died leaves a broken pipe: write() says EPIPE. */
-    sa.sa_handler = SIG_IGN;
-    sigaction(SIGPIPE, &sa, NULL);
-}
-
-int farm_interrupted(void)
-{
-    return stop_signal;
-}
-
-int farm_usable_cpus(void)
-{
-    /* The CPUs this process may run on: under taskset, a batch system's
-     * cpuset or a container's, that is fewer than the machine has, and
-     * workers beyond them would only take turns. */
-    cpu_set_t set;
-    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
-        return CPU_COUNT(&set);
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? (int)n : 1;
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* One evaluation, the same in a worker and in the parent (workers = 0). */
-static void evaluate_one(const struct farm *fm, uint64_t generation,
-                         uint64_t index, const struct tree *t,
-                         struct wire_result *res)
-{
-    struct rng r = {0, 1};
-    /* A deterministic built-in never draws on its stream, so it is not
-     * derived (at 20 rows that was 2% of the scoring); a plug-in gets
-     * its own whatever its flags say. */
-    if (fm->fitness->stochastic || !fm->fitness->builtin)
-        rng_derive(&r, fm->seed, RNG_EVAL, generation, index);
-    memset(res, 0, sizeof *res);
-    res->index = index;
-    res->status = fm->fitness->evaluate(fm->fitness->ctx, t, &r, res->scores);
-    res->nscores = (uint32_t)fm->fitness->nscores;
-}
-
-/* ---- the worker's side --------------------------------------------------- */
-
-static int kept(const struct farm *fm, int fd)
-{
-    for (int i = 0; i < fm->nkeep; i++)
-        if (fm->keep_fds[i] == fd)
-            return 1;
-    return 0;
-}
-
-/* Closes what the worker does not own: the other workers' pipes and any
- * file the parent opened since the farm started (its logs). */
-static void close_foreign_fds(const struct farm *fm, int in, int out)
-{
-    DIR *d = opendir("/proc/self/fd");
-    if (!d)
-        return;
-    int self = dirfd(d);
-    int fds[1024], n = 0;
-    for (struct dirent *e; (e = readdir(d)) && n < 1024;) {
-        int fd = atoi(e->d_name);
-        if (e->d_name[0] != '.' && fd > 2 && fd != self && fd != in &&
-            fd != out && !kept(fm, fd))
-            fds[n++] = fd;
-    }
-    closedir(d);
-    for (int i = 0; i < n; i++)
-        close(fds[i]);
-}
-
-/* The worker's end of the job pipe, read in bulk: one read() takes as many
- * frames as the pipe holds (a whole chunk, often), where reading frame by
- * frame costs two system calls per job. */
-struct job_reader {
-    int fd;
-    unsigned char *buf;
-    size_t cap;        /* 2 frames of the largest size */
-    size_t start, end; /* the bytes read and not yet taken */
-};
-
-#define WIRE_FRAME_MAX (WIRE_HEADER + WIRE_MAX_PAYLOAD)
-
-/* Makes n <= WIRE_FRAME_MAX bytes available at buf + start. Returns 0, or
- * -1 at end of file (or on an error) before that. */
-static int reader_need(struct job_reader *r, size_t n)
-{
-    if (r->end - r->start >= n)
-        return 0;
-    if (r->cap - r->start < n) { /* no room after the start: move down */
-        memmove(r->buf, r->buf + r->start, r->end - r->start);
-        r->end -= r->start;
-        r->start = 0;
-    }
-    while (r->end - r->start < n) {
-        size_t got = wire_read_some(r->fd, r->buf + r->end, r->cap - r->end);
-        if (got == 0)
-            return -1;
-        r->end += got;
-    }
-    return 0;
-}
-
-static void worker_main(struct farm *fm, int in, int out)
-    __attribute__((noreturn));
-
-static void worker_main(struct farm *fm, int in, int out)
-{
-    /* Die with the parent, even if it is killed with -9. */
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != fm->parent)
-        _exit(0);
-    /* Its own process group: the terminal's SIGINT is the parent's to
-     * handle, and killing the group takes any grandchildren too. */
-    setpgid(0, 0);
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sigemptyset(&sa.sa_mask);
-    sa.sa_handler = SIG_IGN;
-    sigaction(SIGINT, &sa, NULL);
-    sa.sa_handler = SIG_DFL;
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGPIPE, &sa, NULL);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-
-    /* stdin from nowhere; what a plug-in prints goes to stderr, so the
-     * parent's report on stdout stays clean. */
-    int null = open("/dev/null", O_RDONLY);
-    if (null >= 0) {
-        dup2(null, 0);
-        if (null > 2)
-            close(null);
-    }
-    dup2(2, 1);
-    close_foreign_fds(fm, in, out);
-    if (fm->opt.memory_mb > 0) {
-        struct rlimit rl;
-        rl.rlim_cur = rl.rlim_max = (rlim_t)fm->opt.memory_mb << 20;
-        setrlimit(RLIMIT_AS, &rl);
-    }
-
-    struct tree t;
-    struct job_reader jobs = {.fd = in, .cap = 2 * WIRE_FRAME_MAX};
-    jobs.buf = malloc(jobs.cap);
-    unsigned char result[WIRE_RESULT_MAX];
-    if (!jobs.buf || tree_init(&t, fm->opt.max_size) < 0)
-        _exit(125);
-    uint32_t expect = 0, sent = 0;
-    for (;;) {
-        struct wire_header h;
-        if (reader_need(&jobs, WIRE_HEADER) < 0)
-            _exit(0); /* EOF: the farm is done */
-        if (wire_get_header(jobs.buf + jobs.start, &h, WIRE_JOB,
-                            WIRE_MAX_PAYLOAD) < 0 ||
-            h.id != expect++ || reader_need(&jobs, WIRE_HEADER + h.length) < 0)
-            _exit(126);
-        uint64_t generation, index;
-        if (wire_get_job(jobs.buf + jobs.start + WIRE_HEADER, h.length,
-                         &generation, &index, &t) < 0)
-            _exit(126);
-        jobs.start += WIRE_HEADER + h.length;
-        struct wire_result res;
-        double t0 = now();
-        evaluate_one(fm, generation, index, &t, &res);
-        res.seconds = now() - t0;
-        /* Each result goes up as soon as it is known: the parent's record
-         * of what is in flight then says whose evaluation a crash was. */
-        size_t n = wire_put_result(result, sent++, &res);
-        if (wire_write_full(out, result, n) != n)
-            _exit(0); /* the parent is gone */
-    }
-}
-
-/* ---- the parent's side: workers ------------------------------------------ */
-
-/* Forks worker i. Returns 0 or -1 (errno set). */
-static int start_worker(struct farm *fm, int i)
-{
-    struct worker *w = &fm->w[i];
-    int down[2], up[2];
-    if (pipe2(down, O_CLOEXEC) < 0)
-        return -1;
-    if (pipe2(up, O_CLOEXEC) < 0) {
-        close(down[0]);
-        close(down[1]);
-        return -1;
-    }
-    /* Room for a chunk of big trees without blocking (best effort). */
-    fcntl(down[1], F_SETPIPE_SZ, 1 << 20);
-
-    pid_t pid = child_fork();
-    if (pid == 0) {
-        close(down[1]);
-        close(up[0]);
-        worker_main(fm, down[0], up[1]);
-    }
-    int saved = errno;
-    close(down[0]);
-    close(up[1]);
-    if (pid < 0) {
-        close(down[1]);
-        close(up[0]);
-        errno = saved;
-        return -1;
-    }
-    setpgid(pid, pid); /* as the child does: whoever runs first */
-    fcntl(down[1], F_SETFL, O_NONBLOCK);
-    fcntl(up[0], F_SETFL, O_NONBLOCK);
-    w->pid = pid;
-    w->job_fd = down[1];
-    w->result_fd = up[0];
-    w->killed = 0;
-    w->nin = 0;
-    w->outlen = w->outoff = 0;
-    w->inlen = 0;
-    w->job_id = w->result_id = 0;
-    return 0;
-}
-
-/* Waits up to `seconds` for the worker to end; then kills its group and
- * reaps it. Returns its wait status. */
-static int reap(struct worker *w, double seconds)
-{
-    int status = 0;
-    double until = now() + seconds;
-    for (;;) {
-        pid_t r = waitpid(w->pid, &status, WNOHANG);
-        if (r == w->pid || (r < 0 && errno != EINTR))
-            break;
-        if (now() >= until) {
-            kill(-w->pid, SIGKILL);
-            kill(w->pid, SIGKILL);
-            w->killed = 1;
-            while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
-                ;
-            break;
-        }
-        struct timespec ts = {0, 2000000};
-        nanosleep(&ts, NULL);
-    }
-    /* Grandchildren it left behind in its group go with it. */
-    kill(-w->pid, SIGKILL);
-    close(w->job_fd);
-    close(w->result_fd);
-    w->pid = 0;
-    return status;
-}
-
-/* What a dead worker's wait status means for the evaluation it was on. */
-static int death_status(const struct worker *w, int wstatus, int *detail)
-{
-    if (WIFSIGNALED(wstatus)) {
-        *detail = WTERMSIG(wstatus);
-        /* A SIGKILL we did not send is the kernel's OOM killer. */
-        if (*detail == SIGKILL && !w->killed)
-            return EVAL_OOM;
-        return EVAL_CRASHED;
-    }
-    *detail = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
-    return EVAL_EXITED;
-}
-
-/* ---- the parent's side: one generation ----------------------------------- */
-
-/* The state of one farm_eval call. */
-struct round {
-    struct population *p;
-    uint64_t generation;
-    size_t *queue; /* indices still to send; taken from the end */
-    size_t nqueue;
-    unsigned char *attempts; /* per individual: workers it has cost */
-    size_t remaining; /* individuals without a status */
-    size_t lost;      /* evaluations lost to dead workers */
-    int failed;       /* an evaluation failed (for stop_on_failure) */
-};
-
-static void set_status(struct round *rd, size_t index, int status, int detail,
-                       double fitness)
-{
-    struct individual *x = &rd->p->ind[index];
-    x->status = status;
-    x->detail = detail;
-    x->fitness = status == EVAL_OK ? fitness : 0.0;
-    rd->remaining--;
-    if (status >= EVAL_ERROR)
-        rd->failed = 1;
-    if (status >= EVAL_CRASHED)
-        rd->lost++;
-}
-
-/*
- * A worker is gone (dead, hung or misbehaving): its first job in flight
- * gets `status`, the rest go back in the queue, and a new one starts. A
- * death may not be the program's doing (a kill from outside, the OOM
- * killer picking this worker), so that evaluation is tried again, up to
- * MAX_ATTEMPTS in all, before the status sticks; a timeout is final.
- */
-static int replace_worker(struct farm *fm, struct round *rd, int i,
-                          int status, int detail)
-{
-    struct worker *w = &fm->w[i];
-    if (w->nin > 0) {
-        size_t first = w->inflight[0];
-        if (status != EVAL_TIMEOUT && ++rd->attempts[first] < MAX_ATTEMPTS)
-            rd->queue[rd->nqueue++] = first;
-        else
-            set_status(rd, first, status, detail, 0.0);
-        for (int k = w->nin - 1; k >= 1; k--)
-            rd->queue[rd->nqueue++] = w->inflight[k];
-        w->nin = 0;
-    }
-    fm->stats.restarts++;
-    return start_worker(fm, i);
-}
-
-/* Kills a worker that hangs or misbehaves: TERM, a short grace, KILL. */
-static int stop_worker(struct worker *w)
-{
-    kill(-w->pid, SIGTERM);
-    kill(w->pid, SIGTERM);
-    w->killed = 1;
-    return reap(w, TERM_GRACE);
-}
-
-/* Takes one evaluation's time, as the evaluating process measured it, into
- * the running pace: the parent's clock would add the delays of pipes,
- * wake-ups and its own sleeps. */
-static void note_pace(struct farm *fm, double seconds)
-{
-    if (!(seconds >= 0 && seconds < 1e9))
-        seconds = 0; /* a worker's clock is only a hint */
-    fm->stats.busy_seconds += seconds;
-    fm->mean_eval =
-        fm->mean_eval > 0 ? 0.9 * fm->mean_eval + 0.1 * seconds : seconds;
-}
-
-/* How many jobs a worker may have in flight: about CHUNK_SECONDS of work,
- * and no more than a fair share of what is left, so the tail balances. */
-static int chunk_size(const struct farm *fm, const struct round *rd)
-{
-    double c = fm->mean_eval > 0 ? CHUNK_SECONDS / fm->mean_eval : 1;
-    size_t share = rd->nqueue / (2 * (size_t)fm->opt.workers) + 1;
-    if (c > (double)share)
-        c = (double)share;
-    if (c > MAX_CHUNK)
-        c = MAX_CHUNK;
-    return c < 1 ? 1 : (int)c;
-}
-
-/*
- * How long the parent may sleep before it need look at the workers again:
- * until the first busy worker is expected to be down to half its chunk (or
- * done, when nothing is left to send), at the pace the workers report;
- * never while a worker has a single job, if more are waiting. Sleeping
- * instead of waking for every result leaves the cores to the workers; the
- * results wait in the pipes and are read in bulk. The estimate only sets
- * when to look: a worker that is slower than expected is waited for by
- * poll as before. Returns seconds, 0 to poll at once.
- */
-static double quiet_time(const struct farm *fm, const struct round *rd,
-                         double t)
-{
-    if (fm->mean_eval <= 0)
-        return 0;
-    double quiet = POLL_MS / 1000.0;
-    int chunk = chunk_size(fm, rd);
-    for (int i = 0; i < fm->opt.workers; i++) {
-        const struct worker *w = &fm->w[i];
-        if (w->nin == 0) {
-            if (rd->nqueue > 0)
-                return 0; /* idle with work to do: feed it now */
-            continue;
-        }
-        /* With work left to send, wake while it still has some: a worker
-         * must not wait for the parent. */
-        int keep = rd->nqueue == 0 ? 0 : chunk / 2 > 1 ? chunk / 2 : 1;
-        double due = w->started + (w->nin - keep) * fm->mean_eval - t;
-        if (fm->opt.eval_timeout > 0) {
-            double limit = w->started + fm->opt.eval_timeout - t;
-            if (limit < due)
-                due = limit;
-        }
-        if (due < quiet)
-            quiet = due;
-    }
-    /* Not worth a sleep shorter than the timer's own slack. */
-    return quiet > QUIET_MIN ? quiet : 0;
-}
-
-/* Queues jobs for worker i and writes what the pipe takes. */
-static void dispatch(struct farm *fm, struct round *rd, int i, int stopping)
-{
-    struct worker *w = &fm->w[i];
-    int chunk = chunk_size(fm, rd);
-    while (!stopping && w->nin < chunk && rd->nqueue > 0) {
-        size_t index = rd->queue[--rd->nqueue];
-        size_t n = wire_put_job(fm->frame, w->job_id++, rd->generation,
-                                index, &rd->p->ind[index].tree);
-        if (w->outlen + n > w->outcap) {
-            size_t cap = (w->outlen + n) * 2;
-            unsigned char *more = realloc(w->out, cap);
-            if (!more) { /* try again later */
-                rd->queue[rd->nqueue++] = index;
-                w->job_id--;
-                break;
-            }
-            w->out = more;
-            w->outcap = cap;
-        }
-        memcpy(w->out + w->outlen, fm->frame, n);
-        w->outlen += n;
-        if (w->nin == 0)
-            w->started = now();
-        w->inflight[w->nin++] = index;
-    }
-    while (w->outoff < w->outlen) {
-        ssize_t put = write(w->job_fd, w->out + w->outoff,
-                            w->outlen - w->outoff);
-        if (put < 0 && errno == EINTR)
-            continue;
-        if (put <= 0)
-            break; /* full (EAGAIN) or dead (EPIPE): poll tells which */
-        w->outoff += (size_t)put;
-    }
-    if (w->outoff == w->outlen)
-        w->outoff = w->outlen = 0;
-}
-
-/* Reads what worker i sent; takes each whole result frame. Returns 0, 1 on
- * end of file, or -1 on a protocol error. Reads in bulk: one read() can
- * bring many results, which keeps the parent's cost per individual low. */
-static int collect(struct farm *fm, struct round *rd, int i)
-{
-    struct worker *w = &fm->w[i];
-    for (;;) {
-        size_t room = sizeof w->in - w->inlen;
-        ssize_t got = read(w->result_fd, w->in + w->inlen, room);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got == 0)
-            return 1;
-        if (got < 0)
-            return 0; /* nothing more now */
-        w->inlen += (size_t)got;
-        size_t off = 0;
-        double t = now();
-        while (w->inlen - off >= WIRE_HEADER) {
-            struct wire_header h;
-            const size_t max = WIRE_RESULT_MAX;
-            if (wire_get_header(w->in + off, &h, WIRE_RESULT,
-                                max - WIRE_HEADER) < 0 ||
-                h.id != w->result_id)
-                return -1;
-            if (w->inlen - off < WIRE_HEADER + h.length)
-                break; /* the rest comes later */
-            struct wire_result res;
-            if (wire_get_result(w->in + off + WIRE_HEADER, h.length, &res) <
-                    0 ||
-                w->nin == 0 || res.index != w->inflight[0] ||
-                res.status < EVAL_OK || res.status > EVAL_ERROR)
-                return -1;
-            off += WIRE_HEADER + h.length;
-            w->result_id++;
-            set_status(rd, res.index, res.status, 0, res.scores[0]);
-            memmove(w->inflight, w->inflight + 1,
-                    (size_t)(--w->nin) * sizeof w->inflight[0]);
-            w->started = t; /* the next one in flight begins now */
-            note_pace(fm, res.seconds);
-        }
-        memmove(w->in, w->in + off, w->inlen - off);
-        w->inlen -= off;
-        /* Less than there was room for: the pipe is empty, and a read
-         * now would only say so (poll tells when there is more). */
-        if ((size_t)got < room)
-            return 0;
-    }
-}
-
-/* Checks worker i after poll: results, death, protocol, timeout. A death
- * shows as the end of its result pipe; `scan` asks waitpid too, for one
- * whose pipe a child of its own still holds open. */
-static int service(struct farm *fm, struct round *rd, int i, short revents,
-                   int scan)
-{
-    struct worker *w = &fm->w[i];
-    int eof = 0;
-    if (revents & (POLLIN | POLLHUP | POLLERR)) {
-        int rc = collect(fm, rd, i);
-        if (rc < 0) {
-            stop_worker(w);
-            return replace_worker(fm, rd, i, EVAL_PROTOCOL, 0);
-        }
-        eof = rc == 1;
-    }
-    int wstatus;
-    pid_t r = eof ? w->pid : scan ? waitpid(w->pid, &wstatus, WNOHANG) : 0;
-    if (r == w->pid) {
-        /* Dead (or closing): take the results it managed to send. */
-        if (collect(fm, rd, i) < 0) {
-            stop_worker(w);
-            return replace_worker(fm, rd, i, EVAL_PROTOCOL, 0);
-        }
-        if (eof)
-            wstatus = reap(w, TERM_GRACE);
-        else
-            reap(w, 0); /* already reaped: close and kill its group */
-        int detail, status = death_status(w, wstatus, &detail);
-        return replace_worker(fm, rd, i, status, detail);
-    }
-    if (fm->opt.eval_timeout > 0 && w->nin > 0 &&
-        now() - w->started > fm->opt.eval_timeout) {
-        stop_worker(w);
-        return replace_worker(fm, rd, i, EVAL_TIMEOUT, 0);
-    }
-    return 0;
-}
-
-/* Forks every worker. Returns 0, or -1 with a message in err. */
-static int start_workers(struct farm *fm, char *err, size_t size)
-{
-    for (int i = 0; i < fm->opt.workers; i++)
-        if (start_worker(fm, i) < 0) {
-            snprintf(err, size, "cannot start worker %d of %d: %s", i + 1,
-                     fm->opt.workers, strerror(errno));
-            return -1;
-        }
-    fm->forked = 1;
-    return 0;
-}
-
-double farm_quick_eval(int workers)
-{
-    double saved = 1 - 1 / (FARM_EFFICIENCY * workers);
-    return saved > 0 ? FARM_COST / saved : HUGE_VAL;
-}
-
-/* Whether an adaptive farm still evaluates in this process (see
- * farm_eval in farm.h); when it stops, its workers start here. */
-static int stays_in_process(struct farm *fm)
-{
-    if (!fm->opt.adaptive || fm->forked)
-        return 0;
-    if (fm->unforkable || fm->mean_eval < farm_quick_eval(fm->opt.workers))
-        return 1;
-    char err[256];
-    if (start_workers(fm, err, sizeof err) < 0) {
-        /* A built-in fitness runs as well here: say so, and go on (any
-         * worker that did start idles until the farm is freed). */
-        fprintf(stderr, "forkgp: %s; evaluating in this process\n", err);
-        fm->unforkable = 1;
-        return 1;
-    }
-    return 0;
-}
-
-static int eval_in_process(struct farm *fm, struct population *p,
-                           uint64_t generation)
-{
-    /* The pace from the whole generation, not a clock read per
-     * evaluation: at 20 rows two reads would add a quarter to each. */
-    double t0 = now();
-    uint64_t done = 0;
-    int result = FARM_DONE;
-    for (size_t i = 0; i < p->n && result == FARM_DONE; i++) {
-        if (stop_signal) {
-            result = FARM_INTERRUPTED;
-            break;
-        }
-        struct individual *x = &p->ind[i];
-        if (!ind_needs_eval(x, fm->fitness->stochastic))
-            continue;
-        struct wire_result res;
-        evaluate_one(fm, generation, i, &x->tree, &res);
-        done++;
-        x->status = res.status;
-        x->detail = 0;
-        x->fitness = res.status == EVAL_OK ? res.scores[0] : 0.0;
-        if (res.status >= EVAL_ERROR && fm->opt.stop_on_failure)
-            result = FARM_FAILED;
-    }
-    fm->stats.evaluations += done;
-    if (done > 0) {
-        double spent = now() - t0;
-        fm->stats.busy_seconds += spent;
-        fm->mean_eval = spent / (double)done;
-    }
-    return result;
-}
-
-int farm_eval(struct farm *fm, struct population *p, uint64_t generation)
-{
-#ifdef FORKGP_MPI
-    if (fm->mpi)
-        return mpi_farm_eval(fm->mpi, p, generation);
-#endif
-    size_t todo = 0;
-    for (size_t i = 0; i < p->n; i++)
-        if (ind_needs_eval(&p->ind[i], fm->fitness->stochastic)) {
-            p->ind[i].status = -1; /* not scored yet */
-            todo++;
-        }
-    if (fm->opt.workers == 0 || stays_in_process(fm))
-        return eval_in_process(fm, p, generation);
-
-    int nw = fm->opt.workers;
-    struct round rd = {.p = p, .generation = generation, .remaining = todo};
-    rd.queue = malloc((p->n ? p->n : 1) * sizeof *rd.queue);
-    rd.attempts = calloc(p->n ? p->n : 1, 1);
-    struct pollfd *pfd = malloc(2 * (size_t)nw * sizeof *pfd);
-    if (!rd.queue || !rd.attempts || !pfd) {
-        free(rd.queue);
-        free(rd.attempts);
-        free(pfd);
-        return FARM_BROKEN;
-    }
-    /* Taken from the end: individual 0 goes first. */
-    for (size_t i = p->n; i-- > 0;)
-        if (ind_needs_eval(&p->ind[i], fm->fitness->stochastic))
-            rd.queue[rd.nqueue++] = i;
-
-    int result = FARM_DONE, stopping = 0;
-    double stop_by = 0;
-    while (rd.remaining > 0) {
-        if ((stop_signal || (rd.failed && fm->opt.stop_on_failure)) &&
-            !stopping) {
-            stopping = 1; /* send no more; let what runs finish */
-            stop_by = now() + STOP_GRACE;
-            result = stop_signal ? FARM_INTERRUPTED : FARM_FAILED;
-        }
-        int busy = 0;
-        for (int i = 0; i < nw; i++) {
-            dispatch(fm, &rd, i, stopping);
-            busy += fm->w[i].nin > 0;
-        }
-        if (stopping && (busy == 0 || now() > stop_by))
-            break;
-        if (rd.lost > fm->opt.restart_limit * (double)p->n && rd.lost > 2) {
-            result = FARM_BROKEN;
-            break;
-        }
-
-        /* Let the workers work, then wait for results, room to write,
-         * or the next deadline. */
-        double quiet = quiet_time(fm, &rd, now());
-        if (quiet > 0 && !stop_signal) {
-            struct timespec ts = {0, (long)(quiet * 1e9)};
-            nanosleep(&ts, NULL); /* a signal cuts it short: fine */
-        }
-        int timeout = POLL_MS;
-        for (int i = 0; i < nw; i++) {
-            struct worker *w = &fm->w[i];
-            pfd[2 * i] = (struct pollfd){w->result_fd, POLLIN, 0};
-            pfd[2 * i + 1] = (struct pollfd){
-                w->outlen > w->outoff ? w->job_fd : -1, POLLOUT, 0};
-            if (fm->opt.eval_timeout > 0 && w->nin > 0) {
-                double left = w->started + fm->opt.eval_timeout - now();
-                int ms = left > 0 ? (int)(left * 1000) + 1 : 0;
-                if (ms < timeout)
-                    timeout = ms;
-            }
-        }
-        if (poll(pfd, 2 * (nfds_t)nw, timeout) < 0 && errno != EINTR) {
-            result = FARM_BROKEN;
-            break;
-        }
-        /* waitpid is a system call per worker: at most every POLL_MS,
-         * not at every wake-up (the pipes show most deaths at once). */
-        double t = now();
-        int scan = t >= fm->next_scan;
-        if (scan)
-            fm->next_scan = t + POLL_MS / 1000.0;
-        for (int i = 0; i < nw; i++)
-            if (service(fm, &rd, i, pfd[2 * i].revents, scan) < 0) {
-                result = FARM_BROKEN; /* cannot fork a new worker */
-                goto out;
-            }
-    }
-out:
-    fm->stats.evaluations += todo - rd.remaining;
-    free(rd.queue);
-    free(rd.attempts);
-    free(pfd);
-    if (result == FARM_DONE && rd.failed && fm->opt.stop_on_failure)
-        result = FARM_FAILED;
-    /* A stopped round leaves workers with jobs: start them afresh. */
-    if (result != FARM_DONE)
-        for (int i = 0; i < nw; i++)
-            if (fm->w[i].pid && fm->w[i].nin > 0) {
-                stop_worker(&fm->w[i]);
-                fm->w[i].nin = 0;
-                start_worker(fm, i);
-            }
-    return result;
-}
-
-/* ---- start and stop -------------------------------------------------------- */
-
-/* Notes the descriptors open now (the plug-in's, stdio): workers keep
- * them and close any other they inherit. */
-static void note_open_fds(struct farm *fm)
-{
-    DIR *d = opendir("/proc/self/fd");
-    if (!d)
-        return;
-    int self = dirfd(d);
-    for (struct dirent *e; (e = readdir(d)) && fm->nkeep < MAX_KEEP_FDS;) {
-        int fd = atoi(e->d_name);
-        if (e->d_name[0] != '.' && fd != self)
-            fm->keep_fds[fm->nkeep++] = fd;
-    }
-    closedir(d);
+    snprintf(err, size, "[run] backend = mpi: this forkgp was built "
+                        "without MPI (build it with make MPI=1)");
 }
 
 struct farm *farm_new(const struct fitness *f, uint64_t seed,
@@ -829,66 +35,21 @@ struct farm *farm_new(const struct fitness *f, uint64_t seed,
         snprintf(err, size, "out of memory");
         return NULL;
     }
-    fm->fitness = f;
-    fm->seed = seed;
-    fm->opt = *o;
-    fm->parent = getpid();
     if (o->backend == FARM_BACKEND_MPI) {
 #ifdef FORKGP_MPI
         fm->mpi = mpi_farm_new(f, o, err, size);
-        if (!fm->mpi) {
-            free(fm);
-            return NULL;
-        }
-        return fm;
+        if (fm->mpi)
+            return fm;
 #else
-        snprintf(err, size, "[run] backend = mpi: this forkgp was built "
-                            "without MPI (build it with make MPI=1)");
-        free(fm);
-        return NULL;
+        no_mpi(err, size);
 #endif
+    } else {
+        fm->fork = fork_farm_new(f, seed, o, err, size);
+        if (fm->fork)
+            return fm;
     }
-    if (o->workers == 0)
-        return fm;
-    fm->w = calloc((size_t)o->workers, sizeof *fm->w);
-    fm->frame = malloc(WIRE_HEADER + WIRE_MAX_PAYLOAD);
-    if (!fm->w || !fm->frame) {
-        snprintf(err, size, "out of memory");
-        farm_free(fm);
-        return NULL;
-    }
-    note_open_fds(fm);
-    if (!o->adaptive && start_workers(fm, err, size) < 0) {
-        farm_free(fm);
-        return NULL;
-    }
-    return fm;
-}
-
-void farm_free(struct farm *fm)
-{
-    if (!fm)
-        return;
-#ifdef FORKGP_MPI
-    mpi_farm_free(fm->mpi);
-#endif
-    /* EOF on every job pipe first, so they all finish together. */
-    for (int i = 0; fm->w && i < fm->opt.workers; i++)
-        if (fm->w[i].pid) {
-            close(fm->w[i].job_fd);
-            fm->w[i].job_fd = -1;
-        }
-    double until = now() + 1.0;
-    for (int i = 0; fm->w && i < fm->opt.workers; i++) {
-        if (fm->w[i].pid) {
-            double left = until - now();
-            reap(&fm->w[i], left > 0 ? left : 0);
-        }
-        free(fm->w[i].out);
-    }
-    free(fm->w);
-    free(fm->frame);
     free(fm);
+    return NULL;
 }
 
 int farm_serve(const struct fitness *f, uint64_t seed,
@@ -903,14 +64,50 @@ int farm_serve(const struct fitness *f, uint64_t seed,
     (void)f;
     (void)seed;
     (void)population;
-    snprintf(err, size, "[run] backend = mpi: this forkgp was built "
-                        "without MPI (build it with make MPI=1)");
+    no_mpi(err, size);
     return -1;
 #endif
 }
 
+void farm_free(struct farm *fm)
+{
+    if (!fm)
+        return;
+#ifdef FORKGP_MPI
+    mpi_farm_free(fm->mpi);
+#endif
+    fork_farm_free(fm->fork);
+    free(fm);
+}
+
+int farm_eval(struct farm *fm, struct population *p, uint64_t generation)
+{
+#ifdef FORKGP_MPI
+    if (fm->mpi)
+        return mpi_farm_eval(fm->mpi, p, generation);
+#endif
+    return fork_farm_eval(fm->fork, p, generation);
+}
+
 void farm_get_stats(const struct farm *fm, struct farm_stats *s)
 {
-    *s = fm->stats;
-    s->workers_started = fm->forked;
+#ifdef FORKGP_MPI
+    if (fm->mpi) {
+        mpi_farm_get_stats(fm->mpi, s);
+        return;
+    }
+#endif
+    fork_farm_get_stats(fm->fork, s);
+}
+
+int farm_usable_cpus(void)
+{
+    /* The CPUs this process may run on: under taskset, a batch system's
+     * cpuset or a container's, that is fewer than the machine has, and
+     * workers beyond them would only take turns. */
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+        return CPU_COUNT(&set);
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
 }

@@ -1,10 +1,10 @@
 /*
- * farm_mpi: the evaluation farm across MPI ranks (built with make MPI=1).
+ * farm_mpi: the farm's MPI backend (built with make MPI=1).
  *
  * Rank 0 sends chunks of JOB frames (tag TAG_JOBS) to the other ranks, one
  * chunk in flight per rank, the next to whichever rank answers first, so
  * uneven nodes do not stall a generation. A rank evaluates its chunk with
- * its own fork farm, on a population of the run's size in which only the
+ * its own fork backend, on a population of the run's size in which only the
  * chunk's individuals are to be evaluated here: every evaluation keeps
  * its global index, hence its stream, hence its score, whatever the number
  * of ranks and workers. It answers with one RESULT frame per individual,
@@ -22,6 +22,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "farm_fork.h"
+#include "stop.h"
 #include "wire.h"
 
 enum { TAG_JOBS = 1, TAG_RESULTS = 2, TAG_STOP = 3, TAG_BROKEN = 4 };
@@ -36,6 +38,7 @@ struct mpi_farm {
     unsigned char *buf;
     size_t cap;
     uint32_t id;
+    uint64_t evaluations; /* results taken */
 };
 
 /* Joins MPI once; forking afterwards is fine for the transports a node
@@ -177,7 +180,7 @@ int mpi_farm_eval(struct mpi_farm *mf, struct population *p,
         MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &st);
         if (!flag) {
             /* Poll, so that a signal is seen between messages. */
-            if (farm_interrupted())
+            if (stop_requested())
                 stopping = 1;
             int busy = 0;
             for (int r = 1; r < mf->nranks; r++)
@@ -210,6 +213,7 @@ int mpi_farm_eval(struct mpi_farm *mf, struct population *p,
             break;
         }
         remaining -= (size_t)got;
+        mf->evaluations += (uint64_t)got;
         if (lost > mf->opt.restart_limit * (double)p->n && lost > 2)
             result = FARM_BROKEN;
         else if (!stopping && nqueue > 0 &&
@@ -222,6 +226,12 @@ int mpi_farm_eval(struct mpi_farm *mf, struct population *p,
             if (p->ind[i].status >= EVAL_ERROR)
                 result = FARM_FAILED;
     return result;
+}
+
+void mpi_farm_get_stats(const struct mpi_farm *mf, struct farm_stats *s)
+{
+    memset(s, 0, sizeof *s);
+    s->evaluations = mf->evaluations;
 }
 
 void mpi_farm_free(struct mpi_farm *mf)
@@ -263,14 +273,14 @@ int mpi_farm_serve(const struct fitness *f, uint64_t seed,
      * which only the received individuals are evaluated here. */
     struct farm_options local = *o;
     local.backend = FARM_BACKEND_FORK;
-    struct farm *fm = farm_new(f, seed, &local, err, size);
+    struct fork_farm *fm = fork_farm_new(f, seed, &local, err, size);
     struct population p = {0};
     unsigned char *in = NULL, *out = NULL;
     size_t incap = 0, outcap = 0;
     if (!fm || pop_init(&p, population, o->max_size) < 0) {
         if (fm)
             snprintf(err, size, "out of memory");
-        farm_free(fm);
+        fork_farm_free(fm);
         MPI_Abort(MPI_COMM_WORLD, 1);
         return -1;
     }
@@ -312,7 +322,7 @@ int mpi_farm_serve(const struct fitness *f, uint64_t seed,
             off += WIRE_HEADER + h.length;
             count++;
         }
-        int fr = farm_eval(fm, &p, generation);
+        int fr = fork_farm_eval(fm, &p, generation);
         if (fr != FARM_DONE && fr != FARM_FAILED) {
             MPI_Send(NULL, 0, MPI_BYTE, 0, TAG_BROKEN, MPI_COMM_WORLD);
             continue;
@@ -334,7 +344,7 @@ int mpi_farm_serve(const struct fitness *f, uint64_t seed,
         }
         MPI_Send(out, (int)olen, MPI_BYTE, 0, TAG_RESULTS, MPI_COMM_WORLD);
     }
-    farm_free(fm);
+    fork_farm_free(fm);
     pop_release(&p);
     free(in);
     free(out);

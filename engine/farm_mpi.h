@@ -1,15 +1,17 @@
-/* farm_mpi: the evaluation farm across MPI ranks (built with make MPI=1).
- * Rank 0 breeds and hands out jobs; every other rank evaluates them with
- * its own fork farm, so a crashing or hanging evaluation stays contained in
- * its node. The messages are the farm's own frames. Only farm.c calls
- * these, behind the farm's interface. */
+/* farm_mpi: the farm's MPI backend (built with make MPI=1). Rank 0 breeds
+ * and hands out jobs; every other rank evaluates them with its own fork
+ * backend (farm_fork.h), so a crashing or hanging evaluation stays
+ * contained in its node. The messages are the farm's own frames. Only the
+ * front, farm.c, calls these. */
 #ifndef FORKGP_FARM_MPI_H
 #define FORKGP_FARM_MPI_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "farm.h"
+#include "farm_types.h"
+#include "fitness.h"
+#include "pop.h"
 
 struct mpi_farm;
 
@@ -23,6 +25,10 @@ struct mpi_farm *mpi_farm_new(const struct fitness *f,
  * gets the next one). Returns an enum farm_result. */
 int mpi_farm_eval(struct mpi_farm *mf, struct population *p,
                   uint64_t generation);
+
+/* The counts so far: the evaluations rank 0 handed out and got back (the
+ * ranks' own workers are not counted here). */
+void mpi_farm_get_stats(const struct mpi_farm *mf, struct farm_stats *s);
 
 /* Tells every rank to stop, waits for their last results, leaves MPI. */
 void mpi_farm_free(struct mpi_farm *mf);

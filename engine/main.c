@@ -8,7 +8,7 @@
 
 #include "batch.h"
 #include "config.h"
-#include "farm.h"
+#include "stop.h"
 #include "plot.h"
 #include "plugin.h"
 #include "prim.h"
@@ -371,7 +371,7 @@ static int run_check_eval(int argc, char **argv, enum command cmd)
     if (cmd == CMD_RUN || cmd == CMD_RESUME) {
         struct run_options o = {.quiet = a.quiet,
                                 .resume = cmd == CMD_RESUME};
-        farm_catch_signals();
+        stop_catch_signals();
         status = cfg.run_runs > 1 ? batch_main(&cfg, &o) : run_main(&cfg, &o);
     } else if (cmd == CMD_EVAL) {
         status = replay_main(&cfg, a.program, a.generation, a.index);

@@ -29,22 +29,14 @@
 #include "breed.h"
 #include "checkpoint.h"
 #include "farm.h"
+#include "stop.h"
 #include "infix.h"
 #include "init.h"
 #include "manifest.h"
 #include "pop.h"
 #include "plugin.h"
 #include "report.h"
-
-/*
- * An index of a population's programs by their bytes: an open-addressing
- * table of individual indices (SIZE_MAX: empty), by tree_hash.
- */
-struct twin_index {
-    const struct individual *ind; /* the population indexed; NULL: none */
-    size_t cap;                   /* slots: a power of two, >= 2n */
-    size_t *slot;
-};
+#include "twins.h"
 
 /* Everything one session of a run owns; released in one place. */
 struct run {
@@ -64,9 +56,8 @@ struct run {
     double last_checkpoint; /* when checkpoint.bin was last written (or
                                read, on resume): now()'s clock */
     long first_generation; /* the first this session scored or resumed */
-    /* twins[0]: the index of cur, once paired; twins[1]: next's (the
-     * generation before cur's, after a breeding) */
-    struct twin_index twins[2];
+    struct twins twins; /* the indexes of cur and of next (the generation
+                           before cur's, after a breeding) */
 };
 
 static double now(void)
@@ -111,7 +102,7 @@ static const char *const stop_word[] = {
 static enum stop_reason should_stop(const struct run *r)
 {
     const struct config *c = r->cfg;
-    if (farm_interrupted())
+    if (stop_requested())
         return STOP_SIGNAL;
     if (!isnan(c->fitness_target_fitness) && r->st.best.status == EVAL_OK &&
         fitness_reaches(r->st.best.fitness, c->fitness_target_fitness,
@@ -184,172 +175,6 @@ static void note_failures(struct run *r, const struct population *p)
     }
 }
 
-/* A node's two words folded and mixed: one multiply. */
-static inline uint64_t node_mix(const struct node *nd)
-{
-    uint64_t w[2];
-    memcpy(w, nd, sizeof w);
-    return (w[0] ^ (w[1] << 29 | w[1] >> 35)) * 0xbf58476d1ce4e5b9ULL;
-}
-
-/* A hash of a tree's bytes, a 64-bit word at a time (a node is two). */
-static uint64_t tree_hash(const struct tree *t)
-{
-    /* One multiply per node, and two sums taking every other node: what
-     * carries a sum along is a rotate and a xor per two nodes, and the
-     * multiplies overlap. Twins are confirmed byte for byte, so the hash
-     * only has to spread. */
-    uint64_t a = t->size, b = 0x9e3779b97f4a7c15ULL;
-    uint32_t i = 0;
-    for (; i + 2 <= t->size; i += 2) {
-        a = (a << 23 | a >> 41) ^ node_mix(&t->nodes[i]);
-        b = (b << 23 | b >> 41) ^ node_mix(&t->nodes[i + 1]);
-    }
-    if (i < t->size)
-        a = (a << 23 | a >> 41) ^ node_mix(&t->nodes[i]);
-    uint64_t x = a ^ (b * 0x94d049bb133111ebULL);
-    x ^= x >> 31;
-    x *= 0x94d049bb133111ebULL;
-    return x ^ (x >> 29);
-}
-
-/* Empties x for a population of n, allocating its slots the first time.
- * Returns 0 or -1 (out of memory). */
-static int twin_index_reset(struct twin_index *x, size_t n)
-{
-    size_t cap = 1;
-    while (cap < 2 * n)
-        cap *= 2;
-    if (x->cap != cap) {
-        free(x->slot);
-        x->slot = malloc(cap * sizeof *x->slot);
-        x->cap = x->slot ? cap : 0;
-        if (!x->slot)
-            return -1;
-    }
-    for (size_t i = 0; i < cap; i++)
-        x->slot[i] = SIZE_MAX;
-    x->ind = NULL;
-    return 0;
-}
-
-/* The index in p of a program with t's bytes, or SIZE_MAX; with insert
- * (as individual i), t is added when it is not there. */
-static size_t twin_index_find(struct twin_index *x,
-                              const struct population *p,
-                              const struct tree *t, uint64_t hash,
-                              size_t insert)
-{
-    for (size_t h = (size_t)hash & (x->cap - 1);; h = (h + 1) & (x->cap - 1)) {
-        if (x->slot[h] == SIZE_MAX) {
-            if (insert != SIZE_MAX)
-                x->slot[h] = insert;
-            return SIZE_MAX;
-        }
-        const struct tree *o = &p->ind[x->slot[h]].tree;
-        if (o->size == t->size &&
-            memcmp(o->nodes, t->nodes, o->size * sizeof *o->nodes) == 0)
-            return x->slot[h];
-    }
-}
-
-/*
- * Pairing twins costs about a hash of every program's nodes (1.4 ns a
- * node here), every generation; it saves the evaluation of the twins,
- * which in quartic's runs were about 6% of the nodes evaluated. So it
- * pays only where evaluating a node costs more than some 20 hashes: a
- * built-in's data of about 100 rows or more (quartic, pop 1000 x 50,
- * twenty runs alternating with and without: 6% faster without at 20
- * rows, 2% at 50, 1% at 100; 5% slower without at 200 rows, 3% at 400;
- * iris's 120 rows, whose populations converge, 6% slower without). Below
- * that the commonest twin is still found, for nothing: an offspring that
- * is its parent again, which variation reports as a copy (vary.h). A
- * plug-in's cost is not known: its twins are always paired. The rule
- * depends on the configuration and the data only, so the evaluations
- * are the same in every run of them, resumed or not, whatever the
- * workers.
- */
-#define TWIN_MIN_ROWS 100
-
-static int twins_pay(const struct fitness *f)
-{
-    return f->rows == 0 || f->rows >= TWIN_MIN_ROWS;
-}
-
-/*
- * With a deterministic fitness no program is evaluated where its score is
- * known (where twins_pay): a program that appears twice in a generation
- * is evaluated once,
- * each later new copy becoming the twin of the first (converged
- * populations repeat themselves a lot: about half of quartic's last
- * generation); and a new program that the generation before held already
- * (with_previous: r->next is that generation, scored) takes its score
- * there, as an unchanged copy does (7% to 17% of the evaluations on
- * quartic with 10,000 rows). The previous generation's index is the one
- * its own pairing made, or made now after a resume: the same either way,
- * so a resumed run evaluates what an uninterrupted one does. Returns 0 or
- * -1 (out of memory: then nothing is paired, which is merely slower).
- */
-static int pair_twins(struct run *r, int with_previous)
-{
-    struct population *p = &r->cur;
-    if (r->fitness.stochastic || p->n == 0 || !twins_pay(&r->fitness))
-        return 0;
-    struct twin_index *now = &r->twins[0], *before = &r->twins[1];
-    if (with_previous && before->ind != r->next.ind) {
-        if (twin_index_reset(before, r->next.n) < 0)
-            return -1;
-        for (size_t i = 0; i < r->next.n; i++)
-            twin_index_find(before, &r->next, &r->next.ind[i].tree,
-                            tree_hash(&r->next.ind[i].tree), i);
-        before->ind = r->next.ind;
-    }
-    if (twin_index_reset(now, p->n) < 0)
-        return -1;
-    for (size_t i = 0; i < p->n; i++) {
-        struct individual *x = &p->ind[i];
-        uint64_t hash = tree_hash(&x->tree);
-        size_t first = twin_index_find(now, p, &x->tree, hash, i);
-        if (x->origin != ORIGIN_NEW)
-            continue;
-        if (first != SIZE_MAX) {
-            x->origin = ORIGIN_TWIN;
-            x->twin = first;
-            continue;
-        }
-        size_t old = with_previous ? twin_index_find(before, &r->next,
-                                                     &x->tree, hash, SIZE_MAX)
-                                   : SIZE_MAX;
-        if (old != SIZE_MAX) {
-            const struct individual *o = &r->next.ind[old];
-            x->origin = ORIGIN_COPY;
-            x->status = o->status;
-            x->detail = o->detail;
-            x->fitness = o->fitness;
-        }
-    }
-    now->ind = p->ind;
-    /* This generation's index is the previous one's for the next. */
-    struct twin_index swap = *now;
-    *now = *before;
-    *before = swap;
-    return 0;
-}
-
-/* Gives every twin the score of the program it repeats. */
-static void score_twins(struct population *p)
-{
-    for (size_t i = 0; i < p->n; i++) {
-        struct individual *x = &p->ind[i];
-        if (x->origin != ORIGIN_TWIN)
-            continue;
-        const struct individual *o = &p->ind[x->twin];
-        x->status = o->status;
-        x->detail = o->detail;
-        x->fitness = o->fitness;
-    }
-}
-
 /*
  * Scores r->cur as generation st.generation and reports it (with the
  * seconds it took to make: breed_seconds; bred: it was bred from r->next,
@@ -361,9 +186,13 @@ static int score_generation(struct run *r, double breed_seconds,
                             int bred)
 {
     double t0 = now();
-    pair_twins(r, bred);
+    /* A deterministic fitness evaluates no program whose score is known
+     * (where that pays): a repeat of one of the generation, or of the
+     * generation before, which r->next holds after a breeding. */
+    if (!r->fitness.stochastic && twins_pay(r->fitness.rows))
+        twins_pair(&r->twins, &r->cur, bred ? &r->next : NULL);
     int fr = farm_eval(r->farm, &r->cur, (uint64_t)r->st.generation);
-    score_twins(&r->cur);
+    twins_score(&r->cur);
     if (fr == FARM_FAILED)
         note_failures(r, &r->cur); /* the run stops: say which failed */
     if (fr != FARM_DONE)
@@ -556,8 +385,7 @@ static int finish(struct run *r, enum stop_reason why, long generations)
 
 static void run_release(struct run *r)
 {
-    free(r->twins[0].slot);
-    free(r->twins[1].slot);
+    twins_release(&r->twins);
     farm_free(r->farm);
     pop_release(&r->cur);
     pop_release(&r->next);
@@ -694,7 +522,7 @@ int run_main(struct config *c, const struct run_options *o)
         fprintf(stderr, "forkgp: %s\n", perr.msg);
         /* A stop signal while the setup waited (on a FIFO with no writer,
          * say) ends the run as a signal does, not as bad input. */
-        status = farm_interrupted() ? 128 + farm_interrupted() : EXIT_INPUT;
+        status = stop_requested() ? 128 + stop_requested() : EXIT_INPUT;
         goto out;
     }
     r->rank.maximise = r->fitness.maximise;
@@ -827,7 +655,7 @@ int run_main(struct config *c, const struct run_options *o)
         goto close;
 
     /* finish */
-    int exit_why = why == STOP_SIGNAL ? 128 + farm_interrupted()
+    int exit_why = why == STOP_SIGNAL ? 128 + stop_requested()
                    : why == STOP_BROKEN || why == STOP_FAILED ? EXIT_RUNTIME
                                                               : EXIT_OK;
     if (r->st.best_generation < 0) {
