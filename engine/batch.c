@@ -20,7 +20,8 @@
 #include "report.h"
 #include "stats.h"
 
-/* What the summary needs of one run, read from its best.txt. */
+/* What the summary needs of one run: its run_result, or for a run that
+ * finished before a resume, its best.txt. */
 struct outcome {
     int done;             /* best.txt was read */
     double best;          /* train score */
@@ -48,8 +49,11 @@ static void read_outcome(const char *dir, const char *score,
             continue;
         *eq = '\0';
         const char *v = eq + 3;
-        if (strcmp(line, key) == 0)
-            out->best = strtod(v, NULL);
+        char *end;
+        if (strcmp(line, key) == 0) {
+            double best = strtod(v, &end);
+            out->best = end != v ? best : NAN; /* "invalid": none valid */
+        }
         else if (strcmp(line, "stopped") == 0)
             out->success = strncmp(v, "target", 6) == 0;
         else if (strcmp(line, "last_generation") == 0)
@@ -57,6 +61,25 @@ static void read_outcome(const char *dir, const char *score,
         else if (strcmp(line, "evaluations") == 0)
             out->evaluations = strtoull(v, NULL, 10);
     }
+    fclose(f);
+}
+
+/* The score's name ("mse") into score, from run dir's best.txt: the key
+ * of its train_ line. Leaves score as it is when there is none. */
+static void read_score_name(const char *dir, char *score, size_t size)
+{
+    char path[4300], line[8192];
+    snprintf(path, sizeof path, "%s/best.txt", dir);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, "train_", 6) == 0) {
+            char *eq = strstr(line, " = ");
+            if (eq && eq - line - 6 < (long)size)
+                snprintf(score, size, "%.*s", (int)(eq - line - 6), line + 6);
+            break;
+        }
     fclose(f);
 }
 
@@ -264,26 +287,22 @@ int batch_main(struct config *c, const struct run_options *o)
                    (unsigned long long)one.run_seed,
                    probe ? ": resuming" : "");
             fflush(stdout);
-            status = run_main(&one, &ro);
+            struct run_result res;
+            status = run_main(&one, &ro, &res);
             config_release(&one);
+            if (res.score_name[0])
+                snprintf(score, sizeof score, "%s", res.score_name);
+            runs[i] = (struct outcome){
+                .done = res.scored,
+                .best = res.best,
+                .success = res.reached_target,
+                .last_generation = res.last_generation,
+                .evaluations = res.evaluations,
+            };
+            continue;
         }
-        /* The score's name, from the run's own best.txt header key. */
-        char best_path[4300];
-        snprintf(best_path, sizeof best_path, "%s/best.txt", dir);
-        FILE *bf = fopen(best_path, "r");
-        if (bf) {
-            char line[8192];
-            while (fgets(line, sizeof line, bf))
-                if (strncmp(line, "train_", 6) == 0) {
-                    char *eq = strstr(line, " = ");
-                    if (eq && eq - line - 6 < (long)sizeof score) {
-                        snprintf(score, sizeof score, "%.*s",
-                                 (int)(eq - line - 6), line + 6);
-                    }
-                    break;
-                }
-            fclose(bf);
-        }
+        /* Finished before a resume: what its best.txt says. */
+        read_score_name(dir, score, sizeof score);
         read_outcome(dir, score, &runs[i]);
     }
     if (status == EXIT_OK && summarise(c, &rp, runs, n, score) < 0)

@@ -372,7 +372,8 @@ static int run_check_eval(int argc, char **argv, enum command cmd)
         struct run_options o = {.quiet = a.quiet,
                                 .resume = cmd == CMD_RESUME};
         stop_catch_signals();
-        status = cfg.run_runs > 1 ? batch_main(&cfg, &o) : run_main(&cfg, &o);
+        status = cfg.run_runs > 1 ? batch_main(&cfg, &o)
+                                  : run_main(&cfg, &o, NULL);
     } else if (cmd == CMD_EVAL) {
         status = replay_main(&cfg, a.program, a.generation, a.index);
     } else {

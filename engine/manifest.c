@@ -9,7 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "run.h"
+#include "build.h"
 
 static void utc_now(char *buf, size_t size)
 {

@@ -5,11 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "exitcode.h"
 #include "infix.h"
 #include "parse.h"
 #include "plugin.h"
 #include "pop.h"
-#include "run.h"
 
 static const char *const status_names[] = {
     [EVAL_OK] = "ok", [EVAL_INVALID] = "invalid", [EVAL_ERROR] = "error"};

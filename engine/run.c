@@ -27,6 +27,7 @@
 #include <time.h>
 
 #include "breed.h"
+#include "build.h"
 #include "checkpoint.h"
 #include "farm.h"
 #include "stop.h"
@@ -38,9 +39,20 @@
 #include "report.h"
 #include "twins.h"
 
+/* Why the loop ended. */
+enum stop_reason {
+    STOP_NONE,
+    STOP_GENERATIONS,
+    STOP_TARGET,
+    STOP_TIME,
+    STOP_SIGNAL,
+    STOP_BROKEN, /* workers died too often: the plug-in looks broken */
+    STOP_FAILED, /* on_failure = abort, and an evaluation failed */
+};
+
 /* Everything one session of a run owns; released in one place. */
 struct run {
-    const struct config *cfg;
+    struct config *cfg; /* setup makes the fitness's paths absolute */
     struct plugin *plugin;
     struct primset ps;
     struct fitness fitness;
@@ -58,6 +70,9 @@ struct run {
     long first_generation; /* the first this session scored or resumed */
     struct twins twins; /* the indexes of cur and of next (the generation
                            before cur's, after a breeding) */
+    enum stop_reason stopped; /* why the loop ended */
+    int status;      /* the exit status so far */
+    int report_open; /* the run folder is open: it is closed at the end */
 };
 
 static double now(void)
@@ -71,17 +86,6 @@ static double elapsed(const struct run *r)
 {
     return r->st.elapsed + (now() - r->session_start);
 }
-
-/* Why the loop ended. */
-enum stop_reason {
-    STOP_NONE,
-    STOP_GENERATIONS,
-    STOP_TARGET,
-    STOP_TIME,
-    STOP_SIGNAL,
-    STOP_BROKEN, /* workers died too often: the plug-in looks broken */
-    STOP_FAILED, /* on_failure = abort, and an evaluation failed */
-};
 
 static const char *const stop_text[] = {
     [STOP_GENERATIONS] = "generation budget used",
@@ -419,6 +423,29 @@ static struct farm_options farm_options(const struct config *c,
     return fo;
 }
 
+/* The breeding plan from the config. */
+static struct breed_options breed_options(const struct config *c)
+{
+    struct breed_options o = {
+        .vp = {.max_depth = (int)c->tree_max_depth,
+               .max_size = (uint32_t)c->tree_max_size,
+               .mutation_max_depth = (int)c->tree_mutation_max_depth,
+               .internal_bias = c->operators_internal_bias,
+               .root_points =
+                   strcmp(c->operators_root_crossover, "never") != 0,
+               .point_replace = c->operators_point_replace},
+        .tournament_size = (int)c->operators_tournament_size,
+        .elitism = (size_t)c->operators_elitism,
+        .share = {[BREED_CROSSOVER] = c->operators_crossover,
+                  [BREED_SUBTREE] = c->operators_subtree_mutation,
+                  [BREED_POINT] = c->operators_point_mutation,
+                  [BREED_HOIST] = c->operators_hoist_mutation,
+                  [BREED_REPRODUCTION] = c->operators_reproduction},
+        .population = (size_t)c->run_population,
+    };
+    return o;
+}
+
 /* Reads the run folder's checkpoint into r and checks that it fits this
  * configuration and data. Returns 0, or -1 after a message. */
 static int load_checkpoint(struct run *r)
@@ -504,26 +531,47 @@ static int load_checkpoint(struct run *r)
     return 0;
 }
 
-int run_main(struct config *c, const struct run_options *o)
+/* The end of a generation's scoring that did not complete, as a reason to
+ * stop. */
+static enum stop_reason farm_stop(int farm_result)
 {
-    static struct run run; /* large (the primitive set's tables) */
-    struct run *r = &run;
-    memset(r, 0, sizeof *r);
-    r->cfg = c;
-    r->st.best_generation = -1;
-    r->session_start = now();
-    int status = EXIT_RUNTIME;
+    return farm_result == FARM_INTERRUPTED ? STOP_SIGNAL
+           : farm_result == FARM_FAILED    ? STOP_FAILED
+                                           : STOP_BROKEN;
+}
 
-    /* setup: the fitness reads its keys, loads its data, declares the
-     * primitives */
+/* The manifest's start, compared with the manifest of the run that made
+ * the config file, when it comes from a run folder: says if the data or
+ * plug-in changed since. */
+static void start_manifest(struct run *r, int workers)
+{
+    manifest_start(&r->manifest, workers);
+    char *cfg_dir = strdup(r->cfg->file);
+    if (!cfg_dir)
+        return;
+    char *slash = strrchr(cfg_dir, '/');
+    if (slash)
+        *slash = '\0';
+    manifest_compare(slash ? cfg_dir : ".", r->plugin, &r->manifest);
+    free(cfg_dir);
+}
+
+/*
+ * setup: the fitness function reads its keys, loads its data and declares
+ * the primitives; the populations are allocated; a resumed run reads its
+ * checkpoint. Returns 0, or -1 with r->status set after a message.
+ */
+static int setup(struct run *r, const struct run_options *o)
+{
+    const struct config *c = r->cfg;
     struct plugin_error perr;
-    r->plugin = plugin_load(c, &r->ps, &r->fitness, &perr);
+    r->plugin = plugin_load(r->cfg, &r->ps, &r->fitness, &perr);
     if (!r->plugin) {
         fprintf(stderr, "forkgp: %s\n", perr.msg);
         /* A stop signal while the setup waited (on a FIFO with no writer,
          * say) ends the run as a signal does, not as bad input. */
-        status = stop_requested() ? 128 + stop_requested() : EXIT_INPUT;
-        goto out;
+        r->status = stop_requested() ? 128 + stop_requested() : EXIT_INPUT;
+        return -1;
     }
     r->rank.maximise = r->fitness.maximise;
     r->rank.parsimony = c->fitness_parsimony;
@@ -532,49 +580,49 @@ int run_main(struct config *c, const struct run_options *o)
     snprintf(r->key.build, sizeof r->key.build, "%s", FORKGP_BUILD);
     uint32_t max_size = (uint32_t)c->tree_max_size;
     size_t n = (size_t)c->run_population;
+    struct breed_options bo = breed_options(c);
     if (pop_init(&r->cur, n, max_size) < 0 ||
         pop_init(&r->next, n, max_size) < 0 ||
         tree_init(&r->st.best.tree, max_size) < 0 ||
-        breed_init(&r->breed, c) < 0) {
+        breed_init(&r->breed, &bo) < 0) {
         fprintf(stderr, "forkgp: out of memory for a population of %zu\n", n);
-        goto out;
+        return -1;
     }
     if (o->resume && load_checkpoint(r) < 0) {
-        status = EXIT_INPUT;
-        goto out;
+        r->status = EXIT_INPUT;
+        return -1;
     }
     r->first_generation = r->st.generation;
     r->last_checkpoint = now(); /* resumed: the checkpoint just read */
+    return 0;
+}
 
-    /* A run folder's config.ini may come with the manifest of the run that
-     * made it: say if the data or plug-in changed since. */
+/*
+ * farm start: the farm forks its workers (after setup, before the first
+ * evaluation), and the run folder opens. With MPI, the ranks other than 0
+ * only evaluate, here, until rank 0 is done. Returns 0 to go on, or -1
+ * with r->status set (EXIT_OK for an MPI rank that has served).
+ */
+static int start(struct run *r, const struct run_options *o)
+{
+    const struct config *c = r->cfg;
     struct farm_options fo = farm_options(c, &r->fitness);
-    manifest_start(&r->manifest, fo.workers);
-    char *cfg_dir = strdup(c->file);
-    if (cfg_dir) {
-        char *slash = strrchr(cfg_dir, '/');
-        if (slash)
-            *slash = '\0';
-        manifest_compare(slash ? cfg_dir : ".", r->plugin, &r->manifest);
-        free(cfg_dir);
-    }
-
-    /* farm: forked after setup, before the first evaluation. With MPI, the
-     * ranks other than 0 only evaluate, here, until rank 0 is done. */
+    start_manifest(r, fo.workers);
     char ferr[512];
-    int served = farm_serve(&r->fitness, c->run_seed, &fo, n, ferr,
-                            sizeof ferr);
+    int served = farm_serve(&r->fitness, c->run_seed, &fo,
+                            (size_t)c->run_population, ferr, sizeof ferr);
     if (served != 0) {
         if (served < 0)
             fprintf(stderr, "forkgp: %s\n", ferr);
-        status = served > 0 ? EXIT_OK : EXIT_RUNTIME;
-        goto out;
+        r->status = served > 0 ? EXIT_OK : EXIT_RUNTIME;
+        return -1;
     }
     r->farm = farm_new(&r->fitness, c->run_seed, &fo, ferr, sizeof ferr);
     if (!r->farm) {
         fprintf(stderr, "forkgp: %s\n", ferr);
-        goto out;
+        return -1;
     }
+    r->report_open = 1;
     struct report_error err;
     int opened = o->resume ? report_reopen(&r->report, c,
                                            r->fitness.score_name, o->quiet,
@@ -584,17 +632,27 @@ int run_main(struct config *c, const struct run_options *o)
                                          o->quiet, &err);
     if (opened < 0) {
         fprintf(stderr, "forkgp: %s\n", err.msg);
-        status = o->resume ? EXIT_INPUT : EXIT_RUNTIME;
-        goto close;
+        r->status = o->resume ? EXIT_INPUT : EXIT_RUNTIME;
+        return -1;
     }
     if (manifest_write(&r->report, c, r->plugin, &r->manifest, 1, &err) < 0) {
         fprintf(stderr, "forkgp: %s\n", err.msg);
-        goto close;
+        return -1;
     }
+    return 0;
+}
 
-    /* init: every random choice of the parent comes from the main stream */
-    enum stop_reason why = STOP_NONE;
-    int resumed = o->resume;
+/*
+ * init and loop: generation 0 from the main stream (unless resumed), then
+ * generation after generation until a reason to stop. Each generation is
+ * bred from the last scored one and scored; one that cannot be scored in
+ * full is dropped, so the state stays "generation st.generation scored and
+ * reported". Returns why it stopped, or STOP_NONE after a failure (a
+ * message said which; r->status is EXIT_RUNTIME).
+ */
+static enum stop_reason evolve(struct run *r, int resumed)
+{
+    const struct config *c = r->cfg;
     if (!resumed) {
         rng_derive(&r->st.rng, c->run_seed, RNG_MAIN, 0, 0);
         double t0 = now();
@@ -602,30 +660,29 @@ int run_main(struct config *c, const struct run_options *o)
                     (int)c->tree_init_max_depth, &r->st.rng);
         int fr = score_generation(r, now() - t0, 0);
         if (fr != FARM_DONE)
-            why = fr == FARM_INTERRUPTED ? STOP_SIGNAL
-                  : fr == FARM_FAILED    ? STOP_FAILED
-                                         : STOP_BROKEN;
+            return farm_stop(fr);
     }
-
-    /* loop: the state is "generation st.generation scored, reported" */
-    while (why == STOP_NONE) {
+    for (;;) {
         /* Writers behind that are done: reaped (no zombie waits for the
          * next checkpoint), and a failed write stops the run now. */
+        struct report_error err;
         if (report_poll(&r->report, &err) < 0) {
             fprintf(stderr, "forkgp: %s\n", err.msg);
-            goto close;
+            return STOP_NONE;
         }
         if (!resumed && checkpoint_due(r) && write_checkpoint(r) < 0)
-            goto close;
+            return STOP_NONE;
         resumed = 0;
-        why = should_stop(r);
+        enum stop_reason why = should_stop(r);
         if (why != STOP_NONE)
-            break;
+            return why;
         struct rng before = r->st.rng;
         double t0 = now();
         if (breed_next(&r->breed, &r->next, &r->cur, &r->ps, &r->rank,
-                       &r->st.rng) < 0)
-            goto oom;
+                       &r->st.rng) < 0) {
+            fprintf(stderr, "forkgp: out of memory\n");
+            return STOP_NONE;
+        }
         struct population swap = r->cur;
         r->cur = r->next;
         r->next = swap;
@@ -634,27 +691,29 @@ int run_main(struct config *c, const struct run_options *o)
         if (fr == FARM_DONE)
             continue;
         /* Incomplete: drop it, back to the last scored generation. */
-        why = fr == FARM_INTERRUPTED ? STOP_SIGNAL
-              : fr == FARM_FAILED    ? STOP_FAILED
-                                     : STOP_BROKEN;
         swap = r->cur;
         r->cur = r->next;
         r->next = swap;
         r->st.generation--;
         r->st.rng = before;
+        return farm_stop(fr);
     }
+}
+
+/* finish: the run stopped for `why`: a checkpoint after a signal (Ctrl-C
+ * then resume loses nothing), population.csv, best.txt and the final
+ * lines. Sets r->status. */
+static void finish_run(struct run *r, enum stop_reason why)
+{
     if (why == STOP_BROKEN)
         fprintf(stderr,
                 "forkgp: generation %ld: workers died on more than %g of "
                 "the evaluations: the fitness function, not one program, "
                 "looks broken ([run] restart_limit)\n",
-                r->st.generation + 1, c->run_restart_limit);
-    /* Ctrl-C then resume loses nothing. */
+                r->st.generation + 1, r->cfg->run_restart_limit);
     if (why == STOP_SIGNAL && r->st.best_generation >= 0 &&
         write_checkpoint(r) < 0)
-        goto close;
-
-    /* finish */
+        return;
     int exit_why = why == STOP_SIGNAL ? 128 + stop_requested()
                    : why == STOP_BROKEN || why == STOP_FAILED ? EXIT_RUNTIME
                                                               : EXIT_OK;
@@ -663,30 +722,34 @@ int run_main(struct config *c, const struct run_options *o)
                         "%s\n",
                 stop_text[why]);
         print_failures(r, stderr);
-        status = exit_why;
-        goto close;
+        r->status = exit_why;
+        return;
     }
     if (write_population(r, &r->cur) < 0 ||
         finish(r, why, r->st.generation) < 0)
-        goto close;
-    status = exit_why;
-    goto close;
-oom:
-    fprintf(stderr, "forkgp: out of memory\n");
-close:
+        return;
+    r->status = exit_why;
+}
+
+/*
+ * Closes the run folder: the final manifest, then waits for the files
+ * written behind. The manifest goes out beside them, as if they land; when
+ * one does not, the run failed after all, and the manifest is written
+ * again to say so. It is written here, not behind: the run waits for the
+ * others next anyway, and its fsyncs overlap theirs without a fork.
+ */
+static void close_report(struct run *r)
+{
+    const struct config *c = r->cfg;
+    struct report_error err;
     if (r->report.dir) {
-        /* The manifest goes out beside the files still being written
-         * behind, as if they land; when one does not, the run failed
-         * after all, and the manifest is written again to say so. It is
-         * written here, not behind: the run waits for the others next
-         * anyway, and its fsyncs overlap theirs without a fork. */
         uint64_t failures = 0;
         for (int st = EVAL_ERROR; st < EVAL_NSTATUS; st++)
             failures += r->st.fail_count[st];
         struct farm_stats fs = {0};
         if (r->farm)
             farm_get_stats(r->farm, &fs);
-        manifest_end(&r->manifest, status, r->st.evaluations, failures,
+        manifest_end(&r->manifest, r->status, r->st.evaluations, failures,
                      fs.workers_started);
         int wrote = manifest_write(&r->report, c, r->plugin, &r->manifest, 0,
                                    &err);
@@ -694,9 +757,9 @@ close:
             wrote = -1;
         if (wrote < 0) {
             fprintf(stderr, "forkgp: %s\n", err.msg);
-            if (status == EXIT_OK) {
-                status = EXIT_RUNTIME;
-                manifest_end(&r->manifest, status, r->st.evaluations,
+            if (r->status == EXIT_OK) {
+                r->status = EXIT_RUNTIME;
+                manifest_end(&r->manifest, r->status, r->st.evaluations,
                              failures, fs.workers_started);
                 if (manifest_write(&r->report, c, r->plugin, &r->manifest, 0,
                                    &err) < 0)
@@ -706,10 +769,54 @@ close:
     }
     if (report_close(&r->report, &err) < 0) {
         fprintf(stderr, "forkgp: %s\n", err.msg);
-        if (status == EXIT_OK)
-            status = EXIT_RUNTIME;
+        if (r->status == EXIT_OK)
+            r->status = EXIT_RUNTIME;
     }
-out:
+}
+
+/* What the run ended with, for the caller. */
+static void fill_result(const struct run *r, struct run_result *res)
+{
+    memset(res, 0, sizeof *res);
+    res->status = r->status;
+    res->best = NAN;
+    res->last_generation = -1;
+    snprintf(res->score_name, sizeof res->score_name, "%s",
+             r->fitness.score_name);
+    if (r->st.best_generation < 0)
+        return;
+    res->scored = 1;
+    if (r->st.best.status == EVAL_OK)
+        res->best = r->st.best.fitness;
+    res->reached_target = r->stopped == STOP_TARGET;
+    res->last_generation = r->st.generation;
+    res->evaluations = r->st.evaluations;
+}
+
+int run_main(struct config *c, const struct run_options *o,
+             struct run_result *res)
+{
+    /* On the heap: the primitive set's tables make it large. */
+    struct run *r = calloc(1, sizeof *r);
+    if (!r) {
+        fprintf(stderr, "forkgp: out of memory\n");
+        return EXIT_RUNTIME;
+    }
+    r->cfg = c;
+    r->st.best_generation = -1;
+    r->session_start = now();
+    r->status = EXIT_RUNTIME;
+    if (setup(r, o) == 0 && start(r, o) == 0) {
+        r->stopped = evolve(r, o->resume);
+        if (r->stopped != STOP_NONE)
+            finish_run(r, r->stopped);
+    }
+    if (r->report_open)
+        close_report(r);
+    if (res)
+        fill_result(r, res);
+    int status = r->status;
     run_release(r);
+    free(r);
     return status;
 }

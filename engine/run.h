@@ -2,33 +2,32 @@
 #ifndef FORKGP_RUN_H
 #define FORKGP_RUN_H
 
+#include <stdint.h>
+
 #include "config.h"
-
-/* What built this binary: version, commit, compiler and flags. */
-#if defined(__clang__)
-#define FORKGP_CC "clang " __clang_version__
-#else
-#define FORKGP_CC "gcc " __VERSION__
-#endif
-#define FORKGP_BUILD                                                          \
-    "forkgp " FORKGP_VERSION " (commit " FORKGP_COMMIT ", " FORKGP_CC ", "    \
-    FORKGP_CFLAGS ")"
-
-/* Exit statuses (main returns them). */
-enum run_exit {
-    EXIT_OK = 0,
-    EXIT_RUNTIME = 1, /* a failure during the run (I/O, memory) */
-    EXIT_INPUT = 2,   /* bad usage, configuration or data */
-    /* 128 + signal when a signal stopped the run (130 for SIGINT) */
-};
+#include "exitcode.h"
 
 struct run_options {
     int quiet;  /* only the final lines on stdout */
     int resume; /* continue from [output] dir's checkpoint */
 };
 
+/* What a run ended with, for its caller (a batch's summary). */
+struct run_result {
+    int status;           /* the exit status run_main returned */
+    int scored;           /* a generation was scored: the rest is set */
+    double best;          /* the best program's train score; NaN when no
+                             program was valid */
+    int reached_target;   /* stopped because the target was reached */
+    long last_generation; /* the last generation scored */
+    uint64_t evaluations; /* over all sessions of the run */
+    char score_name[32];  /* what best is ("mse", "hits", ...) */
+};
+
 /* Runs the configured experiment, or resumes it from the checkpoint in
- * its output folder. Returns an exit status. */
-int run_main(struct config *c, const struct run_options *o);
+ * its output folder; reentrant. Fills *res when res is not NULL. Returns
+ * an exit status (enum exit_code, or 128 + the signal that stopped it). */
+int run_main(struct config *c, const struct run_options *o,
+             struct run_result *res);
 
 #endif

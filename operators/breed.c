@@ -4,26 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-int breed_init(struct breed *b, const struct config *c)
+int breed_init(struct breed *b, const struct breed_options *o)
 {
     memset(b, 0, sizeof *b);
-    b->vp.max_depth = (int)c->tree_max_depth;
-    b->vp.max_size = (uint32_t)c->tree_max_size;
-    b->vp.mutation_max_depth = (int)c->tree_mutation_max_depth;
-    b->vp.internal_bias = c->operators_internal_bias;
-    /* unset (a config made by hand): the default, allow */
-    b->vp.root_points = !c->operators_root_crossover ||
-                        strcmp(c->operators_root_crossover, "never") != 0;
-    b->vp.point_replace = c->operators_point_replace;
-    b->tournament_size = (int)c->operators_tournament_size;
-    b->elitism = (size_t)c->operators_elitism;
-    b->share[BREED_CROSSOVER] = c->operators_crossover;
-    b->share[BREED_SUBTREE] = c->operators_subtree_mutation;
-    b->share[BREED_POINT] = c->operators_point_mutation;
-    b->share[BREED_HOIST] = c->operators_hoist_mutation;
-    b->share[BREED_REPRODUCTION] = c->operators_reproduction;
+    b->vp = o->vp;
+    b->tournament_size = o->tournament_size;
+    b->elitism = o->elitism;
+    memcpy(b->share, o->share, sizeof b->share);
     b->elites = calloc(b->elitism ? b->elitism : 1, sizeof *b->elites);
-    b->population = (size_t)c->run_population;
+    b->population = o->population;
     b->standings = calloc(b->population ? b->population : 1,
                           sizeof *b->standings);
     if (!b->elites || !b->standings ||

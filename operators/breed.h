@@ -4,7 +4,6 @@
 
 #include <stddef.h>
 
-#include "config.h"
 #include "pop.h"
 #include "prim.h"
 #include "rng.h"
@@ -21,6 +20,16 @@ enum breed_op {
     BREED_NOPS
 };
 
+/* The breeding plan, as the configuration's [operators] and [tree] keys
+ * give it. */
+struct breed_options {
+    struct vary_params vp;      /* variation's limits and choices */
+    int tournament_size;
+    size_t elitism;             /* the best carried over unchanged */
+    double share[BREED_NOPS];   /* each operator's share of offspring */
+    size_t population;          /* the largest generation to breed */
+};
+
 /* The breeding plan and its preallocated scratch (no allocation per
  * offspring). */
 struct breed {
@@ -35,8 +44,8 @@ struct breed {
     struct rng_bound draw;      /* tournament draws among the generation */
 };
 
-/* Reads the plan from the config and allocates scratch. Returns 0 or -1. */
-int breed_init(struct breed *b, const struct config *c);
+/* Takes the plan (copied) and allocates scratch. Returns 0 or -1. */
+int breed_init(struct breed *b, const struct breed_options *o);
 
 /* Frees the scratch; a zeroed breed is fine. */
 void breed_release(struct breed *b);

@@ -40,22 +40,21 @@ static void all_functions(void)
     ps.nranges = 1;
 }
 
-/* The keys breed_init reads, set by hand (config_load is tested apart). */
-static void plan(struct config *c, size_t elitism, const double share[5])
+/* A breeding plan (config_load and run.c's translation are tested apart). */
+static void plan(struct breed_options *o, size_t elitism,
+                 const double share[5])
 {
-    memset(c, 0, sizeof *c);
-    c->tree_max_depth = MAX_DEPTH;
-    c->tree_max_size = MAX_SIZE;
-    c->tree_mutation_max_depth = 3;
-    c->operators_internal_bias = 0.9;
-    c->operators_point_replace = 0.1;
-    c->operators_tournament_size = 4;
-    c->operators_elitism = (long)elitism;
-    c->operators_crossover = share[0];
-    c->operators_subtree_mutation = share[1];
-    c->operators_point_mutation = share[2];
-    c->operators_hoist_mutation = share[3];
-    c->operators_reproduction = share[4];
+    memset(o, 0, sizeof *o);
+    o->vp.max_depth = MAX_DEPTH;
+    o->vp.max_size = MAX_SIZE;
+    o->vp.mutation_max_depth = 3;
+    o->vp.internal_bias = 0.9;
+    o->vp.root_points = 1;
+    o->vp.point_replace = 0.1;
+    o->tournament_size = 4;
+    o->elitism = elitism;
+    for (int k = 0; k < BREED_NOPS; k++)
+        o->share[k] = share[k];
 }
 
 static const double mixed[5] = {0.5, 0.15, 0.15, 0.1, 0.1};
@@ -114,7 +113,7 @@ static uint64_t hash_pop(const struct population *p)
 static uint64_t run(uint64_t seed, int gens, size_t elitism,
                     const double share[5], const struct ranking *rk)
 {
-    struct config c;
+    struct breed_options c;
     plan(&c, elitism, share);
     struct breed b;
     assert_int_equal(breed_init(&b, &c), 0);
@@ -211,7 +210,7 @@ static void test_release(void **state)
     struct breed b;
     memset(&b, 0, sizeof b);
     breed_release(&b); /* a zeroed breed is fine */
-    struct config c;
+    struct breed_options c;
     plan(&c, 0, mixed);
     assert_int_equal(breed_init(&b, &c), 0);
     assert_non_null(b.elites);

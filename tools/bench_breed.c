@@ -57,21 +57,14 @@ int main(void)
     ps.range_hi[0] = 1;
     ps.nranges = 1;
 
-    struct config c;
-    memset(&c, 0, sizeof c);
-    c.run_population = POP;
-    c.tree_max_depth = 17;
-    c.tree_max_size = MAX_SIZE;
-    c.tree_mutation_max_depth = 4;
-    c.operators_internal_bias = 0.9;
-    c.operators_point_replace = 0.05;
-    c.operators_tournament_size = 7;
-    c.operators_elitism = 1;
-    c.operators_crossover = 0.9;
-    c.operators_subtree_mutation = 0.05;
-    c.operators_point_mutation = 0.0;
-    c.operators_hoist_mutation = 0.0;
-    c.operators_reproduction = 0.05;
+    struct breed_options c = {
+        .vp = {.max_depth = 17, .max_size = MAX_SIZE, .mutation_max_depth = 4,
+               .internal_bias = 0.9, .root_points = 1, .point_replace = 0.05},
+        .tournament_size = 7,
+        .elitism = 1,
+        .share = {0.9, 0.05, 0.0, 0.0, 0.05},
+        .population = POP,
+    };
     struct ranking rk = {0, 0.0};
 
     printf("breeding, population %d, quartic's operators: ns per offspring\n",
