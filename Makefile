@@ -12,8 +12,8 @@ WARN     = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 # of square roots vectorizes (the results are the same bits).
 # -fno-trapping-math: nothing reads the floating-point exception flags, so
 # the loops of exp, log, sin and cos, whose selects compute both sides,
-# vectorize without AVX-512's masks too (5 times faster on AVX2; the same
-# bits: every operation is still done as written, in IEEE order).
+# vectorize without AVX-512's masks too (the same bits: every operation is
+# still done as written, in IEEE order).
 CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) \
            -ffp-contract=off -fno-math-errno -fno-trapping-math \
            -I. -Iengine -Ioperators -Ifitness -Itests -MMD -MP
@@ -51,8 +51,8 @@ CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 # (breeding's calls into the random stream and the trees, scoring's into
 # the interpreter) while the tests and tools link the machine code as
 # before. It changes no operation: the same bytes out (tests/e2e/builds.sh
-# compares with -O0 and clang). quartic at 20 rows, pop 1000 x 50: about
-# 3% faster. (Profile-guided builds were tried: see BENCHMARKS.md.)
+# compares with -O0 and clang). BENCHMARKS.md has what it gains, and why
+# profile-guided builds were left out.
 CC_IS_GCC := $(if $(filter __clang__,$(firstword $(shell echo __clang__ | \
                $(CC) -E -P - 2>/dev/null))),1,0)
 ifeq ($(origin LTO),undefined)

@@ -137,8 +137,8 @@ void config_dump(const struct config *c, FILE *out);
 void config_reference(FILE *out, int markdown);
 
 /* A 64-bit hash of the effective configuration (of config_dump's text,
- * less the keys that do not change results: output dir, workers,
- * checkpoint_every). */
+ * less the keys that do not change results: those config_outside_hash
+ * names). */
 uint64_t config_hash(const struct config *c);
 
 /* Nonzero for the keys config_hash leaves out (where a run writes, how

@@ -88,8 +88,8 @@ static void evaluate_one(const struct fork_farm *fm, uint64_t generation,
 {
     struct rng r = {0, 1};
     /* A deterministic built-in never draws on its stream, so it is not
-     * derived (at 20 rows that was 2% of the scoring); a plug-in gets
-     * its own whatever its flags say. */
+     * derived (a cost per evaluation that shows with few rows); a
+     * plug-in gets its own whatever its flags say. */
     if (fm->fitness->stochastic || !fm->fitness->builtin)
         rng_derive(&r, fm->seed, RNG_EVAL, generation, index);
     memset(res, 0, sizeof *res);

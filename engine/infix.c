@@ -89,7 +89,7 @@ static int reads_back(const char *d, int digits, int exp10, int neg,
  * in 128-bit integers: m 10^-s 2^q (a shift, with the bits shifted out
  * for the rounding) when s <= 0, m 2^q / 10^s when s > 0. That covers
  * 1e-6 <= v < 2^127, where m 10^-s and m 2^q fit in 128 bits; printf
- * (about 0.4 us a number, with multi-precision arithmetic) does the rest.
+ * (slower: multi-precision arithmetic) does the rest.
  */
 static int digits17(double v, char *d, int *exp10)
 {
@@ -199,9 +199,8 @@ static void shortest(char *buf, size_t size, double v)
      * 15 or 16 gives what printf would, unless the digits dropped are
      * exactly half a unit (5 or 50), when the exact value, which printf
      * rounds, may lie on either side; then printf is asked. Three printf
-     * and strtod rounds took about 2.5 us a number, most of the time of
-     * writing an evolved population.csv (1000 quartic programs hold
-     * about 1000 different constants).
+     * and strtod rounds a number were most of the time of writing an
+     * evolved population.csv, which holds many different constants.
      * Subnormals (fewer digits of precision), inf and NaN: printf's.
      */
     if (!isfinite(v) || fabs(v) < DBL_MIN) {
@@ -266,9 +265,9 @@ int infix_g17(char *buf, size_t size, double v)
 
 /*
  * The texts of recently printed numbers. Finding the shortest text takes
- * up to three printf and strtod rounds (a few microseconds), and an
- * evolved population repeats its constants: a final population.csv of
- * 1000 quartic programs prints about 5000 constants, most of them copies.
+ * up to three printf and strtod rounds, and an evolved population
+ * repeats its constants: most of those a final population.csv prints are
+ * copies.
  * Direct-mapped by the double's bits; a process-wide cache is fine, since
  * only the parent prints and it prints from one thread.
  */
@@ -305,9 +304,7 @@ void infix_number(FILE *out, double v)
 /*
  * The text is made in memory, a token at a time with one check for room:
  * stdio's calls, each taking the stream's lock, cost more than the text
- * itself (a population.csv of 1000 quartic programs, 60,000 nodes, took
- * 3.4 ms in fputc and fputs; through a buffer of 4 KB per fwrite into an
- * open_memstream, 1.1 ms; in one growing block, about a third of that).
+ * itself (BENCHMARKS.md compares fputc, fwrite and one growing block).
  */
 int infix_reserve(struct infix_text *b, size_t more)
 {

@@ -39,8 +39,8 @@ int infix_append(struct infix_text *b, const struct tree *t,
 void infix_number(FILE *out, double v);
 
 /* What snprintf(buf, size, "%.17g", v) writes, and its return value;
- * most doubles without printf's multi-precision arithmetic (3 to 10
- * times faster: population.csv and log.csv print one or more a row). */
+ * most doubles without printf's multi-precision arithmetic (faster:
+ * population.csv and log.csv print one or more a row). */
 int infix_g17(char *buf, size_t size, double v);
 
 #endif

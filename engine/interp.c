@@ -127,7 +127,7 @@ double interp_apply(unsigned op, double a, double b)
 /* The vectors are the target's own width (its registers: AVX-512's 8
  * doubles, AVX's 4, else SSE2's 2), which divides INTERP_LANES: a wider
  * one is split by the compiler through the stack, which made AVX2
- * builds 3 times slower than scalar code. */
+ * builds slower than scalar code. */
 #if defined(__AVX512F__)
 #define VLANES 8
 #elif defined(__AVX__)

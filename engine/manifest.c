@@ -19,9 +19,15 @@ static void utc_now(char *buf, size_t size)
     strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-void manifest_start(struct manifest *m, int workers)
+void manifest_start(struct manifest *m, int workers, uint64_t seed,
+                    uint64_t config_hash, const struct plugin_file *files,
+                    size_t nfiles)
 {
     memset(m, 0, sizeof *m);
+    m->seed = seed;
+    m->config_hash = config_hash;
+    m->files = files;
+    m->nfiles = nfiles;
     utc_now(m->start, sizeof m->start);
     m->exit_status = -1;
     m->workers = workers;
@@ -38,9 +44,8 @@ void manifest_end(struct manifest *m, int exit_status, uint64_t evaluations,
     m->failures = failures;
 }
 
-int manifest_write(struct report *rp, const struct config *c,
-                   const struct plugin *pl, const struct manifest *m,
-                   int behind, struct report_error *err)
+int manifest_write(struct report *rp, const struct manifest *m, int behind,
+                   struct report_error *err)
 {
     char host[256] = "unknown";
     gethostname(host, sizeof host - 1);
@@ -78,19 +83,18 @@ int manifest_write(struct report *rp, const struct config *c,
             "failures = %llu\n"
             "\n[files]\n",
             FORKGP_VERSION, FORKGP_COMMIT, FORKGP_CC, FORKGP_CFLAGS,
-            FORKGP_BUILD, (unsigned long long)c->run_seed,
-            (unsigned long long)config_hash(c), m->workers,
+            FORKGP_BUILD, (unsigned long long)m->seed,
+            (unsigned long long)m->config_hash, m->workers,
             m->workers_started < 0 ? "running"
             : m->workers_started   ? "yes"
                                    : "no",
             host, m->start,
             m->end, status, (unsigned long long)m->evaluations,
             (unsigned long long)m->failures);
-    const struct plugin_file *files;
-    size_t n = plugin_files(pl, &files);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < m->nfiles; i++)
         fprintf(out, "file%zu = %s\nfile%zu_hash = %016llx\n", i + 1,
-                files[i].path, i + 1, (unsigned long long)files[i].hash);
+                m->files[i].path, i + 1,
+                (unsigned long long)m->files[i].hash);
     fclose(out);
     int rc = behind ? report_write_behind(rp, "manifest.ini", text, len, err)
                     : report_write_file(rp, "manifest.ini", text, len, err);
@@ -100,7 +104,6 @@ int manifest_write(struct report *rp, const struct config *c,
 
 /* What manifest_compare reads from an old manifest. */
 struct reading {
-    const struct plugin *pl;
     struct manifest *m;
     const char *dir;
     char path[64][1024];
@@ -127,9 +130,8 @@ static int on_entry(void *user, const char *section, const char *key,
     }
     if (strcmp(end, "_hash") != 0)
         return 1;
-    const struct plugin_file *files;
-    size_t n = plugin_files(rd->pl, &files);
-    for (size_t k = 0; k < n; k++)
+    const struct plugin_file *files = rd->m->files;
+    for (size_t k = 0; k < rd->m->nfiles; k++)
         if (strcmp(files[k].path, rd->path[i - 1]) == 0) {
             unsigned long long old = strtoull(value, NULL, 16);
             if (old != files[k].hash) {
@@ -144,8 +146,7 @@ static int on_entry(void *user, const char *section, const char *key,
     return 1;
 }
 
-int manifest_compare(const char *dir, const struct plugin *pl,
-                     struct manifest *m)
+int manifest_compare(const char *dir, struct manifest *m)
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/manifest.ini", dir);
@@ -157,7 +158,6 @@ int manifest_compare(const char *dir, const struct plugin *pl,
         fclose(f);
         return 0;
     }
-    rd->pl = pl;
     rd->m = m;
     rd->dir = dir;
     ini_parse_file(f, on_entry, rd);

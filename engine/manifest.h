@@ -6,11 +6,14 @@
 
 #include <stdint.h>
 
-#include "config.h"
 #include "plugin.h"
 #include "report.h"
 
 struct manifest {
+    uint64_t seed;
+    uint64_t config_hash;            /* config_hash of the effective config */
+    const struct plugin_file *files; /* borrowed: what the fitness read */
+    size_t nfiles;
     char start[32]; /* UTC, ISO 8601 */
     char end[32];   /* empty while running */
     int exit_status; /* -1 while running */
@@ -19,8 +22,11 @@ struct manifest {
     uint64_t evaluations, failures;
 };
 
-/* Marks the start (now) of m. */
-void manifest_start(struct manifest *m, int workers);
+/* Marks the start (now) of m: a run of `workers` workers with the seed,
+ * the config's hash and the files (borrowed: they must outlive m). */
+void manifest_start(struct manifest *m, int workers, uint64_t seed,
+                    uint64_t config_hash, const struct plugin_file *files,
+                    size_t nfiles);
 
 /* Marks the end (now) and the outcome; workers_started: whether this
  * session forked its workers. */
@@ -33,17 +39,15 @@ void manifest_end(struct manifest *m, int exit_status, uint64_t evaluations,
  * (report_write_behind), a failure then showing at report_settle. Returns
  * 0 or -1.
  */
-int manifest_write(struct report *rp, const struct config *c,
-                   const struct plugin *pl, const struct manifest *m,
-                   int behind, struct report_error *err);
+int manifest_write(struct report *rp, const struct manifest *m, int behind,
+                   struct report_error *err);
 
 /*
  * Reads dir/manifest.ini when there is one: its start time into m->start
  * (so a resumed run keeps its first start) and, for each file it lists
- * that the plug-in loaded too, warns on stderr when the hash differs.
- * Returns the number of differing files.
+ * that m's files hold too, warns on stderr when the hash differs. Returns
+ * the number of differing files.
  */
-int manifest_compare(const char *dir, const struct plugin *pl,
-                     struct manifest *m);
+int manifest_compare(const char *dir, struct manifest *m);
 
 #endif

@@ -92,9 +92,8 @@ int ind_better(const struct individual *a, const struct individual *b,
  * (k-1)-th into *before; key is reordered. By buckets rather than by
  * comparisons: 1024 of them over the keys' range, counted, and only the
  * bucket(s) holding the two ranks kept, until few keys are left (then
- * sorted) or all are equal. Hoare's quickselect took 10 to 13 us for a
- * generation of 1000 (a branch per comparison that no predictor gets
- * right half the time); this, about a third of that.
+ * sorted) or all are equal. Hoare's quickselect was slower: a branch per
+ * comparison that no predictor gets right half the time.
  */
 #define STATS_BUCKETS 1024
 

@@ -46,13 +46,13 @@ static FILE *open_in(struct report *rp, const char *name,
 }
 
 /* What opening and reopening share: the settings and the folder's name. */
-static int begin(struct report *rp, const struct config *c,
-                 const char *score_name, int quiet, struct report_error *err)
+static int begin(struct report *rp, const struct report_options *o,
+                 struct report_error *err)
 {
     memset(rp, 0, sizeof *rp);
-    rp->quiet = quiet;
-    rp->metric = score_name;
-    rp->dir = strdup(c->output_dir);
+    rp->quiet = o->quiet;
+    rp->metric = o->score_name;
+    rp->dir = strdup(o->dir);
     if (!rp->dir) {
         snprintf(err->msg, sizeof err->msg, "out of memory");
         return -1;
@@ -60,10 +60,11 @@ static int begin(struct report *rp, const struct config *c,
     return 0;
 }
 
-int report_open(struct report *rp, const struct config *c,
-                const char *score_name, int quiet, struct report_error *err)
+int report_open(struct report *rp, const struct report_options *o,
+                const char *config_text, size_t len,
+                struct report_error *err)
 {
-    if (begin(rp, c, score_name, quiet, err) < 0)
+    if (begin(rp, o, err) < 0)
         return -1;
     if (report_make_dirs(rp->dir) < 0) {
         snprintf(err->msg, sizeof err->msg,
@@ -71,18 +72,7 @@ int report_open(struct report *rp, const struct config *c,
                  strerror(errno));
         goto fail;
     }
-    char *text = NULL;
-    size_t len = 0;
-    FILE *mem = open_memstream(&text, &len);
-    if (!mem) {
-        snprintf(err->msg, sizeof err->msg, "out of memory");
-        goto fail;
-    }
-    config_dump(c, mem);
-    fclose(mem);
-    int rc = report_write_behind(rp, "config.ini", text, len, err);
-    free(text);
-    if (rc < 0)
+    if (report_write_behind(rp, "config.ini", config_text, len, err) < 0)
         goto fail;
     rp->log = open_in(rp, "log.csv", err);
     if (!rp->log)
@@ -97,7 +87,7 @@ int report_open(struct report *rp, const struct config *c,
      * working. */
     fprintf(rp->timing, "generation,eval_seconds,elapsed_seconds,"
                         "breed_seconds,evaluations,evaluated_nodes\n");
-    if (!quiet)
+    if (!o->quiet)
         printf("%5s %14s %14s %9s %9s %7s %6s %9s %9s\n", "gen", "best",
                "median", "best_size", "mean_size", "invalid", "failed",
                "seconds", "eta");
@@ -136,11 +126,11 @@ static FILE *reopen_at(struct report *rp, const char *name, uint64_t size,
     return f;
 }
 
-int report_reopen(struct report *rp, const struct config *c,
-                  const char *score_name, int quiet, uint64_t log_size,
-                  uint64_t timing_size, struct report_error *err)
+int report_reopen(struct report *rp, const struct report_options *o,
+                  uint64_t log_size, uint64_t timing_size,
+                  struct report_error *err)
 {
-    if (begin(rp, c, score_name, quiet, err) < 0)
+    if (begin(rp, o, err) < 0)
         return -1;
     rp->log = reopen_at(rp, "log.csv", log_size, err);
     if (rp->log)
@@ -149,7 +139,7 @@ int report_reopen(struct report *rp, const struct config *c,
         report_close(rp, NULL);
         return -1;
     }
-    if (!quiet)
+    if (!o->quiet)
         printf("resuming %s\n", rp->dir);
     return 0;
 }

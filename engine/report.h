@@ -6,7 +6,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "config.h"
 #include "durable.h"
 #include "pop.h"
 
@@ -27,13 +26,23 @@ struct report_error {
     char msg[4200]; /* room for a whole path */
 };
 
+/* Where and how a run reports. The strings are borrowed: they must outlive
+ * the report. */
+struct report_options {
+    const char *dir;        /* the output folder */
+    const char *score_name; /* what the fitness is called ("mse") */
+    int quiet;              /* no per-generation lines on stdout */
+};
+
 /*
- * Creates the output folder (and its parents), writes config.ini and
- * opens log.csv (columns named after score_name) and timing.csv with their
+ * Creates the output folder (and its parents), writes config.ini (the
+ * len bytes of config_text: the effective configuration) and opens
+ * log.csv (columns named after the score) and timing.csv with their
  * headers. Returns 0 or -1.
  */
-int report_open(struct report *rp, const struct config *c,
-                const char *score_name, int quiet, struct report_error *err);
+int report_open(struct report *rp, const struct report_options *o,
+                const char *config_text, size_t len,
+                struct report_error *err);
 
 /* Creates a folder and its parents (mkdir -p). Returns 0 or -1 (errno). */
 int report_make_dirs(const char *path);
@@ -43,9 +52,9 @@ int report_make_dirs(const char *path);
  * are cut back to the sizes the checkpoint recorded (what was written
  * after it is written again) and appended to. Returns 0 or -1.
  */
-int report_reopen(struct report *rp, const struct config *c,
-                  const char *score_name, int quiet, uint64_t log_size,
-                  uint64_t timing_size, struct report_error *err);
+int report_reopen(struct report *rp, const struct report_options *o,
+                  uint64_t log_size, uint64_t timing_size,
+                  struct report_error *err);
 
 /* The sizes of log.csv and timing.csv now (for a checkpoint). */
 void report_sizes(struct report *rp, uint64_t *log_size,

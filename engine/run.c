@@ -72,7 +72,7 @@ struct run {
                            before cur's, after a breeding) */
     enum stop_reason stopped; /* why the loop ended */
     int status;      /* the exit status so far */
-    int report_open; /* the run folder is open: it is closed at the end */
+    int folder_open; /* the run folder is open: it is closed at the end */
 };
 
 static double now(void)
@@ -224,11 +224,10 @@ static int score_generation(struct run *r, double breed_seconds,
  * Whether the periodic checkpoint of the generation just scored is due:
  * every checkpoint_every generations, generation 0's always (a run can be
  * resumed from then on), the others when checkpoint_seconds have passed
- * since the last. A checkpoint of a 20-row quartic run costs about 1 ms
- * beside the run (encoding, a fork, the child's write and fsyncs), a
- * sixth of a 40 ms run at one every 10 generations; what a crash loses is
- * then at most about checkpoint_seconds plus checkpoint_every
- * generations.
+ * since the last: a checkpoint costs an encoding and a fork beside the
+ * run (the child writes and fsyncs), which a quick run would feel at every
+ * generation. What a crash loses is then at most about checkpoint_seconds
+ * plus checkpoint_every generations.
  */
 static int checkpoint_due(const struct run *r)
 {
@@ -296,8 +295,8 @@ static void print_failures(const struct run *r, FILE *out)
 }
 
 /* Writes population.csv: every individual of the last scored generation.
- * Made in one block, without stdio: a population of 1000 quartic programs
- * took 1.8 ms to print through fprintf, most of a quick run's ending. */
+ * Made in one block, without stdio, whose calls cost more than the text
+ * (a quick run's ending was mostly fprintf's). */
 static int write_population(struct run *r, const struct population *p)
 {
     struct infix_text b = {0};
@@ -545,14 +544,17 @@ static enum stop_reason farm_stop(int farm_result)
  * plug-in changed since. */
 static void start_manifest(struct run *r, int workers)
 {
-    manifest_start(&r->manifest, workers);
+    const struct plugin_file *files;
+    size_t nfiles = plugin_files(r->plugin, &files);
+    manifest_start(&r->manifest, workers, r->cfg->run_seed, r->key.config_hash,
+                   files, nfiles);
     char *cfg_dir = strdup(r->cfg->file);
     if (!cfg_dir)
         return;
     char *slash = strrchr(cfg_dir, '/');
     if (slash)
         *slash = '\0';
-    manifest_compare(slash ? cfg_dir : ".", r->plugin, &r->manifest);
+    manifest_compare(slash ? cfg_dir : ".", &r->manifest);
     free(cfg_dir);
 }
 
@@ -622,20 +624,35 @@ static int start(struct run *r, const struct run_options *o)
         fprintf(stderr, "forkgp: %s\n", ferr);
         return -1;
     }
-    r->report_open = 1;
+    r->folder_open = 1;
     struct report_error err;
-    int opened = o->resume ? report_reopen(&r->report, c,
-                                           r->fitness.score_name, o->quiet,
-                                           r->st.log_size,
-                                           r->st.timing_size, &err)
-                           : report_open(&r->report, c, r->fitness.score_name,
-                                         o->quiet, &err);
+    struct report_options ro = {.dir = c->output_dir,
+                                .score_name = r->fitness.score_name,
+                                .quiet = o->quiet};
+    int opened;
+    if (o->resume) {
+        opened = report_reopen(&r->report, &ro, r->st.log_size,
+                               r->st.timing_size, &err);
+    } else {
+        /* config.ini: the effective configuration, what a repeat loads */
+        char *text = NULL;
+        size_t len = 0;
+        FILE *mem = open_memstream(&text, &len);
+        if (!mem) {
+            fprintf(stderr, "forkgp: out of memory\n");
+            return -1;
+        }
+        config_dump(c, mem);
+        fclose(mem);
+        opened = report_open(&r->report, &ro, text, len, &err);
+        free(text);
+    }
     if (opened < 0) {
         fprintf(stderr, "forkgp: %s\n", err.msg);
         r->status = o->resume ? EXIT_INPUT : EXIT_RUNTIME;
         return -1;
     }
-    if (manifest_write(&r->report, c, r->plugin, &r->manifest, 1, &err) < 0) {
+    if (manifest_write(&r->report, &r->manifest, 1, &err) < 0) {
         fprintf(stderr, "forkgp: %s\n", err.msg);
         return -1;
     }
@@ -740,7 +757,6 @@ static void finish_run(struct run *r, enum stop_reason why)
  */
 static void close_report(struct run *r)
 {
-    const struct config *c = r->cfg;
     struct report_error err;
     if (r->report.dir) {
         uint64_t failures = 0;
@@ -751,7 +767,7 @@ static void close_report(struct run *r)
             farm_get_stats(r->farm, &fs);
         manifest_end(&r->manifest, r->status, r->st.evaluations, failures,
                      fs.workers_started);
-        int wrote = manifest_write(&r->report, c, r->plugin, &r->manifest, 0,
+        int wrote = manifest_write(&r->report, &r->manifest, 0,
                                    &err);
         if (wrote == 0 && report_settle(&r->report, &err) < 0)
             wrote = -1;
@@ -761,7 +777,7 @@ static void close_report(struct run *r)
                 r->status = EXIT_RUNTIME;
                 manifest_end(&r->manifest, r->status, r->st.evaluations,
                              failures, fs.workers_started);
-                if (manifest_write(&r->report, c, r->plugin, &r->manifest, 0,
+                if (manifest_write(&r->report, &r->manifest, 0,
                                    &err) < 0)
                     fprintf(stderr, "forkgp: %s\n", err.msg);
             }
@@ -811,7 +827,7 @@ int run_main(struct config *c, const struct run_options *o,
         if (r->stopped != STOP_NONE)
             finish_run(r, r->stopped);
     }
-    if (r->report_open)
+    if (r->folder_open)
         close_report(r);
     if (res)
         fill_result(r, res);

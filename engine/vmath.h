@@ -3,8 +3,8 @@
 #define FORKGP_VMATH_H
 
 /*
- * glibc's exp, log, sin, cos and tanh take 6 to 17 ns a value here, one
- * call at a time: 20 to 80 times an add. These are the textbook algorithms
+ * glibc's exp, log, sin, cos and tanh are one call a value, each many
+ * times the cost of an add. These are the textbook algorithms
  * (reduce the argument by a multiple of ln 2 or pi/2, or split off the
  * exponent, then a polynomial; tanh from e^2x as a quotient of
  * double-doubles), written as straight-line IEEE double arithmetic: no
