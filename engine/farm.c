@@ -20,12 +20,14 @@ struct farm {
 #endif
 };
 
+#ifndef FORKGP_MPI
 /* The message for an MPI backend asked of a build without it. */
 static void no_mpi(char *err, size_t size)
 {
     snprintf(err, size, "[run] backend = mpi: this forkgp was built "
                         "without MPI (build it with make MPI=1)");
 }
+#endif
 
 struct farm *farm_new(const struct fitness *f, uint64_t seed,
                       const struct farm_options *o, char *err, size_t size)
