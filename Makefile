@@ -75,8 +75,8 @@ ORACLE   := $(BUILD)/tests/pcg_oracle
 BENCH    := $(BUILD)/tools/bench_interp $(BUILD)/tools/bench_breed
 EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%.so,$(wildcard examples/*.c))
 
-.PHONY: all deps run test unit e2e asan bench format clean readme install \
-        test-mpi \
+.PHONY: all deps run test unit e2e layers asan bench format clean readme \
+        install test-mpi \
         uninstall examples
 .SECONDARY:
 all: $(BIN)
@@ -89,15 +89,32 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	$(BIN) run configs/kepler.ini --out runs/kepler
 
+# Every check, then the failed ones by name and "N passed, N failed"
+# (tests/summary.sh). Each part appends one line per check to $(RESULTS).
+# The parts run one after the other, each whatever the others gave, so a
+# failing one stops none and no timing check shares the CPUs with another
+# part; a part that does not build counts as a failure.
+RESULTS := $(BUILD)/test-results.txt
+PARTS   := unit e2e layers
 test: deps
-	@$(MAKE) --no-print-directory unit e2e
+	@mkdir -p $(BUILD) && : >$(RESULTS)
+	@st=0; for p in $(PARTS); do \
+	    TEST_RESULTS=$(abspath $(RESULTS)) $(MAKE) --no-print-directory $$p \
+	    || st=$$?; done; ./tests/summary.sh $(RESULTS) $$st $(PARTS)
 
+# Each test case of each cmocka program a check (tests/unit.sh).
 unit: $(TESTS) $(ORACLE)
-	@set -e; for t in $(TESTS); do echo "== $$t"; \
-	    PCG_ORACLE=$(ORACLE) $$t; done
+	@PCG_ORACLE=$(ORACLE) ./tests/unit.sh $(TESTS)
 
 e2e: $(BIN) $(EXAMPLES)
 	@FORKGP=$(BIN) EXAMPLES=$(BUILD)/examples ./tests/e2e/run_all.sh
+
+# Includes and calls go down the layers, with no circle: read from the
+# sources and the objects' symbols (tests/check_layers.py), after the
+# checker's own test over tests/layers/.
+layers: $(CORE_OBJ) $(BUILD)/engine/main.o
+	@st=0; python3 tests/check_layers.py --self-test || st=1; \
+	    python3 tests/check_layers.py --objects $(BUILD) || st=1; exit $$st
 
 # The MPI backend's tests: installs Open MPI, builds with MPI=1 in its own
 # tree, and compares mpirun runs with the fork backend (not in make test).

@@ -10,9 +10,17 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 PY=/usr/bin/python3
 failures=0
+SCRIPT=$(basename "$0" .sh)
 
-pass() { echo "ok   $1"; }
-fail() { echo "FAIL $1"; failures=$((failures + 1)); }
+# record ok|FAIL NAME: with TEST_RESULTS set (make test), the check goes
+# there too, as one line "ok   e2e/SCRIPT: NAME" (tests/summary.sh counts them)
+record() {
+    [ -z "${TEST_RESULTS:-}" ] ||
+        printf '%-4s e2e/%s: %s\n' "$1" "$SCRIPT" \
+            "$(printf '%s' "$2" | tr '\n' ' ')" >>"$TEST_RESULTS"
+}
+pass() { echo "ok   $1"; record ok "$1"; }
+fail() { echo "FAIL $1"; failures=$((failures + 1)); record FAIL "$1"; }
 # expect_status WANT NAME CMD...: runs CMD, stdout in $TMP/out, stderr in $TMP/err
 expect_status() {
     local want=$1 name=$2; shift 2

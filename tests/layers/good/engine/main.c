@@ -1,0 +1,9 @@
+/* main: hands over to the command. */
+#include "run.h"
+#include "stop.h"
+
+int main(void)
+{
+    stop_catch();
+    return run_main();
+}
