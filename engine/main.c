@@ -7,10 +7,10 @@
 #include <sys/stat.h>
 
 #include "batch.h"
+#include "check.h"
 #include "config.h"
 #include "stop.h"
 #include "plot.h"
-#include "plugin.h"
 #include "prim.h"
 #include "replay.h"
 #include "run.h"
@@ -169,24 +169,6 @@ static int add_set(struct args *a, const char *prefix, const char *value)
 }
 
 enum command { CMD_RUN, CMD_CHECK, CMD_EVAL, CMD_RESUME };
-
-/* forkgp check: the fitness function's setup runs too, since only it can
- * tell whether its own keys are right; then the effective config. */
-static int check_main(struct config *cfg)
-{
-    struct primset *ps = calloc(1, sizeof *ps);
-    struct fitness f;
-    struct plugin_error err;
-    struct plugin *pl = ps ? plugin_load(cfg, ps, &f, &err) : NULL;
-    int status = pl ? EXIT_OK : EXIT_INPUT;
-    if (!pl)
-        fprintf(stderr, "forkgp: %s\n", ps ? err.msg : "out of memory");
-    else
-        config_dump(cfg, stdout);
-    plugin_free(pl);
-    free(ps);
-    return status;
-}
 
 /* Room for an argument as a message quotes it. */
 #define SHOWN_ARG TEXT_SHOWN(160)

@@ -1,0 +1,24 @@
+/* check: forkgp check: validates a configuration and prints it in full. */
+#include "check.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "exitcode.h"
+#include "plugin.h"
+
+int check_main(struct config *cfg)
+{
+    struct primset *ps = calloc(1, sizeof *ps);
+    struct fitness f;
+    struct plugin_error err;
+    struct plugin *pl = ps ? plugin_load(cfg, ps, &f, &err) : NULL;
+    int status = pl ? EXIT_OK : ps ? EXIT_INPUT : EXIT_RUNTIME;
+    if (!pl)
+        fprintf(stderr, "forkgp: %s\n", ps ? err.msg : "out of memory");
+    else
+        config_dump(cfg, stdout);
+    plugin_free(pl);
+    free(ps);
+    return status;
+}
