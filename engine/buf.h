@@ -91,6 +91,40 @@ int buf_put_string(struct buf *b, const char *s);
 unsigned char *buf_steal(struct buf *b, size_t *len);
 
 /*
+ * Stores into memory the caller has sized, without a check, and returns
+ * the address just past what was stored: for encoders whose room is
+ * known beforehand (the wire's frames, written for every evaluation),
+ * where a store costs one move. Host byte order, as struct buf's appends.
+ */
+static inline unsigned char *buf_store(unsigned char *p, const void *v,
+                                       size_t n)
+{
+    if (n)
+        memcpy(p, v, n);
+    return p + n;
+}
+static inline unsigned char *buf_store_u16(unsigned char *p, uint16_t v)
+{
+    return buf_store(p, &v, sizeof v);
+}
+static inline unsigned char *buf_store_u32(unsigned char *p, uint32_t v)
+{
+    return buf_store(p, &v, sizeof v);
+}
+static inline unsigned char *buf_store_i32(unsigned char *p, int32_t v)
+{
+    return buf_store(p, &v, sizeof v);
+}
+static inline unsigned char *buf_store_u64(unsigned char *p, uint64_t v)
+{
+    return buf_store(p, &v, sizeof v);
+}
+static inline unsigned char *buf_store_f64(unsigned char *p, double v)
+{
+    return buf_store(p, &v, sizeof v);
+}
+
+/*
  * A reader of n bytes at p (borrowed): every get checks that the bytes are
  * there. Failure is sticky as for struct buf: a short read sets failed,
  * zeroes what it was to fill, and leaves nothing more to read, so a

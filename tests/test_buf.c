@@ -126,6 +126,32 @@ static void test_fixed(void **state)
     assert_memory_equal(mem, "0123456789", 10);
 }
 
+/* The unchecked stores lay bytes out as the appends do. */
+static void test_store(void **state)
+{
+    (void)state;
+    unsigned char mem[64];
+    unsigned char *p = mem;
+    p = buf_store_u16(p, 0xbeef);
+    p = buf_store_u32(p, 7);
+    p = buf_store_i32(p, -1);
+    p = buf_store_u64(p, 1ULL << 40);
+    p = buf_store_f64(p, 1.5);
+    p = buf_store(p, "ab", 2);
+    p = buf_store(p, NULL, 0);
+    struct buf b;
+    buf_init(&b);
+    buf_put_u16(&b, 0xbeef);
+    buf_put_u32(&b, 7);
+    buf_put_i32(&b, -1);
+    buf_put_u64(&b, 1ULL << 40);
+    buf_put_f64(&b, 1.5);
+    buf_put(&b, "ab", 2);
+    assert_int_equal(p - mem, b.len);
+    assert_memory_equal(mem, b.data, b.len);
+    buf_release(&b);
+}
+
 /* A short buffer fails cleanly: the value is zeroed, the failure sticks,
  * and nothing past the end is read. */
 static void test_short(void **state)
@@ -179,7 +205,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),    cmocka_unit_test(test_growth),
-        cmocka_unit_test(test_fixed),         cmocka_unit_test(test_short),
+        cmocka_unit_test(test_fixed),         cmocka_unit_test(test_store),
+        cmocka_unit_test(test_short),
         cmocka_unit_test(test_string_bounds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
