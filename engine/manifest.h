@@ -35,7 +35,7 @@ void manifest_end(struct manifest *m, int exit_status, uint64_t evaluations,
  */
 int manifest_write(struct report *rp, const struct config *c,
                    const struct plugin *pl, const struct manifest *m,
-                   int behind, struct report_error *err);
+                   int behind, struct error *err);
 
 /*
  * Reads dir/manifest.ini when there is one: its start time into m->start

@@ -249,7 +249,7 @@ static int write_checkpoint(struct run *r)
         fprintf(stderr, "forkgp: out of memory for a checkpoint\n");
         return -1;
     }
-    struct report_error err;
+    struct error err;
     int rc = report_write_behind(&r->report, CHECKPOINT_FILE, buf, len,
                                  &err);
     if (rc < 0)
@@ -323,7 +323,7 @@ static int write_population(struct run *r, const struct population *p)
              infix_add(&b, "\"\n", 2) == 0;
     }
     int rc = -1;
-    struct report_error err;
+    struct error err;
     if (!ok)
         fprintf(stderr, "forkgp: out of memory for population.csv\n");
     else if ((rc = report_write_behind(&r->report, "population.csv", b.text,
@@ -375,7 +375,7 @@ static int finish(struct run *r, enum stop_reason why, long generations)
                 "evaluation gave inf or NaN (data of extreme magnitude, "
                 "such as 1e300, overflows: rescale it)\n",
                 metric);
-    struct report_error err;
+    struct error err;
     int rc = report_write_behind(&r->report, "best.txt", text, len, &err);
     if (rc < 0)
         fprintf(stderr, "forkgp: %s\n", err.msg);
@@ -457,11 +457,11 @@ static int load_checkpoint(struct run *r)
     }
     fclose(f);
     struct checkpoint_key key;
-    char err[512];
-    snprintf(err, sizeof err, "out of memory");
+    struct error err;
+    snprintf(err.msg, sizeof err.msg, "out of memory");
     /* Whose checkpoint it is first, then whether its contents are sound:
      * another run's is named as such, not as "corrupted". */
-    int rc = buf ? checkpoint_read_key(buf, len, &key, err, sizeof err) : -1;
+    int rc = buf ? checkpoint_read_key(buf, len, &key, &err) : -1;
     if (rc == 0 && key.config_hash != r->key.config_hash) {
         /* A --set that changes what the run computes is the likelier
          * cause than an edited config.ini: name it. */
@@ -470,30 +470,30 @@ static int load_checkpoint(struct run *r)
                (r->cfg->origin[k].line >= 0 || config_outside_hash(k)))
             k++;
         if (k < CONFIG_NKEYS)
-            snprintf(err, sizeof err,
+            snprintf(err.msg, sizeof err.msg,
                      "written for another configuration: --set %s.%s "
                      "changes what the run computes (only the worker count, "
                      "the backend, checkpoint_every and checkpoint_seconds "
                      "may change on resume)",
                      config_keys[k].section, config_keys[k].name);
         else
-            snprintf(err, sizeof err,
+            snprintf(err.msg, sizeof err.msg,
                      "written for another configuration than %s/config.ini "
                      "says now",
                      dir);
         rc = -1;
     } else if (rc == 0 && key.data_hash != r->key.data_hash) {
-        snprintf(err, sizeof err,
+        snprintf(err.msg, sizeof err.msg,
                  "the data or plug-in files have changed since it was "
                  "written");
         rc = -1;
     }
     if (rc == 0)
-        rc = checkpoint_decode(buf, len, &key, &r->st, &r->cur, &r->ps, err,
-                               sizeof err);
+        rc = checkpoint_decode(buf, len, &key, &r->st, &r->cur, &r->ps,
+                               &err);
     free(buf);
     if (rc < 0) {
-        fprintf(stderr, "forkgp: %s: %s\n", path, err);
+        fprintf(stderr, "forkgp: %s: %s\n", path, err.msg);
         return -1;
     }
     if (strcmp(key.build, r->key.build) != 0)
@@ -575,7 +575,7 @@ int run_main(struct config *c, const struct run_options *o)
         fprintf(stderr, "forkgp: %s\n", ferr);
         goto out;
     }
-    struct report_error err;
+    struct error err;
     int opened = o->resume ? report_reopen(&r->report, c,
                                            r->fitness.score_name, o->quiet,
                                            r->st.log_size,
