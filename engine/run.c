@@ -296,7 +296,8 @@ static void print_failures(const struct run *r, FILE *out)
  * took 1.8 ms to print through fprintf, most of a quick run's ending. */
 static int write_population(struct run *r, const struct population *p)
 {
-    struct infix_text b = {0};
+    struct buf b;
+    buf_init(&b);
     size_t nodes = 0;
     for (size_t i = 0; i < p->n; i++)
         nodes += p->ind[i].tree.size;
@@ -305,8 +306,8 @@ static int write_population(struct run *r, const struct population *p)
     char head[128];
     int n = snprintf(head, sizeof head, "index,status,%s,size,program\n",
                      r->fitness.score_name);
-    int ok = infix_reserve(&b, 128 + 8 * nodes + 96 * p->n) == 0 &&
-             infix_add(&b, head, (size_t)n) == 0;
+    int ok = buf_reserve(&b, 128 + 8 * nodes + 96 * p->n) == 0 &&
+             buf_put(&b, head, (size_t)n) == 0;
     for (size_t i = 0; i < p->n && ok; i++) {
         const struct individual *x = &p->ind[i];
         /* The columns before the program: at most 3 numbers of 24
@@ -318,18 +319,18 @@ static int write_population(struct run *r, const struct population *p)
             n += infix_g17(cols + n, sizeof cols - (size_t)n, x->fitness);
         n += snprintf(cols + n, sizeof cols - (size_t)n, ",%u,\"",
                       x->tree.size);
-        ok = infix_add(&b, cols, (size_t)n) == 0 &&
+        ok = buf_put(&b, cols, (size_t)n) == 0 &&
              infix_append(&b, &x->tree, &r->ps) == 0 &&
-             infix_add(&b, "\"\n", 2) == 0;
+             buf_put(&b, "\"\n", 2) == 0;
     }
     int rc = -1;
     struct error err;
     if (!ok)
         fprintf(stderr, "forkgp: out of memory for population.csv\n");
-    else if ((rc = report_write_behind(&r->report, "population.csv", b.text,
+    else if ((rc = report_write_behind(&r->report, "population.csv", b.data,
                                        b.len, &err)) < 0)
         fprintf(stderr, "forkgp: %s\n", err.msg);
-    free(b.text);
+    buf_release(&b);
     return rc;
 }
 
