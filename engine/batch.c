@@ -178,7 +178,7 @@ static int summarise(const struct config *c, struct report *rp,
     fclose(t);
     fputs(txt, stdout);
     fflush(stdout);
-    struct report_error err;
+    struct error err;
     int rc = report_write_file(rp, "summary.csv", csv, csv_len, &err);
     if (rc == 0)
         rc = report_write_file(rp, "summary.txt", txt, txt_len, &err);
@@ -229,7 +229,7 @@ int batch_main(struct config *c, const struct run_options *o)
             return failed;
     }
     struct report rp = {.dir = c->output_dir};
-    struct report_error err;
+    struct error err;
     char *text = NULL;
     size_t len = 0;
     if (report_make_dirs(c->output_dir) < 0) {
@@ -276,7 +276,7 @@ int batch_main(struct config *c, const struct run_options *o)
                 fclose(probe);
             const char *sets[] = {"run.runs=1", seed, out};
             struct config one;
-            struct config_error cerr;
+            struct error cerr;
             if (config_load(&one, config_path, sets, 3, &cerr) < 0) {
                 fprintf(stderr, "forkgp: %s\n", cerr.msg);
                 status = EXIT_INPUT;

@@ -10,59 +10,23 @@
  */
 #include "checkpoint.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
+
 static const char magic[8] = "FGPCKPT";
 
-/* ---- writing: a growing buffer ------------------------------------------ */
+/* ---- writing ------------------------------------------------------------ */
 
-struct out {
-    unsigned char *buf;
-    size_t len, cap;
-    int failed;
-};
-
-static void put(struct out *o, const void *data, size_t n)
+static void put_individual(struct buf *o, const struct individual *x)
 {
-    if (o->failed)
-        return;
-    if (o->len + n > o->cap) {
-        size_t cap = o->cap ? o->cap : 4096;
-        while (cap < o->len + n)
-            cap *= 2;
-        unsigned char *more = realloc(o->buf, cap);
-        if (!more) {
-            o->failed = 1;
-            return;
-        }
-        o->buf = more;
-        o->cap = cap;
-    }
-    memcpy(o->buf + o->len, data, n);
-    o->len += n;
-}
-
-#define PUT(o, v) put((o), &(v), sizeof(v))
-
-static void put_string(struct out *o, const char *s)
-{
-    uint32_t n = (uint32_t)strlen(s);
-    PUT(o, n);
-    put(o, s, n);
-}
-
-static void put_individual(struct out *o, const struct individual *x)
-{
-    int32_t status = x->status, detail = x->detail;
-    uint32_t size = x->tree.size;
-    PUT(o, status);
-    PUT(o, detail);
-    PUT(o, x->fitness);
-    PUT(o, size);
-    put(o, x->tree.nodes, size * sizeof(struct node));
+    buf_put_i32(o, x->status);
+    buf_put_i32(o, x->detail);
+    buf_put_f64(o, x->fitness);
+    buf_put_u32(o, x->tree.size);
+    buf_put(o, x->tree.nodes, x->tree.size * sizeof(struct node));
 }
 
 /* ---- the checksum --------------------------------------------------------
@@ -138,92 +102,48 @@ int checkpoint_encode(const struct checkpoint_key *key,
 {
     /* Room for all of it at once (the population is nearly all of it),
      * so the buffer is not copied as it grows. */
-    struct out o = {0};
+    struct buf o;
+    buf_init(&o);
     size_t room = 65536 + (p->n + 1) * 24 + st->best.tree.size * 16;
     for (size_t i = 0; i < p->n; i++)
         room += p->ind[i].tree.size * sizeof(struct node);
-    o.buf = malloc(room);
-    o.cap = o.buf ? room : 0;
-    uint32_t version = CHECKPOINT_VERSION;
-    put(&o, magic, sizeof magic);
-    PUT(&o, version);
-    PUT(&o, key->config_hash);
-    PUT(&o, key->data_hash);
-    put_string(&o, key->build);
-    int64_t gen = st->generation, best_gen = st->best_generation;
-    PUT(&o, gen);
-    PUT(&o, st->rng.state);
-    PUT(&o, st->rng.inc);
-    PUT(&o, st->elapsed);
-    PUT(&o, st->log_size);
-    PUT(&o, st->timing_size);
-    PUT(&o, best_gen);
-    PUT(&o, st->best_index);
+    buf_reserve(&o, room);
+    buf_put(&o, magic, sizeof magic);
+    buf_put_u32(&o, CHECKPOINT_VERSION);
+    buf_put_u64(&o, key->config_hash);
+    buf_put_u64(&o, key->data_hash);
+    buf_put_string(&o, key->build);
+    buf_put_i64(&o, st->generation);
+    buf_put_u64(&o, st->rng.state);
+    buf_put_u64(&o, st->rng.inc);
+    buf_put_f64(&o, st->elapsed);
+    buf_put_u64(&o, st->log_size);
+    buf_put_u64(&o, st->timing_size);
+    buf_put_i64(&o, st->best_generation);
+    buf_put_u64(&o, st->best_index);
     put_individual(&o, &st->best);
-    PUT(&o, st->evaluations);
+    buf_put_u64(&o, st->evaluations);
     for (int i = 0; i < EVAL_NSTATUS; i++)
-        PUT(&o, st->fail_count[i]);
-    int32_t nshown = st->nshown;
-    PUT(&o, nshown);
+        buf_put_u64(&o, st->fail_count[i]);
+    buf_put_i32(&o, st->nshown);
     for (int i = 0; i < st->nshown; i++) {
         const struct failure_note *f = &st->shown[i];
-        int64_t g = f->generation;
-        uint64_t index = f->index;
-        int32_t status = f->status, detail = f->detail;
-        PUT(&o, g);
-        PUT(&o, index);
-        PUT(&o, status);
-        PUT(&o, detail);
-        put_string(&o, f->program ? f->program : "");
+        buf_put_i64(&o, f->generation);
+        buf_put_u64(&o, f->index);
+        buf_put_i32(&o, f->status);
+        buf_put_i32(&o, f->detail);
+        buf_put_string(&o, f->program ? f->program : "");
     }
-    uint64_t n = p->n;
-    PUT(&o, n);
+    buf_put_u64(&o, p->n);
     for (size_t i = 0; i < p->n; i++)
         put_individual(&o, &p->ind[i]);
-    uint64_t sum = o.failed ? 0 : checkpoint_checksum(o.buf, o.len);
-    PUT(&o, sum);
-    if (o.failed) {
-        free(o.buf);
-        return -1;
-    }
-    *out = o.buf;
-    *len = o.len;
-    return 0;
+    if (!o.failed)
+        buf_put_u64(&o, checkpoint_checksum(o.data, o.len));
+    *out = buf_steal(&o, len);
+    return *out ? 0 : -1;
 }
 
 /* ---- reading: every length checked --------------------------------------- */
-
-struct in {
-    const unsigned char *p;
-    size_t left;
-    int failed;
-};
-
-static void get(struct in *in, void *data, size_t n)
-{
-    if (in->failed || n > in->left) {
-        in->failed = 1;
-        memset(data, 0, n);
-        return;
-    }
-    memcpy(data, in->p, n);
-    in->p += n;
-    in->left -= n;
-}
-
-#define GET(in, v) get((in), &(v), sizeof(v))
-
-static int fail(char *err, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t size, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, size, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 /* Zero when op is a plug-in symbol that ps does not declare: tree_check
  * knows only that the opcode is well formed, and a plug-in must never see
@@ -241,20 +161,20 @@ static int declared(unsigned op, const struct primset *ps)
 }
 
 /* Reads an individual into x (whose tree has its cap); -1 if malformed. */
-static int get_individual(struct in *in, struct individual *x,
+static int get_individual(struct buf_reader *in, struct individual *x,
                           const struct primset *ps)
 {
     int32_t status, detail;
     uint32_t size;
-    GET(in, status);
-    GET(in, detail);
-    GET(in, x->fitness);
-    GET(in, size);
+    buf_get_i32(in, &status);
+    buf_get_i32(in, &detail);
+    buf_get_f64(in, &x->fitness);
+    buf_get_u32(in, &size);
     if (in->failed || size == 0 || size > x->tree.cap ||
         (size_t)size * sizeof(struct node) > in->left ||
         status < -1 || status >= EVAL_NSTATUS)
         return -1;
-    get(in, x->tree.nodes, size * sizeof(struct node));
+    buf_get(in, x->tree.nodes, size * sizeof(struct node));
     x->tree.size = size;
     x->status = status;
     x->detail = detail;
@@ -268,48 +188,35 @@ static int get_individual(struct in *in, struct individual *x,
     return 0;
 }
 
-static char *get_string(struct in *in, size_t max)
-{
-    uint32_t n;
-    GET(in, n);
-    if (in->failed || n > max || n > in->left)
-        return NULL;
-    char *s = malloc((size_t)n + 1);
-    if (!s)
-        return NULL;
-    get(in, s, n);
-    s[n] = '\0';
-    return s;
-}
-
 int checkpoint_read_key(const unsigned char *buf, size_t len,
-                        struct checkpoint_key *key, char *err, size_t size)
+                        struct checkpoint_key *key, struct error *err)
 {
     char head[8];
     uint32_t version;
     uint64_t sum;
     if (len < sizeof magic + sizeof version + sizeof sum)
-        return fail(err, size, "truncated (%zu bytes)", len);
+        return error_set(err, "truncated (%zu bytes)", len);
     memcpy(head, buf, sizeof head);
     if (memcmp(head, magic, sizeof magic) != 0)
-        return fail(err, size, "not a forkgp checkpoint");
+        return error_set(err, "not a forkgp checkpoint");
     /* The version before the checksum: another version's checksum may be
      * another function, and its message says more than "corrupted". */
     memcpy(&version, buf + sizeof magic, sizeof version);
     if (version != CHECKPOINT_VERSION)
-        return fail(err, size,
+        return error_set(err,
                     "format version %u, but this forkgp reads version %u",
                     version, CHECKPOINT_VERSION);
     memcpy(&sum, buf + len - sizeof sum, sizeof sum);
     if (checkpoint_checksum(buf, len - sizeof sum) != sum)
-        return fail(err, size, "corrupted or truncated (checksum mismatch)");
-    struct in in = {buf + sizeof magic + sizeof version,
-                    len - sizeof magic - sizeof version - sizeof sum, 0};
-    GET(&in, key->config_hash);
-    GET(&in, key->data_hash);
-    char *build = get_string(&in, sizeof key->build - 1);
+        return error_set(err, "corrupted or truncated (checksum mismatch)");
+    struct buf_reader in;
+    buf_reader_init(&in, buf + sizeof magic + sizeof version,
+                    len - sizeof magic - sizeof version - sizeof sum);
+    buf_get_u64(&in, &key->config_hash);
+    buf_get_u64(&in, &key->data_hash);
+    char *build = buf_get_string(&in, sizeof key->build - 1);
     if (!build)
-        return fail(err, size, "corrupted (build string)");
+        return error_set(err, "corrupted (build string)");
     snprintf(key->build, sizeof key->build, "%s", build);
     free(build);
     return 0;
@@ -318,84 +225,82 @@ int checkpoint_read_key(const unsigned char *buf, size_t len,
 int checkpoint_decode(const unsigned char *buf, size_t len,
                       struct checkpoint_key *key, struct run_state *st,
                       struct population *p, const struct primset *ps,
-                      char *err, size_t size)
+                      struct error *err)
 {
-    if (checkpoint_read_key(buf, len, key, err, size) < 0)
+    if (checkpoint_read_key(buf, len, key, err) < 0)
         return -1;
     /* Past the key again, now that the whole is known to be sound. */
-    struct in in = {buf + 12, len - 12 - sizeof(uint64_t), 0};
-    uint64_t skip;
+    struct buf_reader in;
+    buf_reader_init(&in, buf + 12, len - 12 - sizeof(uint64_t));
     uint32_t build_len;
-    GET(&in, skip);
-    GET(&in, skip);
-    GET(&in, build_len);
-    in.p += build_len;
-    in.left -= build_len;
+    buf_skip(&in, 2 * sizeof(uint64_t));
+    buf_get_u32(&in, &build_len);
+    buf_skip(&in, build_len);
     int64_t gen, best_gen;
-    GET(&in, gen);
-    GET(&in, st->rng.state);
-    GET(&in, st->rng.inc);
-    GET(&in, st->elapsed);
-    GET(&in, st->log_size);
-    GET(&in, st->timing_size);
-    GET(&in, best_gen);
-    GET(&in, st->best_index);
+    buf_get_i64(&in, &gen);
+    buf_get_u64(&in, &st->rng.state);
+    buf_get_u64(&in, &st->rng.inc);
+    buf_get_f64(&in, &st->elapsed);
+    buf_get_u64(&in, &st->log_size);
+    buf_get_u64(&in, &st->timing_size);
+    buf_get_i64(&in, &best_gen);
+    buf_get_u64(&in, &st->best_index);
     st->generation = (long)gen;
     st->best_generation = (long)best_gen;
     if (in.failed || gen < 0 || best_gen < 0 || best_gen > gen ||
         (st->rng.inc & 1) == 0)
-        return fail(err, size, "corrupted (run state)");
+        return error_set(err, "corrupted (run state)");
     if (get_individual(&in, &st->best, ps) < 0)
-        return fail(err, size, "corrupted (best of run)");
-    GET(&in, st->evaluations);
+        return error_set(err, "corrupted (best of run)");
+    buf_get_u64(&in, &st->evaluations);
     for (int i = 0; i < EVAL_NSTATUS; i++)
-        GET(&in, st->fail_count[i]);
+        buf_get_u64(&in, &st->fail_count[i]);
     int32_t nshown;
-    GET(&in, nshown);
+    buf_get_i32(&in, &nshown);
     if (in.failed || nshown < 0 || nshown > SHOWN_FAILURES)
-        return fail(err, size, "corrupted (failure notes)");
+        return error_set(err, "corrupted (failure notes)");
     run_state_release_notes(st);
     for (int i = 0; i < nshown; i++) {
         struct failure_note *f = &st->shown[i];
         int64_t g;
         uint64_t index;
         int32_t status, detail;
-        GET(&in, g);
-        GET(&in, index);
-        GET(&in, status);
-        GET(&in, detail);
-        f->program = get_string(&in, 1u << 24);
+        buf_get_i64(&in, &g);
+        buf_get_u64(&in, &index);
+        buf_get_i32(&in, &status);
+        buf_get_i32(&in, &detail);
+        f->program = buf_get_string(&in, 1u << 24);
         if (!f->program)
-            return fail(err, size, "corrupted (failure notes)");
+            return error_set(err, "corrupted (failure notes)");
         st->nshown = i + 1;
         /* Only failed evaluations of scored generations are noted. */
         if (in.failed || g < 0 || g > gen || status < EVAL_ERROR ||
             status >= EVAL_NSTATUS)
-            return fail(err, size, "corrupted (failure notes)");
+            return error_set(err, "corrupted (failure notes)");
         f->generation = (long)g;
         f->index = (size_t)index;
         f->status = status;
         f->detail = detail;
     }
     uint64_t n;
-    GET(&in, n);
+    buf_get_u64(&in, &n);
     if (in.failed)
-        return fail(err, size, "corrupted (population)");
+        return error_set(err, "corrupted (population)");
     if (n != p->n)
-        return fail(err, size,
+        return error_set(err,
                     "population of %llu, but the configuration says %zu",
                     (unsigned long long)n, p->n);
     /* The indices point into the population. */
     if (st->best_index >= n)
-        return fail(err, size, "corrupted (best of run)");
+        return error_set(err, "corrupted (best of run)");
     for (int i = 0; i < st->nshown; i++)
         if (st->shown[i].index >= n)
-            return fail(err, size, "corrupted (failure notes)");
+            return error_set(err, "corrupted (failure notes)");
     for (size_t i = 0; i < p->n; i++)
         if (get_individual(&in, &p->ind[i], ps) < 0)
-            return fail(err, size, "corrupted (individual %zu)", i);
+            return error_set(err, "corrupted (individual %zu)", i);
     if (in.left != 0)
-        return fail(err, size, "corrupted (%zu bytes too many)", in.left);
+        return error_set(err, "corrupted (%zu bytes too many)", in.left);
     return 0;
 }
 

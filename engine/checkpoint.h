@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "error.h"
 #include "pop.h"
 #include "prim.h"
 #include "rng.h"
@@ -65,7 +66,7 @@ int checkpoint_encode(const struct checkpoint_key *key,
  * contents are looked at. Returns 0, or -1 with a message.
  */
 int checkpoint_read_key(const unsigned char *buf, size_t len,
-                        struct checkpoint_key *key, char *err, size_t size);
+                        struct checkpoint_key *key, struct error *err);
 
 /*
  * Reads a checkpoint of len bytes into *st (whose best.tree and the
@@ -77,7 +78,7 @@ int checkpoint_read_key(const unsigned char *buf, size_t len,
 int checkpoint_decode(const unsigned char *buf, size_t len,
                       struct checkpoint_key *key, struct run_state *st,
                       struct population *p, const struct primset *ps,
-                      char *err, size_t size);
+                      struct error *err);
 
 /*
  * The checksum that ends a checkpoint, of the n bytes before it: four

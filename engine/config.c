@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hash.h"
 #include "prim.h"
 #include "text.h"
 
@@ -35,7 +36,7 @@ static const char *const sections[] = {"run",    "data", "fitness",
 /* State shared by the line reader and the key handler while parsing. */
 struct parse {
     struct config *c;
-    struct config_error *err;
+    struct error *err;
     FILE *fp;
     int line;         /* the line inih is handling now */
     int continuation; /* inih takes that line as a multi-line value */
@@ -307,7 +308,7 @@ static int on_key(void *user, const char *section, const char *name,
 
 /* Applies one "section.key=value" from the command line. */
 static int apply_set(struct config *c, const char *arg,
-                     struct config_error *err)
+                     struct error *err)
 {
     /* The argument as messages quote it: escaped, and cut where long, so
      * the reason after it stays in the message. */
@@ -316,8 +317,7 @@ static int apply_set(struct config *c, const char *arg,
     const char *eq = strchr(arg, '=');
     const char *dot = strchr(arg, '.');
     if (!eq || !dot || dot > eq) {
-        snprintf(err->msg, sizeof err->msg,
-                 "--set %s: expected section.key=value", shown);
+        error_set(err, "--set %s: expected section.key=value", shown);
         return -1;
     }
     char section[64], name[64];
@@ -330,8 +330,7 @@ static int apply_set(struct config *c, const char *arg,
         config_core_section(sec) ? NULL
                                  : text_suggest(sec, sections, NSECTIONS);
     if (near_section) {
-        snprintf(err->msg, sizeof err->msg,
-                 "--set %s: unknown section [%s]; did you mean [%s]?", shown, sec,
+        error_set(err, "--set %s: unknown section [%s]; did you mean [%s]?", shown, sec,
                  near_section);
         return -1;
     }
@@ -341,12 +340,11 @@ static int apply_set(struct config *c, const char *arg,
         int rc = value ? add_extra(c, sec, key, text_trim(value), -1) : -1;
         free(value);
         if (rc == -2)
-            snprintf(err->msg, sizeof err->msg,
-                     "--set %s: more than %d keys and sections of the "
+            error_set(err, "--set %s: more than %d keys and sections of the "
                      "fitness function's own",
                      shown, CONFIG_MAX_EXTRAS);
         else if (rc < 0)
-            snprintf(err->msg, sizeof err->msg, "out of memory");
+            error_set(err, "out of memory");
         return rc < 0 ? -1 : 0;
     }
     if (k < 0) {
@@ -361,12 +359,10 @@ static int apply_set(struct config *c, const char *arg,
         snprintf(want, sizeof want, "%s.%s", sec, key);
         const char *near = text_suggest(want, names, CONFIG_NKEYS);
         if (near)
-            snprintf(err->msg, sizeof err->msg,
-                     "--set %s: unknown key '%s'; did you mean '%s'?", shown,
+            error_set(err, "--set %s: unknown key '%s'; did you mean '%s'?", shown,
                      want, near);
         else
-            snprintf(err->msg, sizeof err->msg,
-                     "--set %s: unknown key '%s' (see: forkgp help keys)",
+            error_set(err, "--set %s: unknown key '%s' (see: forkgp help keys)",
                      shown, want);
         return -1;
     }
@@ -374,7 +370,7 @@ static int apply_set(struct config *c, const char *arg,
     int rc = value ? set_raw(c, k, text_trim(value), -1) : -1;
     free(value);
     if (rc < 0)
-        snprintf(err->msg, sizeof err->msg, "out of memory");
+        error_set(err, "out of memory");
     return rc;
 }
 
@@ -397,10 +393,10 @@ static int place(const struct config *c, int k, char *buf, size_t size)
                     key->name);
 }
 
-static int key_error(const struct config *c, int k, struct config_error *err,
+static int key_error(const struct config *c, int k, struct error *err,
                      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-static int key_error(const struct config *c, int k, struct config_error *err,
+static int key_error(const struct config *c, int k, struct error *err,
                      const char *fmt, ...)
 {
     int n = place(c, k, err->msg, sizeof err->msg);
@@ -432,7 +428,7 @@ static char *cwd_path(void)
 }
 
 static int convert_choice(const struct config *c, int k, const char *raw,
-                          struct config_error *err)
+                          struct error *err)
 {
     const struct config_key *key = &config_keys[k];
     char list[256], pretty[256] = "";
@@ -458,7 +454,7 @@ static int convert_choice(const struct config *c, int k, const char *raw,
 }
 
 /* Turns key k's raw text into its typed field, checking type and range. */
-static int convert(struct config *c, int k, struct config_error *err)
+static int convert(struct config *c, int k, struct error *err)
 {
     const struct config_key *key = &config_keys[k];
     const char *raw = c->origin[k].raw;
@@ -515,7 +511,7 @@ static int convert(struct config *c, int k, struct config_error *err)
     case CFG_FUNCS:
     case CFG_CONSTS: {
         struct primset *ps = calloc(1, sizeof *ps); /* ~12 KB */
-        struct prim_error perr = {"out of memory"};
+        struct error perr = {"out of memory"};
         int rc = !ps                    ? -1
                  : key->type == CFG_FUNCS ? prim_parse_functions(ps, raw, &perr)
                                           : prim_parse_constants(ps, raw, &perr);
@@ -548,7 +544,7 @@ static int convert(struct config *c, int k, struct config_error *err)
 }
 
 /* The rules that involve more than one key. */
-static int check_together(struct config *c, struct config_error *err)
+static int check_together(struct config *c, struct error *err)
 {
     /* Each pair is cited at the key the user set (a default is rarely
      * the one to change). */
@@ -624,12 +620,12 @@ static int check_together(struct config *c, struct config_error *err)
 }
 
 static int parse_file(struct config *c, const char *path,
-                      struct config_error *err)
+                      struct error *err)
 {
     struct parse p = {.c = c, .err = err};
     p.fp = fopen(path, "r");
     if (!p.fp) {
-        snprintf(err->msg, sizeof err->msg, "cannot open '%s': %s", path,
+        error_set(err, "cannot open '%s': %s", path,
                  strerror(errno));
         return -1;
     }
@@ -637,7 +633,7 @@ static int parse_file(struct config *c, const char *path,
      * empty file. */
     struct stat st;
     if (fstat(fileno(p.fp), &st) == 0 && S_ISDIR(st.st_mode)) {
-        snprintf(err->msg, sizeof err->msg, "cannot read '%s': %s", path,
+        error_set(err, "cannot read '%s': %s", path,
                  strerror(EISDIR));
         fclose(p.fp);
         return -1;
@@ -649,14 +645,13 @@ static int parse_file(struct config *c, const char *path,
     if (p.failed && !(rc > 0 && rc < p.line))
         return -1;
     if (rc > 0) {
-        snprintf(err->msg, sizeof err->msg,
-                 "%s:%d: syntax error: expected [section], key = value or a "
+        error_set(err, "%s:%d: syntax error: expected [section], key = value or a "
                  "comment",
                  path, rc);
         return -1;
     }
     if (rc < 0) {
-        snprintf(err->msg, sizeof err->msg, "cannot read '%s'", path);
+        error_set(err, "cannot read '%s'", path);
         return -1;
     }
     return 0;
@@ -697,7 +692,7 @@ static const char *unwritable(const char *key, const char *value)
  * from --set, a path made long by resolving it) is refused now, with its
  * place, rather than leaving a run that cannot be resumed.
  */
-static int check_writable(const struct config *c, struct config_error *err)
+static int check_writable(const struct config *c, struct error *err)
 {
     for (int k = 0; k < CONFIG_NKEYS; k++) {
         /* Numbers are written by printf, always well: the text keys are
@@ -727,7 +722,7 @@ static int check_writable(const struct config *c, struct config_error *err)
 }
 
 int config_load(struct config *c, const char *path, const char *const *sets,
-                int nsets, struct config_error *err)
+                int nsets, struct error *err)
 {
     memset(c, 0, sizeof *c);
     c->file = strdup(path);
@@ -767,7 +762,7 @@ int config_load(struct config *c, const char *path, const char *const *sets,
     return 0;
 oom:
     free(cwd);
-    snprintf(err->msg, sizeof err->msg, "out of memory");
+    error_set(err, "out of memory");
 fail:
     /* Messages quote keys, values and paths as they were typed. */
     text_escape(err->msg, sizeof err->msg);
@@ -819,7 +814,7 @@ static int extra_place(const struct config *c, int i, char *buf, size_t size)
 
 int config_check_extras(const struct config *c, const char *own,
                         const unsigned char *used, const char *const *asked,
-                        size_t nasked, struct config_error *err)
+                        size_t nasked, struct error *err)
 {
     for (int i = 0; i < c->nextras; i++) {
         const struct config_extra *x = &c->extras[i];
@@ -1046,9 +1041,7 @@ uint64_t config_hash(const struct config *c)
         return 0;
     dump_keys(c, mem, 1);
     fclose(mem);
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)text[i]) * 0x100000001b3ULL;
+    uint64_t h = hash_bytes(text, len);
     free(text);
     return h;
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "config_keys.h"
+#include "error.h"
 
 #define CFG_CTYPE_INT long
 #define CFG_CTYPE_AUTOINT long
@@ -88,18 +89,13 @@ struct config {
     int nextras;
 };
 
-/* A message for a person, led by its place (file:line or --set). */
-struct config_error {
-    char msg[1024];
-};
-
 /*
  * Reads the INI file `path`, applies the `nsets` overrides "section.key=
  * value" in order, and validates everything. Returns 0, or -1 with a
  * message citing file:line (or the --set argument); *c then holds nothing.
  */
 int config_load(struct config *c, const char *path, const char *const *sets,
-                int nsets, struct config_error *err);
+                int nsets, struct error *err);
 
 /*
  * After the fitness function's setup has read what it wanted: fails on
@@ -110,7 +106,7 @@ int config_load(struct config *c, const char *path, const char *const *sets,
  */
 int config_check_extras(const struct config *c, const char *own,
                         const unsigned char *used, const char *const *asked,
-                        size_t nasked, struct config_error *err);
+                        size_t nasked, struct error *err);
 
 /*
  * Replaces the value of extras[i] with value: for a path of the fitness

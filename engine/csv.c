@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "hash.h"
 #include "text.h"
 
 /* 64 bytes is a cache line and an AVX-512 vector; a stride that is a
@@ -22,16 +22,11 @@
 /* Longest piece of a bad cell quoted back in a message, in bytes. */
 #define CSV_SHOW_MAX 40
 
-#if defined(__GNUC__)
-#define CSV_PRINTF(f, a) __attribute__((format(printf, f, a)))
-#else
-#define CSV_PRINTF(f, a)
-#endif
-
 /* What one load needs between lines; freed by csv_load whatever happens. */
 struct csv_reader {
     const char *path;
-    struct csv_error *err;
+    struct error *err;
+    int io;         /* the file could not be read (CSV_EIO) */
     FILE *f;
     char *line;     /* the current line, its end of line removed */
     size_t linecap; /* getline's buffer size */
@@ -42,23 +37,6 @@ struct csv_reader {
     size_t nrows;
     uint64_t hash; /* FNV-1a 64 of the bytes read so far */
 };
-
-/* FNV-1a 64, the hash manifest.ini records for every file a run reads. */
-#define CSV_FNV_OFFSET 0xcbf29ce484222325ULL
-#define CSV_FNV_PRIME 0x100000001b3ULL
-
-static int fail(struct csv_error *err, const char *fmt, ...) CSV_PRINTF(2, 3);
-
-static int fail(struct csv_error *err, const char *fmt, ...)
-{
-    if (err) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 /* Room for a shown cell (text_show). */
 #define CSV_SHOWN TEXT_SHOWN(CSV_SHOW_MAX)
@@ -194,21 +172,19 @@ static int next_line(struct csv_reader *r)
     ssize_t got = getline(&r->line, &r->linecap, r->f);
     if (got < 0) {
         if (ferror(r->f)) {
-            if (r->err)
-                r->err->io = 1;
-            return fail(r->err, "cannot read '%s': %s", r->path,
+            r->io = 1;
+            return error_set(r->err, "cannot read '%s': %s", r->path,
                         strerror(errno));
         }
         if (errno == ENOMEM)
-            return fail(r->err, "%s:%zu: out of memory", r->path,
+            return error_set(r->err, "%s:%zu: out of memory", r->path,
                         r->lineno + 1);
         return 0;
     }
     /* Hashed here, as read, so the manifest names the bytes this run
      * used: the file is never opened a second time, which a pipe would
      * not allow and a file changed meanwhile would belie. */
-    for (ssize_t i = 0; i < got; i++)
-        r->hash = (r->hash ^ (unsigned char)r->line[i]) * CSV_FNV_PRIME;
+    r->hash = hash_update(r->hash, r->line, (size_t)got);
     r->lineno++;
     r->len = (size_t)got;
     if (r->len > 0 && r->line[r->len - 1] == '\n')
@@ -282,11 +258,11 @@ static int parse_header(struct csv_reader *r, struct dataset *d)
     size_t ncols = count_fields(r->line, r->len);
     /* dataset_find returns an int index. */
     if (ncols > INT_MAX)
-        return fail(r->err, "%s:%zu: too many columns (%zu)", r->path,
+        return error_set(r->err, "%s:%zu: too many columns (%zu)", r->path,
                     r->lineno, ncols);
     d->names = calloc(ncols, sizeof *d->names);
     if (!d->names)
-        return fail(r->err, "%s:%zu: out of memory", r->path, r->lineno);
+        return error_set(r->err, "%s:%zu: out of memory", r->path, r->lineno);
     d->ncols = ncols;
 
     /* The names up to the first bad one; a duplicate before it is the
@@ -311,13 +287,13 @@ static int parse_header(struct csv_reader *r, struct dataset *d)
         /* A name is printed in every program that uses it: a megabyte of
          * name would make reports of hundreds of megabytes. */
         if (n > CSV_MAX_NAME)
-            return fail(r->err,
+            return error_set(r->err,
                         "%s:%zu: column %zu: a name of %zu characters (%d "
                         "at most)",
                         r->path, r->lineno, j + 1, n, CSV_MAX_NAME);
         d->names[j] = malloc(n + 1);
         if (!d->names[j])
-            return fail(r->err, "%s:%zu: out of memory", r->path, r->lineno);
+            return error_set(r->err, "%s:%zu: out of memory", r->path, r->lineno);
         memcpy(d->names[j], p, n);
         d->names[j][n] = '\0';
         nvalid++;
@@ -326,16 +302,16 @@ static int parse_header(struct csv_reader *r, struct dataset *d)
     int oom;
     size_t dup = first_duplicate(d->names, nvalid, &first, &oom);
     if (oom)
-        return fail(r->err, "%s:%zu: out of memory", r->path, r->lineno);
+        return error_set(r->err, "%s:%zu: out of memory", r->path, r->lineno);
     if (dup < nvalid)
-        return fail(r->err,
+        return error_set(r->err,
                     "%s:%zu: column %zu: duplicate name '%s' (also column "
                     "%zu)",
                     r->path, r->lineno, dup + 1, d->names[dup], first + 1);
     if (bad) {
         char shown[CSV_SHOWN];
         show(shown, bad, badlen);
-        return fail(r->err,
+        return error_set(r->err,
                     "%s:%zu: column %zu: '%s' is not a valid name "
                     "(letters, digits and _, not starting with a digit)",
                     r->path, r->lineno, nvalid + 1, shown);
@@ -351,7 +327,7 @@ static int grow_rows(struct csv_reader *r, size_t ncols)
         return 0;
     size_t limit = SIZE_MAX / sizeof(double);
     if (ncols > limit - used)
-        return fail(r->err, "%s:%zu: out of memory", r->path, r->lineno);
+        return error_set(r->err, "%s:%zu: out of memory", r->path, r->lineno);
     size_t cap = r->rowcap < limit / 2 ? r->rowcap * 2 : limit;
     if (cap < used + ncols)
         cap = used + ncols;
@@ -359,7 +335,7 @@ static int grow_rows(struct csv_reader *r, size_t ncols)
         cap = 256;
     double *rows = realloc(r->rows, cap * sizeof(double));
     if (!rows)
-        return fail(r->err, "%s:%zu: out of memory", r->path, r->lineno);
+        return error_set(r->err, "%s:%zu: out of memory", r->path, r->lineno);
     r->rows = rows;
     r->rowcap = cap;
     return 0;
@@ -369,7 +345,7 @@ static int parse_row(struct csv_reader *r, const struct dataset *d)
 {
     size_t got = count_fields(r->line, r->len);
     if (got != d->ncols)
-        return fail(r->err, "%s:%zu: expected %zu fields, got %zu", r->path,
+        return error_set(r->err, "%s:%zu: expected %zu fields, got %zu", r->path,
                     r->lineno, d->ncols, got);
     if (grow_rows(r, d->ncols) < 0)
         return -1;
@@ -382,19 +358,19 @@ static int parse_row(struct csv_reader *r, const struct dataset *d)
         next_field(r, &pos, &p, &n);
         trim(&p, &n);
         if (n == 0)
-            return fail(r->err, "%s:%zu: column %zu '%s': empty cell", r->path,
+            return error_set(r->err, "%s:%zu: column %zu '%s': empty cell", r->path,
                         r->lineno, j + 1, d->names[j]);
         char shown[CSV_SHOWN];
         double v;
         if (!is_decimal(p, n)) {
             show(shown, p, n);
             if (is_non_finite_word(p, n))
-                return fail(r->err,
+                return error_set(r->err,
                             "%s:%zu: column %zu '%s': non-finite value '%s'",
                             r->path, r->lineno, j + 1, d->names[j], shown);
             int quoted = n >= 2 && p[0] == '"' && p[n - 1] == '"' &&
                          is_decimal(p + 1, n - 2);
-            return fail(r->err,
+            return error_set(r->err,
                         "%s:%zu: column %zu '%s': expected a number, "
                         "got '%s'%s",
                         r->path, r->lineno, j + 1, d->names[j], shown,
@@ -410,7 +386,7 @@ static int parse_row(struct csv_reader *r, const struct dataset *d)
         v = strtod(p, NULL);
         if (!isfinite(v)) {
             show(shown, p, n);
-            return fail(r->err,
+            return error_set(r->err,
                         "%s:%zu: column %zu '%s': non-finite value '%s'",
                         r->path, r->lineno, j + 1, d->names[j], shown);
         }
@@ -425,11 +401,11 @@ static int build_columns(struct csv_reader *r, struct dataset *d)
 {
     size_t nrows = r->nrows, ncols = d->ncols;
     if (nrows > SIZE_MAX - CSV_STRIDE_STEP)
-        return fail(r->err, "%s: out of memory", r->path);
+        return error_set(r->err, "%s: out of memory", r->path);
     size_t stride =
         (nrows + CSV_STRIDE_STEP - 1) / CSV_STRIDE_STEP * CSV_STRIDE_STEP;
     if (stride > SIZE_MAX / sizeof(double) / ncols)
-        return fail(r->err, "%s: out of memory", r->path);
+        return error_set(r->err, "%s: out of memory", r->path);
 
     /* Whole pages of their own, so the block can be made read-only (and,
      * when big, backed by huge pages): forked workers then read the data
@@ -440,7 +416,7 @@ static int build_columns(struct csv_reader *r, struct dataset *d)
     void *mem = mmap(NULL, mapped, PROT_READ | PROT_WRITE,
                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (mem == MAP_FAILED)
-        return fail(r->err, "%s: out of memory", r->path);
+        return error_set(r->err, "%s: out of memory", r->path);
 #ifdef MADV_HUGEPAGE
     if (mapped >= (2u << 20))
         madvise(mem, mapped, MADV_HUGEPAGE);
@@ -450,7 +426,7 @@ static int build_columns(struct csv_reader *r, struct dataset *d)
     d->cols = malloc(ncols * sizeof *d->cols);
     d->path = strdup(r->path);
     if (!d->cols || !d->path)
-        return fail(r->err, "%s: out of memory", r->path);
+        return error_set(r->err, "%s: out of memory", r->path);
 
     for (size_t j = 0; j < ncols; j++) {
         double *col = d->block + j * stride;
@@ -480,7 +456,7 @@ static int read_all(struct csv_reader *r, struct dataset *d)
             continue;
         }
         if (blank)
-            return fail(r->err, "%s:%zu: blank line (only allowed at the end)",
+            return error_set(r->err, "%s:%zu: blank line (only allowed at the end)",
                         r->path, blank);
         if (!d->names) {
             if (parse_header(r, d) < 0)
@@ -492,25 +468,21 @@ static int read_all(struct csv_reader *r, struct dataset *d)
     if (got < 0)
         return -1;
     if (!d->names)
-        return fail(r->err, "%s: empty file (expected a header row)", r->path);
+        return error_set(r->err, "%s: empty file (expected a header row)", r->path);
     if (r->nrows == 0)
-        return fail(r->err, "%s: no data rows after the header", r->path);
+        return error_set(r->err, "%s: no data rows after the header", r->path);
     return build_columns(r, d);
 }
 
-int csv_load(struct dataset *d, const char *path, struct csv_error *err)
+int csv_load(struct dataset *d, const char *path, struct error *err)
 {
     memset(d, 0, sizeof *d);
-    if (err) {
-        err->msg[0] = '\0';
-        err->io = 0;
-    }
-    struct csv_reader r = {.path = path, .err = err, .hash = CSV_FNV_OFFSET};
+    error_clear(err);
+    struct csv_reader r = {.path = path, .err = err, .hash = HASH_INIT};
     r.f = fopen(path, "r");
     if (!r.f) {
-        if (err)
-            err->io = 1;
-        return fail(err, "cannot open '%s': %s", path, strerror(errno));
+        error_set(err, "cannot open '%s': %s", path, strerror(errno));
+        return CSV_EIO;
     }
 
     int rc = read_all(&r, d);
@@ -519,7 +491,7 @@ int csv_load(struct dataset *d, const char *path, struct csv_error *err)
     fclose(r.f);
     if (rc < 0)
         dataset_release(d);
-    return rc;
+    return rc < 0 && r.io ? CSV_EIO : rc;
 }
 
 void dataset_release(struct dataset *d)

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "error.h"
+
 /*
  * A loaded data set: every column numeric and finite, stored column-major
  * in one page-aligned, read-only block (cols[j] = block + j * stride), so
@@ -21,18 +23,16 @@ struct dataset {
     uint64_t hash; /* FNV-1a 64 of the file's bytes, as csv_load read them */
 };
 
-/* A message for a person; set when a function returns -1. */
-struct csv_error {
-    char msg[512];
-    int io; /* the file could not be opened or read: msg cites no line */
-};
+/* What csv_load returns when the file could not be opened or read: its
+ * message then cites no line. */
+#define CSV_EIO (-2)
 
 /*
  * Loads `path` into *d (which it initialises), opening it once and reading
  * it once from start to end, so a pipe works; d->hash is the hash of what
- * was read. Returns 0, or -1 with err->msg naming the file, the line (1 =
+ * was read. Returns 0, or -1 with a message naming the file, the line (1 =
  * header) and the column (1-based number and header name) of the first
- * problem. On failure *d holds nothing to release. Fields are split at
+ * problem, or CSV_EIO when the file cannot be opened or read. On failure *d holds nothing to release. Fields are split at
  * every comma and trimmed of spaces and tabs; header names may be in
  * double quotes and must be unique identifiers; cells must be plain,
  * finite decimal numbers (an optional sign, digits with an optional
@@ -40,7 +40,7 @@ struct csv_error {
  * byte order mark and trailing blank lines are accepted; a blank line
  * before more data is an error. err may be NULL.
  */
-int csv_load(struct dataset *d, const char *path, struct csv_error *err);
+int csv_load(struct dataset *d, const char *path, struct error *err);
 
 /* Frees what *d holds and zeroes it; a zeroed dataset is fine. */
 void dataset_release(struct dataset *d);

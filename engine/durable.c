@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -14,33 +13,21 @@
 #include <unistd.h>
 
 #include "child.h"
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (!err || errlen == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-}
+#include "path.h"
 
 int durable_write(const char *dir, const char *name, const void *data,
-                  size_t len, char *err, size_t errlen)
+                  size_t len, struct error *err)
 {
     const char *bytes = data;
-    char path[4096], tmp[4200];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    char path[PATH_MAX], tmp[PATH_MAX];
+    if (path_join(path, dir, name) < 0 ||
+        path_format(tmp, "%s.tmp", path) < 0)
+        return error_set(err, "cannot write '%s/%s': %s", dir, name,
+                         strerror(ENAMETOOLONG));
     int e = 0;
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    if (fd < 0) {
-        set_err(err, errlen, "cannot write '%s': %s", path, strerror(errno));
-        return -1;
-    }
+    if (fd < 0)
+        return error_set(err, "cannot write '%s': %s", path, strerror(errno));
     for (size_t done = 0; done < len && !e;) {
         ssize_t n = write(fd, bytes + done, len - done);
         if (n < 0 && errno != EINTR)
@@ -56,8 +43,7 @@ int durable_write(const char *dir, const char *name, const void *data,
         e = errno;
     if (e) {
         unlink(tmp);
-        set_err(err, errlen, "cannot write '%s': %s", path, strerror(e));
-        return -1;
+        return error_set(err, "cannot write '%s': %s", path, strerror(e));
     }
     /* The rename is durable only once the folder is synced (best effort:
      * some file systems refuse to sync a folder). */
@@ -104,12 +90,12 @@ static void writer_main(int report, pid_t parent, const char *dir,
     if (report == 3)
         close_range(4, ~0U, 0); /* ENOSYS on old kernels: then kept */
 
-    char msg[4400];
-    if (durable_write(dir, name, data, len, msg, sizeof msg) == 0)
+    struct error err;
+    if (durable_write(dir, name, data, len, &err) == 0)
         _exit(0);
-    size_t n = strlen(msg);
+    size_t n = strlen(err.msg);
     for (size_t done = 0; done < n;) {
-        ssize_t w = write(report, msg + done, n - done);
+        ssize_t w = write(report, err.msg + done, n - done);
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0)
@@ -122,17 +108,21 @@ static void writer_main(int report, pid_t parent, const char *dir,
 
 int durable_write_behind(struct durable_job *job, const char *dir,
                          const char *name, const void *data, size_t len,
-                         char *err, size_t errlen)
+                         struct error *err)
 {
 #ifdef FORKGP_MPI
     /* A forked MPI rank is a risk on some interconnects (memory
      * registered with the network card): an MPI build writes now. */
     (void)job;
-    return durable_write(dir, name, data, len, err, errlen);
+    return durable_write(dir, name, data, len, err);
 #else
     int fds[2];
+    char path[PATH_MAX];
+    if (path_join(path, dir, name) < 0)
+        return error_set(err, "cannot write '%s/%s': %s", dir, name,
+                         strerror(ENAMETOOLONG));
     if (job->pid > 0 || pipe2(fds, O_CLOEXEC) < 0)
-        return durable_write(dir, name, data, len, err, errlen);
+        return durable_write(dir, name, data, len, err);
     pid_t parent = getpid();
     pid_t pid = child_fork();
     if (pid == 0) {
@@ -142,12 +132,12 @@ int durable_write_behind(struct durable_job *job, const char *dir,
     close(fds[1]);
     if (pid < 0) {
         close(fds[0]);
-        return durable_write(dir, name, data, len, err, errlen);
+        return durable_write(dir, name, data, len, err);
     }
     job->pid = pid;
     job->report_fd = fds[0];
     snprintf(job->name, sizeof job->name, "%s", name);
-    snprintf(job->path, sizeof job->path, "%s/%s", dir, name);
+    memcpy(job->path, path, sizeof job->path);
     return 0;
 #endif
 }
@@ -155,11 +145,11 @@ int durable_write_behind(struct durable_job *job, const char *dir,
 /* Collects job's message and reaps its child (waiting for it unless
  * `reaped`, when status is already its wait status); job is then idle.
  * Returns 0, or -1 with the failure in err. */
-static int collect(struct durable_job *job, int reaped, int status, char *err,
-                   size_t errlen)
+static int collect(struct durable_job *job, int reaped, int status,
+                   struct error *err)
 {
     /* The message, if any, then end of file when the child is gone. */
-    char msg[4400];
+    char msg[sizeof err->msg];
     size_t got = 0;
     for (;;) {
         ssize_t n = read(job->report_fd, msg + got, sizeof msg - 1 - got);
@@ -181,28 +171,26 @@ static int collect(struct durable_job *job, int reaped, int status, char *err,
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
         return 0;
     if (got > 0)
-        set_err(err, errlen, "%s", msg);
-    else if (WIFSIGNALED(status))
-        set_err(err, errlen,
-                "cannot write '%s': its writer (process %ld) died of "
-                "signal %d",
-                job->path, (long)pid, WTERMSIG(status));
-    else
-        set_err(err, errlen,
-                "cannot write '%s': its writer (process %ld) exited with "
-                "status %d",
-                job->path, (long)pid, WEXITSTATUS(status));
-    return -1;
+        return error_set(err, "%s", msg);
+    if (WIFSIGNALED(status))
+        return error_set(err,
+                         "cannot write '%s': its writer (process %ld) died "
+                         "of signal %d",
+                         job->path, (long)pid, WTERMSIG(status));
+    return error_set(err,
+                     "cannot write '%s': its writer (process %ld) exited "
+                     "with status %d",
+                     job->path, (long)pid, WEXITSTATUS(status));
 }
 
-int durable_wait(struct durable_job *job, char *err, size_t errlen)
+int durable_wait(struct durable_job *job, struct error *err)
 {
     if (job->pid <= 0)
         return 0;
-    return collect(job, 0, 0, err, errlen);
+    return collect(job, 0, 0, err);
 }
 
-int durable_poll(struct durable_job *job, char *err, size_t errlen)
+int durable_poll(struct durable_job *job, struct error *err)
 {
     if (job->pid <= 0)
         return 0;
@@ -211,5 +199,5 @@ int durable_poll(struct durable_job *job, char *err, size_t errlen)
     if (r == 0 || (r < 0 && errno == EINTR))
         return 1; /* still writing */
     /* Gone (or, r < 0, not ours to wait for: then as if it wrote). */
-    return collect(job, 1, r < 0 ? 0 : status, err, errlen);
+    return collect(job, 1, r < 0 ? 0 : status, err);
 }

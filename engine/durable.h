@@ -6,6 +6,9 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "error.h"
+#include "path.h"
+
 /*
  * Writes dir/name with len bytes of data: a temporary file, fsync, rename,
  * fsync of the folder (Redis's rdbSave), so that a crash of the process or
@@ -13,14 +16,14 @@
  * 0, or -1 with a message in err (`cannot write '<path>': <reason>`).
  */
 int durable_write(const char *dir, const char *name, const void *data,
-                  size_t len, char *err, size_t errlen);
+                  size_t len, struct error *err);
 
 /* A durable_write in flight in a child process. Zeroed: none. */
 struct durable_job {
     pid_t pid;     /* the child; 0 when none */
     int report_fd; /* the read end of the pipe its message comes on */
     char name[256];   /* the file it writes, as named (for ordering) */
-    char path[4096];  /* and its whole path (for messages) */
+    char path[PATH_MAX]; /* and its whole path (for messages) */
 };
 
 /*
@@ -33,19 +36,19 @@ struct durable_job {
  * dies with the caller (a write landing after a kill -9 could replace what
  * a resumed run writes). When no child can be forked, and in MPI builds,
  * the file is written now. job must be idle (durable_wait). Returns 0, or
- * -1 with a message in err (only when written now).
+ * -1 with a message in err (when written now, or dir/name is too long).
  */
 int durable_write_behind(struct durable_job *job, const char *dir,
                          const char *name, const void *data, size_t len,
-                         char *err, size_t errlen);
+                         struct error *err);
 
 /* Waits for job's child, if any, and reaps it; job is then idle. Returns
  * 0, or -1 when its write failed, with the message in err. */
-int durable_wait(struct durable_job *job, char *err, size_t errlen);
+int durable_wait(struct durable_job *job, struct error *err);
 
 /* durable_wait if job's child has finished, without waiting for it: so
  * that a finished writer is no zombie for long, and its failure shows at
  * once. Returns 1 while it is still writing, else as durable_wait. */
-int durable_poll(struct durable_job *job, char *err, size_t errlen);
+int durable_poll(struct durable_job *job, struct error *err);
 
 #endif

@@ -302,50 +302,22 @@ void infix_number(FILE *out, double v)
 }
 
 /*
- * The text is made in memory, a token at a time with one check for room:
- * stdio's calls, each taking the stream's lock, cost more than the text
- * itself (BENCHMARKS.md compares fputc, fwrite and one growing block).
+ * The text is made in memory (a struct buf), a token at a time with one
+ * check for room: stdio's calls, each taking the stream's lock, cost more
+ * than the text itself.
  */
-int infix_reserve(struct infix_text *b, size_t more)
-{
-    if (b->cap - b->len >= more)
-        return 0;
-    size_t cap = b->cap ? b->cap : 4096;
-    while (cap - b->len < more)
-        cap *= 2;
-    char *text = realloc(b->text, cap);
-    if (!text)
-        return -1;
-    b->text = text;
-    b->cap = cap;
-    return 0;
-}
 
-int infix_add(struct infix_text *b, const char *text, size_t n)
-{
-    if (infix_reserve(b, n) < 0)
-        return -1;
-    memcpy(b->text + b->len, text, n);
-    b->len += n;
-    return 0;
-}
-
-/* Appends n bytes; the text stays as it was when out of memory (the
- * caller sees it in infix_append's result through `failed`). */
+/* Appends n bytes; out of memory, the buffer fails and the caller sees it
+ * in infix_append's result through `failed`. */
 struct writer {
-    struct infix_text *b;
+    struct buf *b;
     int failed;
 };
 
 static inline void put(struct writer *w, const char *text, size_t n)
 {
-    struct infix_text *b = w->b;
-    if (b->cap - b->len < n && infix_reserve(b, n) < 0) {
+    if (buf_put(w->b, text, n) < 0)
         w->failed = 1;
-        return;
-    }
-    memcpy(b->text + b->len, text, n);
-    b->len += n;
 }
 
 /* put of n bytes from a source that has `size` bytes readable (a
@@ -353,9 +325,9 @@ static inline void put(struct writer *w, const char *text, size_t n)
  * compiler's few moves, not a call to memcpy) and the n counted. */
 #define PUT_PADDED(w, src, n, size)                                           \
     do {                                                                      \
-        struct infix_text *b_ = (w)->b;                                       \
+        struct buf *b_ = (w)->b;                                              \
         if (b_->cap - b_->len >= (size)) {                                    \
-            memcpy(b_->text + b_->len, (src), (size));                        \
+            memcpy(b_->data + b_->len, (src), (size));                        \
             b_->len += (n);                                                   \
         } else {                                                              \
             put((w), (src), (n));                                             \
@@ -364,9 +336,9 @@ static inline void put(struct writer *w, const char *text, size_t n)
 
 static inline void put_char(struct writer *w, char c)
 {
-    struct infix_text *b = w->b;
+    struct buf *b = w->b;
     if (b->cap - b->len >= 1)
-        b->text[b->len++] = c;
+        b->data[b->len++] = (unsigned char)c;
     else
         put(w, &c, 1);
 }
@@ -461,7 +433,7 @@ static uint32_t write_node(struct writer *out, const struct tree *t,
     return i;
 }
 
-int infix_append(struct infix_text *b, const struct tree *t,
+int infix_append(struct buf *b, const struct tree *t,
                  const struct primset *ps)
 {
     static int tokens_made; /* only the parent prints, from one thread */
@@ -473,7 +445,7 @@ int infix_append(struct infix_text *b, const struct tree *t,
     struct writer w = {b, 0};
     /* Room for the usual text at once (a node's is rarely over 32 bytes),
      * so that the puts find it. */
-    if (infix_reserve(b, (size_t)t->size * 32 + 64) < 0)
+    if (buf_reserve(b, (size_t)t->size * 32 + 64) < 0)
         return -1;
     if (t->size > 0)
         write_node(&w, t, ps, 0);
@@ -484,10 +456,11 @@ int infix_append(struct infix_text *b, const struct tree *t,
 
 void infix_write(FILE *out, const struct tree *t, const struct primset *ps)
 {
-    struct infix_text b = {0};
+    struct buf b;
+    buf_init(&b);
     if (infix_append(&b, t, ps) < 0)
         fputs("(out of memory)", out);
     else if (b.len > 0) /* an empty tree has no text, not even a block */
-        fwrite(b.text, 1, b.len, out);
-    free(b.text);
+        fwrite(b.data, 1, b.len, out);
+    buf_release(&b);
 }

@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 
+#include "buf.h"
 #include "prim.h"
 #include "tree.h"
 
@@ -18,21 +19,9 @@
  */
 void infix_write(FILE *out, const struct tree *t, const struct primset *ps);
 
-/* A text growing in memory (start it zeroed; free text when done). */
-struct infix_text {
-    char *text;
-    size_t len, cap;
-};
-
-/* Makes room for `more` bytes after len. Returns 0 or -1 (out of memory:
- * the text is as it was). */
-int infix_reserve(struct infix_text *b, size_t more);
-
-/* Appends n bytes of text. Returns 0 or -1 (out of memory). */
-int infix_add(struct infix_text *b, const char *text, size_t n);
-
-/* Appends what infix_write writes. Returns 0 or -1 (out of memory). */
-int infix_append(struct infix_text *b, const struct tree *t,
+/* Appends what infix_write writes to b (no NUL). Returns 0, or -1 when
+ * memory runs out (b then failed, its length as before the call). */
+int infix_append(struct buf *b, const struct tree *t,
                  const struct primset *ps);
 
 /* Writes a double in the fewest significant digits that round-trip. */

@@ -338,7 +338,7 @@ static int run_check_eval(int argc, char **argv, enum command cmd)
         return rc == -1 ? EXIT_RUNTIME : EXIT_INPUT;
     }
     struct config cfg;
-    struct config_error err;
+    struct error err;
     if (config_load(&cfg, a.config, a.sets, a.nsets, &err) < 0) {
         fprintf(stderr, "forkgp: %s\n", err.msg);
         free_args(&a);
@@ -378,9 +378,9 @@ static int plot_main(int argc, char **argv)
         fprintf(stderr, "forkgp: plot needs one RUNDIR\n%s", usage);
         return EXIT_INPUT;
     }
-    char err[1024];
-    int rc = plot_exec(argv[2], err, sizeof err);
-    fprintf(stderr, "forkgp: %s\n", err);
+    struct error err;
+    int rc = plot_exec(argv[2], &err);
+    fprintf(stderr, "forkgp: %s\n", err.msg);
     return rc == PLOT_EINPUT ? EXIT_INPUT : EXIT_RUNTIME;
 }
 

@@ -45,7 +45,7 @@ void manifest_end(struct manifest *m, int exit_status, uint64_t evaluations,
 }
 
 int manifest_write(struct report *rp, const struct manifest *m, int behind,
-                   struct report_error *err)
+                   struct error *err)
 {
     char host[256] = "unknown";
     gethostname(host, sizeof host - 1);

@@ -40,7 +40,7 @@ void manifest_end(struct manifest *m, int exit_status, uint64_t evaluations,
  * 0 or -1.
  */
 int manifest_write(struct report *rp, const struct manifest *m, int behind,
-                   struct report_error *err);
+                   struct error *err);
 
 /*
  * Reads dir/manifest.ini when there is one: its start time into m->start

@@ -64,7 +64,7 @@ struct parser {
     const char *text;
     const struct primset *ps;
     struct tree *t;
-    struct parse_error *err;
+    struct error *err;
     struct token tok;    /* the current, not yet consumed, token */
     int nesting;         /* parentheses open around the current token */
     const char *unknown; /* the unknown name that failed the parse, if any */
@@ -171,15 +171,11 @@ static int fail(struct parser *p, const char *at, const char *fmt, ...)
 /* Sets the message "column N: ..." for the byte `at`; returns -1. */
 static int fail(struct parser *p, const char *at, const char *fmt, ...)
 {
-    int n = snprintf(p->err->msg, sizeof p->err->msg,
-                     "column %zu: ", column(p, at));
-    if (n < 0 || (size_t)n >= sizeof p->err->msg)
-        return -1;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(p->err->msg + n, sizeof p->err->msg - (size_t)n, fmt, ap);
+    error_vset(p->err, fmt, ap);
     va_end(ap);
-    return -1;
+    return error_prefix(p->err, "column %zu: ", column(p, at));
 }
 
 /* Writes token text for quoting: at most PARSE_SHOW_MAX bytes, "..." when
@@ -591,14 +587,13 @@ static void suggest(const struct parser *p)
 }
 
 int parse_program(struct tree *t, const char *text, const struct primset *ps,
-                  struct parse_error *err)
+                  struct error *err)
 {
     struct parser p = {text, ps, t, err, lex(text), 0, NULL, 0};
     int depth;
     t->size = 0;
     if (p.tok.kind == TOK_END) {
-        snprintf(err->msg, sizeof err->msg,
-                 "column 1: empty input, expected an expression");
+        error_set(err, "column 1: empty input, expected an expression");
         return -1;
     }
     if (parse_expr(&p, &depth) == 0) {

@@ -2,16 +2,12 @@
 #ifndef FORKGP_PARSE_H
 #define FORKGP_PARSE_H
 
+#include "error.h"
 #include "prim.h"
 #include "tree.h"
 
 /* Deepest tree, and most nested parentheses, that parse_program accepts. */
 #define PARSE_MAX_NESTING 1000
-
-/* A message for a person, "column N: ...", set when parse_program fails. */
-struct parse_error {
-    char msg[256];
-};
 
 /*
  * Reads `text` into t (at most t->cap nodes) as a program of primitive set
@@ -20,10 +16,10 @@ struct parse_error {
  * and symbols, and every built-in function by name. What infix_write prints
  * reads back to the same nodes, byte for byte. Allocates nothing and keeps
  * no state; recursion is bounded by PARSE_MAX_NESTING (under 1 KB of stack
- * a level). Returns 0, or -1 (t->size 0) with a message naming the 1-based
- * column and what was expected there.
+ * a level). Returns 0, or -1 (t->size 0) with a message, "column N: ...",
+ * naming the 1-based column and what was expected there.
  */
 int parse_program(struct tree *t, const char *text, const struct primset *ps,
-                  struct parse_error *err);
+                  struct error *err);
 
 #endif

@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include <unistd.h>
 
 #include "durable.h"
+#include "path.h"
 
 /* One log.csv: the columns plot.gp draws, and where they are (1-based, as
  * gnuplot counts). */
@@ -25,19 +25,6 @@ struct plot_log {
     size_t n; /* rows */
     double *gen, *best, *median, *mean_size;
 };
-
-static void set_err(char *err, size_t size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t size, const char *fmt, ...)
-{
-    if (!err || size == 0)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, size, fmt, ap);
-    va_end(ap);
-}
 
 static void log_release(struct plot_log *l)
 {
@@ -85,12 +72,11 @@ static void chomp(char *s)
 
 /* Finds the columns by the names report.c gives them: generation,
  * best_<score>, median_<score>, best_size, mean_size. */
-static int find_columns(struct plot_log *l, const char *path, char *err,
-                        size_t size)
+static int find_columns(struct plot_log *l, const char *path, struct error *err)
 {
     char *copy = strdup(l->header);
     if (!copy) {
-        set_err(err, size, "out of memory");
+        error_set(err, "out of memory");
         return PLOT_ERUNTIME;
     }
     char *f[MAX_FIELDS];
@@ -112,14 +98,13 @@ static int find_columns(struct plot_log *l, const char *path, char *err,
     free(copy);
     if (!l->col_gen || !l->col_best || !l->col_median || !l->col_best_size ||
         !l->col_mean_size) {
-        set_err(err, size,
-                "%s:1: expected the columns generation, best_<score>, "
+        error_set(err, "%s:1: expected the columns generation, best_<score>, "
                 "median_<score>, best_size and mean_size, got '%s'",
                 path, l->header);
         return PLOT_EINPUT;
     }
     if (!l->score) {
-        set_err(err, size, "out of memory");
+        error_set(err, "out of memory");
         return PLOT_ERUNTIME;
     }
     return 0;
@@ -173,19 +158,22 @@ static int push(struct plot_log *l, size_t *cap, double gen, double best,
  * (a generation without a valid individual logs nan; gnuplot skips it).
  */
 static int log_read(struct plot_log *l, const char *dir, const char *name,
-                    char *err, size_t size)
+                    struct error *err)
 {
     memset(l, 0, sizeof *l);
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    char path[PATH_MAX];
+    if (path_join(path, dir, name) < 0) {
+        error_set(err, "cannot open '%s/%s': %s", dir, name, strerror(errno));
+        return PLOT_EINPUT;
+    }
     l->name = strdup(name);
     if (!l->name) {
-        set_err(err, size, "out of memory");
+        error_set(err, "out of memory");
         return PLOT_ERUNTIME;
     }
     FILE *fp = fopen(path, "r");
     if (!fp) {
-        set_err(err, size, "cannot open '%s': %s", path, strerror(errno));
+        error_set(err, "cannot open '%s': %s", path, strerror(errno));
         return PLOT_EINPUT;
     }
     char *line = NULL;
@@ -197,11 +185,11 @@ static int log_read(struct plot_log *l, const char *dir, const char *name,
         if (lineno == 1) {
             l->header = strdup(line);
             if (!l->header) {
-                set_err(err, size, "out of memory");
+                error_set(err, "out of memory");
                 rc = PLOT_ERUNTIME;
                 break;
             }
-            if ((rc = find_columns(l, path, err, size)) < 0)
+            if ((rc = find_columns(l, path, err)) < 0)
                 break;
             continue;
         }
@@ -216,7 +204,7 @@ static int log_read(struct plot_log *l, const char *dir, const char *name,
             char *end;
             int c = want[k];
             if (c > n) {
-                set_err(err, size, "%s:%zu: expected %d columns, got %d", path,
+                error_set(err, "%s:%zu: expected %d columns, got %d", path,
                         lineno, c, n);
                 rc = PLOT_EINPUT;
                 break;
@@ -224,8 +212,7 @@ static int log_read(struct plot_log *l, const char *dir, const char *name,
             v[k] = strtod(f[c - 1], &end);
             if (end == f[c - 1] || *end != '\0') {
                 char col[256];
-                set_err(err, size,
-                        "%s:%zu: column %d '%s': expected a number, got "
+                error_set(err, "%s:%zu: column %d '%s': expected a number, got "
                         "'%s'",
                         path, lineno, c, column_name(l, c, col, sizeof col),
                         f[c - 1]);
@@ -235,16 +222,16 @@ static int log_read(struct plot_log *l, const char *dir, const char *name,
         if (rc < 0)
             break;
         if (push(l, &cap, v[0], v[1], v[2], v[3]) < 0) {
-            set_err(err, size, "out of memory");
+            error_set(err, "out of memory");
             rc = PLOT_ERUNTIME;
             break;
         }
     }
     if (rc == 0 && ferror(fp)) {
-        set_err(err, size, "cannot read '%s': %s", path, strerror(errno));
+        error_set(err, "cannot read '%s': %s", path, strerror(errno));
         rc = PLOT_EINPUT;
     } else if (rc == 0 && lineno == 0) {
-        set_err(err, size, "'%s' is empty", path);
+        error_set(err, "'%s' is empty", path);
         rc = PLOT_EINPUT;
     }
     free(line);
@@ -254,9 +241,9 @@ static int log_read(struct plot_log *l, const char *dir, const char *name,
 
 /* Writes dir/name atomically and durably (durable_write). */
 static int write_atomic(const char *dir, const char *name, const char *text,
-                        size_t len, char *err, size_t size)
+                        size_t len, struct error *err)
 {
-    return durable_write(dir, name, text, len, err, size) == 0
+    return durable_write(dir, name, text, len, err) == 0
                ? 0
                : PLOT_ERUNTIME;
 }
@@ -374,7 +361,7 @@ static void folder_name(const char *dir, char *buf, size_t size)
         return;
     }
     if (len - start == 1 && dir[start] == '.') {
-        char cwd[4096];
+        char cwd[PATH_MAX];
         if (getcwd(cwd, sizeof cwd) && strcmp(cwd, "/") != 0) {
             folder_name(cwd, buf, size);
             return;
@@ -620,14 +607,13 @@ static int cmp_run_name(const void *a, const void *b)
 
 /* Sets *names to the "run-N/log.csv" names of dir's runs, in run order,
  * and *n to their number. Returns 0 or PLOT_ERUNTIME. */
-static int batch_list(const char *dir, char ***names, size_t *n, char *err,
-                      size_t size)
+static int batch_list(const char *dir, char ***names, size_t *n, struct error *err)
 {
     *names = NULL;
     *n = 0;
     DIR *d = opendir(dir);
     if (!d) {
-        set_err(err, size, "cannot open '%s': %s", dir, strerror(errno));
+        error_set(err, "cannot open '%s': %s", dir, strerror(errno));
         return PLOT_ERUNTIME;
     }
     size_t cap = 0;
@@ -635,8 +621,12 @@ static int batch_list(const char *dir, char ***names, size_t *n, char *err,
     while ((e = readdir(d))) {
         if (!is_run_name(e->d_name))
             continue;
-        char path[4096];
-        snprintf(path, sizeof path, "%s/%s/log.csv", dir, e->d_name);
+        char path[PATH_MAX];
+        if (path_format(path, "%s/%s/log.csv", dir, e->d_name) < 0) {
+            error_set(err, "cannot open '%s/%s/log.csv': %s", dir, e->d_name,
+                      strerror(errno));
+            goto fail;
+        }
         if (!file_exists(path))
             continue; /* a run that never started */
         if (*n == cap) {
@@ -657,49 +647,50 @@ static int batch_list(const char *dir, char ***names, size_t *n, char *err,
         qsort(*names, *n, sizeof **names, cmp_run_name);
     return 0;
 oom:
+    error_set(err, "out of memory");
+fail:
     closedir(d);
     for (size_t i = 0; i < *n; i++)
         free((*names)[i]);
     free(*names);
     *names = NULL;
     *n = 0;
-    set_err(err, size, "out of memory");
     return PLOT_ERUNTIME;
 }
 
 /* Closes mem, the memstream that fills *text (*len bytes), and writes the
  * text to dir/name; frees *text. */
 static int write_text(const char *dir, const char *name, char **text,
-                      size_t *len, FILE *mem, char *err, size_t size)
+                      size_t *len, FILE *mem, struct error *err)
 {
     /* fclose sets *text and *len for the last time */
     if (fclose(mem) != 0 || !*text) {
         free(*text);
-        set_err(err, size, "out of memory");
+        error_set(err, "out of memory");
         return PLOT_ERUNTIME;
     }
-    int rc = write_atomic(dir, name, *text, *len, err, size);
+    int rc = write_atomic(dir, name, *text, *len, err);
     free(*text);
     return rc;
 }
 
-static int write_batch(const char *dir, char *err, size_t size)
+static int write_batch(const char *dir, struct error *err)
 {
     char **names;
     size_t nruns;
-    int rc = batch_list(dir, &names, &nruns, err, size);
+    int rc = batch_list(dir, &names, &nruns, err);
     if (rc < 0)
         return rc;
     struct plot_log *logs = calloc(nruns ? nruns : 1, sizeof *logs);
     if (!logs) {
-        set_err(err, size, "out of memory");
+        error_set(err, "out of memory");
         rc = PLOT_ERUNTIME;
     }
     size_t rows = 0;
     for (size_t r = 0; r < nruns && rc == 0; r++) {
-        rc = log_read(&logs[r], dir, names[r], err, size);
+        rc = log_read(&logs[r], dir, names[r], err);
         if (rc == 0 && strcmp(logs[r].header, logs[0].header) != 0) {
-            set_err(err, size, "%s/%s:1: header '%s' differs from %s/%s's '%s'",
+            error_set(err, "%s/%s:1: header '%s' differs from %s/%s's '%s'",
                     dir, names[r], logs[r].header, dir, names[0],
                     logs[0].header);
             rc = PLOT_EINPUT;
@@ -708,7 +699,7 @@ static int write_batch(const char *dir, char *err, size_t size)
             rows += logs[r].n;
     }
     if (rc == 0 && rows == 0) {
-        set_err(err, size, "no generations in the runs' log.csv in '%s'", dir);
+        error_set(err, "no generations in the runs' log.csv in '%s'", dir);
         rc = PLOT_EINPUT;
     }
     char *text = NULL;
@@ -716,26 +707,26 @@ static int write_batch(const char *dir, char *err, size_t size)
     FILE *mem;
     if (rc == 0) {
         if (!(mem = open_memstream(&text, &len))) {
-            set_err(err, size, "out of memory");
+            error_set(err, "out of memory");
             rc = PLOT_ERUNTIME;
         } else if (median_data(mem, logs, nruns) < 0) {
             fclose(mem);
             free(text);
-            set_err(err, size, "out of memory");
+            error_set(err, "out of memory");
             rc = PLOT_ERUNTIME;
         } else {
             rc =
-                write_text(dir, "plot_median.dat", &text, &len, mem, err, size);
+                write_text(dir, "plot_median.dat", &text, &len, mem, err);
         }
     }
     if (rc == 0) {
         text = NULL;
         if (!(mem = open_memstream(&text, &len))) {
-            set_err(err, size, "out of memory");
+            error_set(err, "out of memory");
             rc = PLOT_ERUNTIME;
         } else {
             script_batch(mem, dir, logs, nruns);
-            rc = write_text(dir, "plot.gp", &text, &len, mem, err, size);
+            rc = write_text(dir, "plot.gp", &text, &len, mem, err);
         }
     }
     for (size_t r = 0; r < nruns; r++) {
@@ -748,12 +739,12 @@ static int write_batch(const char *dir, char *err, size_t size)
     return rc;
 }
 
-static int write_run(const char *dir, char *err, size_t size)
+static int write_run(const char *dir, struct error *err)
 {
     struct plot_log l;
-    int rc = log_read(&l, dir, "log.csv", err, size);
+    int rc = log_read(&l, dir, "log.csv", err);
     if (rc == 0 && l.n == 0) {
-        set_err(err, size, "no generations in '%s/log.csv'", dir);
+        error_set(err, "no generations in '%s/log.csv'", dir);
         rc = PLOT_EINPUT;
     }
     if (rc == 0) {
@@ -761,11 +752,11 @@ static int write_run(const char *dir, char *err, size_t size)
         size_t len = 0;
         FILE *mem = open_memstream(&text, &len);
         if (!mem) {
-            set_err(err, size, "out of memory");
+            error_set(err, "out of memory");
             rc = PLOT_ERUNTIME;
         } else {
             script_run(mem, dir, &l);
-            rc = write_text(dir, "plot.gp", &text, &len, mem, err, size);
+            rc = write_text(dir, "plot.gp", &text, &len, mem, err);
         }
     }
     log_release(&l);
@@ -773,35 +764,38 @@ static int write_run(const char *dir, char *err, size_t size)
 }
 
 /* Which of a run or a batch dir holds: 1 run, 2 batch, or an error. */
-static int folder_kind(const char *dir, char *err, size_t size)
+static int folder_kind(const char *dir, struct error *err)
 {
     struct stat st;
     if (stat(dir, &st) < 0) {
-        set_err(err, size, "cannot open '%s': %s", dir, strerror(errno));
+        error_set(err, "cannot open '%s': %s", dir, strerror(errno));
         return PLOT_EINPUT;
     }
     if (!S_ISDIR(st.st_mode)) {
-        set_err(err, size, "'%s' is not a folder", dir);
+        error_set(err, "'%s' is not a folder", dir);
         return PLOT_EINPUT;
     }
-    char path[4096];
-    snprintf(path, sizeof path, "%s/run-000/log.csv", dir);
+    char path[PATH_MAX];
+    if (path_join(path, dir, "run-000/log.csv") < 0) {
+        error_set(err, "cannot open '%s': %s", dir, strerror(errno));
+        return PLOT_EINPUT;
+    }
     if (file_exists(path))
         return 2;
-    snprintf(path, sizeof path, "%s/log.csv", dir);
+    path_join(path, dir, "log.csv"); /* shorter: fits */
     if (file_exists(path))
         return 1;
-    set_err(err, size, "no log.csv in '%s' (nor run-000/log.csv)", dir);
+    error_set(err, "no log.csv in '%s' (nor run-000/log.csv)", dir);
     return PLOT_EINPUT;
 }
 
-int plot_write(const char *dir, char *err, size_t size)
+int plot_write(const char *dir, struct error *err)
 {
-    set_err(err, size, "%s", "");
-    int kind = folder_kind(dir, err, size);
+    error_set(err, "%s", "");
+    int kind = folder_kind(dir, err);
     if (kind < 0)
         return kind;
-    return kind == 2 ? write_batch(dir, err, size) : write_run(dir, err, size);
+    return kind == 2 ? write_batch(dir, err) : write_run(dir, err);
 }
 
 /* Whether name is an executable file in a PATH entry, as execvp would find
@@ -814,12 +808,12 @@ static int on_path(const char *name)
     for (const char *p = path;;) {
         const char *end = strchr(p, ':');
         size_t len = end ? (size_t)(end - p) : strlen(p);
-        char file[4096];
-        if (len == 0)
-            snprintf(file, sizeof file, "%s", name);
-        else
-            snprintf(file, sizeof file, "%.*s/%s", (int)len, p, name);
-        if (file_exists(file) && access(file, X_OK) == 0)
+        /* An entry too long to join cannot name the file: execvp passes
+         * over it too. */
+        char file[PATH_MAX];
+        int rc = len == 0 ? path_format(file, "%s", name)
+                          : path_format(file, "%.*s/%s", (int)len, p, name);
+        if (rc == 0 && file_exists(file) && access(file, X_OK) == 0)
             return 1;
         if (!end)
             return 0;
@@ -827,26 +821,25 @@ static int on_path(const char *name)
     }
 }
 
-int plot_exec(const char *dir, char *err, size_t size)
+int plot_exec(const char *dir, struct error *err)
 {
-    set_err(err, size, "%s", "");
-    int kind = folder_kind(dir, err, size);
+    error_set(err, "%s", "");
+    int kind = folder_kind(dir, err);
     if (kind < 0)
         return kind;
     if (!on_path("gnuplot")) {
-        set_err(err, size,
-                "gnuplot not found: install gnuplot-nox "
+        error_set(err, "gnuplot not found: install gnuplot-nox "
                 "(make deps)");
         return PLOT_ERUNTIME;
     }
-    int rc = plot_write(dir, err, size);
+    int rc = plot_write(dir, err);
     if (rc < 0)
         return rc;
     /* Come back here if exec fails, so that a caller's relative paths
      * still mean what they meant; O_CLOEXEC keeps it out of gnuplot. */
     int here = open(".", O_RDONLY | O_CLOEXEC);
     if (chdir(dir) < 0) {
-        set_err(err, size, "cannot enter '%s': %s", dir, strerror(errno));
+        error_set(err, "cannot enter '%s': %s", dir, strerror(errno));
         if (here >= 0)
             close(here);
         return PLOT_ERUNTIME;
@@ -864,6 +857,6 @@ int plot_exec(const char *dir, char *err, size_t size)
         }
         close(here);
     }
-    set_err(err, size, "cannot run gnuplot: %s", strerror(e));
+    error_set(err, "cannot run gnuplot: %s", strerror(e));
     return PLOT_ERUNTIME;
 }

@@ -3,7 +3,7 @@
 #ifndef FORKGP_PLOT_H
 #define FORKGP_PLOT_H
 
-#include <stddef.h>
+#include "error.h"
 
 /* The failures: a folder or log that cannot be plotted (bad input), or
  * anything else (writing, finding or starting gnuplot). */
@@ -16,9 +16,9 @@
  * that, run in dir, draws convergence.{png,svg} and size.{png,svg}) and,
  * for a batch, dir/plot_median.dat. Returns 0, PLOT_EINPUT (no log.csv,
  * an unreadable or empty log) or PLOT_ERUNTIME (a write failed), with a
- * message in err (size bytes; err may be NULL).
+ * message in err (err may be NULL).
  */
-int plot_write(const char *dir, char *err, size_t size);
+int plot_write(const char *dir, struct error *err);
 
 /*
  * plot_write, then replaces the process with `gnuplot plot.gp` run in dir,
@@ -28,6 +28,6 @@ int plot_write(const char *dir, char *err, size_t size);
  * gnuplot-nox (make deps)"), a write failed or exec failed; err as above.
  * Checks PATH before writing anything.
  */
-int plot_exec(const char *dir, char *err, size_t size);
+int plot_exec(const char *dir, struct error *err);
 
 #endif

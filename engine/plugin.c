@@ -415,14 +415,15 @@ int fgp_load_csv(struct fgp_setup *s, const char *path,
         return setup_fail(s, "fitness '%s': more than %d tables", s->own,
                           MAX_TABLES);
     struct dataset *d = &pl->tables[pl->ntables];
-    struct csv_error cerr;
+    struct error cerr;
     if (!path)
         return setup_fail(s, "no CSV file named");
-    if (csv_load(d, path, &cerr) < 0) {
+    int rc = csv_load(d, path, &cerr);
+    if (rc < 0) {
         /* A file that cannot be opened or read has no line of its own to
          * cite: lead with the key that named it, when a getter gave it. */
         const char *where = "";
-        for (int i = 0; cerr.io && i < s->npaths; i++)
+        for (int i = 0; rc == CSV_EIO && i < s->npaths; i++)
             if (strcmp(s->paths[i].path, path) == 0) {
                 where = s->paths[i].where;
                 break;
@@ -446,7 +447,7 @@ int fgp_load_csv(struct fgp_setup *s, const char *path,
 
 int fgp_use_functions(struct fgp_setup *s, const char *list)
 {
-    struct prim_error perr;
+    struct error perr;
     if (prim_parse_functions(s->pl->ps, list, &perr) < 0)
         return setup_fail(s, "fitness '%s': functions '%s': %s", s->own,
                           list, perr.msg);
@@ -455,7 +456,7 @@ int fgp_use_functions(struct fgp_setup *s, const char *list)
 
 int fgp_use_constants(struct fgp_setup *s, const char *spec)
 {
-    struct prim_error perr;
+    struct error perr;
     if (prim_parse_constants(s->pl->ps, spec, &perr) < 0)
         return setup_fail(s, "fitness '%s': constants '%s': %s", s->own,
                           spec, perr.msg);
@@ -509,7 +510,7 @@ int fgp_add_variable(struct fgp_setup *s, const char *name)
 
 int fgp_add_symbol(struct fgp_setup *s, const char *name, int arity)
 {
-    struct prim_error perr;
+    struct error perr;
     if (!name_free(s->pl->ps, name))
         return setup_fail(s, "fitness '%s': symbol '%s' has the name of a "
                              "function, constant or variable",
@@ -819,7 +820,7 @@ struct plugin *plugin_load(struct config *c, struct primset *ps,
                  pl->desc->name);
         goto fail;
     }
-    struct config_error cerr;
+    struct error cerr;
     if (config_check_extras(c, pl->desc->name, used, s->asked, s->nasked,
                             &cerr) < 0) {
         snprintf(err->msg, sizeof err->msg, "%s", cerr.msg);

@@ -69,14 +69,14 @@ static int for_each_item(char *list, int (*fn)(void *, char *), void *arg)
 
 struct parse_ctx {
     struct primset *ps;
-    struct prim_error *err;
+    struct error *err;
 };
 
 static int add_function(void *arg, char *name)
 {
     struct parse_ctx *c = arg;
     if (*name == '\0') {
-        snprintf(c->err->msg, sizeof c->err->msg, EMPTY_ITEM);
+        error_set(c->err, EMPTY_ITEM);
         return -1;
     }
     int op = prim_lookup(name);
@@ -89,18 +89,15 @@ static int add_function(void *arg, char *name)
         const char *near =
             text_suggest(name, names, OP_COUNT + (size_t)c->ps->nsymbols);
         if (near)
-            snprintf(c->err->msg, sizeof c->err->msg,
-                     "unknown function '%s'; did you mean '%s'?", name, near);
+            error_set(c->err, "unknown function '%s'; did you mean '%s'?", name, near);
         else
-            snprintf(c->err->msg, sizeof c->err->msg,
-                     "unknown function '%s' (see: forkgp help functions)",
+            error_set(c->err, "unknown function '%s' (see: forkgp help functions)",
                      name);
         return -1;
     }
     for (int i = 0; i < c->ps->nfuncs; i++)
         if (c->ps->funcs[i] == op) {
-            snprintf(c->err->msg, sizeof c->err->msg,
-                     "function '%s' listed twice", name);
+            error_set(c->err, "function '%s' listed twice", name);
             return -1;
         }
     c->ps->funcs[c->ps->nfuncs++] = (uint16_t)op;
@@ -108,11 +105,11 @@ static int add_function(void *arg, char *name)
 }
 
 int prim_parse_functions(struct primset *ps, const char *list,
-                         struct prim_error *err)
+                         struct error *err)
 {
     char *copy = strdup(list);
     if (!copy) {
-        snprintf(err->msg, sizeof err->msg, "out of memory");
+        error_set(err, "out of memory");
         return -1;
     }
     struct parse_ctx c = {ps, err};
@@ -120,7 +117,7 @@ int prim_parse_functions(struct primset *ps, const char *list,
     int rc = for_each_item(copy, add_function, &c);
     free(copy);
     if (rc == 0 && ps->nfuncs == before) {
-        snprintf(err->msg, sizeof err->msg, "no functions given");
+        error_set(err, "no functions given");
         rc = -1;
     }
     return rc;
@@ -144,19 +141,17 @@ static int add_constant(void *arg, char *item)
     struct parse_ctx c = *(struct parse_ctx *)arg;
     struct primset *ps = c.ps;
     if (*item == '\0') {
-        snprintf(c.err->msg, sizeof c.err->msg, EMPTY_ITEM);
+        error_set(c.err, EMPTY_ITEM);
         return -1;
     }
     if (ps->nconsts + ps->nranges >= PRIM_MAX_CONSTS) {
-        snprintf(c.err->msg, sizeof c.err->msg,
-                 "more than %d constants and ranges", PRIM_MAX_CONSTS);
+        error_set(c.err, "more than %d constants and ranges", PRIM_MAX_CONSTS);
         return -1;
     }
     char *dots = strstr(item, "..");
     if (!dots) {
         if (parse_constant(item, &ps->consts[ps->nconsts]) < 0) {
-            snprintf(c.err->msg, sizeof c.err->msg,
-                     "expected a number, pi, e or a range LO..HI, got '%s'",
+            error_set(c.err, "expected a number, pi, e or a range LO..HI, got '%s'",
                      item);
             return -1;
         }
@@ -168,8 +163,7 @@ static int add_constant(void *arg, char *item)
     double lo, hi;
     if (parse_constant(lo_s, &lo) < 0 || parse_constant(hi_s, &hi) < 0 ||
         !(lo < hi) || !isfinite(hi - lo)) {
-        snprintf(c.err->msg, sizeof c.err->msg,
-                 "expected a range LO..HI with LO < HI (and HI - LO finite), "
+        error_set(c.err, "expected a range LO..HI with LO < HI (and HI - LO finite), "
                  "got '%s..%s'",
                  lo_s,
                  hi_s);
@@ -182,13 +176,13 @@ static int add_constant(void *arg, char *item)
 }
 
 int prim_parse_constants(struct primset *ps, const char *spec,
-                         struct prim_error *err)
+                         struct error *err)
 {
     ps->nconsts = 0;
     ps->nranges = 0;
     char *copy = strdup(spec);
     if (!copy) {
-        snprintf(err->msg, sizeof err->msg, "out of memory");
+        error_set(err, "out of memory");
         return -1;
     }
     struct parse_ctx c = {ps, err};
@@ -200,16 +194,15 @@ int prim_parse_constants(struct primset *ps, const char *spec,
 }
 
 int prim_add_symbol(struct primset *ps, const char *name, int arity,
-                    struct prim_error *err)
+                    struct error *err)
 {
     if (arity < 0 || arity > PRIM_MAX_ARITY) {
-        snprintf(err->msg, sizeof err->msg,
-                 "symbol '%s': arity %d is not 0..%d", name, arity,
+        error_set(err, "symbol '%s': arity %d is not 0..%d", name, arity,
                  PRIM_MAX_ARITY);
         return -1;
     }
     if (ps->nsymbols == PRIM_MAX_SYMBOLS) {
-        snprintf(err->msg, sizeof err->msg, "more than %d symbols",
+        error_set(err, "more than %d symbols",
                  PRIM_MAX_SYMBOLS);
         return -1;
     }
@@ -219,8 +212,7 @@ int prim_add_symbol(struct primset *ps, const char *name, int arity,
     for (size_t i = 0; ident && i < len; i++)
         ident = isalnum((unsigned char)name[i]) || name[i] == '_';
     if (!ident) {
-        snprintf(err->msg, sizeof err->msg,
-                 "symbol '%s' is not a name (letters, digits, _; at most "
+        error_set(err, "symbol '%s' is not a name (letters, digits, _; at most "
                  "31)",
                  name);
         return -1;
@@ -232,7 +224,7 @@ int prim_add_symbol(struct primset *ps, const char *name, int arity,
     for (int k = 0; k < ps->nvars; k++)
         taken |= strcmp(ps->var_names[k], name) == 0;
     if (taken) {
-        snprintf(err->msg, sizeof err->msg, "symbol '%s' is declared twice",
+        error_set(err, "symbol '%s' is declared twice",
                  name);
         return -1;
     }

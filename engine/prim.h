@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "error.h"
 #include "rng.h"
 
 /*
@@ -127,18 +128,13 @@ struct primset {
     double range_lo[PRIM_MAX_CONSTS], range_hi[PRIM_MAX_CONSTS];
 };
 
-/* A message for a person; set when a function returns -1. */
-struct prim_error {
-    char msg[512];
-};
-
 /*
  * Adds a comma-separated list of built-in functions to ps->funcs (an
  * empty list is an error). Returns 0, or -1
  * with a message naming the unknown name (and a near miss) or a duplicate.
  */
 int prim_parse_functions(struct primset *ps, const char *list,
-                         struct prim_error *err);
+                         struct error *err);
 
 /*
  * Sets the constants from a spec (replacing any): comma-separated items, each a number, `pi`, `e`,
@@ -146,7 +142,7 @@ int prim_parse_functions(struct primset *ps, const char *list,
  * An empty spec means no constants. Returns 0 or -1 with a message.
  */
 int prim_parse_constants(struct primset *ps, const char *spec,
-                         struct prim_error *err);
+                         struct error *err);
 
 /*
  * Declares a plug-in symbol of 0..PRIM_MAX_ARITY arguments; it joins the
@@ -154,7 +150,7 @@ int prim_parse_constants(struct primset *ps, const char *spec,
  * opcode is ps->sym_ops[k]), or -1 with a message.
  */
 int prim_add_symbol(struct primset *ps, const char *name, int arity,
-                    struct prim_error *err);
+                    struct error *err);
 
 /* The printed name of any opcode of the set (not OP_VAR or OP_CONST). */
 const char *primset_name(const struct primset *ps, unsigned op);

@@ -27,7 +27,7 @@ int replay_main(struct config *c, const char *program,
         fprintf(stderr, "forkgp: %s\n", ps ? perr.msg : "out of memory");
         goto out;
     }
-    struct parse_error err;
+    struct error err;
     if (tree_init(&t, (uint32_t)c->tree_max_size) < 0) {
         fprintf(stderr, "forkgp: out of memory\n");
         status = EXIT_RUNTIME;

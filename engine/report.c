@@ -34,27 +34,27 @@ int report_make_dirs(const char *path)
 }
 
 static FILE *open_in(struct report *rp, const char *name,
-                     struct report_error *err)
+                     struct error *err)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", rp->dir, name);
     FILE *f = fopen(path, "w");
     if (!f)
-        snprintf(err->msg, sizeof err->msg, "cannot write '%s': %s", path,
+        error_set(err, "cannot write '%s': %s", path,
                  strerror(errno));
     return f;
 }
 
 /* What opening and reopening share: the settings and the folder's name. */
 static int begin(struct report *rp, const struct report_options *o,
-                 struct report_error *err)
+                 struct error *err)
 {
     memset(rp, 0, sizeof *rp);
     rp->quiet = o->quiet;
     rp->metric = o->score_name;
     rp->dir = strdup(o->dir);
     if (!rp->dir) {
-        snprintf(err->msg, sizeof err->msg, "out of memory");
+        error_set(err, "out of memory");
         return -1;
     }
     return 0;
@@ -62,13 +62,12 @@ static int begin(struct report *rp, const struct report_options *o,
 
 int report_open(struct report *rp, const struct report_options *o,
                 const char *config_text, size_t len,
-                struct report_error *err)
+                struct error *err)
 {
     if (begin(rp, o, err) < 0)
         return -1;
     if (report_make_dirs(rp->dir) < 0) {
-        snprintf(err->msg, sizeof err->msg,
-                 "cannot create output folder '%s': %s", rp->dir,
+        error_set(err, "cannot create output folder '%s': %s", rp->dir,
                  strerror(errno));
         goto fail;
     }
@@ -99,26 +98,25 @@ fail:
 
 /* Opens dir/name for appending after cutting it to size bytes. */
 static FILE *reopen_at(struct report *rp, const char *name, uint64_t size,
-                       struct report_error *err)
+                       struct error *err)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", rp->dir, name);
     FILE *f = fopen(path, "r+");
     if (!f) {
-        snprintf(err->msg, sizeof err->msg, "cannot resume: '%s': %s", path,
+        error_set(err, "cannot resume: '%s': %s", path,
                  strerror(errno));
         return NULL;
     }
     struct stat st;
     if (fstat(fileno(f), &st) < 0 || (uint64_t)st.st_size < size) {
-        snprintf(err->msg, sizeof err->msg,
-                 "cannot resume: '%s' is shorter than the checkpoint says",
+        error_set(err, "cannot resume: '%s' is shorter than the checkpoint says",
                  path);
         fclose(f);
         return NULL;
     }
     if (ftruncate(fileno(f), (off_t)size) < 0 || fseek(f, 0, SEEK_END) < 0) {
-        snprintf(err->msg, sizeof err->msg, "cannot resume: '%s': %s", path,
+        error_set(err, "cannot resume: '%s': %s", path,
                  strerror(errno));
         fclose(f);
         return NULL;
@@ -128,7 +126,7 @@ static FILE *reopen_at(struct report *rp, const char *name, uint64_t size,
 
 int report_reopen(struct report *rp, const struct report_options *o,
                   uint64_t log_size, uint64_t timing_size,
-                  struct report_error *err)
+                  struct error *err)
 {
     if (begin(rp, o, err) < 0)
         return -1;
@@ -194,25 +192,25 @@ void report_generation(struct report *rp, long generation,
 
 /* Waits for the write of `name` behind, if one is. Returns 0 or -1. */
 static int settle_name(struct report *rp, const char *name,
-                       struct report_error *err)
+                       struct error *err)
 {
     for (int i = 0; i < REPORT_BEHIND; i++)
         if (rp->behind[i].pid > 0 && strcmp(rp->behind[i].name, name) == 0)
-            return durable_wait(&rp->behind[i], err->msg, sizeof err->msg);
+            return durable_wait(&rp->behind[i], err);
     return 0;
 }
 
 int report_write_file(struct report *rp, const char *name, const void *data,
-                      size_t len, struct report_error *err)
+                      size_t len, struct error *err)
 {
     if (settle_name(rp, name, err) < 0)
         return -1;
-    return durable_write(rp->dir, name, data, len, err->msg, sizeof err->msg);
+    return durable_write(rp->dir, name, data, len, err);
 }
 
 int report_write_behind(struct report *rp, const char *name,
                         const void *data, size_t len,
-                        struct report_error *err)
+                        struct error *err)
 {
     if (settle_name(rp, name, err) < 0)
         return -1;
@@ -221,24 +219,24 @@ int report_write_behind(struct report *rp, const char *name,
         slot++;
     if (slot == REPORT_BEHIND) { /* all busy: the first will do */
         slot = 0;
-        if (durable_wait(&rp->behind[0], err->msg, sizeof err->msg) < 0)
+        if (durable_wait(&rp->behind[0], err) < 0)
             return -1;
     }
     return durable_write_behind(&rp->behind[slot], rp->dir, name, data, len,
-                                err->msg, sizeof err->msg);
+                                err);
 }
 
 /* Waits for every write behind (wait), or reaps those done (not wait).
  * Returns 0, or -1 with the first failure in err (when err is given). */
 static int collect_behind(struct report *rp, int wait,
-                          struct report_error *err)
+                          struct error *err)
 {
     int rc = 0;
     for (int i = 0; i < REPORT_BEHIND; i++) {
-        struct report_error one;
+        struct error one;
         struct durable_job *job = &rp->behind[i];
-        int got = wait ? durable_wait(job, one.msg, sizeof one.msg)
-                       : durable_poll(job, one.msg, sizeof one.msg);
+        int got = wait ? durable_wait(job, &one)
+                       : durable_poll(job, &one);
         if (got < 0 && rc == 0) {
             rc = -1;
             if (err)
@@ -248,17 +246,17 @@ static int collect_behind(struct report *rp, int wait,
     return rc;
 }
 
-int report_settle(struct report *rp, struct report_error *err)
+int report_settle(struct report *rp, struct error *err)
 {
     return collect_behind(rp, 1, err);
 }
 
-int report_poll(struct report *rp, struct report_error *err)
+int report_poll(struct report *rp, struct error *err)
 {
     return collect_behind(rp, 0, err);
 }
 
-int report_close(struct report *rp, struct report_error *err)
+int report_close(struct report *rp, struct error *err)
 {
     int rc = report_settle(rp, err);
     FILE *files[] = {rp->log, rp->timing};
@@ -266,8 +264,7 @@ int report_close(struct report *rp, struct report_error *err)
         if (files[i] && (ferror(files[i]) | fclose(files[i])) && rc == 0) {
             rc = -1;
             if (err)
-                snprintf(err->msg, sizeof err->msg,
-                         "cannot write the logs in '%s'", rp->dir);
+                error_set(err, "cannot write the logs in '%s'", rp->dir);
         }
     free(rp->dir);
     memset(rp, 0, sizeof *rp);

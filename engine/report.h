@@ -21,11 +21,6 @@ struct report {
     struct durable_job behind[REPORT_BEHIND]; /* report_write_behind's */
 };
 
-/* A message for a person; set when a function returns -1. */
-struct report_error {
-    char msg[4200]; /* room for a whole path */
-};
-
 /* Where and how a run reports. The strings are borrowed: they must outlive
  * the report. */
 struct report_options {
@@ -42,7 +37,7 @@ struct report_options {
  */
 int report_open(struct report *rp, const struct report_options *o,
                 const char *config_text, size_t len,
-                struct report_error *err);
+                struct error *err);
 
 /* Creates a folder and its parents (mkdir -p). Returns 0 or -1 (errno). */
 int report_make_dirs(const char *path);
@@ -54,7 +49,7 @@ int report_make_dirs(const char *path);
  */
 int report_reopen(struct report *rp, const struct report_options *o,
                   uint64_t log_size, uint64_t timing_size,
-                  struct report_error *err);
+                  struct error *err);
 
 /* The sizes of log.csv and timing.csv now (for a checkpoint). */
 void report_sizes(struct report *rp, uint64_t *log_size,
@@ -83,7 +78,7 @@ void report_generation(struct report *rp, long generation,
  * behind is waited for first. Returns 0 or -1.
  */
 int report_write_file(struct report *rp, const char *name, const void *data,
-                      size_t len, struct report_error *err);
+                      size_t len, struct error *err);
 
 /*
  * report_write_file from a forked child (durable_write_behind), so that
@@ -95,18 +90,18 @@ int report_write_file(struct report *rp, const char *name, const void *data,
  */
 int report_write_behind(struct report *rp, const char *name,
                         const void *data, size_t len,
-                        struct report_error *err);
+                        struct error *err);
 
 /* Waits for every write behind. Returns 0, or -1 when one failed (err:
  * the first failure). */
-int report_settle(struct report *rp, struct report_error *err);
+int report_settle(struct report *rp, struct error *err);
 
 /* Reaps the writes behind that have finished, without waiting for the
  * others (durable_poll). Returns 0, or -1 when one failed (err). */
-int report_poll(struct report *rp, struct report_error *err);
+int report_poll(struct report *rp, struct error *err);
 
 /* Waits for the writes behind, flushes and closes the files. Returns 0,
  * or -1 when a write failed. */
-int report_close(struct report *rp, struct report_error *err);
+int report_close(struct report *rp, struct error *err);
 
 #endif

@@ -252,7 +252,7 @@ static int write_checkpoint(struct run *r)
         fprintf(stderr, "forkgp: out of memory for a checkpoint\n");
         return -1;
     }
-    struct report_error err;
+    struct error err;
     int rc = report_write_behind(&r->report, CHECKPOINT_FILE, buf, len,
                                  &err);
     if (rc < 0)
@@ -299,7 +299,8 @@ static void print_failures(const struct run *r, FILE *out)
  * (a quick run's ending was mostly fprintf's). */
 static int write_population(struct run *r, const struct population *p)
 {
-    struct infix_text b = {0};
+    struct buf b;
+    buf_init(&b);
     size_t nodes = 0;
     for (size_t i = 0; i < p->n; i++)
         nodes += p->ind[i].tree.size;
@@ -308,8 +309,8 @@ static int write_population(struct run *r, const struct population *p)
     char head[128];
     int n = snprintf(head, sizeof head, "index,status,%s,size,program\n",
                      r->fitness.score_name);
-    int ok = infix_reserve(&b, 128 + 8 * nodes + 96 * p->n) == 0 &&
-             infix_add(&b, head, (size_t)n) == 0;
+    int ok = buf_reserve(&b, 128 + 8 * nodes + 96 * p->n) == 0 &&
+             buf_put(&b, head, (size_t)n) == 0;
     for (size_t i = 0; i < p->n && ok; i++) {
         const struct individual *x = &p->ind[i];
         /* The columns before the program: at most 3 numbers of 24
@@ -321,18 +322,18 @@ static int write_population(struct run *r, const struct population *p)
             n += infix_g17(cols + n, sizeof cols - (size_t)n, x->fitness);
         n += snprintf(cols + n, sizeof cols - (size_t)n, ",%u,\"",
                       x->tree.size);
-        ok = infix_add(&b, cols, (size_t)n) == 0 &&
+        ok = buf_put(&b, cols, (size_t)n) == 0 &&
              infix_append(&b, &x->tree, &r->ps) == 0 &&
-             infix_add(&b, "\"\n", 2) == 0;
+             buf_put(&b, "\"\n", 2) == 0;
     }
     int rc = -1;
-    struct report_error err;
+    struct error err;
     if (!ok)
         fprintf(stderr, "forkgp: out of memory for population.csv\n");
-    else if ((rc = report_write_behind(&r->report, "population.csv", b.text,
+    else if ((rc = report_write_behind(&r->report, "population.csv", b.data,
                                        b.len, &err)) < 0)
         fprintf(stderr, "forkgp: %s\n", err.msg);
-    free(b.text);
+    buf_release(&b);
     return rc;
 }
 
@@ -378,7 +379,7 @@ static int finish(struct run *r, enum stop_reason why, long generations)
                 "evaluation gave inf or NaN (data of extreme magnitude, "
                 "such as 1e300, overflows: rescale it)\n",
                 metric);
-    struct report_error err;
+    struct error err;
     int rc = report_write_behind(&r->report, "best.txt", text, len, &err);
     if (rc < 0)
         fprintf(stderr, "forkgp: %s\n", err.msg);
@@ -483,11 +484,11 @@ static int load_checkpoint(struct run *r)
     }
     fclose(f);
     struct checkpoint_key key;
-    char err[512];
-    snprintf(err, sizeof err, "out of memory");
+    struct error err;
+    snprintf(err.msg, sizeof err.msg, "out of memory");
     /* Whose checkpoint it is first, then whether its contents are sound:
      * another run's is named as such, not as "corrupted". */
-    int rc = buf ? checkpoint_read_key(buf, len, &key, err, sizeof err) : -1;
+    int rc = buf ? checkpoint_read_key(buf, len, &key, &err) : -1;
     if (rc == 0 && key.config_hash != r->key.config_hash) {
         /* A --set that changes what the run computes is the likelier
          * cause than an edited config.ini: name it. */
@@ -496,30 +497,30 @@ static int load_checkpoint(struct run *r)
                (r->cfg->origin[k].line >= 0 || config_outside_hash(k)))
             k++;
         if (k < CONFIG_NKEYS)
-            snprintf(err, sizeof err,
+            snprintf(err.msg, sizeof err.msg,
                      "written for another configuration: --set %s.%s "
                      "changes what the run computes (only the worker count, "
                      "the backend, checkpoint_every and checkpoint_seconds "
                      "may change on resume)",
                      config_keys[k].section, config_keys[k].name);
         else
-            snprintf(err, sizeof err,
+            snprintf(err.msg, sizeof err.msg,
                      "written for another configuration than %s/config.ini "
                      "says now",
                      dir);
         rc = -1;
     } else if (rc == 0 && key.data_hash != r->key.data_hash) {
-        snprintf(err, sizeof err,
+        snprintf(err.msg, sizeof err.msg,
                  "the data or plug-in files have changed since it was "
                  "written");
         rc = -1;
     }
     if (rc == 0)
-        rc = checkpoint_decode(buf, len, &key, &r->st, &r->cur, &r->ps, err,
-                               sizeof err);
+        rc = checkpoint_decode(buf, len, &key, &r->st, &r->cur, &r->ps,
+                               &err);
     free(buf);
     if (rc < 0) {
-        fprintf(stderr, "forkgp: %s: %s\n", path, err);
+        fprintf(stderr, "forkgp: %s: %s\n", path, err.msg);
         return -1;
     }
     if (strcmp(key.build, r->key.build) != 0)
@@ -625,7 +626,7 @@ static int start(struct run *r, const struct run_options *o)
         return -1;
     }
     r->folder_open = 1;
-    struct report_error err;
+    struct error err;
     struct report_options ro = {.dir = c->output_dir,
                                 .score_name = r->fitness.score_name,
                                 .quiet = o->quiet};
@@ -682,7 +683,7 @@ static enum stop_reason evolve(struct run *r, int resumed)
     for (;;) {
         /* Writers behind that are done: reaped (no zombie waits for the
          * next checkpoint), and a failed write stops the run now. */
-        struct report_error err;
+        struct error err;
         if (report_poll(&r->report, &err) < 0) {
             fprintf(stderr, "forkgp: %s\n", err.msg);
             return STOP_NONE;
@@ -757,7 +758,7 @@ static void finish_run(struct run *r, enum stop_reason why)
  */
 static void close_report(struct run *r)
 {
-    struct report_error err;
+    struct error err;
     if (r->report.dir) {
         uint64_t failures = 0;
         for (int st = EVAL_ERROR; st < EVAL_NSTATUS; st++)

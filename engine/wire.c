@@ -6,37 +6,35 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
+
 #ifndef WIRE_MAX_CHUNK
 #define WIRE_MAX_CHUNK ((size_t)1 << 30)
 #endif
 
-/* Fields are copied with memcpy: frames are byte buffers, not aligned. */
-#define PUT(p, v) (memcpy((p), &(v), sizeof(v)), (p) + sizeof(v))
-#define GET(p, v) (memcpy(&(v), (p), sizeof(v)), (p) + sizeof(v))
-
+/* Frames are written with unchecked stores: wire.h sizes the caller's
+ * buffer for the largest frame of each type. */
 static unsigned char *put_header(unsigned char *p, uint16_t type, uint32_t id,
                                  uint32_t length)
 {
-    struct wire_header h = {WIRE_MAGIC, type, 0, id, length};
-    p = PUT(p, h.magic);
-    p = PUT(p, h.type);
-    p = PUT(p, h.zero);
-    p = PUT(p, h.id);
-    return PUT(p, h.length);
+    p = buf_store_u32(p, WIRE_MAGIC);
+    p = buf_store_u16(p, type);
+    p = buf_store_u16(p, 0);
+    p = buf_store_u32(p, id);
+    return buf_store_u32(p, length);
 }
 
 size_t wire_put_job(unsigned char *buf, uint32_t id, uint64_t generation,
                     uint64_t index, const struct tree *t)
 {
-    uint32_t size = t->size, zero = 0;
-    size_t nodes = size * sizeof(struct node);
+    size_t nodes = t->size * sizeof(struct node);
     unsigned char *p = put_header(buf, WIRE_JOB, id, (uint32_t)(24 + nodes));
-    p = PUT(p, generation);
-    p = PUT(p, index);
-    p = PUT(p, size);
-    p = PUT(p, zero);
-    memcpy(p, t->nodes, nodes);
-    return (size_t)(p - buf) + nodes;
+    p = buf_store_u64(p, generation);
+    p = buf_store_u64(p, index);
+    p = buf_store_u32(p, t->size);
+    p = buf_store_u32(p, 0);
+    p = buf_store(p, t->nodes, nodes);
+    return (size_t)(p - buf);
 }
 
 size_t wire_put_result(unsigned char *buf, uint32_t id,
@@ -45,24 +43,24 @@ size_t wire_put_result(unsigned char *buf, uint32_t id,
     uint32_t n = r->nscores <= FGP_MAX_SCORES ? r->nscores : FGP_MAX_SCORES;
     unsigned char *p =
         put_header(buf, WIRE_RESULT, id, (uint32_t)(WIRE_RESULT_FIXED + 8 * n));
-    p = PUT(p, r->index);
-    p = PUT(p, r->status);
-    p = PUT(p, n);
-    p = PUT(p, r->seconds);
-    memcpy(p, r->scores, 8 * n);
-    return (size_t)(p - buf) + 8 * n;
+    p = buf_store_u64(p, r->index);
+    p = buf_store_i32(p, r->status);
+    p = buf_store_u32(p, n);
+    p = buf_store_f64(p, r->seconds);
+    p = buf_store(p, r->scores, 8 * (size_t)n);
+    return (size_t)(p - buf);
 }
 
 int wire_get_header(const unsigned char *buf, struct wire_header *h,
                     uint16_t want, uint32_t max)
 {
-    const unsigned char *p = buf;
-    p = GET(p, h->magic);
-    p = GET(p, h->type);
-    p = GET(p, h->zero);
-    p = GET(p, h->id);
-    p = GET(p, h->length);
-    (void)p;
+    struct buf_reader in;
+    buf_reader_init(&in, buf, WIRE_HEADER);
+    buf_get_u32(&in, &h->magic);
+    buf_get_u16(&in, &h->type);
+    buf_get_u16(&in, &h->zero);
+    buf_get_u32(&in, &h->id);
+    buf_get_u32(&in, &h->length);
     if (h->magic != WIRE_MAGIC || h->zero != 0 || h->length > max)
         return -1;
     if (want ? h->type != want
@@ -75,16 +73,16 @@ int wire_get_job(const unsigned char *p, size_t len, uint64_t *generation,
                  uint64_t *index, struct tree *t)
 {
     uint32_t size, zero;
-    if (len < 24)
+    struct buf_reader in;
+    buf_reader_init(&in, p, len);
+    buf_get_u64(&in, generation);
+    buf_get_u64(&in, index);
+    buf_get_u32(&in, &size);
+    buf_get_u32(&in, &zero);
+    if (in.failed || zero != 0 || size == 0 || size > t->cap ||
+        in.left != (size_t)size * sizeof(struct node))
         return -1;
-    p = GET(p, *generation);
-    p = GET(p, *index);
-    p = GET(p, size);
-    p = GET(p, zero);
-    if (zero != 0 || size == 0 || size > t->cap ||
-        len != 24 + (size_t)size * sizeof(struct node))
-        return -1;
-    memcpy(t->nodes, p, size * sizeof(struct node));
+    buf_get(&in, t->nodes, size * sizeof(struct node));
     t->size = size;
     return 0;
 }
@@ -92,16 +90,16 @@ int wire_get_job(const unsigned char *p, size_t len, uint64_t *generation,
 int wire_get_result(const unsigned char *p, size_t len,
                     struct wire_result *r)
 {
-    if (len < WIRE_RESULT_FIXED)
+    struct buf_reader in;
+    buf_reader_init(&in, p, len);
+    buf_get_u64(&in, &r->index);
+    buf_get_i32(&in, &r->status);
+    buf_get_u32(&in, &r->nscores);
+    buf_get_f64(&in, &r->seconds);
+    if (in.failed || r->nscores > FGP_MAX_SCORES ||
+        in.left != 8 * (size_t)r->nscores)
         return -1;
-    p = GET(p, r->index);
-    p = GET(p, r->status);
-    p = GET(p, r->nscores);
-    p = GET(p, r->seconds);
-    if (r->nscores > FGP_MAX_SCORES ||
-        len != WIRE_RESULT_FIXED + 8 * (size_t)r->nscores)
-        return -1;
-    memcpy(r->scores, p, 8 * r->nscores);
+    buf_get(&in, r->scores, 8 * (size_t)r->nscores);
     return 0;
 }
 

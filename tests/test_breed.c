@@ -13,6 +13,7 @@
 
 #include "breed.h"
 #include "config.h"
+#include "hash.h"
 #include "init.h"
 #include "pop.h"
 #include "prim.h"
@@ -59,21 +60,13 @@ static void plan(struct breed_options *o, size_t elitism,
 
 static const double mixed[5] = {0.5, 0.15, 0.15, 0.1, 0.1};
 
-static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *b = p;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ b[i]) * 0x100000001b3ULL;
-    return h;
-}
-
 /* A made-up fitness that depends on the tree only, with ties and failures. */
 static void score(struct population *p)
 {
     for (size_t i = 0; i < p->n; i++) {
         struct individual *x = &p->ind[i];
-        uint64_t h = hash_bytes(0xcbf29ce484222325ULL, x->tree.nodes,
-                                x->tree.size * sizeof *x->tree.nodes);
+        uint64_t h =
+            hash_bytes(x->tree.nodes, x->tree.size * sizeof *x->tree.nodes);
         x->status = h % 7 == 0 ? EVAL_INVALID : EVAL_OK;
         x->fitness = (double)(h % 20);
     }
@@ -96,12 +89,12 @@ static int same_tree(const struct tree *a, const struct tree *b)
 /* A population's bytes: trees, statuses and fitnesses. */
 static uint64_t hash_pop(const struct population *p)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
+    uint64_t h = HASH_INIT;
     for (size_t i = 0; i < p->n; i++) {
         const struct individual *x = &p->ind[i];
-        h = hash_bytes(h, &x->tree.size, sizeof x->tree.size);
-        h = hash_bytes(h, x->tree.nodes, x->tree.size * sizeof *x->tree.nodes);
-        h = hash_bytes(h, &x->status, sizeof x->status);
+        h = hash_update(h, &x->tree.size, sizeof x->tree.size);
+        h = hash_update(h, x->tree.nodes, x->tree.size * sizeof *x->tree.nodes);
+        h = hash_update(h, &x->status, sizeof x->status);
     }
     return h;
 }
@@ -124,7 +117,7 @@ static uint64_t run(uint64_t seed, int gens, size_t elitism,
     assert_int_equal(pop_init(&pa, POP, MAX_SIZE), 0);
     assert_int_equal(pop_init(&pb, POP, MAX_SIZE), 0);
     init_ramped(cur, &ps, 1, 4, &r);
-    uint64_t h = 0xcbf29ce484222325ULL;
+    uint64_t h = HASH_INIT;
     size_t want[POP];
     for (int g = 0; g < gens; g++) {
         score(cur);
@@ -158,7 +151,7 @@ static uint64_t run(uint64_t seed, int gens, size_t elitism,
         cur = next;
         next = t;
     }
-    h = hash_bytes(h, &r, sizeof r);
+    h = hash_update(h, &r, sizeof r);
     pop_release(&pa);
     pop_release(&pb);
     breed_release(&b);

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "checkpoint.h"
+#include "hash.h"
 #include "init.h"
 #include "pop.h"
 #include "prim.h"
@@ -47,7 +48,7 @@ static void make_primset(struct primset *ps)
     ps->range_lo[0] = -1;
     ps->range_hi[0] = 1;
     ps->nranges = 1;
-    struct prim_error err;
+    struct error err;
     assert_int_equal(prim_add_symbol(ps, "f", 2, &err), 0);
     assert_int_equal(prim_add_symbol(ps, "t", 0, &err), 1);
 }
@@ -206,11 +207,11 @@ static void check_round_trip(const struct fixture *fx, const unsigned char *buf,
     struct run_state st;
     struct population p;
     make_target(&st, &p, fx->pop.n);
-    char err[256] = "";
+    struct error err = {""};
     int rc =
-        checkpoint_decode(buf, len, &key, &st, &p, &fx->ps, err, sizeof err);
+        checkpoint_decode(buf, len, &key, &st, &p, &fx->ps, &err);
     if (rc != 0)
-        fail_msg("decode failed: %s", err);
+        fail_msg("decode failed: %s", err.msg);
     assert_true(key.config_hash == fx->key.config_hash);
     assert_true(key.data_hash == fx->key.data_hash);
     assert_string_equal(key.build, fx->key.build);
@@ -334,9 +335,9 @@ static void test_decode_replaces_notes(void **state)
     size_t len;
     encode(&a, &buf, &len);
     struct checkpoint_key key;
-    char err[256];
+    struct error err = {""};
     assert_int_equal(checkpoint_decode(buf, len, &key, &b.st, &b.pop, &b.ps,
-                                       err, sizeof err),
+                                       &err),
                      0);
     assert_int_equal(b.st.nshown, 3);
     assert_string_equal(b.st.shown[2].program, a.st.shown[2].program);
@@ -473,10 +474,7 @@ static uint64_t ref_checksum(const unsigned char *p, size_t n)
 /* What format version 1 ended in: FNV-1a 64, a byte at a time. */
 static uint64_t fnv1a(const unsigned char *p, size_t n)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ p[i]) * 0x100000001b3ULL;
-    return h;
+    return hash_bytes(p, n);
 }
 
 /* Makes the checksum right again after a change inside. */
@@ -490,14 +488,14 @@ static void reseal(unsigned char *b, size_t len)
  * ps and returns the result; *err gets the message.
  */
 static int decode_n(const unsigned char *buf, size_t len, size_t n,
-                    const struct primset *ps, char *err, size_t size)
+                    const struct primset *ps, struct error *err)
 {
     struct checkpoint_key key;
     struct run_state st;
     struct population p;
     make_target(&st, &p, n);
-    err[0] = '\0';
-    int rc = checkpoint_decode(buf, len, &key, &st, &p, ps, err, size);
+    error_clear(err);
+    int rc = checkpoint_decode(buf, len, &key, &st, &p, ps, err);
     if (rc == 0)
         for (size_t i = 0; i < p.n; i++)
             assert_int_equal(tree_check(&p.ind[i].tree, ps->nvars), 0);
@@ -510,12 +508,12 @@ static void expect_reject(const unsigned char *buf, size_t len,
                           const struct fixture *fx, const char *want,
                           const char *what)
 {
-    char err[512];
-    int rc = decode_n(buf, len, fx->pop.n, &fx->ps, err, sizeof err);
+    struct error err = {""};
+    int rc = decode_n(buf, len, fx->pop.n, &fx->ps, &err);
     if (rc != -1)
         fail_msg("%s: accepted (rc %d)", what, rc);
-    if (!strstr(err, want))
-        fail_msg("%s: message '%s' lacks '%s'", what, err, want);
+    if (!strstr(err.msg, want))
+        fail_msg("%s: message '%s' lacks '%s'", what, err.msg, want);
 }
 
 /* ---- truncation and changed bytes -----------------------------------------
@@ -592,8 +590,8 @@ static void test_version(void **state)
     expect_reject(buf, len, &fx, "format version 0", "version 0");
     write_u32(buf, 8, CHECKPOINT_VERSION);
     reseal(buf, len);
-    char err[256];
-    assert_int_equal(decode_n(buf, len, fx.pop.n, &fx.ps, err, sizeof err), 0);
+    struct error err = {""};
+    assert_int_equal(decode_n(buf, len, fx.pop.n, &fx.ps, &err), 0);
     free(buf);
     release_fixture(&fx);
 }
@@ -615,9 +613,9 @@ static void test_version_1(void **state)
     write_u64(buf, len - 8, fnv1a(buf, len - 8));
     const char *want = "format version 1, but this forkgp reads version 2";
     struct checkpoint_key key;
-    char err[256] = "";
-    assert_int_equal(checkpoint_read_key(buf, len, &key, err, sizeof err), -1);
-    assert_string_equal(err, want);
+    struct error err = {""};
+    assert_int_equal(checkpoint_read_key(buf, len, &key, &err), -1);
+    assert_string_equal(err.msg, want);
     expect_reject(buf, len, &fx, want, "version 1");
     /* And with this version's checksum, or a wrong one. */
     reseal(buf, len);
@@ -902,14 +900,14 @@ static void test_other_run(void **state)
     unsigned char *buf;
     size_t len;
     encode(&fx, &buf, &len);
-    char err[512];
-    assert_int_equal(decode_n(buf, len, fx.pop.n + 1, &fx.ps, err, sizeof err),
+    struct error err = {""};
+    assert_int_equal(decode_n(buf, len, fx.pop.n + 1, &fx.ps, &err),
                      -1);
-    assert_string_equal(err, "population of 6, but the configuration says 7");
+    assert_string_equal(err.msg, "population of 6, but the configuration says 7");
     struct primset fewer = fx.ps;
     fewer.nvars = 0;
-    assert_int_equal(decode_n(buf, len, fx.pop.n, &fewer, err, sizeof err), -1);
-    assert_non_null(strstr(err, "corrupted"));
+    assert_int_equal(decode_n(buf, len, fx.pop.n, &fewer, &err), -1);
+    assert_non_null(strstr(err.msg, "corrupted"));
     /* Trees bigger than the target's room. */
     uint32_t biggest = fx.st.best.tree.size;
     for (size_t i = 0; i < fx.pop.n; i++)
@@ -922,9 +920,9 @@ static void test_other_run(void **state)
     assert_int_equal(tree_init(&st.best.tree, biggest - 1), 0);
     assert_int_equal(pop_init(&p, fx.pop.n, biggest - 1), 0);
     assert_int_equal(
-        checkpoint_decode(buf, len, &key, &st, &p, &fx.ps, err, sizeof err),
+        checkpoint_decode(buf, len, &key, &st, &p, &fx.ps, &err),
         -1);
-    assert_non_null(strstr(err, "corrupted"));
+    assert_non_null(strstr(err.msg, "corrupted"));
     release_target(&st, &p);
     free(buf);
     release_fixture(&fx);
@@ -945,7 +943,7 @@ static void test_opcode_not_in_set(void **state)
     read_layout(buf, len, &l);
     unsigned char *copy = malloc(len);
     assert_non_null(copy);
-    char err[512];
+    struct error err = {""};
     /* Each root, a function of arity 1, 2 or 3, replaced with another of
      * the same arity that the set lacks: a built-in is read, an undeclared
      * symbol (the set has f of arity 2 only) is not. */
@@ -962,7 +960,7 @@ static void test_opcode_not_in_set(void **state)
             write_u16(copy, l.ind[i] + IND_NODES, builtin);
             reseal(copy, len);
             assert_int_equal(
-                decode_n(copy, len, fx.pop.n, &fx.ps, err, sizeof err), 0);
+                decode_n(copy, len, fx.pop.n, &fx.ps, &err), 0);
         }
         uint16_t symbol = (uint16_t)prim_symbol_op(arity, arity == 2 ? 1 : 0);
         memcpy(copy, buf, len);
@@ -1057,13 +1055,13 @@ static void test_random_garbage(void **state)
             use = 20 + rng_below(&r, (uint32_t)(len - 20));
             reseal(copy, use);
         }
-        char err[512];
-        int rc = decode_n(copy, use, fx.pop.n, &fx.ps, err, sizeof err);
+        struct error err = {""};
+        int rc = decode_n(copy, use, fx.pop.n, &fx.ps, &err);
         if (rc == 0) {
             accepted++;
         } else {
             assert_int_equal(rc, -1);
-            assert_true(err[0] != '\0');
+            assert_true(err.msg[0] != '\0');
             rejected++;
         }
     }

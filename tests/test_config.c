@@ -69,7 +69,7 @@ static const char *ini(const char *name, const char *text)
 static void load_ok(struct config *c, const char *file, const char *const *sets,
                     int nsets)
 {
-    struct config_error err;
+    struct error err;
     if (config_load(c, file, sets, nsets, &err) != 0)
         fail_msg("config_load: %s", err.msg);
 }
@@ -90,7 +90,7 @@ static void expect_fail(const char *file, const char *const *sets, int nsets,
     va_end(ap);
 
     struct config c, zero;
-    struct config_error err;
+    struct error err;
     memset(&c, 0xA5, sizeof c); /* config_load must initialise it */
     memset(&zero, 0, sizeof zero);
     memset(&err, 0, sizeof err);
@@ -970,7 +970,7 @@ static void test_unwritable_values(void **state)
     memset(huge + 9, '9', 5000);
     huge[5009] = '\0';
     struct config c;
-    struct config_error err;
+    struct error err;
     const char *big[] = {huge};
     assert_int_equal(config_load(&c, p, big, 1, &err), -1);
     assert_non_null(strstr(err.msg, "9999...: "));
@@ -1032,7 +1032,7 @@ static void test_long_path(void **state)
     fputs("[run]\nfoo = 1\n", f);
     assert_int_equal(fclose(f), 0);
 
-    struct config_error err;
+    struct error err;
     struct config c;
     /* The message is the path cut to fit. */
     char want[sizeof err.msg];
@@ -1322,7 +1322,7 @@ static void check_extras_is(const struct config *c, const char *own,
                             const unsigned char *used, const char *const *asked,
                             size_t nasked, const char *want)
 {
-    struct config_error err;
+    struct error err;
     memset(&err, 0, sizeof err);
     int rc = config_check_extras(c, own, used, asked, nasked, &err);
     if (!want) {

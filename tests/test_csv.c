@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "csv.h"
+#include "hash.h"
 #include "testutil.h"
 
 /* One scratch directory for the whole run, removed by the group teardown. */
@@ -78,7 +79,7 @@ static void expect_error_bytes(const char *name, const char *text, size_t len,
     snprintf(want, sizeof want, "%s%s", path, suffix);
 
     struct dataset d;
-    struct csv_error err;
+    struct error err;
     memset(&d, 0xA5, sizeof d); /* csv_load must initialise it */
     assert_int_equal(csv_load(&d, path, &err), -1);
     assert_string_equal(err.msg, want);
@@ -94,7 +95,7 @@ static void expect_error(const char *name, const char *text, const char *suffix)
 static void load_ok(struct dataset *d, const char *name, const char *text)
 {
     char path[256];
-    struct csv_error err;
+    struct error err;
     write_text(path, sizeof path, name, text);
     int rc = csv_load(d, path, &err);
     if (rc != 0)
@@ -356,7 +357,7 @@ static void test_raw_bytes(void **state)
     write_bytes(path, sizeof path, "junk.csv", (const char *)junk,
                 sizeof junk);
     struct dataset d;
-    struct csv_error err;
+    struct error err;
     assert_int_equal(csv_load(&d, path, &err), -1);
     for (const char *p = err.msg; *p; p++)
         assert_true(*p >= 0x20 && *p < 0x7F);
@@ -466,7 +467,7 @@ static void test_long_name(void **state)
     char path[4200];
     write_text(path, sizeof path, "ok255.csv", text);
     struct dataset d;
-    struct csv_error err;
+    struct error err;
     assert_int_equal(csv_load(&d, path, &err), 0);
     assert_int_equal(strlen(d.names[0]), 255);
     dataset_release(&d);
@@ -533,11 +534,11 @@ static void test_hash(void **state)
     static const char text[] = "\xEF\xBB\xBFx,y\r\n1,2\r\n3,4\n\n \n";
     struct dataset d;
     load_ok(&d, "hash.csv", text);
-    assert_true(d.hash == testutil_fnv1a(text, sizeof text - 1));
+    assert_true(d.hash == hash_bytes(text, sizeof text - 1));
     dataset_release(&d);
     load_ok(&d, "hash2.csv", "x\n1\n");
     assert_true(d.hash == 0x8026fa52972aa548ULL); /* Python's, once */
-    assert_true(d.hash == testutil_fnv1a("x\n1\n", 4));
+    assert_true(d.hash == hash_bytes("x\n1\n", 4));
     dataset_release(&d);
 }
 
@@ -552,7 +553,7 @@ static void test_fifo(void **state)
     int pid = testutil_fifo_writer(path, text);
     alarm(20); /* a reader that blocks fails the test, not the suite */
     struct dataset d;
-    struct csv_error err;
+    struct error err;
     int rc = csv_load(&d, path, &err);
     alarm(0);
     testutil_fifo_done(pid);
@@ -560,7 +561,7 @@ static void test_fifo(void **state)
         fail_msg("csv_load: %s", err.msg);
     assert_int_equal(d.nrows, 2);
     assert_true(d.cols[1][1] == 4.0);
-    assert_true(d.hash == testutil_fnv1a(text, sizeof text - 1));
+    assert_true(d.hash == hash_bytes(text, sizeof text - 1));
     dataset_release(&d);
 }
 
@@ -571,8 +572,8 @@ static void test_missing_file(void **state)
     snprintf(path, sizeof path, "%s/no-such-file.csv", tmpdir);
     snprintf(want, sizeof want, "cannot open '%s': %s", path, strerror(ENOENT));
     struct dataset d;
-    struct csv_error err;
-    assert_int_equal(csv_load(&d, path, &err), -1);
+    struct error err;
+    assert_int_equal(csv_load(&d, path, &err), CSV_EIO);
     assert_string_equal(err.msg, want);
     /* The golden text, spelled out once (glibc's strerror wording). */
     snprintf(want, sizeof want, "cannot open '%s': No such file or directory",
@@ -588,8 +589,8 @@ static void test_directory(void **state)
     snprintf(want, sizeof want, "cannot read '%s': %s", tmpdir,
              strerror(EISDIR));
     struct dataset d;
-    struct csv_error err;
-    assert_int_equal(csv_load(&d, tmpdir, &err), -1);
+    struct error err;
+    assert_int_equal(csv_load(&d, tmpdir, &err), CSV_EIO);
     assert_string_equal(err.msg, want);
     assert_zeroed(&d);
 }

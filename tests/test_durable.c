@@ -60,11 +60,12 @@ static int exists(const char *dir, const char *name)
 static void test_write_now(void **state)
 {
     (void)state;
-    char dir[256], err[512];
+    char dir[256];
+    struct error err;
     assert_non_null(testutil_mkdtemp(dir, sizeof dir, "durable"));
-    assert_int_equal(durable_write(dir, "a.txt", "old", 3, err, sizeof err),
+    assert_int_equal(durable_write(dir, "a.txt", "old", 3, &err),
                      0);
-    assert_int_equal(durable_write(dir, "a.txt", "new!", 4, err, sizeof err),
+    assert_int_equal(durable_write(dir, "a.txt", "new!", 4, &err),
                      0);
     size_t len;
     char *text = slurp(dir, "a.txt", &len);
@@ -79,11 +80,11 @@ static void test_write_now(void **state)
 static void test_write_now_fails_with_the_path(void **state)
 {
     (void)state;
-    char err[512];
+    struct error err;
     assert_int_equal(durable_write("/nonexistent/forkgp", "a.txt", "x", 1,
-                                   err, sizeof err),
+                                   &err),
                      -1);
-    assert_string_equal(err, "cannot write '/nonexistent/forkgp/a.txt': No "
+    assert_string_equal(err.msg, "cannot write '/nonexistent/forkgp/a.txt': No "
                              "such file or directory");
 }
 
@@ -92,7 +93,8 @@ static void test_write_now_fails_with_the_path(void **state)
 static void test_behind_writes_its_own_copy(void **state)
 {
     (void)state;
-    char dir[256], err[512];
+    char dir[256];
+    struct error err;
     assert_non_null(testutil_mkdtemp(dir, sizeof dir, "durable"));
     size_t n = 8 << 20; /* long enough to still be writing, often */
     unsigned char *data = malloc(n);
@@ -102,10 +104,10 @@ static void test_behind_writes_its_own_copy(void **state)
     unsigned char first = data[0], last = data[n - 1];
     struct durable_job job = {0};
     assert_int_equal(
-        durable_write_behind(&job, dir, "big.bin", data, n, err, sizeof err),
+        durable_write_behind(&job, dir, "big.bin", data, n, &err),
         0);
     memset(data, 0, n); /* the caller's buffer, changed at once */
-    assert_int_equal(durable_wait(&job, err, sizeof err), 0);
+    assert_int_equal(durable_wait(&job, &err), 0);
     assert_int_equal(job.pid, 0);
     size_t len;
     unsigned char *back = (unsigned char *)slurp(dir, "big.bin", &len);
@@ -126,20 +128,20 @@ static void test_behind_writes_its_own_copy(void **state)
 static void test_behind_failure_is_reported(void **state)
 {
     (void)state;
-    char err[512];
+    struct error err;
     struct durable_job job = {0};
     assert_int_equal(durable_write_behind(&job, "/nonexistent/forkgp", "b.txt",
-                                          "x", 1, err, sizeof err),
+                                          "x", 1, &err),
                      0);
     pid_t pid = job.pid;
     assert_true(pid > 0);
-    assert_int_equal(durable_wait(&job, err, sizeof err), -1);
-    assert_string_equal(err, "cannot write '/nonexistent/forkgp/b.txt': No "
+    assert_int_equal(durable_wait(&job, &err), -1);
+    assert_string_equal(err.msg, "cannot write '/nonexistent/forkgp/b.txt': No "
                              "such file or directory");
     assert_int_equal(waitpid(pid, NULL, WNOHANG), -1);
     assert_int_equal(errno, ECHILD);
     /* Idle: waiting again is a no-op. */
-    assert_int_equal(durable_wait(&job, err, sizeof err), 0);
+    assert_int_equal(durable_wait(&job, &err), 0);
 }
 
 /* durable_poll says "still writing" (1) until the child is done, then
@@ -147,16 +149,17 @@ static void test_behind_failure_is_reported(void **state)
 static void test_poll(void **state)
 {
     (void)state;
-    char dir[256], err[512];
+    char dir[256];
+    struct error err;
     assert_non_null(testutil_mkdtemp(dir, sizeof dir, "durable"));
     struct durable_job job = {0};
-    assert_int_equal(durable_poll(&job, err, sizeof err), 0); /* idle */
+    assert_int_equal(durable_poll(&job, &err), 0); /* idle */
     assert_int_equal(
-        durable_write_behind(&job, dir, "p.txt", "abc", 3, err, sizeof err),
+        durable_write_behind(&job, dir, "p.txt", "abc", 3, &err),
         0);
     pid_t pid = job.pid;
     int rc, polls = 0;
-    while ((rc = durable_poll(&job, err, sizeof err)) == 1 && polls < 10000) {
+    while ((rc = durable_poll(&job, &err)) == 1 && polls < 10000) {
         polls++;
         nanosleep(&(struct timespec){0, 1000000}, NULL);
     }
@@ -166,15 +169,15 @@ static void test_poll(void **state)
     assert_true(exists(dir, "p.txt"));
 
     assert_int_equal(durable_write_behind(&job, "/nonexistent/forkgp", "q.txt",
-                                          "x", 1, err, sizeof err),
+                                          "x", 1, &err),
                      0);
     polls = 0;
-    while ((rc = durable_poll(&job, err, sizeof err)) == 1 && polls < 10000) {
+    while ((rc = durable_poll(&job, &err)) == 1 && polls < 10000) {
         polls++;
         nanosleep(&(struct timespec){0, 1000000}, NULL);
     }
     assert_int_equal(rc, -1);
-    assert_string_equal(err, "cannot write '/nonexistent/forkgp/q.txt': No "
+    assert_string_equal(err.msg, "cannot write '/nonexistent/forkgp/q.txt': No "
                              "such file or directory");
     assert_int_equal(job.pid, 0);
     assert_int_equal(testutil_rmtree(dir), 0);
@@ -184,7 +187,8 @@ static void test_poll(void **state)
 static void test_behind_survives_sigint(void **state)
 {
     (void)state;
-    char dir[256], err[512];
+    char dir[256];
+    struct error err;
     assert_non_null(testutil_mkdtemp(dir, sizeof dir, "durable"));
     size_t n = 4 << 20;
     char *data = malloc(n);
@@ -192,10 +196,10 @@ static void test_behind_survives_sigint(void **state)
     memset(data, 'k', n);
     struct durable_job job = {0};
     assert_int_equal(
-        durable_write_behind(&job, dir, "c.bin", data, n, err, sizeof err), 0);
+        durable_write_behind(&job, dir, "c.bin", data, n, &err), 0);
     assert_int_equal(kill(job.pid, SIGINT), 0);
     assert_int_equal(kill(job.pid, SIGTERM), 0);
-    assert_int_equal(durable_wait(&job, err, sizeof err), 0);
+    assert_int_equal(durable_wait(&job, &err), 0);
     size_t len;
     char *back = slurp(dir, "c.bin", &len);
     assert_non_null(back);
@@ -210,14 +214,15 @@ static void test_behind_survives_sigint(void **state)
 static void test_behind_killed_writer_is_reported(void **state)
 {
     (void)state;
-    char dir[256], err[512];
+    char dir[256];
+    struct error err;
     assert_non_null(testutil_mkdtemp(dir, sizeof dir, "durable"));
     struct durable_job job = {0};
     /* Stopped before it can write: then killed. */
     assert_int_equal(
-        durable_write_behind(&job, dir, "d.bin", "x", 1, err, sizeof err), 0);
+        durable_write_behind(&job, dir, "d.bin", "x", 1, &err), 0);
     kill(job.pid, SIGKILL);
-    int rc = durable_wait(&job, err, sizeof err);
+    int rc = durable_wait(&job, &err);
     if (rc == 0) {
         /* It won the race and wrote the file first: nothing to see. */
         assert_true(exists(dir, "d.bin"));
@@ -225,8 +230,8 @@ static void test_behind_killed_writer_is_reported(void **state)
         char want[512];
         snprintf(want, sizeof want, "cannot write '%s/d.bin': its writer",
                  dir);
-        assert_memory_equal(err, want, strlen(want));
-        assert_non_null(strstr(err, "died of signal 9"));
+        assert_memory_equal(err.msg, want, strlen(want));
+        assert_non_null(strstr(err.msg, "died of signal 9"));
     }
     assert_int_equal(testutil_rmtree(dir), 0);
 }

@@ -35,7 +35,7 @@ static struct primset ps;
 static int setup(void **state)
 {
     (void)state;
-    struct prim_error perr;
+    struct error perr;
     memset(&ps, 0, sizeof ps);
     for (int op = OP_ADD; op < OP_COUNT; op++)
         ps.funcs[ps.nfuncs++] = (uint16_t)op;
@@ -81,7 +81,7 @@ static void build(struct tree *t, const char *spec)
 static void expect_tree(const char *text, const struct tree *want)
 {
     struct tree got;
-    struct parse_error err = {{0}};
+    struct error err = {{0}};
     assert_int_equal(tree_init(&got, CAP), 0);
     /* Stale bytes must not leak into the result. */
     memset(got.nodes, 0xA5, CAP * sizeof *got.nodes);
@@ -110,7 +110,7 @@ static void expect(const char *text, const char *spec)
 static void expect_error_cap(const char *text, uint32_t cap, const char *msg)
 {
     struct tree t;
-    struct parse_error err = {{0}};
+    struct error err = {{0}};
     assert_int_equal(tree_init(&t, cap), 0);
     if (parse_program(&t, text, &ps, &err) == 0) {
         char *s = print(&t);
@@ -362,7 +362,7 @@ static void test_functions_outside_the_set(void **state)
     small.nvars = 1;
     small.var_names[0] = "x";
     struct tree t;
-    struct parse_error err;
+    struct error err;
     assert_int_equal(tree_init(&t, 16), 0);
     assert_int_equal(parse_program(&t, "tanh(x) + if(x, 1, 2)", &small, &err),
                      0);
@@ -454,7 +454,7 @@ static void test_too_many_nodes(void **state)
     expect_error_cap("x**2", 1, "column 2: too many nodes ([tree] max_size is 1)");
     /* Exactly full is fine. */
     struct tree t;
-    struct parse_error err;
+    struct error err;
     assert_int_equal(tree_init(&t, 6), 0);
     assert_int_equal(parse_program(&t, "(x + y1) * rate**2", &ps, &err), 0);
     assert_int_equal(t.size, 6);

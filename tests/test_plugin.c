@@ -23,6 +23,7 @@
 
 #include "config.h"
 #include "fitness.h"
+#include "hash.h"
 #include "plugin.h"
 #include "pop.h"
 #include "prim.h"
@@ -852,7 +853,7 @@ static void test_files(void **state)
     assert_true(files[0].hash == so_hash);
     expand(want, sizeof want, "@/files.csv");
     assert_string_equal(files[1].path, want);
-    assert_true(files[1].hash == testutil_fnv1a(csv, sizeof csv - 1));
+    assert_true(files[1].hash == hash_bytes(csv, sizeof csv - 1));
     testutil_fitness_free(x);
 }
 
@@ -874,7 +875,7 @@ static void test_fifo(void **state)
     const struct plugin_file *files;
     assert_int_equal(plugin_files(x->pl, &files), 2);
     assert_string_equal(files[1].path, path);
-    assert_true(files[1].hash == testutil_fnv1a(csv, sizeof csv - 1));
+    assert_true(files[1].hash == hash_bytes(csv, sizeof csv - 1));
     double s[2];
     assert_int_equal(score(x, "add mul x 2 1", 1, s), EVAL_OK);
     assert_true(s[0] == 0.0);

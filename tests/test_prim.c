@@ -103,7 +103,7 @@ static void test_parse_functions(void **state)
 {
     (void)state;
     struct primset ps;
-    struct prim_error err;
+    struct error err;
     memset(&ps, 0, sizeof ps);
     assert_int_equal(prim_parse_functions(&ps, "add, sub ,mul,\tdiv", &err), 0);
     assert_int_equal(ps.nfuncs, 4);
@@ -135,7 +135,7 @@ static void test_parse_functions(void **state)
 static void expect_functions_error(const char *list, const char *msg)
 {
     struct primset ps;
-    struct prim_error err;
+    struct error err;
     memset(&ps, 0, sizeof ps);
     memset(&err, 0, sizeof err);
     assert_int_equal(prim_parse_functions(&ps, list, &err), -1);
@@ -166,7 +166,7 @@ static void test_parse_constants(void **state)
 {
     (void)state;
     struct primset ps;
-    struct prim_error err;
+    struct error err;
     memset(&ps, 0, sizeof ps);
     assert_int_equal(prim_parse_constants(&ps, "1, -2.5, pi, e, 1e3", &err), 0);
     assert_int_equal(ps.nconsts, 5);
@@ -220,7 +220,7 @@ static void test_parse_constants(void **state)
 static void expect_constants_error(const char *spec, const char *msg)
 {
     struct primset ps;
-    struct prim_error err;
+    struct error err;
     memset(&ps, 0, sizeof ps);
     memset(&err, 0, sizeof err);
     assert_int_equal(prim_parse_constants(&ps, spec, &err), -1);
@@ -258,7 +258,7 @@ static void test_parse_constants_errors(void **state)
 
     /* Wide spans that stay finite are fine. */
     struct primset ps;
-    struct prim_error err;
+    struct error err;
     memset(&ps, 0, sizeof ps);
     assert_int_equal(prim_parse_constants(&ps,
                                           "-1e308..7e307, "

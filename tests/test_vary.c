@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "init.h"
 #include "prim.h"
 #include "rng.h"
@@ -616,15 +617,6 @@ static void test_point_example(void **state)
     tree_release(&p);
 }
 
-/* FNV-1a over bytes, to compare long runs cheaply. */
-static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
-{
-    const unsigned char *b = p;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ b[i]) * 0x100000001b3ULL;
-    return h;
-}
-
 /*
  * A pool of trees bred from itself for many steps, every operator on the
  * offspring of the others: each child checked. Returns a hash of every
@@ -641,7 +633,7 @@ static uint64_t evolve_pool(uint64_t seed, int steps)
     }
     assert_int_equal(tree_init(&child, MAX_SIZE), 0);
     assert_int_equal(tree_init(&scratch, MAX_SIZE), 0);
-    uint64_t h = 0xcbf29ce484222325ULL;
+    uint64_t h = HASH_INIT;
     for (int s = 0; s < steps; s++) {
         const struct tree *a = &pool[rng_below(&r, POOL)];
         const struct tree *b = &pool[rng_below(&r, POOL)];
@@ -660,10 +652,10 @@ static uint64_t evolve_pool(uint64_t seed, int steps)
             break;
         }
         check_limits(&child);
-        h = hash_bytes(h, child.nodes, child.size * sizeof *child.nodes);
+        h = hash_update(h, child.nodes, child.size * sizeof *child.nodes);
         tree_copy(&pool[rng_below(&r, POOL)], &child);
     }
-    h = hash_bytes(h, &r, sizeof r);
+    h = hash_update(h, &r, sizeof r);
     for (int i = 0; i < POOL; i++)
         tree_release(&pool[i]);
     tree_release(&scratch);

@@ -143,7 +143,7 @@ struct testutil_fitness *testutil_load_fitness(const char *dir,
 {
     char path[512], text[4096], set_text[4][512];
     const char *set_ptr[4];
-    struct config_error cerr;
+    struct error cerr;
     struct testutil_fitness *x = calloc(1, sizeof *x);
     assert_non_null(x);
     assert_true(nsets <= 4);
@@ -169,15 +169,6 @@ void testutil_fitness_free(struct testutil_fitness *x)
     plugin_free(x->pl);
     config_release(&x->c);
     free(x);
-}
-
-uint64_t testutil_fnv1a(const void *p, size_t n)
-{
-    const unsigned char *b = p;
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ b[i]) * 0x100000001b3ULL;
-    return h;
 }
 
 int testutil_fifo_writer(const char *path, const char *text)

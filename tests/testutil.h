@@ -62,10 +62,6 @@ struct testutil_fitness *testutil_load_fitness(const char *dir,
 /* Frees what testutil_load_fitness made. */
 void testutil_fitness_free(struct testutil_fitness *x);
 
-/* FNV-1a 64 of n bytes, as manifest.ini and tests/e2e/experiments.sh
- * compute a file's hash. */
-uint64_t testutil_fnv1a(const void *p, size_t n);
-
 /*
  * Makes a named pipe at path and forks a child that writes text into it
  * once and exits; returns the child's pid. A reader that blocks should be

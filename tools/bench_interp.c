@@ -8,8 +8,8 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
+#include "clock.h"
 #include "init.h"
 #include "interp.h"
 #include "prim.h"
@@ -20,20 +20,13 @@
 #define MAX_SIZE 64
 #define NCOLS 10
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 /* Evaluates every program over all rows until `seconds` pass; returns
  * GPops/s. The sum keeps the compiler from dropping the work. */
 static double measure(struct tree *progs, const double *const *cols,
                       size_t nrows, struct interp *in, double seconds,
                       int padded, double *sink)
 {
-    double nodes_rows = 0, t0 = now(), t;
+    double nodes_rows = 0, t0 = clock_now(), t;
     do {
         for (int p = 0; p < NPROGRAMS; p++) {
             for (size_t row = 0; row < nrows; row += INTERP_BLOCK) {
@@ -46,7 +39,7 @@ static double measure(struct tree *progs, const double *const *cols,
             }
             nodes_rows += (double)progs[p].size * (double)nrows;
         }
-        t = now() - t0;
+        t = clock_now() - t0;
     } while (t < seconds);
     return nodes_rows / t;
 }
@@ -112,7 +105,7 @@ int main(void)
     double table[5][3];
     for (size_t s = 0; s < 2; s++) {
         struct primset ps = {0};
-        struct prim_error err;
+        struct error err;
         ps.nvars = NCOLS;
         for (int j = 0; j < NCOLS; j++)
             ps.var_names[j] = names[j];

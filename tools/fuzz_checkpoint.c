@@ -4,8 +4,9 @@
  * reach the contents (the checksum itself is covered by the unit tests).
  * Not part of make test. Build and run from the repository root:
  *
- *   S="engine/checkpoint.c engine/tree.c engine/prim.c engine/pop.c
- *      engine/rng.c engine/text.c operators/init.c"
+ *   S="engine/checkpoint.c engine/buf.c engine/error.c engine/path.c
+ *      engine/tree.c engine/prim.c engine/pop.c engine/rng.c engine/text.c
+ *      operators/init.c"
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -std=c11
  *       -D_POSIX_C_SOURCE=200809L -Iengine -Ioperators -Ifitness
  *       -o build/fuzz_checkpoint tools/fuzz_checkpoint.c $S -lm
@@ -20,6 +21,7 @@
 
 #include "checkpoint.h"
 #include "init.h"
+#include "path.h"
 #include "pop.h"
 #include "prim.h"
 #include "rng.h"
@@ -37,7 +39,7 @@ static const char *const names[] = {"x", "y"};
 /* Some functions, two variables, a constant range and two symbols. */
 static void make_primset(void)
 {
-    struct prim_error err;
+    struct error err;
     static const uint16_t funcs[] = {OP_ADD, OP_MUL, OP_SIN, OP_IF};
     for (size_t i = 0; i < sizeof funcs / sizeof funcs[0]; i++)
         ps.funcs[ps.nfuncs++] = funcs[i];
@@ -87,8 +89,11 @@ static void write_seeds(const char *dir)
         size_t len;
         if (checkpoint_encode(&key, &st, &p, &buf, &len) < 0)
             abort();
-        char path[4096];
-        snprintf(path, sizeof path, "%s/seed%d", dir, s);
+        char path[PATH_MAX];
+        if (path_format(path, "%s/seed%d", dir, s) < 0) {
+            perror(dir);
+            exit(1);
+        }
         FILE *f = fopen(path, "wb");
         if (!f || fwrite(buf, 1, len, f) != len || fclose(f) != 0) {
             perror(path);
@@ -131,9 +136,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&st, 0, sizeof st);
     if (tree_init(&st.best.tree, CAP) < 0 || pop_init(&p, NIND, CAP) < 0)
         abort();
-    char err[256] = "";
-    int rc = checkpoint_decode(buf, size, &key, &st, &p, &ps, err, sizeof err);
-    if (rc != 0 && (rc != -1 || err[0] == '\0'))
+    struct error err = {""};
+    int rc = checkpoint_decode(buf, size, &key, &st, &p, &ps, &err);
+    if (rc != 0 && (rc != -1 || err.msg[0] == '\0'))
         abort(); /* every refusal says why */
     if (rc == 0) {
         if (tree_check(&st.best.tree, ps.nvars) < 0)
@@ -158,8 +163,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         memset(&st2, 0, sizeof st2);
         if (tree_init(&st2.best.tree, CAP) < 0 || pop_init(&p2, NIND, CAP) < 0)
             abort();
-        if (checkpoint_decode(again, len, &key, &st2, &p2, &ps, err,
-                              sizeof err) != 0)
+        if (checkpoint_decode(again, len, &key, &st2, &p2, &ps, &err) != 0)
             abort();
         tree_release(&st2.best.tree);
         run_state_release_notes(&st2);
