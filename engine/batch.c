@@ -6,6 +6,7 @@
  * repeats one run alone.
  */
 #include "batch.h"
+#include "path.h"
 
 #include <errno.h>
 #include <ini.h>
@@ -34,12 +35,11 @@ struct outcome {
 static void read_outcome(const char *dir, const char *score,
                          struct outcome *out)
 {
-    char path[4300], line[8192], key[64];
-    snprintf(path, sizeof path, "%s/best.txt", dir);
+    char path[PATH_MAX], line[8192], key[64];
     snprintf(key, sizeof key, "train_%s", score);
     memset(out, 0, sizeof *out);
     out->best = NAN;
-    FILE *f = fopen(path, "r");
+    FILE *f = path_join(path, dir, "best.txt") == 0 ? fopen(path, "r") : NULL;
     if (!f)
         return;
     out->done = 1;
@@ -68,9 +68,8 @@ static void read_outcome(const char *dir, const char *score,
  * of its train_ line. Leaves score as it is when there is none. */
 static void read_score_name(const char *dir, char *score, size_t size)
 {
-    char path[4300], line[8192];
-    snprintf(path, sizeof path, "%s/best.txt", dir);
-    FILE *f = fopen(path, "r");
+    char path[PATH_MAX], line[8192];
+    FILE *f = path_join(path, dir, "best.txt") == 0 ? fopen(path, "r") : NULL;
     if (!f)
         return;
     while (fgets(line, sizeof line, f))
@@ -98,9 +97,9 @@ static int on_manifest(void *user, const char *section, const char *key,
 
 static int run_exit_status(const char *dir)
 {
-    char path[4300];
-    snprintf(path, sizeof path, "%s/manifest.ini", dir);
-    FILE *f = fopen(path, "r");
+    char path[PATH_MAX];
+    FILE *f = path_join(path, dir, "manifest.ini") == 0 ? fopen(path, "r")
+                                                       : NULL;
     if (!f)
         return -2;
     int status = -1;
@@ -254,13 +253,21 @@ int batch_main(struct config *c, const struct run_options *o)
     struct outcome *runs = calloc((size_t)n, sizeof *runs);
     if (!runs)
         return EXIT_RUNTIME;
-    char config_path[4200], score[64] = "fitness";
-    snprintf(config_path, sizeof config_path, "%s/config.ini",
-             c->output_dir);
+    char config_path[PATH_MAX], score[64] = "fitness";
+    /* The longest run folder's name fits, or no run starts. */
+    char dir[PATH_MAX];
+    if (path_join(config_path, c->output_dir, "config.ini") < 0 ||
+        path_format(dir, "%s/run-%03ld/checkpoint.bin", c->output_dir,
+                    n - 1) < 0) {
+        fprintf(stderr, "forkgp: output folder '%s': %s\n", c->output_dir,
+                strerror(errno));
+        free(runs);
+        return EXIT_INPUT;
+    }
     int status = EXIT_OK;
     for (long i = 0; i < n && status == EXIT_OK; i++) {
-        char dir[4200], seed[64], out[4300];
-        snprintf(dir, sizeof dir, "%s/run-%03ld", c->output_dir, i);
+        char seed[64], out[PATH_MAX + 16];
+        path_format(dir, "%s/run-%03ld", c->output_dir, i);
         snprintf(seed, sizeof seed, "run.seed=%llu",
                  (unsigned long long)(c->run_seed + (uint64_t)i));
         snprintf(out, sizeof out, "output.dir=%s", dir);
@@ -269,8 +276,8 @@ int batch_main(struct config *c, const struct run_options *o)
             printf("run %03ld: done before\n", i);
         } else {
             /* An interrupted run resumes from its checkpoint, if any. */
-            char ck[4300];
-            snprintf(ck, sizeof ck, "%s/checkpoint.bin", dir);
+            char ck[PATH_MAX];
+            path_join(ck, dir, "checkpoint.bin"); /* fits: checked above */
             FILE *probe = before == -2 ? NULL : fopen(ck, "rb");
             if (probe)
                 fclose(probe);

@@ -22,31 +22,31 @@ struct farm {
 
 #ifndef FORKGP_MPI
 /* The message for an MPI backend asked of a build without it. */
-static void no_mpi(char *err, size_t size)
+static void no_mpi(struct error *err)
 {
-    snprintf(err, size, "[run] backend = mpi: this forkgp was built "
+    error_set(err, "[run] backend = mpi: this forkgp was built "
                         "without MPI (build it with make MPI=1)");
 }
 #endif
 
 struct farm *farm_new(const struct fitness *f, uint64_t seed,
-                      const struct farm_options *o, char *err, size_t size)
+                      const struct farm_options *o, struct error *err)
 {
     struct farm *fm = calloc(1, sizeof *fm);
     if (!fm) {
-        snprintf(err, size, "out of memory");
+        error_set(err, "out of memory");
         return NULL;
     }
     if (o->backend == FARM_BACKEND_MPI) {
 #ifdef FORKGP_MPI
-        fm->mpi = mpi_farm_new(f, o, err, size);
+        fm->mpi = mpi_farm_new(f, o, err);
         if (fm->mpi)
             return fm;
 #else
-        no_mpi(err, size);
+        no_mpi(err);
 #endif
     } else {
-        fm->fork = fork_farm_new(f, seed, o, err, size);
+        fm->fork = fork_farm_new(f, seed, o, err);
         if (fm->fork)
             return fm;
     }
@@ -55,18 +55,17 @@ struct farm *farm_new(const struct fitness *f, uint64_t seed,
 }
 
 int farm_serve(const struct fitness *f, uint64_t seed,
-               const struct farm_options *o, size_t population, char *err,
-               size_t size)
+               const struct farm_options *o, size_t population, struct error *err)
 {
     if (o->backend != FARM_BACKEND_MPI)
         return 0;
 #ifdef FORKGP_MPI
-    return mpi_farm_serve(f, seed, o, population, err, size);
+    return mpi_farm_serve(f, seed, o, population, err);
 #else
     (void)f;
     (void)seed;
     (void)population;
-    no_mpi(err, size);
+    no_mpi(err);
     return -1;
 #endif
 }

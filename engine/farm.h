@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "error.h"
 #include "farm_types.h"
 #include "fitness.h"
 #include "pop.h"
@@ -18,11 +19,11 @@ struct farm;
  * so that they share the loaded data copy-on-write), or joins MPI as rank
  * 0. Each evaluation scores with f (borrowed) and the stream
  * rng_derive(seed, RNG_EVAL, generation, index), whichever process runs
- * it. Returns NULL with a message in err (at least 256 bytes): a worker
+ * it. Returns NULL with a message in err: a worker
  * cannot be started, MPI has no ranks, or this build has no MPI.
  */
 struct farm *farm_new(const struct fitness *f, uint64_t seed,
-                      const struct farm_options *o, char *err, size_t size);
+                      const struct farm_options *o, struct error *err);
 
 /*
  * With the MPI backend, on every rank but 0: serves as an evaluating rank
@@ -32,8 +33,7 @@ struct farm *farm_new(const struct fitness *f, uint64_t seed,
  * backend asked of a build without MPI, say).
  */
 int farm_serve(const struct fitness *f, uint64_t seed,
-               const struct farm_options *o, size_t population, char *err,
-               size_t size);
+               const struct farm_options *o, size_t population, struct error *err);
 
 /* Stops the backend's processes, reaps them and frees the farm;
  * farm_free(NULL) is a no-op. */

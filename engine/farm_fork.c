@@ -30,6 +30,8 @@
 #include <unistd.h>
 
 #include "child.h"
+#include "clock.h"
+#include "error.h"
 #include "forkgp.h"
 #include "rng.h"
 #include "stop.h"
@@ -73,13 +75,6 @@ struct fork_farm {
     struct farm_stats stats;
     unsigned char *frame; /* one job frame */
 };
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* One evaluation, the same in a worker and in the parent (workers = 0). */
 static void evaluate_one(const struct fork_farm *fm, uint64_t generation,
@@ -221,9 +216,9 @@ static void worker_main(struct fork_farm *fm, int in, int out)
             _exit(126);
         jobs.start += WIRE_HEADER + h.length;
         struct wire_result res;
-        double t0 = now();
+        double t0 = clock_now();
         evaluate_one(fm, generation, index, &t, &res);
-        res.seconds = now() - t0;
+        res.seconds = clock_now() - t0;
         /* Each result goes up as soon as it is known: the parent's record
          * of what is in flight then says whose evaluation a crash was. */
         size_t n = wire_put_result(result, sent++, &res);
@@ -283,12 +278,12 @@ static int start_worker(struct fork_farm *fm, int i)
 static int reap(struct worker *w, double seconds)
 {
     int status = 0;
-    double until = now() + seconds;
+    double until = clock_now() + seconds;
     for (;;) {
         pid_t r = waitpid(w->pid, &status, WNOHANG);
         if (r == w->pid || (r < 0 && errno != EINTR))
             break;
-        if (now() >= until) {
+        if (clock_now() >= until) {
             kill(-w->pid, SIGKILL);
             kill(w->pid, SIGKILL);
             w->killed = 1;
@@ -471,7 +466,7 @@ static void dispatch(struct fork_farm *fm, struct round *rd, int i, int stopping
         memcpy(w->out + w->outlen, fm->frame, n);
         w->outlen += n;
         if (w->nin == 0)
-            w->started = now();
+            w->started = clock_now();
         w->inflight[w->nin++] = index;
     }
     while (w->outoff < w->outlen) {
@@ -504,7 +499,7 @@ static int collect(struct fork_farm *fm, struct round *rd, int i)
             return 0; /* nothing more now */
         w->inlen += (size_t)got;
         size_t off = 0;
-        double t = now();
+        double t = clock_now();
         while (w->inlen - off >= WIRE_HEADER) {
             struct wire_header h;
             const size_t max = WIRE_RESULT_MAX;
@@ -569,7 +564,7 @@ static int service(struct fork_farm *fm, struct round *rd, int i, short revents,
         return replace_worker(fm, rd, i, status, detail);
     }
     if (fm->opt.eval_timeout > 0 && w->nin > 0 &&
-        now() - w->started > fm->opt.eval_timeout) {
+        clock_now() - w->started > fm->opt.eval_timeout) {
         stop_worker(w);
         return replace_worker(fm, rd, i, EVAL_TIMEOUT, 0);
     }
@@ -577,11 +572,11 @@ static int service(struct fork_farm *fm, struct round *rd, int i, short revents,
 }
 
 /* Forks every worker. Returns 0, or -1 with a message in err. */
-static int start_workers(struct fork_farm *fm, char *err, size_t size)
+static int start_workers(struct fork_farm *fm, struct error *err)
 {
     for (int i = 0; i < fm->opt.workers; i++)
         if (start_worker(fm, i) < 0) {
-            snprintf(err, size, "cannot start worker %d of %d: %s", i + 1,
+            error_set(err, "cannot start worker %d of %d: %s", i + 1,
                      fm->opt.workers, strerror(errno));
             return -1;
         }
@@ -603,11 +598,12 @@ static int stays_in_process(struct fork_farm *fm)
         return 0;
     if (fm->unforkable || fm->mean_eval < fork_farm_quick_eval(fm->opt.workers))
         return 1;
-    char err[256];
-    if (start_workers(fm, err, sizeof err) < 0) {
+    struct error err;
+    if (start_workers(fm, &err) < 0) {
         /* A built-in fitness runs as well here: say so, and go on (any
          * worker that did start idles until the farm is freed). */
-        fprintf(stderr, "forkgp: %s; evaluating in this process\n", err);
+        fprintf(stderr, "forkgp: %s; evaluating in this process\n",
+                err.msg);
         fm->unforkable = 1;
         return 1;
     }
@@ -619,7 +615,7 @@ static int eval_in_process(struct fork_farm *fm, struct population *p,
 {
     /* The pace from the whole generation, not a clock read per
      * evaluation: at 20 rows two reads would add a quarter to each. */
-    double t0 = now();
+    double t0 = clock_now();
     uint64_t done = 0;
     int result = FARM_DONE;
     for (size_t i = 0; i < p->n && result == FARM_DONE; i++) {
@@ -641,7 +637,7 @@ static int eval_in_process(struct fork_farm *fm, struct population *p,
     }
     fm->stats.evaluations += done;
     if (done > 0) {
-        double spent = now() - t0;
+        double spent = clock_now() - t0;
         fm->stats.busy_seconds += spent;
         fm->mean_eval = spent / (double)done;
     }
@@ -681,7 +677,7 @@ int fork_farm_eval(struct fork_farm *fm, struct population *p, uint64_t generati
         if ((stop_requested() || (rd.failed && fm->opt.stop_on_failure)) &&
             !stopping) {
             stopping = 1; /* send no more; let what runs finish */
-            stop_by = now() + STOP_GRACE;
+            stop_by = clock_now() + STOP_GRACE;
             result = stop_requested() ? FARM_INTERRUPTED : FARM_FAILED;
         }
         int busy = 0;
@@ -689,7 +685,7 @@ int fork_farm_eval(struct fork_farm *fm, struct population *p, uint64_t generati
             dispatch(fm, &rd, i, stopping);
             busy += fm->w[i].nin > 0;
         }
-        if (stopping && (busy == 0 || now() > stop_by))
+        if (stopping && (busy == 0 || clock_now() > stop_by))
             break;
         if (rd.lost > fm->opt.restart_limit * (double)p->n && rd.lost > 2) {
             result = FARM_BROKEN;
@@ -698,7 +694,7 @@ int fork_farm_eval(struct fork_farm *fm, struct population *p, uint64_t generati
 
         /* Let the workers work, then wait for results, room to write,
          * or the next deadline. */
-        double quiet = quiet_time(fm, &rd, now());
+        double quiet = quiet_time(fm, &rd, clock_now());
         if (quiet > 0 && !stop_requested()) {
             struct timespec ts = {0, (long)(quiet * 1e9)};
             nanosleep(&ts, NULL); /* a signal cuts it short: fine */
@@ -710,7 +706,7 @@ int fork_farm_eval(struct fork_farm *fm, struct population *p, uint64_t generati
             pfd[2 * i + 1] = (struct pollfd){
                 w->outlen > w->outoff ? w->job_fd : -1, POLLOUT, 0};
             if (fm->opt.eval_timeout > 0 && w->nin > 0) {
-                double left = w->started + fm->opt.eval_timeout - now();
+                double left = w->started + fm->opt.eval_timeout - clock_now();
                 int ms = left > 0 ? (int)(left * 1000) + 1 : 0;
                 if (ms < timeout)
                     timeout = ms;
@@ -722,7 +718,7 @@ int fork_farm_eval(struct fork_farm *fm, struct population *p, uint64_t generati
         }
         /* waitpid is a system call per worker: at most every POLL_MS,
          * not at every wake-up (the pipes show most deaths at once). */
-        double t = now();
+        double t = clock_now();
         int scan = t >= fm->next_scan;
         if (scan)
             fm->next_scan = t + POLL_MS / 1000.0;
@@ -769,12 +765,11 @@ static void note_open_fds(struct fork_farm *fm)
 }
 
 struct fork_farm *fork_farm_new(const struct fitness *f, uint64_t seed,
-                                const struct farm_options *o, char *err,
-                                size_t size)
+                                const struct farm_options *o, struct error *err)
 {
     struct fork_farm *fm = calloc(1, sizeof *fm);
     if (!fm) {
-        snprintf(err, size, "out of memory");
+        error_set(err, "out of memory");
         return NULL;
     }
     fm->fitness = f;
@@ -786,12 +781,12 @@ struct fork_farm *fork_farm_new(const struct fitness *f, uint64_t seed,
     fm->w = calloc((size_t)o->workers, sizeof *fm->w);
     fm->frame = malloc(WIRE_HEADER + WIRE_MAX_PAYLOAD);
     if (!fm->w || !fm->frame) {
-        snprintf(err, size, "out of memory");
+        error_set(err, "out of memory");
         fork_farm_free(fm);
         return NULL;
     }
     note_open_fds(fm);
-    if (!o->adaptive && start_workers(fm, err, size) < 0) {
+    if (!o->adaptive && start_workers(fm, err) < 0) {
         fork_farm_free(fm);
         return NULL;
     }
@@ -808,10 +803,10 @@ void fork_farm_free(struct fork_farm *fm)
             close(fm->w[i].job_fd);
             fm->w[i].job_fd = -1;
         }
-    double until = now() + 1.0;
+    double until = clock_now() + 1.0;
     for (int i = 0; fm->w && i < fm->opt.workers; i++) {
         if (fm->w[i].pid) {
-            double left = until - now();
+            double left = until - clock_now();
             reap(&fm->w[i], left > 0 ? left : 0);
         }
         free(fm->w[i].out);

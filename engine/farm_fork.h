@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "error.h"
 #include "farm_types.h"
 #include "fitness.h"
 #include "pop.h"
@@ -33,8 +34,7 @@ double fork_farm_quick_eval(int workers);
  * message in err (at least 256 bytes) when a worker cannot be started.
  */
 struct fork_farm *fork_farm_new(const struct fitness *f, uint64_t seed,
-                                const struct farm_options *o, char *err,
-                                size_t size);
+                                const struct farm_options *o, struct error *err);
 
 /* Stops the workers (EOF, then KILL after a grace), reaps them and their
  * process groups, and frees the farm; fork_farm_free(NULL) is a no-op. */

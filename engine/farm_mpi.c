@@ -69,31 +69,29 @@ static int grow(unsigned char **buf, size_t *cap, size_t need)
 }
 
 struct mpi_farm *mpi_farm_new(const struct fitness *f,
-                              const struct farm_options *o, char *err,
-                              size_t size)
+                              const struct farm_options *o, struct error *err)
 {
     if (join_mpi() < 0) {
-        snprintf(err, size, "cannot start MPI");
+        error_set(err, "cannot start MPI");
         return NULL;
     }
     struct mpi_farm *mf = calloc(1, sizeof *mf);
     if (!mf) {
-        snprintf(err, size, "out of memory");
+        error_set(err, "out of memory");
         return NULL;
     }
     mf->fitness = f;
     mf->opt = *o;
     MPI_Comm_size(MPI_COMM_WORLD, &mf->nranks);
     if (mf->nranks < 2) {
-        snprintf(err, size,
-                 "[run] backend = mpi needs ranks to evaluate: start it as "
+        error_set(err, "[run] backend = mpi needs ranks to evaluate: start it as "
                  "mpirun -n K forkgp run ... with K >= 2");
         free(mf);
         return NULL;
     }
     mf->inflight = calloc((size_t)mf->nranks, sizeof *mf->inflight);
     if (!mf->inflight) {
-        snprintf(err, size, "out of memory");
+        error_set(err, "out of memory");
         free(mf);
         return NULL;
     }
@@ -259,10 +257,10 @@ void mpi_farm_free(struct mpi_farm *mf)
 
 int mpi_farm_serve(const struct fitness *f, uint64_t seed,
                    const struct farm_options *o, size_t population,
-                   char *err, size_t size)
+                   struct error *err)
 {
     if (join_mpi() < 0) {
-        snprintf(err, size, "cannot start MPI");
+        error_set(err, "cannot start MPI");
         return -1;
     }
     int rank;
@@ -273,13 +271,13 @@ int mpi_farm_serve(const struct fitness *f, uint64_t seed,
      * which only the received individuals are evaluated here. */
     struct farm_options local = *o;
     local.backend = FARM_BACKEND_FORK;
-    struct fork_farm *fm = fork_farm_new(f, seed, &local, err, size);
+    struct fork_farm *fm = fork_farm_new(f, seed, &local, err);
     struct population p = {0};
     unsigned char *in = NULL, *out = NULL;
     size_t incap = 0, outcap = 0;
     if (!fm || pop_init(&p, population, o->max_size) < 0) {
         if (fm)
-            snprintf(err, size, "out of memory");
+            error_set(err, "out of memory");
         fork_farm_free(fm);
         MPI_Abort(MPI_COMM_WORLD, 1);
         return -1;

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "error.h"
 #include "farm_types.h"
 #include "fitness.h"
 #include "pop.h"
@@ -18,8 +19,7 @@ struct mpi_farm;
 /* Rank 0's side: joins MPI and checks there are ranks to evaluate. Returns
  * NULL with a message when not. */
 struct mpi_farm *mpi_farm_new(const struct fitness *f,
-                              const struct farm_options *o, char *err,
-                              size_t size);
+                              const struct farm_options *o, struct error *err);
 
 /* Scores what p needs by sending it to the ranks in chunks (an idle rank
  * gets the next one). Returns an enum farm_result. */
@@ -41,6 +41,6 @@ void mpi_farm_free(struct mpi_farm *mf);
  */
 int mpi_farm_serve(const struct fitness *f, uint64_t seed,
                    const struct farm_options *o, size_t population,
-                   char *err, size_t size);
+                   struct error *err);
 
 #endif

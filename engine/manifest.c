@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "path.h"
 
 static void utc_now(char *buf, size_t size)
 {
@@ -148,9 +149,9 @@ static int on_entry(void *user, const char *section, const char *key,
 
 int manifest_compare(const char *dir, struct manifest *m)
 {
-    char path[4200];
-    snprintf(path, sizeof path, "%s/manifest.ini", dir);
-    FILE *f = fopen(path, "r");
+    char path[PATH_MAX];
+    FILE *f = path_join(path, dir, "manifest.ini") == 0 ? fopen(path, "r")
+                                                       : NULL;
     if (!f)
         return 0;
     struct reading *rd = calloc(1, sizeof *rd);

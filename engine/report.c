@@ -11,11 +11,12 @@
 #include <unistd.h>
 
 #include "infix.h"
+#include "path.h"
 
 /* mkdir -p */
 int report_make_dirs(const char *path)
 {
-    char buf[4096];
+    char buf[PATH_MAX];
     if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf) {
         errno = ENAMETOOLONG;
         return -1;
@@ -36,12 +37,11 @@ int report_make_dirs(const char *path)
 static FILE *open_in(struct report *rp, const char *name,
                      struct error *err)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", rp->dir, name);
-    FILE *f = fopen(path, "w");
+    char path[PATH_MAX];
+    FILE *f = path_join(path, rp->dir, name) == 0 ? fopen(path, "w") : NULL;
     if (!f)
-        error_set(err, "cannot write '%s': %s", path,
-                 strerror(errno));
+        error_set(err, "cannot write '%s/%s': %s", rp->dir, name,
+                  strerror(errno));
     return f;
 }
 
@@ -100,12 +100,11 @@ fail:
 static FILE *reopen_at(struct report *rp, const char *name, uint64_t size,
                        struct error *err)
 {
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s", rp->dir, name);
-    FILE *f = fopen(path, "r+");
+    char path[PATH_MAX];
+    FILE *f = path_join(path, rp->dir, name) == 0 ? fopen(path, "r+") : NULL;
     if (!f) {
-        error_set(err, "cannot resume: '%s': %s", path,
-                 strerror(errno));
+        error_set(err, "cannot resume: '%s/%s': %s", rp->dir, name,
+                  strerror(errno));
         return NULL;
     }
     struct stat st;

@@ -24,16 +24,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "breed.h"
 #include "build.h"
 #include "checkpoint.h"
+#include "clock.h"
 #include "farm.h"
 #include "stop.h"
 #include "infix.h"
 #include "init.h"
 #include "manifest.h"
+#include "path.h"
 #include "pop.h"
 #include "plugin.h"
 #include "report.h"
@@ -66,7 +67,7 @@ struct run {
     struct manifest manifest;
     double session_start;
     double last_checkpoint; /* when checkpoint.bin was last written (or
-                               read, on resume): now()'s clock */
+                               read, on resume): clock_now()'s clock */
     long first_generation; /* the first this session scored or resumed */
     struct twins twins; /* the indexes of cur and of next (the generation
                            before cur's, after a breeding) */
@@ -75,16 +76,9 @@ struct run {
     int folder_open; /* the run folder is open: it is closed at the end */
 };
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static double elapsed(const struct run *r)
 {
-    return r->st.elapsed + (now() - r->session_start);
+    return r->st.elapsed + (clock_now() - r->session_start);
 }
 
 static const char *const stop_text[] = {
@@ -125,7 +119,7 @@ static double eta(const struct run *r)
 {
     const struct config *c = r->cfg;
     long done = r->st.generation - r->first_generation;
-    double t = now() - r->session_start;
+    double t = clock_now() - r->session_start;
     double left = done > 0 ? t / (double)done *
                                  (double)(c->run_generations - r->st.generation)
                            : NAN;
@@ -189,7 +183,7 @@ static void note_failures(struct run *r, const struct population *p)
 static int score_generation(struct run *r, double breed_seconds,
                             int bred)
 {
-    double t0 = now();
+    double t0 = clock_now();
     /* A deterministic fitness evaluates no program whose score is known
      * (where that pays): a repeat of one of the generation, or of the
      * generation before, which r->next holds after a breeding. */
@@ -213,7 +207,7 @@ static int score_generation(struct run *r, double breed_seconds,
     if (pop_stats(&r->cur, &r->rank, &s) < 0)
         return FARM_BROKEN;
     keep_best(r, &s);
-    tm.eval_seconds = now() - t0;
+    tm.eval_seconds = clock_now() - t0;
     tm.elapsed = elapsed(r);
     report_generation(&r->report, r->st.generation, &s, &tm, eta(r));
     report_sizes(&r->report, &r->st.log_size, &r->st.timing_size);
@@ -235,7 +229,7 @@ static int checkpoint_due(const struct run *r)
     if (every <= 0 || r->st.generation % every != 0)
         return 0;
     return r->st.generation == 0 ||
-           now() - r->last_checkpoint >= r->cfg->output_checkpoint_seconds;
+           clock_now() - r->last_checkpoint >= r->cfg->output_checkpoint_seconds;
 }
 
 /* Writes checkpoint.bin for the state and r->cur, behind the run: its
@@ -243,7 +237,7 @@ static int checkpoint_due(const struct run *r)
  * checkpoint or at the end). Returns 0 or -1. */
 static int write_checkpoint(struct run *r)
 {
-    r->last_checkpoint = now();
+    r->last_checkpoint = clock_now();
     unsigned char *buf;
     size_t len;
     struct run_state st = r->st;
@@ -451,9 +445,9 @@ static struct breed_options breed_options(const struct config *c)
 static int load_checkpoint(struct run *r)
 {
     const char *dir = r->cfg->output_dir;
-    char path[4200];
-    snprintf(path, sizeof path, "%s/%s", dir, CHECKPOINT_FILE);
-    FILE *f = fopen(path, "rb");
+    char path[PATH_MAX];
+    FILE *f = path_join(path, dir, CHECKPOINT_FILE) == 0 ? fopen(path, "rb")
+                                                         : NULL;
     if (!f) {
         fprintf(stderr, "forkgp: cannot resume '%s': no checkpoint (%s)\n",
                 dir, strerror(errno));
@@ -596,7 +590,7 @@ static int setup(struct run *r, const struct run_options *o)
         return -1;
     }
     r->first_generation = r->st.generation;
-    r->last_checkpoint = now(); /* resumed: the checkpoint just read */
+    r->last_checkpoint = clock_now(); /* resumed: the checkpoint just read */
     return 0;
 }
 
@@ -611,18 +605,18 @@ static int start(struct run *r, const struct run_options *o)
     const struct config *c = r->cfg;
     struct farm_options fo = farm_options(c, &r->fitness);
     start_manifest(r, fo.workers);
-    char ferr[512];
+    struct error ferr;
     int served = farm_serve(&r->fitness, c->run_seed, &fo,
-                            (size_t)c->run_population, ferr, sizeof ferr);
+                            (size_t)c->run_population, &ferr);
     if (served != 0) {
         if (served < 0)
-            fprintf(stderr, "forkgp: %s\n", ferr);
+            fprintf(stderr, "forkgp: %s\n", ferr.msg);
         r->status = served > 0 ? EXIT_OK : EXIT_RUNTIME;
         return -1;
     }
-    r->farm = farm_new(&r->fitness, c->run_seed, &fo, ferr, sizeof ferr);
+    r->farm = farm_new(&r->fitness, c->run_seed, &fo, &ferr);
     if (!r->farm) {
-        fprintf(stderr, "forkgp: %s\n", ferr);
+        fprintf(stderr, "forkgp: %s\n", ferr.msg);
         return -1;
     }
     r->folder_open = 1;
@@ -673,10 +667,10 @@ static enum stop_reason evolve(struct run *r, int resumed)
     const struct config *c = r->cfg;
     if (!resumed) {
         rng_derive(&r->st.rng, c->run_seed, RNG_MAIN, 0, 0);
-        double t0 = now();
+        double t0 = clock_now();
         init_ramped(&r->cur, &r->ps, (int)c->tree_init_min_depth,
                     (int)c->tree_init_max_depth, &r->st.rng);
-        int fr = score_generation(r, now() - t0, 0);
+        int fr = score_generation(r, clock_now() - t0, 0);
         if (fr != FARM_DONE)
             return farm_stop(fr);
     }
@@ -695,7 +689,7 @@ static enum stop_reason evolve(struct run *r, int resumed)
         if (why != STOP_NONE)
             return why;
         struct rng before = r->st.rng;
-        double t0 = now();
+        double t0 = clock_now();
         if (breed_next(&r->breed, &r->next, &r->cur, &r->ps, &r->rank,
                        &r->st.rng) < 0) {
             fprintf(stderr, "forkgp: out of memory\n");
@@ -705,7 +699,7 @@ static enum stop_reason evolve(struct run *r, int resumed)
         r->cur = r->next;
         r->next = swap;
         r->st.generation++;
-        int fr = score_generation(r, now() - t0, 1);
+        int fr = score_generation(r, clock_now() - t0, 1);
         if (fr == FARM_DONE)
             continue;
         /* Incomplete: drop it, back to the last scored generation. */
@@ -821,7 +815,7 @@ int run_main(struct config *c, const struct run_options *o,
     }
     r->cfg = c;
     r->st.best_generation = -1;
-    r->session_start = now();
+    r->session_start = clock_now();
     r->status = EXIT_RUNTIME;
     if (setup(r, o) == 0 && start(r, o) == 0) {
         r->stopped = evolve(r, o->resume);

@@ -56,7 +56,8 @@ LAYERS = [
      "engine/tree engine/prim engine/interp engine/rng engine/pop "
      "engine/wire engine/csv engine/text engine/config engine/config_keys "
      "engine/vmath engine/stats engine/infix engine/parse engine/durable "
-     "engine/child engine/fitness engine/stop engine/build engine/exitcode engine/buf engine/hash engine/clock engine/path engine/error"),
+     "engine/child engine/fitness engine/stop engine/build engine/exitcode "
+     "engine/buf engine/hash engine/clock engine/path engine/error"),
     ("api", "", "fitness/forkgp"),
 ]
 
