@@ -22,6 +22,12 @@
  * through `scores` and the returned status. Draw randomness only from the
  * stream passed in: it is derived from (seed, generation, index), so a run
  * is reproducible for any number of workers.
+ *
+ * The built-in fitness functions (fitness/regression.c, classify.c,
+ * boolean.c and tabular.c in forkgp's sources) use this header alone:
+ * read them for numeric plug-ins that score a block of rows at a time
+ * (fgp_eval_block_padded), say what an evaluation costs (fgp_set_rows) and
+ * name the column a user misspelt (fgp_suggest).
  */
 #ifndef FORKGP_H
 #define FORKGP_H
@@ -132,8 +138,7 @@ void fgp_set_score_name(struct fgp_setup *s, const char *name);
  * looks like a misspelling of it (at most 2 letters off, and at most half
  * of word), else NULL: for a message's "did you mean '%s'?". Returns one
  * of names, or NULL. Callable anywhere. */
-const char *fgp_suggest(const char *word, const char *const *names,
-                        size_t n);
+const char *fgp_suggest(const char *word, const char *const *names, size_t n);
 
 /* ---- setup: data ---------------------------------------------------------
  * A numeric CSV table (header row), loaded by forkgp's own loader; errors
@@ -202,16 +207,18 @@ int fgp_eval(const struct fgp_program *p, const double *const *x,
  * fgp_eval's inner step, for a plug-in that uses each block's values as
  * they come (a running sum of errors, a stop at the first NaN) with no
  * array of all the outputs. The interpreter walks the program once per
- * block of up to FGP_BLOCK rows, so a block of FGP_BLOCK rows costs the
- * least per row; row vectors are FGP_LANES rows (a multiple of it). */
+ * block of up to FGP_BLOCK rows, so whole blocks cost the least per row.
+ * FGP_LANES is the rows of one vector of the padded variant; FGP_BLOCK is
+ * a multiple of it. */
 #define FGP_BLOCK 256
 #define FGP_LANES 8
 
 /* Evaluates p on rows [row, row + n), n <= FGP_BLOCK, of columns x (x[k]
- * is variable k's data, as for fgp_eval). Returns the n values, read-only
- * and owned by forkgp (its scratch, or x itself for a lone variable),
- * valid until the next fgp_eval* call of this process; NULL when n >
- * FGP_BLOCK. A symbol of the plug-in's evaluates to NaN. */
+ * is variable k's data, as for fgp_eval, readable to row + n). Returns
+ * the n values, read-only and owned by forkgp (its scratch, or x itself
+ * for a lone variable), valid until the next fgp_eval* call of this
+ * process; NULL when n > FGP_BLOCK. A symbol of the plug-in's evaluates
+ * to NaN. */
 const double *fgp_eval_block(const struct fgp_program *p,
                              const double *const *x, size_t row, size_t n);
 
