@@ -606,6 +606,7 @@ int fgp_eval(const struct fgp_program *p, const double *const *x,
     return 0;
 }
 
+/* The scratch holds one block: a longer one would be written past it. */
 const double *fgp_eval_block(const struct fgp_program *p,
                              const double *const *x, size_t row, size_t n)
 {
