@@ -173,6 +173,15 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
+# The built-in fitness functions are plug-ins like any other: fitness/ is
+# compiled with its own folder alone on the include path (the other -I
+# flags taken out), so that they see forkgp.h and their own headers and
+# nothing of the engine's. (The more specific pattern wins over the one
+# above.)
+$(BUILD)/fitness/%.o: fitness/%.c
+	@mkdir -p $(@D)
+	$(CC) $(filter-out -I%,$(CFLAGS)) -Ifitness -c -o $@ $<
+
 format:
 	clang-format -i engine/*.[ch] operators/*.[ch] fitness/*.[ch] tests/*.c
 

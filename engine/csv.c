@@ -15,10 +15,6 @@
 #include "hash.h"
 #include "text.h"
 
-/* 64 bytes is a cache line and an AVX-512 vector; a stride that is a
- * multiple of 8 doubles keeps every column, not only the first, aligned. */
-#define CSV_STRIDE_STEP 8
-
 /* Longest piece of a bad cell quoted back in a message, in bytes. */
 #define CSV_SHOW_MAX 40
 

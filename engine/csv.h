@@ -7,10 +7,18 @@
 
 #include "error.h"
 
+/* The columns' stride is a multiple of this many doubles, the rows past
+ * nrows zeros: 64 bytes is a cache line and an AVX-512 vector, so every
+ * column, not only the first, is aligned, and vector code may read whole
+ * vectors (forkgp.h promises fgp_load_csv's columns to
+ * fgp_eval_block_padded). */
+#define CSV_STRIDE_STEP 8
+
 /*
  * A loaded data set: every column numeric and finite, stored column-major
- * in one page-aligned, read-only block (cols[j] = block + j * stride), so
- * the interpreter reads a variable as one contiguous array.
+ * in one page-aligned, read-only block (cols[j] = block + j * stride, the
+ * padding zeros), so the interpreter reads a variable as one contiguous
+ * array.
  */
 struct dataset {
     char *path;    /* the file it came from, as given to csv_load */

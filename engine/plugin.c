@@ -15,8 +15,31 @@
 
 #include "builtin.h"
 #include "csv.h"
+#include "interp.h"
 #include "pop.h"
+#include "rng.h"
 #include "text.h"
+
+/* forkgp.h's constants are the engine's own, which it cannot include. */
+_Static_assert(FGP_BLOCK == INTERP_BLOCK, "FGP_BLOCK is INTERP_BLOCK");
+_Static_assert(FGP_LANES == INTERP_LANES, "FGP_LANES is INTERP_LANES");
+_Static_assert(FGP_MAX_VARIABLES == PRIM_MAX_VARS,
+               "FGP_MAX_VARIABLES is PRIM_MAX_VARS");
+_Static_assert(CSV_STRIDE_STEP % INTERP_LANES == 0,
+               "fgp_load_csv's columns are padded for "
+               "fgp_eval_block_padded");
+
+/* What forkgp.h leaves opaque: a program is the tree, its primitive set
+ * (for names) and the process's interpreter scratch; a stream is the
+ * engine's, passed as it is. */
+struct fgp_program {
+    const struct tree *tree;
+    const struct primset *ps;
+    struct interp *interp;
+};
+struct fgp_rng {
+    struct rng rng;
+};
 
 const char *const plugin_builtin_names[] = {"regression", "classification",
                                             "boolean", NULL};
@@ -63,7 +86,7 @@ struct fgp_setup {
     int npaths;
     int failed;
     char msg[1024];
-    size_t rows; /* plugin_set_rows's; 0 when not said */
+    size_t rows; /* fgp_set_rows's; 0 when not said */
 };
 
 /* ---- setup: messages and strings -------------------------------------- */
@@ -328,7 +351,7 @@ void fgp_set_score_name(struct fgp_setup *s, const char *name)
         snprintf(s->score_name, sizeof s->score_name, "%s", name);
 }
 
-void plugin_set_rows(struct fgp_setup *s, size_t rows)
+void fgp_set_rows(struct fgp_setup *s, size_t rows)
 {
     s->rows = rows;
 }
@@ -463,16 +486,21 @@ int fgp_use_constants(struct fgp_setup *s, const char *spec)
     return 0;
 }
 
-int plugin_reserved_name(const char *name)
+int fgp_reserved_name(const char *name)
 {
     return prim_lookup(name) >= 0 || strcmp(name, "pi") == 0 ||
            strcmp(name, "e") == 0;
 }
 
+const char *fgp_suggest(const char *word, const char *const *names, size_t n)
+{
+    return text_suggest(word, names, n);
+}
+
 /* Nonzero when name is free for a new variable or symbol. */
 static int name_free(const struct primset *ps, const char *name)
 {
-    if (plugin_reserved_name(name))
+    if (fgp_reserved_name(name))
         return 0;
     for (int k = 0; k < ps->nvars; k++)
         if (strcmp(ps->var_names[k], name) == 0)
@@ -577,6 +605,24 @@ int fgp_eval(const struct fgp_program *p, const double *const *x,
         memcpy(out + row, v, n * sizeof *out);
     }
     return 0;
+}
+
+/* The scratch holds one block: a longer one would be written past it. */
+const double *fgp_eval_block(const struct fgp_program *p,
+                             const double *const *x, size_t row, size_t n)
+{
+    if (n > INTERP_BLOCK)
+        return NULL;
+    return interp_block(p->interp, p->tree, x, row, n);
+}
+
+const double *fgp_eval_block_padded(const struct fgp_program *p,
+                                    const double *const *x, size_t row,
+                                    size_t n)
+{
+    if (n > INTERP_BLOCK)
+        return NULL;
+    return interp_block_padded(p->interp, p->tree, x, row, n);
 }
 
 uint32_t fgp_rng_u32(struct fgp_rng *r)

@@ -6,21 +6,8 @@
 #include "config.h"
 #include "fitness.h"
 #include "forkgp.h"
-#include "interp.h"
 #include "prim.h"
-#include "rng.h"
 #include "tree.h"
-
-/* What forkgp.h leaves opaque, seen from inside: built-in fitness
- * functions use these to reach the tree and the interpreter directly. */
-struct fgp_program {
-    const struct tree *tree;
-    const struct primset *ps;
-    struct interp *interp; /* the process's scratch */
-};
-struct fgp_rng {
-    struct rng rng;
-};
 
 struct plugin;
 
@@ -42,11 +29,6 @@ struct plugin_error {
  */
 struct plugin *plugin_load(struct config *c, struct primset *ps,
                            struct fitness *f, struct plugin_error *err);
-
-/* For the built-ins' setup: each evaluation runs the program over `rows`
- * rows (struct fitness's rows). Not part of forkgp.h: a plug-in's cost is
- * not known. */
-void plugin_set_rows(struct fgp_setup *s, size_t rows);
 
 /* Runs teardown and frees everything; plugin_free(NULL) is a no-op. */
 void plugin_free(struct plugin *pl);
@@ -71,10 +53,6 @@ uint64_t plugin_data_hash(const struct plugin *pl);
  * hashed (a plug-in's .so; data files are hashed by csv_load as it reads
  * them). Returns 0 or -1 (errno set). */
 int plugin_hash_file(const char *path, uint64_t *hash);
-
-/* Nonzero when name is taken by a built-in function or constant (sin, add,
- * pi, e), so no variable or symbol may have it. */
-int plugin_reserved_name(const char *name);
 
 /* The names of the built-in fitness functions, NULL-terminated. */
 extern const char *const plugin_builtin_names[];

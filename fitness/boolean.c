@@ -7,18 +7,18 @@
  * when nonzero. Fitness is hits, the number of cases right (maximised);
  * all 2^inputs right is a solution.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "builtin.h"
-#include "plugin.h"
 
 #define MAX_INPUTS 20
 
 struct boolean {
     size_t ncases;
     size_t stride; /* ncases to whole vectors: the columns are padded with
-                      zeros, as interp_block_padded reads them */
+                      zeros, as fgp_eval_block_padded reads them */
     int ninputs;
     double *cells; /* ninputs + 1 columns of stride: inputs, then target */
     const double *x[MAX_INPUTS];
@@ -47,8 +47,8 @@ static int setup(struct fgp_setup *s, void **state)
         return -1;
     b->ninputs = mux ? (int)bits + (1 << bits) : (int)bits;
     b->ncases = (size_t)1 << b->ninputs;
-    plugin_set_rows(s, b->ncases);
-    b->stride = (b->ncases + INTERP_LANES - 1) / INTERP_LANES * INTERP_LANES;
+    fgp_set_rows(s, b->ncases);
+    b->stride = (b->ncases + FGP_LANES - 1) / FGP_LANES * FGP_LANES;
     b->cells = calloc((size_t)(b->ninputs + 1) * b->stride, sizeof(double));
     if (!b->cells)
         return fgp_fail(s, "out of memory");
@@ -92,10 +92,9 @@ static int evaluate(void *state, const struct fgp_program *p,
     (void)rng; /* deterministic */
     const struct boolean *b = state;
     size_t hits = 0;
-    for (size_t row = 0; row < b->ncases; row += INTERP_BLOCK) {
-        size_t n = b->ncases - row < INTERP_BLOCK ? b->ncases - row
-                                                  : INTERP_BLOCK;
-        const double *o = interp_block_padded(p->interp, p->tree, b->x, row, n);
+    for (size_t row = 0; row < b->ncases; row += FGP_BLOCK) {
+        size_t n = b->ncases - row < FGP_BLOCK ? b->ncases - row : FGP_BLOCK;
+        const double *o = fgp_eval_block_padded(p, b->x, row, n);
         for (size_t k = 0; k < n; k++)
             hits += (o[k] != 0.0) == (b->y[row + k] != 0.0);
     }

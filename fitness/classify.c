@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "builtin.h"
-#include "plugin.h"
 #include "tabular.h"
 
 #define MAX_CLASSES 64
@@ -129,10 +128,9 @@ static int score(const struct classify *c, const struct tabular_set *set,
 {
     size_t right[MAX_CLASSES] = {0}, hits = 0;
     double top = (double)(c->nclasses - 1);
-    for (size_t row = 0; row < set->nrows; row += INTERP_BLOCK) {
-        size_t n = set->nrows - row < INTERP_BLOCK ? set->nrows - row
-                                                   : INTERP_BLOCK;
-        const double *o = interp_block_padded(p->interp, p->tree, set->x, row, n);
+    for (size_t row = 0; row < set->nrows; row += FGP_BLOCK) {
+        size_t n = set->nrows - row < FGP_BLOCK ? set->nrows - row : FGP_BLOCK;
+        const double *o = fgp_eval_block_padded(p, set->x, row, n);
         for (size_t k = 0; k < n; k++) {
             if (isnan(o[k]))
                 return FGP_INVALID;

@@ -22,6 +22,12 @@
  * through `scores` and the returned status. Draw randomness only from the
  * stream passed in: it is derived from (seed, generation, index), so a run
  * is reproducible for any number of workers.
+ *
+ * The built-in fitness functions (fitness/regression.c, classify.c,
+ * boolean.c and tabular.c in forkgp's sources) use this header alone:
+ * read them for numeric plug-ins that score a block of rows at a time
+ * (fgp_eval_block_padded), say what an evaluation costs (fgp_set_rows) and
+ * name the column a user misspelt (fgp_suggest).
  */
 #ifndef FORKGP_H
 #define FORKGP_H
@@ -34,7 +40,10 @@ extern "C" {
 #endif
 
 /* The ABI this header describes; forkgp refuses a plug-in built for
- * another. */
+ * another. It numbers the descriptor's layout and the meaning of what
+ * exists: a function added to this header leaves it as it is, so every
+ * plug-in built before keeps loading. (A plug-in that calls a function
+ * its forkgp lacks fails to load, with the function's name.) */
 #define FGP_ABI_VERSION 1
 
 /* The most scores one evaluation may return. */
@@ -110,6 +119,13 @@ int fgp_fail(struct fgp_setup *s, const char *fmt, ...)
 int fgp_fail_key(struct fgp_setup *s, const char *section, const char *key,
                  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* Says how many rows each evaluation runs a program over (a data set's
+ * nrows), as a hint of its cost: forkgp weighs some of its own work
+ * against it (finding the repeated programs of a deterministic fitness,
+ * to evaluate each once, pays only where an evaluation is not cheap). 0,
+ * the default: not known, taken as costly. It changes no score. */
+void fgp_set_rows(struct fgp_setup *s, size_t rows);
+
 /* Sets the direction of scores[0] when it depends on the configuration
  * (a metric that is maximised); the descriptor's flag is the default. */
 void fgp_set_maximise(struct fgp_setup *s, int maximise);
@@ -118,9 +134,17 @@ void fgp_set_maximise(struct fgp_setup *s, int maximise);
  * is "fitness". At most 31 letters, digits and _. */
 void fgp_set_score_name(struct fgp_setup *s, const char *name);
 
+/* The closest of names[0..n) to word (NULL entries skipped) when word
+ * looks like a misspelling of it (at most 2 letters off, and at most half
+ * of word), else NULL: for a message's "did you mean '%s'?". Returns one
+ * of names, or NULL. Callable anywhere. */
+const char *fgp_suggest(const char *word, const char *const *names, size_t n);
+
 /* ---- setup: data ---------------------------------------------------------
  * A numeric CSV table (header row), loaded by forkgp's own loader; errors
- * name the file, row and column. Owned by forkgp until teardown. */
+ * name the file, row and column. Owned by forkgp until teardown. Each
+ * column is padded with zeros to a whole number of FGP_LANES rows, so the
+ * columns may be given to fgp_eval_block_padded. */
 struct fgp_table {
     size_t nrows, ncols;
     const char *const *names;  /* column names */
@@ -135,6 +159,16 @@ int fgp_load_csv(struct fgp_setup *s, const char *path,
  * nor, if; see `forkgp help functions`), variables and constants, and are
  * evaluated by forkgp's interpreter (fgp_eval). Other problems declare
  * their own symbols and walk the program themselves. */
+/* The most variables a primitive set holds: fgp_add_variable fails
+ * beyond. */
+#define FGP_MAX_VARIABLES 1024
+
+/* Nonzero when name is taken by a built-in function or constant (add,
+ * sin, pi, e), which fgp_add_variable and fgp_add_symbol refuse: for a
+ * message of the plug-in's own that says where the name came from (a
+ * column of its data, say). Callable anywhere. */
+int fgp_reserved_name(const char *name);
+
 /* Adds built-in functions from a comma-separated list of names. */
 int fgp_use_functions(struct fgp_setup *s, const char *list);
 /* Adds a variable terminal; returns its index (0, 1, ...) or -1. */
@@ -168,6 +202,34 @@ size_t fgp_subtree_end(const struct fgp_program *p, size_t i);
  * Returns 0, or -1 when the program holds a symbol of the plug-in's. */
 int fgp_eval(const struct fgp_program *p, const double *const *x,
              size_t nrows, double *out);
+
+/* ---- evaluate: a block of rows at a time -------------------------------
+ * fgp_eval's inner step, for a plug-in that uses each block's values as
+ * they come (a running sum of errors, a stop at the first NaN) with no
+ * array of all the outputs. The interpreter walks the program once per
+ * block of up to FGP_BLOCK rows, so whole blocks cost the least per row.
+ * FGP_LANES is the rows of one vector of the padded variant; FGP_BLOCK is
+ * a multiple of it. */
+#define FGP_BLOCK 256
+#define FGP_LANES 8
+
+/* Evaluates p on rows [row, row + n), n <= FGP_BLOCK, of columns x (x[k]
+ * is variable k's data, as for fgp_eval, readable to row + n). Returns
+ * the n values, read-only and owned by forkgp (its scratch, or x itself
+ * for a lone variable), valid until the next fgp_eval* call of this
+ * process; NULL when n > FGP_BLOCK. A symbol of the plug-in's evaluates
+ * to NaN. */
+const double *fgp_eval_block(const struct fgp_program *p,
+                             const double *const *x, size_t row, size_t n);
+
+/* The same values, to the bit, faster for few rows, for padded data: every
+ * column of x must be readable, and hold defined values (zeros, say), up
+ * to row + n rounded up to a multiple of FGP_LANES. fgp_load_csv's columns
+ * are; a plug-in's own data can be made so by allocating each column to a
+ * multiple of FGP_LANES rows and zeroing the rest. */
+const double *fgp_eval_block_padded(const struct fgp_program *p,
+                                    const double *const *x, size_t row,
+                                    size_t n);
 
 /* ---- evaluate: the evaluation's random stream -------------------------- */
 uint32_t fgp_rng_u32(struct fgp_rng *r);

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "builtin.h"
-#include "plugin.h"
 #include "tabular.h"
 
 enum metric { METRIC_MSE, METRIC_RMSE, METRIC_MAE, METRIC_NMSE, METRIC_R2 };
@@ -140,10 +139,9 @@ static int score(const struct regression *reg, const struct tabular_set *set,
 {
     double lane[LANES] = {0};
     int absolute = reg->metric == METRIC_MAE;
-    for (size_t row = 0; row < set->nrows; row += INTERP_BLOCK) {
-        size_t n = set->nrows - row < INTERP_BLOCK ? set->nrows - row
-                                                   : INTERP_BLOCK;
-        const double *y = interp_block_padded(p->interp, p->tree, set->x, row, n);
+    for (size_t row = 0; row < set->nrows; row += FGP_BLOCK) {
+        size_t n = set->nrows - row < FGP_BLOCK ? set->nrows - row : FGP_BLOCK;
+        const double *y = fgp_eval_block_padded(p, set->x, row, n);
         add_errors(y, set->y + row, n, absolute, lane);
         /* Not finite: a prediction was not, or the sum overflowed; either
          * way the score would be, so stop here. */

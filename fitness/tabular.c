@@ -5,8 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "plugin.h"
-#include "text.h"
 
 /* The target's column: by name, or the last. */
 static int find_target(struct fgp_setup *s, const struct fgp_table *tab,
@@ -17,7 +15,7 @@ static int find_target(struct fgp_setup *s, const struct fgp_table *tab,
     for (size_t j = 0; j < tab->ncols; j++)
         if (strcmp(tab->names[j], target) == 0)
             return (int)j;
-    const char *near = text_suggest(target, tab->names, tab->ncols);
+    const char *near = fgp_suggest(target, tab->names, tab->ncols);
     if (near)
         return fgp_fail_key(s, "data", "target",
                             "no column '%s' in '%s'; did you mean '%s'?",
@@ -60,9 +58,9 @@ int tabular_setup(struct fgp_setup *s, struct tabular *t, const char *who)
         return fgp_fail(s, "'%s' has only one column: no inputs beside the "
                            "target",
                         t->train_path);
-    if (train->ncols - 1 > PRIM_MAX_VARS)
+    if (train->ncols - 1 > FGP_MAX_VARIABLES)
         return fgp_fail(s, "'%s' has more than %d input columns",
-                        t->train_path, PRIM_MAX_VARS);
+                        t->train_path, FGP_MAX_VARIABLES);
     int target = find_target(s, train, t->target_name, t->train_path);
     if (target < 0)
         return -1;
@@ -86,7 +84,7 @@ int tabular_setup(struct fgp_setup *s, struct tabular *t, const char *who)
             continue;
         /* Said here, where the file and column are known; the variable
          * itself would only name the fitness. */
-        if (plugin_reserved_name(train->names[j]))
+        if (fgp_reserved_name(train->names[j]))
             return fgp_fail_key(s, "data", "train",
                                 "column %zu '%s' of '%s' has the name of a "
                                 "function or constant; rename it",
@@ -100,7 +98,7 @@ int tabular_setup(struct fgp_setup *s, struct tabular *t, const char *who)
     bind(&t->train, train, target);
     if (test)
         bind(&t->test, test, target);
-    plugin_set_rows(s, train->nrows);
+    fgp_set_rows(s, train->nrows);
     return 0;
 }
 

@@ -7,13 +7,12 @@
 #include <stddef.h>
 
 #include "forkgp.h"
-#include "prim.h"
 
 /* One data set, bound: target and inputs in the variables' order. */
 struct tabular_set {
     size_t nrows;
     const double *y;
-    const double *x[PRIM_MAX_VARS];
+    const double *x[FGP_MAX_VARIABLES];
 };
 
 struct tabular {

@@ -1,7 +1,8 @@
 /* test_plugin: the plug-in loader on shared objects built at test time:
  * its refusals (no file, not a shared object, no descriptor, another ABI,
  * a bad descriptor), setup failures with their messages, and good
- * plug-ins that read keys, declare primitives, load data and score. */
+ * plug-ins that read keys, declare primitives, load data and score (a
+ * whole data set at once or a block of rows at a time). */
 /* cmocka 1.1.5 needs these four first, in this order. */
 /* clang-format off */
 #include <stdarg.h>
@@ -278,6 +279,122 @@ static const char num_c[] =
     "FGP_PLUGIN(.name = \"num\", .flags = FGP_STOCHASTIC, .nscores = 2,\n"
     "           .setup = setup, .evaluate = evaluate, .teardown = teardown);\n";
 
+/*
+ * blk: a numeric plug-in that scores a block at a time, as the built-ins
+ * do: [blk] data is a CSV, [blk] target its target column (found with
+ * fgp_suggest's help), every other column a variable unless a built-in has
+ * its name (fgp_reserved_name); it says its rows (fgp_set_rows). scores[0]
+ * is the sum of squared errors from fgp_eval_block_padded on the CSV's own
+ * columns; scores[1] is 1 when fgp_eval_block on unpadded copies of them
+ * and fgp_eval (for a program without symbols) gave the same bits;
+ * scores[2] is 1 when a block of FGP_BLOCK + 1 rows was refused.
+ */
+static const char blk_c[] =
+    "#include <stdlib.h>\n"
+    "#include <string.h>\n"
+    "#include \"forkgp.h\"\n"
+    "struct blk {\n"
+    "    size_t nrows, nx;\n"
+    "    const double *y, *x[FGP_MAX_VARIABLES];\n"
+    "    double *copy[FGP_MAX_VARIABLES], *out;\n"
+    "};\n"
+    "static int setup(struct fgp_setup *s, void **state)\n"
+    "{\n"
+    "    const char *path, *target;\n"
+    "    const struct fgp_table *t;\n"
+    "    struct blk *b = calloc(1, sizeof *b);\n"
+    "    if (!b)\n"
+    "        return fgp_fail(s, \"out of memory\");\n"
+    "    *state = b;\n"
+    "    if (fgp_get_path(s, NULL, \"data\", \"\", &path) < 0 ||\n"
+    "        fgp_get_string(s, NULL, \"target\", \"y\", &target) < 0 ||\n"
+    "        fgp_load_csv(s, path, &t) < 0)\n"
+    "        return -1;\n"
+    "    size_t j = 0;\n"
+    "    while (j < t->ncols && strcmp(t->names[j], target) != 0)\n"
+    "        j++;\n"
+    "    if (j == t->ncols) {\n"
+    "        const char *near = fgp_suggest(target, t->names, t->ncols);\n"
+    "        if (near)\n"
+    "            return fgp_fail_key(s, NULL, \"target\",\n"
+    "                                \"no column '%s'; did you mean '%s'?\",\n"
+    "                                target, near);\n"
+    "        return fgp_fail_key(s, NULL, \"target\", \"no column '%s'\",\n"
+    "                            target);\n"
+    "    }\n"
+    "    if (t->ncols - 1 > FGP_MAX_VARIABLES)\n"
+    "        return fgp_fail(s, \"more than %d inputs\", FGP_MAX_VARIABLES);\n"
+    "    b->nrows = t->nrows;\n"
+    "    b->y = t->cols[j];\n"
+    "    for (size_t k = 0; k < t->ncols; k++) {\n"
+    "        if (k == j)\n"
+    "            continue;\n"
+    "        if (fgp_reserved_name(t->names[k]))\n"
+    "            return fgp_fail_key(s, NULL, \"data\",\n"
+    "                                \"column '%s' has a built-in's name\",\n"
+    "                                t->names[k]);\n"
+    "        if (fgp_add_variable(s, t->names[k]) < 0)\n"
+    "            return -1;\n"
+    "        b->x[b->nx] = t->cols[k];\n"
+    "        b->copy[b->nx] = malloc(t->nrows * sizeof(double));\n"
+    "        if (!b->copy[b->nx])\n"
+    "            return fgp_fail(s, \"out of memory\");\n"
+    "        memcpy(b->copy[b->nx++], t->cols[k], t->nrows * sizeof(double));\n"
+    "    }\n"
+    "    if (fgp_use_functions(s, \"add, mul, sin\") < 0 ||\n"
+    "        fgp_use_constants(s, \"1, 2\") < 0 ||\n"
+    "        fgp_add_symbol(s, \"hold\", 1) < 0)\n"
+    "        return -1;\n"
+    "    fgp_set_rows(s, t->nrows);\n"
+    "    b->out = malloc(t->nrows * sizeof(double));\n"
+    "    return b->out ? 0 : fgp_fail(s, \"out of memory\");\n"
+    "}\n";
+/* (in two strings: C11 promises 4095 characters a literal) */
+static const char blk_c2[] =
+    "static int evaluate(void *state, const struct fgp_program *p,\n"
+    "                    struct fgp_rng *rng, double *scores)\n"
+    "{\n"
+    "    (void)rng;\n"
+    "    const struct blk *b = state;\n"
+    "    const double *const *copy = (const double *const *)b->copy;\n"
+    "    double sse = 0.0;\n"
+    "    int same = 1;\n"
+    "    for (size_t row = 0; row < b->nrows; row += FGP_BLOCK) {\n"
+    "        size_t n = b->nrows - row < FGP_BLOCK ? b->nrows - row\n"
+    "                                              : FGP_BLOCK;\n"
+    "        const double *v = fgp_eval_block_padded(p, b->x, row, n);\n"
+    "        for (size_t k = 0; k < n; k++)\n"
+    "            sse += (v[k] - b->y[row + k]) * (v[k] - b->y[row + k]);\n"
+    "        /* v is valid until the next call: keep it first. */\n"
+    "        memcpy(b->out + row, v, n * sizeof(double));\n"
+    "        const double *u = fgp_eval_block(p, copy, row, n);\n"
+    "        same = same && memcmp(b->out + row, u, n * sizeof(double)) == 0;\n"
+    "    }\n"
+    "    double *all = malloc(b->nrows * sizeof(double));\n"
+    "    if (!all)\n"
+    "        return FGP_ERROR;\n"
+    "    if (fgp_eval(p, copy, b->nrows, all) == 0)\n"
+    "        same = same && memcmp(all, b->out, b->nrows * sizeof(double)) == 0;\n"
+    "    free(all);\n"
+    "    scores[0] = sse;\n"
+    "    scores[1] = same;\n"
+    "    scores[2] = fgp_eval_block(p, copy, 0, FGP_BLOCK + 1) == NULL &&\n"
+    "                fgp_eval_block_padded(p, b->x, 0, FGP_BLOCK + 1) == NULL;\n"
+    "    return FGP_OK;\n"
+    "}\n"
+    "static void teardown(void *state)\n"
+    "{\n"
+    "    struct blk *b = state;\n"
+    "    if (b) {\n"
+    "        for (size_t k = 0; k < b->nx; k++)\n"
+    "            free(b->copy[k]);\n"
+    "        free(b->out);\n"
+    "    }\n"
+    "    free(b);\n"
+    "}\n"
+    "FGP_PLUGIN(.name = \"blk\", .nscores = 3, .setup = setup,\n"
+    "           .evaluate = evaluate, .teardown = teardown);\n";
+
 /* The folder of forkgp.h: the tests run from the repository root. */
 static char include_dir[1024];
 
@@ -323,10 +440,12 @@ static int group_setup(void **state)
         {"desc.c", "noname.so", "-DNAME=0"},
         {"flex.c", "flex.so", ""},
         {"num.c", "num.so", ""},
+        {"blk.c", "blk.so", ""},
     };
     if (put_file("nodesc.c", nodesc_c) < 0 || put_file("desc.c", desc_c) < 0 ||
         put_files("flex.c", flex_c, flex_c2) < 0 ||
         put_file("num.c", num_c) < 0 ||
+        put_files("blk.c", blk_c, blk_c2) < 0 ||
         put_file("x.so", "not a shared object\n") < 0)
         return -1;
     for (size_t i = 0; i < sizeof builds / sizeof builds[0]; i++)
@@ -833,6 +952,66 @@ static void test_numeric_errors(void **state)
                "constant or variable");
 }
 
+/* A plug-in of forkgp.h alone that does what the built-ins do: blocks of
+ * rows, padded or not, the same bits as fgp_eval; its rows; a column with
+ * a built-in's name; a target misspelt. */
+static void test_blocks(void **state)
+{
+    (void)state;
+    /* 300 rows, a block and a part (not a whole vector): y = 2 x + 1. */
+    char csv[8192];
+    size_t len = (size_t)sprintf(csv, "x,z,y\n");
+    for (int i = 0; i < 300; i++)
+        len += (size_t)sprintf(csv + len, "%d,%g,%d\n", i - 150, i * 0.01,
+                               2 * (i - 150) + 1);
+    write_file("blocks.csv", csv);
+    struct testutil_fitness *x =
+        load_ok("blk.ini", "[fitness]\nfunction = blk.so\n"
+                           "[blk]\ndata = blocks.csv\n");
+    assert_true(x->f.rows == 300);
+    assert_int_equal(x->ps.nvars, 2);
+    double s[3];
+    assert_int_equal(score(x, "add mul x 2 1", 1, s), EVAL_OK);
+    assert_true(s[0] == 0.0 && s[1] == 1.0 && s[2] == 1.0);
+    double sse = 0.0;
+    for (int i = 0; i < 300; i++)
+        sse += (double)(i - 149) * (double)(i - 149);
+    /* A lone variable: its own data back, padded or not. */
+    assert_int_equal(score(x, "x", 1, s), EVAL_OK);
+    assert_true(s[0] == sse && s[1] == 1.0 && s[2] == 1.0);
+    assert_int_equal(score(x, "sin mul z x", 1, s), EVAL_OK);
+    assert_true(s[1] == 1.0);
+    /* A symbol evaluates to NaN in a block: an invalid fitness. */
+    assert_int_equal(score(x, "add x hold z", 1, s), EVAL_INVALID);
+    assert_true(s[1] == 1.0 && s[2] == 1.0);
+    testutil_fitness_free(x);
+
+    /* A plug-in that says nothing of its rows: 0, not known. */
+    x = load_ok("blk_num.ini", "[fitness]\nfunction = num.so\n"
+                               "[num]\ndata = blocks.csv\n");
+    assert_true(x->f.rows == 0);
+    testutil_fitness_free(x);
+
+    write_file("reserved.csv", "x,pi,y\n1,2,3\n");
+    load_fails("blk_pi.ini", "[fitness]\nfunction = blk.so\n"
+                             "[blk]\ndata = reserved.csv\n",
+               "@/blk_pi.ini:4: [blk] data: column 'pi' has a built-in's "
+               "name");
+    write_file("reserved2.csv", "x,cos,y\n1,2,3\n");
+    load_fails("blk_cos.ini", "[fitness]\nfunction = blk.so\n"
+                              "[blk]\ndata = reserved2.csv\n",
+               "@/blk_cos.ini:4: [blk] data: column 'cos' has a built-in's "
+               "name");
+    load_fails("blk_near.ini", "[fitness]\nfunction = blk.so\n"
+                               "[blk]\ndata = blocks.csv\ntarget = yy\n",
+               "@/blk_near.ini:5: [blk] target: no column 'yy'; did you "
+               "mean 'y'?");
+    load_fails("blk_far.ini", "[fitness]\nfunction = blk.so\n"
+                              "[blk]\ndata = blocks.csv\n"
+                              "target = banana\n",
+               "@/blk_far.ini:5: [blk] target: no column 'banana'");
+}
+
 /* The files a run depends on, with their hashes: the .so hashed from its
  * file, the data from the bytes loaded. */
 static void test_files(void **state)
@@ -932,6 +1111,7 @@ int main(void)
         cmocka_unit_test(test_symbols),
         cmocka_unit_test(test_numeric),
         cmocka_unit_test(test_numeric_errors),
+        cmocka_unit_test(test_blocks),
         cmocka_unit_test(test_files),
         cmocka_unit_test(test_fifo),
         cmocka_unit_test(test_unread_core_keys),
