@@ -16,10 +16,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "stop.h"
 #include "plugin.h"
 #include "report.h"
 #include "stats.h"
+#include "stop.h"
 
 /* What the summary needs of one run: its run_result, or for a run that
  * finished before a resume, its best.txt. */
@@ -53,8 +53,7 @@ static void read_outcome(const char *dir, const char *score,
         if (strcmp(line, key) == 0) {
             double best = strtod(v, &end);
             out->best = end != v ? best : NAN; /* "invalid": none valid */
-        }
-        else if (strcmp(line, "stopped") == 0)
+        } else if (strcmp(line, "stopped") == 0)
             out->success = strncmp(v, "target", 6) == 0;
         else if (strcmp(line, "last_generation") == 0)
             out->last_generation = strtol(v, NULL, 10);
@@ -98,8 +97,8 @@ static int on_manifest(void *user, const char *section, const char *key,
 static int run_exit_status(const char *dir)
 {
     char path[PATH_MAX];
-    FILE *f = path_join(path, dir, "manifest.ini") == 0 ? fopen(path, "r")
-                                                       : NULL;
+    FILE *f =
+        path_join(path, dir, "manifest.ini") == 0 ? fopen(path, "r") : NULL;
     if (!f)
         return -2;
     int status = -1;
@@ -154,17 +153,17 @@ static int summarise(const struct config *c, struct report *rp,
     fprintf(t, "best %s: median %.6g, interquartile range %.6g .. %.6g\n",
             score, median, q1, q3);
     if (!isnan(c->fitness_target_fitness)) {
-        struct stats_interval ci = stats_wilson(wins, (unsigned long)n,
-                                                STATS_Z95);
+        struct stats_interval ci =
+            stats_wilson(wins, (unsigned long)n, STATS_Z95);
         fprintf(t,
                 "success (target %g reached): %lu of %ld = %.3f, 95%% "
                 "Wilson interval %.3f .. %.3f\n",
-                c->fitness_target_fitness, wins, n,
-                (double)wins / (double)n, ci.lo, ci.hi);
+                c->fitness_target_fitness, wins, n, (double)wins / (double)n,
+                ci.lo, ci.hi);
         long at;
-        double effort = stats_koza_effort(
-            success_gen, (size_t)n, (unsigned long)c->run_population,
-            c->run_generations, 0.99, &at);
+        double effort = stats_koza_effort(success_gen, (size_t)n,
+                                          (unsigned long)c->run_population,
+                                          c->run_generations, 0.99, &at);
         if (isfinite(effort))
             fprintf(t,
                     "computational effort I(M=%ld, i=%ld, z=0.99) = %.0f "
@@ -200,7 +199,7 @@ int batch_main(struct config *c, const struct run_options *o)
     if (!o->resume) {
         struct primset *ps = calloc(1, sizeof *ps);
         struct fitness f;
-        struct plugin_error perr;
+        struct error perr;
         struct plugin *pl = ps ? plugin_load(c, ps, &f, &perr) : NULL;
         int failed = !pl ? (ps ? EXIT_INPUT : EXIT_RUNTIME) : 0;
         if (!pl && stop_requested()) /* a stop signal during the setup */
@@ -242,8 +241,8 @@ int batch_main(struct config *c, const struct run_options *o)
         return EXIT_RUNTIME;
     config_dump(c, mem);
     fclose(mem);
-    int rc = o->resume ? 0
-                       : report_write_file(&rp, "config.ini", text, len, &err);
+    int rc =
+        o->resume ? 0 : report_write_file(&rp, "config.ini", text, len, &err);
     free(text);
     if (rc < 0) {
         fprintf(stderr, "forkgp: %s\n", err.msg);
@@ -257,8 +256,8 @@ int batch_main(struct config *c, const struct run_options *o)
     /* The longest run folder's name fits, or no run starts. */
     char dir[PATH_MAX];
     if (path_join(config_path, c->output_dir, "config.ini") < 0 ||
-        path_format(dir, "%s/run-%03ld/checkpoint.bin", c->output_dir,
-                    n - 1) < 0) {
+        path_format(dir, "%s/run-%03ld/checkpoint.bin", c->output_dir, n - 1) <
+            0) {
         fprintf(stderr, "forkgp: output folder '%s': %s\n", c->output_dir,
                 strerror(errno));
         free(runs);
@@ -291,8 +290,7 @@ int batch_main(struct config *c, const struct run_options *o)
             }
             struct run_options ro = {.quiet = 1, .resume = probe != NULL};
             printf("run %03ld (seed %llu)%s\n", i,
-                   (unsigned long long)one.run_seed,
-                   probe ? ": resuming" : "");
+                   (unsigned long long)one.run_seed, probe ? ": resuming" : "");
             fflush(stdout);
             struct run_result res;
             status = run_main(&one, &ro, &res);

@@ -11,7 +11,7 @@ int check_main(struct config *cfg)
 {
     struct primset *ps = calloc(1, sizeof *ps);
     struct fitness f;
-    struct plugin_error err;
+    struct error err;
     struct plugin *pl = ps ? plugin_load(cfg, ps, &f, &err) : NULL;
     int status = pl ? EXIT_OK : ps ? EXIT_INPUT : EXIT_RUNTIME;
     if (!pl)

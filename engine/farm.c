@@ -25,7 +25,7 @@ struct farm {
 static void no_mpi(struct error *err)
 {
     error_set(err, "[run] backend = mpi: this forkgp was built "
-                        "without MPI (build it with make MPI=1)");
+                   "without MPI (build it with make MPI=1)");
 }
 #endif
 
@@ -55,7 +55,8 @@ struct farm *farm_new(const struct fitness *f, uint64_t seed,
 }
 
 int farm_serve(const struct fitness *f, uint64_t seed,
-               const struct farm_options *o, size_t population, struct error *err)
+               const struct farm_options *o, size_t population,
+               struct error *err)
 {
     if (o->backend != FARM_BACKEND_MPI)
         return 0;

@@ -33,7 +33,8 @@ struct farm *farm_new(const struct fitness *f, uint64_t seed,
  * backend asked of a build without MPI, say).
  */
 int farm_serve(const struct fitness *f, uint64_t seed,
-               const struct farm_options *o, size_t population, struct error *err);
+               const struct farm_options *o, size_t population,
+               struct error *err);
 
 /* Stops the backend's processes, reaps them and frees the farm;
  * farm_free(NULL) is a no-op. */

@@ -37,22 +37,22 @@
 #include "stop.h"
 #include "wire.h"
 
-#define MAX_CHUNK 64          /* jobs in flight per worker, at most */
-#define CHUNK_SECONDS 0.002   /* aim: this much work per worker in flight */
-#define POLL_MS 50            /* longest wait between checks on workers */
-#define QUIET_MIN 100e-6      /* shortest sleep between checks, seconds */
-#define TERM_GRACE 0.2        /* seconds between SIGTERM and SIGKILL */
-#define STOP_GRACE 2.0        /* seconds a stopping run waits in flight */
+#define MAX_CHUNK 64        /* jobs in flight per worker, at most */
+#define CHUNK_SECONDS 0.002 /* aim: this much work per worker in flight */
+#define POLL_MS 50          /* longest wait between checks on workers */
+#define QUIET_MIN 100e-6    /* shortest sleep between checks, seconds */
+#define TERM_GRACE 0.2      /* seconds between SIGTERM and SIGKILL */
+#define STOP_GRACE 2.0      /* seconds a stopping run waits in flight */
 #define MAX_KEEP_FDS 256
-#define MAX_ATTEMPTS 3        /* tries of an evaluation whose worker dies */
+#define MAX_ATTEMPTS 3 /* tries of an evaluation whose worker dies */
 
 struct worker {
     pid_t pid; /* 0: not running */
     int job_fd, result_fd;
-    int killed;                /* we sent it SIGKILL/SIGTERM */
+    int killed;                 /* we sent it SIGKILL/SIGTERM */
     size_t inflight[MAX_CHUNK]; /* indices sent, first = being evaluated */
     int nin;
-    double started; /* when the first in flight began */
+    double started;     /* when the first in flight began */
     unsigned char *out; /* jobs not yet written */
     size_t outlen, outoff, outcap;
     unsigned char in[8192]; /* result frames read, not yet taken */
@@ -325,9 +325,9 @@ struct round {
     size_t *queue; /* indices still to send; taken from the end */
     size_t nqueue;
     unsigned char *attempts; /* per individual: workers it has cost */
-    size_t remaining; /* individuals without a status */
-    size_t lost;      /* evaluations lost to dead workers */
-    int failed;       /* an evaluation failed (for stop_on_failure) */
+    size_t remaining;        /* individuals without a status */
+    size_t lost;             /* evaluations lost to dead workers */
+    int failed;              /* an evaluation failed (for stop_on_failure) */
 };
 
 static void set_status(struct round *rd, size_t index, int status, int detail,
@@ -444,14 +444,15 @@ static double quiet_time(const struct fork_farm *fm, const struct round *rd,
 }
 
 /* Queues jobs for worker i and writes what the pipe takes. */
-static void dispatch(struct fork_farm *fm, struct round *rd, int i, int stopping)
+static void dispatch(struct fork_farm *fm, struct round *rd, int i,
+                     int stopping)
 {
     struct worker *w = &fm->w[i];
     int chunk = chunk_size(fm, rd);
     while (!stopping && w->nin < chunk && rd->nqueue > 0) {
         size_t index = rd->queue[--rd->nqueue];
-        size_t n = wire_put_job(fm->frame, w->job_id++, rd->generation,
-                                index, &rd->p->ind[index].tree);
+        size_t n = wire_put_job(fm->frame, w->job_id++, rd->generation, index,
+                                &rd->p->ind[index].tree);
         if (w->outlen + n > w->outcap) {
             size_t cap = (w->outlen + n) * 2;
             unsigned char *more = realloc(w->out, cap);
@@ -470,8 +471,8 @@ static void dispatch(struct fork_farm *fm, struct round *rd, int i, int stopping
         w->inflight[w->nin++] = index;
     }
     while (w->outoff < w->outlen) {
-        ssize_t put = write(w->job_fd, w->out + w->outoff,
-                            w->outlen - w->outoff);
+        ssize_t put =
+            write(w->job_fd, w->out + w->outoff, w->outlen - w->outoff);
         if (put < 0 && errno == EINTR)
             continue;
         if (put <= 0)
@@ -577,7 +578,7 @@ static int start_workers(struct fork_farm *fm, struct error *err)
     for (int i = 0; i < fm->opt.workers; i++)
         if (start_worker(fm, i) < 0) {
             error_set(err, "cannot start worker %d of %d: %s", i + 1,
-                     fm->opt.workers, strerror(errno));
+                      fm->opt.workers, strerror(errno));
             return -1;
         }
     fm->forked = 1;
@@ -602,8 +603,7 @@ static int stays_in_process(struct fork_farm *fm)
     if (start_workers(fm, &err) < 0) {
         /* A built-in fitness runs as well here: say so, and go on (any
          * worker that did start idles until the farm is freed). */
-        fprintf(stderr, "forkgp: %s; evaluating in this process\n",
-                err.msg);
+        fprintf(stderr, "forkgp: %s; evaluating in this process\n", err.msg);
         fm->unforkable = 1;
         return 1;
     }
@@ -644,7 +644,8 @@ static int eval_in_process(struct fork_farm *fm, struct population *p,
     return result;
 }
 
-int fork_farm_eval(struct fork_farm *fm, struct population *p, uint64_t generation)
+int fork_farm_eval(struct fork_farm *fm, struct population *p,
+                   uint64_t generation)
 {
     size_t todo = 0;
     for (size_t i = 0; i < p->n; i++)
@@ -746,7 +747,8 @@ out:
     return result;
 }
 
-/* ---- start and stop -------------------------------------------------------- */
+/* ---- start and stop --------------------------------------------------------
+ */
 
 /* Notes the descriptors open now (the plug-in's, stdio): workers keep
  * them and close any other they inherit. */

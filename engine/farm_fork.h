@@ -34,7 +34,8 @@ double fork_farm_quick_eval(int workers);
  * message in err (at least 256 bytes) when a worker cannot be started.
  */
 struct fork_farm *fork_farm_new(const struct fitness *f, uint64_t seed,
-                                const struct farm_options *o, struct error *err);
+                                const struct farm_options *o,
+                                struct error *err);
 
 /* Stops the workers (EOF, then KILL after a grace), reaps them and their
  * process groups, and frees the farm; fork_farm_free(NULL) is a no-op. */

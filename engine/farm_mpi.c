@@ -84,8 +84,9 @@ struct mpi_farm *mpi_farm_new(const struct fitness *f,
     mf->opt = *o;
     MPI_Comm_size(MPI_COMM_WORLD, &mf->nranks);
     if (mf->nranks < 2) {
-        error_set(err, "[run] backend = mpi needs ranks to evaluate: start it as "
-                 "mpirun -n K forkgp run ... with K >= 2");
+        error_set(err,
+                  "[run] backend = mpi needs ranks to evaluate: start it as "
+                  "mpirun -n K forkgp run ... with K >= 2");
         free(mf);
         return NULL;
     }
@@ -104,7 +105,7 @@ static int send_chunk(struct mpi_farm *mf, int r, struct population *p,
                       uint64_t generation)
 {
     size_t len = 0, n = 0;
-    while (n < chunk && *nqueue > 0) {
+    while (n<chunk && * nqueue> 0) {
         size_t index = queue[--*nqueue];
         const struct tree *t = &p->ind[index].tree;
         if (grow(&mf->buf, &mf->cap,
@@ -114,8 +115,8 @@ static int send_chunk(struct mpi_farm *mf, int r, struct population *p,
         n++;
     }
     mf->inflight[r] = n;
-    return MPI_Send(mf->buf, (int)len, MPI_BYTE, r, TAG_JOBS,
-                    MPI_COMM_WORLD) == MPI_SUCCESS
+    return MPI_Send(mf->buf, (int)len, MPI_BYTE, r, TAG_JOBS, MPI_COMM_WORLD) ==
+                   MPI_SUCCESS
                ? 0
                : -1;
 }
@@ -169,8 +170,8 @@ int mpi_farm_eval(struct mpi_farm *mf, struct population *p,
     size_t chunk = nqueue / (ranks * 4) + 1;
     int result = FARM_DONE, stopping = 0;
     for (int r = 1; r < mf->nranks; r++)
-        if (nqueue > 0 && send_chunk(mf, r, p, queue, &nqueue, chunk,
-                                     generation) < 0)
+        if (nqueue > 0 &&
+            send_chunk(mf, r, p, queue, &nqueue, chunk, generation) < 0)
             result = FARM_BROKEN;
     while (remaining > 0 && result == FARM_DONE) {
         int flag;
@@ -244,8 +245,8 @@ void mpi_farm_free(struct mpi_farm *mf)
             MPI_Probe(r, MPI_ANY_TAG, MPI_COMM_WORLD, &st);
             MPI_Get_count(&st, MPI_BYTE, &len);
             if (grow(&mf->buf, &mf->cap, (size_t)len + 1) == 0)
-                MPI_Recv(mf->buf, len, MPI_BYTE, r, st.MPI_TAG,
-                         MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+                MPI_Recv(mf->buf, len, MPI_BYTE, r, st.MPI_TAG, MPI_COMM_WORLD,
+                         MPI_STATUS_IGNORE);
         }
         MPI_Send(NULL, 0, MPI_BYTE, r, TAG_STOP, MPI_COMM_WORLD);
     }
@@ -303,8 +304,7 @@ int mpi_farm_serve(const struct fitness *f, uint64_t seed,
             struct wire_header h;
             uint64_t index;
             struct tree t;
-            if (wire_get_header(in + off, &h, WIRE_JOB, WIRE_MAX_PAYLOAD) <
-                    0 ||
+            if (wire_get_header(in + off, &h, WIRE_JOB, WIRE_MAX_PAYLOAD) < 0 ||
                 off + WIRE_HEADER + h.length > (size_t)len)
                 MPI_Abort(MPI_COMM_WORLD, 2);
             /* Decode into a scratch view first, to learn the index. */
@@ -332,8 +332,8 @@ int mpi_farm_serve(const struct fitness *f, uint64_t seed,
             const struct individual *x = &p.ind[i];
             if (x->origin != ORIGIN_NEW)
                 continue;
-            struct wire_result res = {.index = i, .status = x->status,
-                                      .nscores = 1};
+            struct wire_result res = {
+                .index = i, .status = x->status, .nscores = 1};
             res.scores[0] = x->fitness;
             olen += wire_put_result(out + olen, id++, &res);
             int32_t detail = x->detail;

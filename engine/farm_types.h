@@ -12,16 +12,16 @@ enum farm_backend {
 };
 
 struct farm_options {
-    int backend;           /* enum farm_backend */
-    int workers;           /* 0: evaluate in this process */
-    double eval_timeout;   /* seconds per evaluation; 0: no limit */
-    long memory_mb;        /* address-space limit per worker; 0: none */
-    double restart_limit;  /* largest share of a generation lost to dead
-                              workers before the run is called broken */
-    int stop_on_failure;   /* on_failure = abort */
-    uint32_t max_size;     /* the largest tree a job carries */
-    int adaptive;          /* workers = auto with a built-in fitness: see
-                              fork_farm_eval */
+    int backend;          /* enum farm_backend */
+    int workers;          /* 0: evaluate in this process */
+    double eval_timeout;  /* seconds per evaluation; 0: no limit */
+    long memory_mb;       /* address-space limit per worker; 0: none */
+    double restart_limit; /* largest share of a generation lost to dead
+                             workers before the run is called broken */
+    int stop_on_failure;  /* on_failure = abort */
+    uint32_t max_size;    /* the largest tree a job carries */
+    int adaptive;         /* workers = auto with a built-in fitness: see
+                             fork_farm_eval */
 };
 
 /* What an evaluation of a generation returns. */

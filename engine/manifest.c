@@ -89,13 +89,11 @@ int manifest_write(struct report *rp, const struct manifest *m, int behind,
             m->workers_started < 0 ? "running"
             : m->workers_started   ? "yes"
                                    : "no",
-            host, m->start,
-            m->end, status, (unsigned long long)m->evaluations,
+            host, m->start, m->end, status, (unsigned long long)m->evaluations,
             (unsigned long long)m->failures);
     for (size_t i = 0; i < m->nfiles; i++)
         fprintf(out, "file%zu = %s\nfile%zu_hash = %016llx\n", i + 1,
-                m->files[i].path, i + 1,
-                (unsigned long long)m->files[i].hash);
+                m->files[i].path, i + 1, (unsigned long long)m->files[i].hash);
     fclose(out);
     int rc = behind ? report_write_behind(rp, "manifest.ini", text, len, err)
                     : report_write_file(rp, "manifest.ini", text, len, err);
@@ -150,8 +148,8 @@ static int on_entry(void *user, const char *section, const char *key,
 int manifest_compare(const char *dir, struct manifest *m)
 {
     char path[PATH_MAX];
-    FILE *f = path_join(path, dir, "manifest.ini") == 0 ? fopen(path, "r")
-                                                       : NULL;
+    FILE *f =
+        path_join(path, dir, "manifest.ini") == 0 ? fopen(path, "r") : NULL;
     if (!f)
         return 0;
     struct reading *rd = calloc(1, sizeof *rd);

@@ -15,6 +15,7 @@
 
 #include "builtin.h"
 #include "csv.h"
+#include "hash.h"
 #include "interp.h"
 #include "pop.h"
 #include "rng.h"
@@ -124,8 +125,8 @@ int fgp_fail(struct fgp_setup *s, const char *fmt, ...)
 static const char *keep(struct fgp_setup *s, const char *str)
 {
     struct plugin *pl = s->pl;
-    char **more = realloc(pl->strings, (size_t)(pl->nstrings + 1) *
-                                           sizeof *more);
+    char **more =
+        realloc(pl->strings, (size_t)(pl->nstrings + 1) * sizeof *more);
     char *copy = strdup(str);
     if (!more || !copy) {
         free(copy);
@@ -154,8 +155,7 @@ static void core_place(const struct config *c, int k, char *where, size_t size)
         text_show(shown, c->origin[k].raw, strlen(c->origin[k].raw),
                   PLUGIN_SHOW_MAX);
         snprintf(where, size, "--set %s.%s=%s: ", section, key, shown);
-    }
-    else
+    } else
         snprintf(where, size, "%s: [%s] %s: ", c->file, section, key);
 }
 
@@ -188,8 +188,9 @@ static int lookup(struct fgp_setup *s, const char *section, const char *key,
                 core_place(c, k, where, size);
                 return 0;
             }
-        return setup_fail(s, "fitness '%s' asked for [%s] %s, which forkgp "
-                             "does not have",
+        return setup_fail(s,
+                          "fitness '%s' asked for [%s] %s, which forkgp "
+                          "does not have",
                           s->own, section, key);
     }
     if (s->nasked < MAX_ASKED && strcmp(section, s->own) == 0)
@@ -371,23 +372,6 @@ int fgp_fail_key(struct fgp_setup *s, const char *section, const char *key,
     return setup_fail(s, "%s%s", where, text);
 }
 
-int plugin_hash_file(const char *path, uint64_t *hash)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return -1;
-    uint64_t h = 0xcbf29ce484222325ULL;
-    unsigned char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        for (size_t i = 0; i < n; i++)
-            h = (h ^ buf[i]) * 0x100000001b3ULL;
-    int bad = ferror(f);
-    fclose(f);
-    *hash = h;
-    return bad ? -1 : 0;
-}
-
 /* Notes a file the run depends on, with the hash of its bytes. Returns 0
  * or -1. */
 static int note_hash(struct plugin *pl, const char *path, uint64_t hash)
@@ -407,7 +391,7 @@ static int note_hash(struct plugin *pl, const char *path, uint64_t hash)
 static int note_file(struct plugin *pl, const char *path)
 {
     uint64_t hash;
-    if (plugin_hash_file(path, &hash) < 0)
+    if (hash_file(path, &hash) < 0)
         return -1;
     return note_hash(pl, path, hash);
 }
@@ -420,11 +404,9 @@ size_t plugin_files(const struct plugin *pl, const struct plugin_file **out)
 
 uint64_t plugin_data_hash(const struct plugin *pl)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
+    uint64_t h = HASH_INIT;
     for (int i = 0; i < pl->nfiles; i++)
-        for (int b = 0; b < 8; b++)
-            h = (h ^ ((pl->files[i].hash >> (8 * b)) & 0xff)) *
-                0x100000001b3ULL;
+        h = hash_u64(h, pl->files[i].hash);
     return h;
 }
 
@@ -472,8 +454,8 @@ int fgp_use_functions(struct fgp_setup *s, const char *list)
 {
     struct error perr;
     if (prim_parse_functions(s->pl->ps, list, &perr) < 0)
-        return setup_fail(s, "fitness '%s': functions '%s': %s", s->own,
-                          list, perr.msg);
+        return setup_fail(s, "fitness '%s': functions '%s': %s", s->own, list,
+                          perr.msg);
     return 0;
 }
 
@@ -481,8 +463,8 @@ int fgp_use_constants(struct fgp_setup *s, const char *spec)
 {
     struct error perr;
     if (prim_parse_constants(s->pl->ps, spec, &perr) < 0)
-        return setup_fail(s, "fitness '%s': constants '%s': %s", s->own,
-                          spec, perr.msg);
+        return setup_fail(s, "fitness '%s': constants '%s': %s", s->own, spec,
+                          perr.msg);
     return 0;
 }
 
@@ -521,12 +503,14 @@ int fgp_add_variable(struct fgp_setup *s, const char *name)
     for (const char *p = name; ident && *p; p++)
         ident = isalnum((unsigned char)*p) || *p == '_';
     if (!ident)
-        return setup_fail(s, "fitness '%s': variable '%s' is not a name "
-                             "(letters, digits and _)",
+        return setup_fail(s,
+                          "fitness '%s': variable '%s' is not a name "
+                          "(letters, digits and _)",
                           s->own, name);
     if (!name_free(ps, name))
-        return setup_fail(s, "fitness '%s': variable '%s' has the name of a "
-                             "function, constant or another variable",
+        return setup_fail(s,
+                          "fitness '%s': variable '%s' has the name of a "
+                          "function, constant or another variable",
                           s->own, name);
     const char *copy = keep(s, name);
     if (!copy)
@@ -540,8 +524,9 @@ int fgp_add_symbol(struct fgp_setup *s, const char *name, int arity)
 {
     struct error perr;
     if (!name_free(s->pl->ps, name))
-        return setup_fail(s, "fitness '%s': symbol '%s' has the name of a "
-                             "function, constant or variable",
+        return setup_fail(s,
+                          "fitness '%s': symbol '%s' has the name of a "
+                          "function, constant or variable",
                           s->own, name);
     int k = prim_add_symbol(s->pl->ps, name, arity, &perr);
     if (k < 0)
@@ -593,8 +578,8 @@ size_t fgp_subtree_end(const struct fgp_program *p, size_t i)
     return tree_subtree_end(p->tree->nodes, (uint32_t)i);
 }
 
-int fgp_eval(const struct fgp_program *p, const double *const *x,
-             size_t nrows, double *out)
+int fgp_eval(const struct fgp_program *p, const double *const *x, size_t nrows,
+             double *out)
 {
     for (uint32_t i = 0; i < p->tree->size; i++)
         if (prim_is_symbol(p->tree->nodes[i].op))
@@ -652,9 +637,12 @@ double fgp_rng_normal(struct fgp_rng *r)
 static int map_status(int rc, const double *scores)
 {
     switch (rc) {
-    case FGP_OK: return isfinite(scores[0]) ? EVAL_OK : EVAL_INVALID;
-    case FGP_INVALID: return EVAL_INVALID;
-    default: return EVAL_ERROR;
+    case FGP_OK:
+        return isfinite(scores[0]) ? EVAL_OK : EVAL_INVALID;
+    case FGP_INVALID:
+        return EVAL_INVALID;
+    default:
+        return EVAL_ERROR;
     }
 }
 
@@ -681,23 +669,24 @@ int plugin_test(struct plugin *pl, const struct tree *t, double *scores)
 }
 
 /* Leads a loading error with the place of [fitness] function. */
-static void load_error(const struct config *c, struct plugin_error *err,
-                       const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void load_error(const struct config *c, struct error *err,
+                       const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
-static void load_error(const struct config *c, struct plugin_error *err,
+static void load_error(const struct config *c, struct error *err,
                        const char *fmt, ...)
 {
     int line = c->origin[CFG_KEY_fitness_function].line;
     int n;
     if (line > 0)
-        n = snprintf(err->msg, sizeof err->msg, "%s:%d: [fitness] function: ",
-                     c->file, line);
+        n = snprintf(err->msg, sizeof err->msg,
+                     "%s:%d: [fitness] function: ", c->file, line);
     else if (line < 0)
         n = snprintf(err->msg, sizeof err->msg, "--set fitness.function=%s: ",
                      c->origin[CFG_KEY_fitness_function].raw);
     else
-        n = snprintf(err->msg, sizeof err->msg, "%s: [fitness] function: ",
-                     c->file);
+        n = snprintf(err->msg, sizeof err->msg,
+                     "%s: [fitness] function: ", c->file);
     if (n < 0 || (size_t)n >= sizeof err->msg)
         return;
     va_list ap;
@@ -713,8 +702,7 @@ static void load_error(const struct config *c, struct plugin_error *err,
 static int fitness_key(int k)
 {
     const char *section = config_keys[k].section;
-    return strcmp(section, "data") == 0 ||
-           strcmp(section, "primitives") == 0 ||
+    return strcmp(section, "data") == 0 || strcmp(section, "primitives") == 0 ||
            (strcmp(section, "fitness") == 0 &&
             strcmp(config_keys[k].name, "metric") == 0);
 }
@@ -727,7 +715,7 @@ static int fitness_key(int k)
  * prints and a run folder keeps writes every key, and must load again)
  * or empty (examples/ant.ini says `constants =` of an ant that has none).
  */
-static int check_unread(const struct fgp_setup *s, struct plugin_error *err)
+static int check_unread(const struct fgp_setup *s, struct error *err)
 {
     const struct config *c = s->cfg;
     for (int k = 0; k < CONFIG_NKEYS; k++) {
@@ -746,7 +734,7 @@ static int check_unread(const struct fgp_setup *s, struct plugin_error *err)
 
 /* Finds the descriptor: a built-in by name, or a shared object's. */
 static const struct fgp_plugin *find(struct plugin *pl, const struct config *c,
-                                     struct plugin_error *err)
+                                     struct error *err)
 {
     const char *name = c->fitness_function;
     if (!strchr(name, '/')) {
@@ -803,11 +791,11 @@ static const struct fgp_plugin *find(struct plugin *pl, const struct config *c,
 
 /* The descriptor's promises, checked before anything is called. */
 static int check_descriptor(const struct fgp_plugin *d, const char *name,
-                            const struct config *c, struct plugin_error *err)
+                            const struct config *c, struct error *err)
 {
     const char *why = NULL;
-    int ident = d->name && (isalpha((unsigned char)d->name[0]) ||
-                            d->name[0] == '_');
+    int ident =
+        d->name && (isalpha((unsigned char)d->name[0]) || d->name[0] == '_');
     for (const char *p = d->name; ident && *p; p++)
         ident = isalnum((unsigned char)*p) || *p == '_';
     if (!ident)
@@ -825,7 +813,7 @@ static int check_descriptor(const struct fgp_plugin *d, const char *name,
 }
 
 struct plugin *plugin_load(struct config *c, struct primset *ps,
-                           struct fitness *f, struct plugin_error *err)
+                           struct fitness *f, struct error *err)
 {
     struct plugin *pl = calloc(1, sizeof *pl);
     struct fgp_setup *s = calloc(1, sizeof *s);
@@ -846,7 +834,9 @@ struct plugin *plugin_load(struct config *c, struct primset *ps,
     }
 
     /* setup: in the parent, once, before any evaluation */
-    *s = (struct fgp_setup){.cfg = c, .pl = pl, .own = pl->desc->name,
+    *s = (struct fgp_setup){.cfg = c,
+                            .pl = pl,
+                            .own = pl->desc->name,
                             .used = used,
                             .maximise = (pl->desc->flags & FGP_MAXIMISE) != 0,
                             .score_name = "fitness"};

@@ -4,17 +4,13 @@
 #define FORKGP_PLUGIN_H
 
 #include "config.h"
+#include "error.h"
 #include "fitness.h"
 #include "forkgp.h"
 #include "prim.h"
 #include "tree.h"
 
 struct plugin;
-
-/* A message for a person; set when a function returns NULL or -1. */
-struct plugin_error {
-    char msg[1024];
-};
 
 /*
  * Loads the fitness function that [fitness] function names, runs its setup
@@ -28,7 +24,7 @@ struct plugin_error {
  * config_set_extra), so a dump of c afterwards names the same files.
  */
 struct plugin *plugin_load(struct config *c, struct primset *ps,
-                           struct fitness *f, struct plugin_error *err);
+                           struct fitness *f, struct error *err);
 
 /* Runs teardown and frees everything; plugin_free(NULL) is a no-op. */
 void plugin_free(struct plugin *pl);
@@ -48,11 +44,6 @@ size_t plugin_files(const struct plugin *pl, const struct plugin_file **out);
 
 /* One hash of all of them, in load order. */
 uint64_t plugin_data_hash(const struct plugin *pl);
-
-/* FNV-1a 64 of a file's bytes into *hash, for a file read only to be
- * hashed (a plug-in's .so; data files are hashed by csv_load as it reads
- * them). Returns 0 or -1 (errno set). */
-int plugin_hash_file(const char *path, uint64_t *hash);
 
 /* The names of the built-in fitness functions, NULL-terminated. */
 extern const char *const plugin_builtin_names[];

@@ -19,7 +19,7 @@ int replay_main(struct config *c, const char *program,
 {
     struct primset *ps = calloc(1, sizeof *ps);
     struct fitness f;
-    struct plugin_error perr;
+    struct error perr;
     struct tree t = {0};
     int status = EXIT_INPUT;
     struct plugin *pl = ps ? plugin_load(c, ps, &f, &perr) : NULL;

@@ -34,8 +34,7 @@ int report_make_dirs(const char *path)
     return 0;
 }
 
-static FILE *open_in(struct report *rp, const char *name,
-                     struct error *err)
+static FILE *open_in(struct report *rp, const char *name, struct error *err)
 {
     char path[PATH_MAX];
     FILE *f = path_join(path, rp->dir, name) == 0 ? fopen(path, "w") : NULL;
@@ -61,14 +60,13 @@ static int begin(struct report *rp, const struct report_options *o,
 }
 
 int report_open(struct report *rp, const struct report_options *o,
-                const char *config_text, size_t len,
-                struct error *err)
+                const char *config_text, size_t len, struct error *err)
 {
     if (begin(rp, o, err) < 0)
         return -1;
     if (report_make_dirs(rp->dir) < 0) {
         error_set(err, "cannot create output folder '%s': %s", rp->dir,
-                 strerror(errno));
+                  strerror(errno));
         goto fail;
     }
     if (report_write_behind(rp, "config.ini", config_text, len, err) < 0)
@@ -79,8 +77,9 @@ int report_open(struct report *rp, const struct report_options *o,
     rp->timing = open_in(rp, "timing.csv", err);
     if (!rp->timing)
         goto fail;
-    fprintf(rp->log, "generation,best_%s,median_%s,best_size,mean_size,"
-                     "invalid,failed\n",
+    fprintf(rp->log,
+            "generation,best_%s,median_%s,best_size,mean_size,"
+            "invalid,failed\n",
             rp->metric, rp->metric);
     /* New columns go last: scripts that read the first ones keep
      * working. */
@@ -109,14 +108,14 @@ static FILE *reopen_at(struct report *rp, const char *name, uint64_t size,
     }
     struct stat st;
     if (fstat(fileno(f), &st) < 0 || (uint64_t)st.st_size < size) {
-        error_set(err, "cannot resume: '%s' is shorter than the checkpoint says",
-                 path);
+        error_set(err,
+                  "cannot resume: '%s' is shorter than the checkpoint says",
+                  path);
         fclose(f);
         return NULL;
     }
     if (ftruncate(fileno(f), (off_t)size) < 0 || fseek(f, 0, SEEK_END) < 0) {
-        error_set(err, "cannot resume: '%s': %s", path,
-                 strerror(errno));
+        error_set(err, "cannot resume: '%s': %s", path, strerror(errno));
         fclose(f);
         return NULL;
     }
@@ -124,8 +123,7 @@ static FILE *reopen_at(struct report *rp, const char *name, uint64_t size,
 }
 
 int report_reopen(struct report *rp, const struct report_options *o,
-                  uint64_t log_size, uint64_t timing_size,
-                  struct error *err)
+                  uint64_t log_size, uint64_t timing_size, struct error *err)
 {
     if (begin(rp, o, err) < 0)
         return -1;
@@ -141,8 +139,7 @@ int report_reopen(struct report *rp, const struct report_options *o,
     return 0;
 }
 
-void report_sizes(struct report *rp, uint64_t *log_size,
-                  uint64_t *timing_size)
+void report_sizes(struct report *rp, uint64_t *log_size, uint64_t *timing_size)
 {
     long a = ftell(rp->log), b = ftell(rp->timing);
     *log_size = a > 0 ? (uint64_t)a : 0;
@@ -176,22 +173,20 @@ void report_generation(struct report *rp, long generation,
     fflush(rp->log);
     fprintf(rp->timing, "%ld,%.6f,%.6f,%.6f,%llu,%llu\n", generation,
             tm->eval_seconds, tm->elapsed, tm->breed_seconds,
-            (unsigned long long)tm->evaluations,
-            (unsigned long long)tm->nodes);
+            (unsigned long long)tm->evaluations, (unsigned long long)tm->nodes);
     fflush(rp->timing);
     if (!rp->quiet) {
         char left[32];
         format_eta(left, sizeof left, eta);
-        printf("%5ld %14.6g %14.6g %9u %9.2f %7zu %6zu %9.2f %9s\n",
-               generation, s->best_fitness, s->median_fitness, s->best_size,
-               s->mean_size, s->invalid, s->failed, tm->elapsed, left);
+        printf("%5ld %14.6g %14.6g %9u %9.2f %7zu %6zu %9.2f %9s\n", generation,
+               s->best_fitness, s->median_fitness, s->best_size, s->mean_size,
+               s->invalid, s->failed, tm->elapsed, left);
         fflush(stdout);
     }
 }
 
 /* Waits for the write of `name` behind, if one is. Returns 0 or -1. */
-static int settle_name(struct report *rp, const char *name,
-                       struct error *err)
+static int settle_name(struct report *rp, const char *name, struct error *err)
 {
     for (int i = 0; i < REPORT_BEHIND; i++)
         if (rp->behind[i].pid > 0 && strcmp(rp->behind[i].name, name) == 0)
@@ -207,9 +202,8 @@ int report_write_file(struct report *rp, const char *name, const void *data,
     return durable_write(rp->dir, name, data, len, err);
 }
 
-int report_write_behind(struct report *rp, const char *name,
-                        const void *data, size_t len,
-                        struct error *err)
+int report_write_behind(struct report *rp, const char *name, const void *data,
+                        size_t len, struct error *err)
 {
     if (settle_name(rp, name, err) < 0)
         return -1;
@@ -227,15 +221,13 @@ int report_write_behind(struct report *rp, const char *name,
 
 /* Waits for every write behind (wait), or reaps those done (not wait).
  * Returns 0, or -1 with the first failure in err (when err is given). */
-static int collect_behind(struct report *rp, int wait,
-                          struct error *err)
+static int collect_behind(struct report *rp, int wait, struct error *err)
 {
     int rc = 0;
     for (int i = 0; i < REPORT_BEHIND; i++) {
         struct error one;
         struct durable_job *job = &rp->behind[i];
-        int got = wait ? durable_wait(job, &one)
-                       : durable_poll(job, &one);
+        int got = wait ? durable_wait(job, &one) : durable_poll(job, &one);
         if (got < 0 && rc == 0) {
             rc = -1;
             if (err)

@@ -26,18 +26,19 @@
 #include <string.h>
 
 #include "breed.h"
+#include "buf.h"
 #include "build.h"
 #include "checkpoint.h"
 #include "clock.h"
 #include "farm.h"
-#include "stop.h"
 #include "infix.h"
 #include "init.h"
 #include "manifest.h"
 #include "path.h"
-#include "pop.h"
 #include "plugin.h"
+#include "pop.h"
 #include "report.h"
+#include "stop.h"
 #include "twins.h"
 
 /* Why the loop ended. */
@@ -66,13 +67,13 @@ struct run {
     struct checkpoint_key key;
     struct manifest manifest;
     double session_start;
-    double last_checkpoint; /* when checkpoint.bin was last written (or
-                               read, on resume): clock_now()'s clock */
-    long first_generation; /* the first this session scored or resumed */
-    struct twins twins; /* the indexes of cur and of next (the generation
-                           before cur's, after a breeding) */
+    double last_checkpoint;   /* when checkpoint.bin was last written (or
+                                 read, on resume): clock_now()'s clock */
+    long first_generation;    /* the first this session scored or resumed */
+    struct twins twins;       /* the indexes of cur and of next (the generation
+                                 before cur's, after a breeding) */
     enum stop_reason stopped; /* why the loop ended */
-    int status;      /* the exit status so far */
+    int status;               /* the exit status so far */
     int folder_open; /* the run folder is open: it is closed at the end */
 };
 
@@ -92,9 +93,12 @@ static const char *const stop_text[] = {
 
 /* The same, as one word for best.txt (the batch summary reads it). */
 static const char *const stop_word[] = {
-    [STOP_GENERATIONS] = "generations", [STOP_TARGET] = "target",
-    [STOP_TIME] = "time",               [STOP_SIGNAL] = "interrupted",
-    [STOP_BROKEN] = "broken",           [STOP_FAILED] = "failed",
+    [STOP_GENERATIONS] = "generations",
+    [STOP_TARGET] = "target",
+    [STOP_TIME] = "time",
+    [STOP_SIGNAL] = "interrupted",
+    [STOP_BROKEN] = "broken",
+    [STOP_FAILED] = "failed",
 };
 
 static enum stop_reason should_stop(const struct run *r)
@@ -135,8 +139,7 @@ static double eta(const struct run *r)
 static void keep_best(struct run *r, const struct pop_stats *s)
 {
     const struct individual *x = &r->cur.ind[s->best];
-    if (r->st.best_generation >= 0 &&
-        !ind_better(x, &r->st.best, &r->rank))
+    if (r->st.best_generation >= 0 && !ind_better(x, &r->st.best, &r->rank))
         return;
     tree_copy(&r->st.best.tree, &x->tree);
     r->st.best.fitness = x->fitness;
@@ -180,8 +183,7 @@ static void note_failures(struct run *r, const struct population *p)
  * Returns FARM_DONE, or why the generation could not be completed (it is
  * then not reported, and the caller drops it).
  */
-static int score_generation(struct run *r, double breed_seconds,
-                            int bred)
+static int score_generation(struct run *r, double breed_seconds, int bred)
 {
     double t0 = clock_now();
     /* A deterministic fitness evaluates no program whose score is known
@@ -228,8 +230,8 @@ static int checkpoint_due(const struct run *r)
     long every = r->cfg->output_checkpoint_every;
     if (every <= 0 || r->st.generation % every != 0)
         return 0;
-    return r->st.generation == 0 ||
-           clock_now() - r->last_checkpoint >= r->cfg->output_checkpoint_seconds;
+    return r->st.generation == 0 || clock_now() - r->last_checkpoint >=
+                                        r->cfg->output_checkpoint_seconds;
 }
 
 /* Writes checkpoint.bin for the state and r->cur, behind the run: its
@@ -247,8 +249,7 @@ static int write_checkpoint(struct run *r)
         return -1;
     }
     struct error err;
-    int rc = report_write_behind(&r->report, CHECKPOINT_FILE, buf, len,
-                                 &err);
+    int rc = report_write_behind(&r->report, CHECKPOINT_FILE, buf, len, &err);
     if (rc < 0)
         fprintf(stderr, "forkgp: %s\n", err.msg);
     free(buf);
@@ -281,8 +282,9 @@ static void print_failures(const struct run *r, FILE *out)
             fprintf(out, " (signal %d)", f->shown[i].detail);
         else if (f->shown[i].status == EVAL_EXITED)
             fprintf(out, " (exit status %d)", f->shown[i].detail);
-        fprintf(out, "\n    forkgp eval %s/config.ini --generation %ld "
-                     "--index %zu --program '%s'\n",
+        fprintf(out,
+                "\n    forkgp eval %s/config.ini --generation %ld "
+                "--index %zu --program '%s'\n",
                 r->report.dir, f->shown[i].generation, f->shown[i].index,
                 f->shown[i].program);
     }
@@ -314,8 +316,8 @@ static int write_population(struct run *r, const struct population *p)
                      eval_status_name(x->status));
         if (x->status == EVAL_OK)
             n += infix_g17(cols + n, sizeof cols - (size_t)n, x->fitness);
-        n += snprintf(cols + n, sizeof cols - (size_t)n, ",%u,\"",
-                      x->tree.size);
+        n +=
+            snprintf(cols + n, sizeof cols - (size_t)n, ",%u,\"", x->tree.size);
         ok = buf_put(&b, cols, (size_t)n) == 0 &&
              infix_append(&b, &x->tree, &r->ps) == 0 &&
              buf_put(&b, "\"\n", 2) == 0;
@@ -400,8 +402,8 @@ static struct farm_options farm_options(const struct config *c,
     int fork = strcmp(c->run_backend, "mpi") != 0;
     struct farm_options fo = {
         .backend = fork ? FARM_BACKEND_FORK : FARM_BACKEND_MPI,
-        .workers = c->run_workers < 0 ? farm_usable_cpus()
-                                      : (int)c->run_workers,
+        .workers =
+            c->run_workers < 0 ? farm_usable_cpus() : (int)c->run_workers,
         .eval_timeout = c->run_eval_timeout,
         .memory_mb = c->run_worker_memory_mb,
         .restart_limit = c->run_restart_limit,
@@ -425,8 +427,7 @@ static struct breed_options breed_options(const struct config *c)
                .max_size = (uint32_t)c->tree_max_size,
                .mutation_max_depth = (int)c->tree_mutation_max_depth,
                .internal_bias = c->operators_internal_bias,
-               .root_points =
-                   strcmp(c->operators_root_crossover, "never") != 0,
+               .root_points = strcmp(c->operators_root_crossover, "never") != 0,
                .point_replace = c->operators_point_replace},
         .tournament_size = (int)c->operators_tournament_size,
         .elitism = (size_t)c->operators_elitism,
@@ -446,40 +447,37 @@ static int load_checkpoint(struct run *r)
 {
     const char *dir = r->cfg->output_dir;
     char path[PATH_MAX];
-    FILE *f = path_join(path, dir, CHECKPOINT_FILE) == 0 ? fopen(path, "rb")
-                                                         : NULL;
+    FILE *f =
+        path_join(path, dir, CHECKPOINT_FILE) == 0 ? fopen(path, "rb") : NULL;
     if (!f) {
-        fprintf(stderr, "forkgp: cannot resume '%s': no checkpoint (%s)\n",
-                dir, strerror(errno));
+        fprintf(stderr, "forkgp: cannot resume '%s': no checkpoint (%s)\n", dir,
+                strerror(errno));
         return -1;
     }
-    unsigned char *buf = NULL;
-    size_t len = 0, cap = 0;
+    struct buf in;
+    buf_init(&in);
     for (;;) {
-        if (len == cap) {
-            cap = cap ? 2 * cap : 1 << 16;
-            unsigned char *more = realloc(buf, cap);
-            if (!more)
-                break;
-            buf = more;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
+        if (buf_reserve(&in, 1 << 16) < 0)
+            break;
+        size_t got = fread(in.data + in.len, 1, in.cap - in.len, f);
+        in.len += got;
         if (got == 0)
             break;
     }
+    const unsigned char *buf = in.failed ? NULL : in.data;
+    size_t len = in.len;
     /* A folder opens but does not read: not a truncated checkpoint. */
     if (ferror(f)) {
         fprintf(stderr, "forkgp: cannot resume '%s': cannot read '%s': %s\n",
                 dir, path, strerror(errno));
         fclose(f);
-        free(buf);
+        buf_release(&in);
         return -1;
     }
     fclose(f);
     struct checkpoint_key key;
     struct error err;
-    snprintf(err.msg, sizeof err.msg, "out of memory");
+    error_set(&err, "out of memory");
     /* Whose checkpoint it is first, then whether its contents are sound:
      * another run's is named as such, not as "corrupted". */
     int rc = buf ? checkpoint_read_key(buf, len, &key, &err) : -1;
@@ -491,36 +489,35 @@ static int load_checkpoint(struct run *r)
                (r->cfg->origin[k].line >= 0 || config_outside_hash(k)))
             k++;
         if (k < CONFIG_NKEYS)
-            snprintf(err.msg, sizeof err.msg,
-                     "written for another configuration: --set %s.%s "
-                     "changes what the run computes (only the worker count, "
-                     "the backend, checkpoint_every and checkpoint_seconds "
-                     "may change on resume)",
-                     config_keys[k].section, config_keys[k].name);
+            error_set(&err,
+                      "written for another configuration: --set %s.%s "
+                      "changes what the run computes (only the worker count, "
+                      "the backend, checkpoint_every and checkpoint_seconds "
+                      "may change on resume)",
+                      config_keys[k].section, config_keys[k].name);
         else
-            snprintf(err.msg, sizeof err.msg,
-                     "written for another configuration than %s/config.ini "
-                     "says now",
-                     dir);
+            error_set(&err,
+                      "written for another configuration than %s/config.ini "
+                      "says now",
+                      dir);
         rc = -1;
     } else if (rc == 0 && key.data_hash != r->key.data_hash) {
-        snprintf(err.msg, sizeof err.msg,
-                 "the data or plug-in files have changed since it was "
-                 "written");
+        error_set(&err, "the data or plug-in files have changed since it was "
+                        "written");
         rc = -1;
     }
     if (rc == 0)
-        rc = checkpoint_decode(buf, len, &key, &r->st, &r->cur, &r->ps,
-                               &err);
-    free(buf);
+        rc = checkpoint_decode(buf, len, &key, &r->st, &r->cur, &r->ps, &err);
+    buf_release(&in);
     if (rc < 0) {
         fprintf(stderr, "forkgp: %s: %s\n", path, err.msg);
         return -1;
     }
     if (strcmp(key.build, r->key.build) != 0)
-        fprintf(stderr, "forkgp: warning: %s was written by another build "
-                        "(%s); the resumed run may differ from an "
-                        "uninterrupted one\n",
+        fprintf(stderr,
+                "forkgp: warning: %s was written by another build "
+                "(%s); the resumed run may differ from an "
+                "uninterrupted one\n",
                 path, key.build);
     return 0;
 }
@@ -561,7 +558,7 @@ static void start_manifest(struct run *r, int workers)
 static int setup(struct run *r, const struct run_options *o)
 {
     const struct config *c = r->cfg;
-    struct plugin_error perr;
+    struct error perr;
     r->plugin = plugin_load(r->cfg, &r->ps, &r->fitness, &perr);
     if (!r->plugin) {
         fprintf(stderr, "forkgp: %s\n", perr.msg);
@@ -730,8 +727,9 @@ static void finish_run(struct run *r, enum stop_reason why)
                    : why == STOP_BROKEN || why == STOP_FAILED ? EXIT_RUNTIME
                                                               : EXIT_OK;
     if (r->st.best_generation < 0) {
-        fprintf(stderr, "forkgp: stopped before generation 0 was scored: "
-                        "%s\n",
+        fprintf(stderr,
+                "forkgp: stopped before generation 0 was scored: "
+                "%s\n",
                 stop_text[why]);
         print_failures(r, stderr);
         r->status = exit_why;
@@ -762,8 +760,7 @@ static void close_report(struct run *r)
             farm_get_stats(r->farm, &fs);
         manifest_end(&r->manifest, r->status, r->st.evaluations, failures,
                      fs.workers_started);
-        int wrote = manifest_write(&r->report, &r->manifest, 0,
-                                   &err);
+        int wrote = manifest_write(&r->report, &r->manifest, 0, &err);
         if (wrote == 0 && report_settle(&r->report, &err) < 0)
             wrote = -1;
         if (wrote < 0) {
@@ -772,8 +769,7 @@ static void close_report(struct run *r)
                 r->status = EXIT_RUNTIME;
                 manifest_end(&r->manifest, r->status, r->st.evaluations,
                              failures, fs.workers_started);
-                if (manifest_write(&r->report, &r->manifest, 0,
-                                   &err) < 0)
+                if (manifest_write(&r->report, &r->manifest, 0, &err) < 0)
                     fprintf(stderr, "forkgp: %s\n", err.msg);
             }
         }

@@ -13,8 +13,8 @@ int breed_init(struct breed *b, const struct breed_options *o)
     memcpy(b->share, o->share, sizeof b->share);
     b->elites = calloc(b->elitism ? b->elitism : 1, sizeof *b->elites);
     b->population = o->population;
-    b->standings = calloc(b->population ? b->population : 1,
-                          sizeof *b->standings);
+    b->standings =
+        calloc(b->population ? b->population : 1, sizeof *b->standings);
     if (!b->elites || !b->standings ||
         tree_init(&b->scratch, b->vp.max_size) < 0) {
         breed_release(b);
@@ -77,21 +77,21 @@ int breed_next(struct breed *b, struct population *next,
         pop_place(next, i);
         struct individual *x = &next->ind[i];
         enum breed_op op = choose_op(b, r);
-        size_t i1 = select_tournament(b->standings, &b->draw,
-                                      b->tournament_size, r);
+        size_t i1 =
+            select_tournament(b->standings, &b->draw, b->tournament_size, r);
         const struct individual *p1 = &cur->ind[i1];
         int changed;
         switch (op) {
         case BREED_CROSSOVER: {
             size_t i2 = select_tournament(b->standings, &b->draw,
                                           b->tournament_size, r);
-            changed = vary_crossover(&x->tree, &p1->tree,
-                                     &cur->ind[i2].tree, &b->vp, r);
+            changed = vary_crossover(&x->tree, &p1->tree, &cur->ind[i2].tree,
+                                     &b->vp, r);
             break;
         }
         case BREED_SUBTREE:
-            changed = vary_subtree(&x->tree, &p1->tree, &b->scratch, ps,
-                                   &b->vp, r);
+            changed =
+                vary_subtree(&x->tree, &p1->tree, &b->scratch, ps, &b->vp, r);
             break;
         case BREED_POINT:
             changed = vary_point(&x->tree, &p1->tree, ps, &b->vp, r);

@@ -62,7 +62,7 @@ static void expand(char *out, size_t cap, const char *want)
 /* testutil_load_fitness in the temporary folder. */
 static struct testutil_fitness *load(const char *name, const char *ini,
                                      const char *const *sets, int nsets,
-                                     struct plugin_error *err)
+                                     struct error *err)
 {
     return testutil_load_fitness(tmpdir, name, ini, sets, nsets, err);
 }
@@ -70,7 +70,7 @@ static struct testutil_fitness *load(const char *name, const char *ini,
 /* Loads the INI text; fails the test when the fitness does not load. */
 static struct testutil_fitness *load_ok(const char *name, const char *ini)
 {
-    struct plugin_error err;
+    struct error err;
     struct testutil_fitness *x = load(name, ini, NULL, 0, &err);
     if (!x->pl)
         fail_msg("plugin_load: %s", err.msg);
@@ -83,7 +83,7 @@ static void load_fails_set(const char *name, const char *ini,
                            const char *const *sets, int nsets,
                            const char *want)
 {
-    struct plugin_error err;
+    struct error err;
     struct testutil_fitness *x = load(name, ini, sets, nsets, &err);
     char msg[2048];
     expand(msg, sizeof msg, want);
@@ -415,7 +415,7 @@ static void test_metrics(void **state)
     }
     /* The metric from the command line, over the file's. */
     const char *const sets[] = {"fitness.metric=r2"};
-    struct plugin_error err;
+    struct error err;
     struct testutil_fitness *x = load("metric_set.ini",
                         "[data]\ntrain = xy.csv\n[fitness]\nmetric = mae\n",
                         sets, 1, &err);

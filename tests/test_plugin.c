@@ -471,7 +471,7 @@ static void expand(char *out, size_t cap, const char *want)
 /* testutil_load_fitness in the temporary folder. */
 static struct testutil_fitness *load(const char *name, const char *ini,
                                      const char *const *sets, int nsets,
-                                     struct plugin_error *err)
+                                     struct error *err)
 {
     return testutil_load_fitness(tmpdir, name, ini, sets, nsets, err);
 }
@@ -479,7 +479,7 @@ static struct testutil_fitness *load(const char *name, const char *ini,
 static struct testutil_fitness *load_ok_set(const char *name, const char *ini,
                               const char *const *sets, int nsets)
 {
-    struct plugin_error err;
+    struct error err;
     struct testutil_fitness *x = load(name, ini, sets, nsets, &err);
     if (!x->pl)
         fail_msg("plugin_load: %s", err.msg);
@@ -497,7 +497,7 @@ static void fails_like(const char *name, const char *ini,
                        const char *const *sets, int nsets, const char *want,
                        int exact)
 {
-    struct plugin_error err;
+    struct error err;
     struct testutil_fitness *x = load(name, ini, sets, nsets, &err);
     char msg[2048];
     expand(msg, sizeof msg, want);
@@ -854,7 +854,7 @@ static void test_symbols(void **state)
     testutil_fitness_free(x);
 
     /* A failed setup is torn down too (it may hold what it allocated). */
-    struct plugin_error err;
+    struct error err;
     x = load("flex4.ini", "[fitness]\nfunction = flex.so\n[flex]\nn = 0\n",
              NULL, 0, &err);
     assert_null(x->pl);
@@ -1028,7 +1028,7 @@ static void test_files(void **state)
     expand(want, sizeof want, "@/num.so");
     assert_string_equal(files[0].path, want);
     uint64_t so_hash;
-    assert_int_equal(plugin_hash_file(want, &so_hash), 0);
+    assert_int_equal(hash_file(want, &so_hash), 0);
     assert_true(files[0].hash == so_hash);
     expand(want, sizeof want, "@/files.csv");
     assert_string_equal(files[1].path, want);

@@ -139,7 +139,7 @@ struct testutil_fitness *testutil_load_fitness(const char *dir,
                                                const char *ini,
                                                const char *const *sets,
                                                int nsets,
-                                               struct plugin_error *err)
+                                               struct error *err)
 {
     char path[512], text[4096], set_text[4][512];
     const char *set_ptr[4];

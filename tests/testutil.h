@@ -57,7 +57,7 @@ struct testutil_fitness *testutil_load_fitness(const char *dir,
                                                const char *ini,
                                                const char *const *sets,
                                                int nsets,
-                                               struct plugin_error *err);
+                                               struct error *err);
 
 /* Frees what testutil_load_fitness made. */
 void testutil_fitness_free(struct testutil_fitness *x);
