@@ -25,6 +25,9 @@ static void put_individual(struct buf *o, const struct individual *x)
     buf_put_i32(o, x->status);
     buf_put_i32(o, x->detail);
     buf_put_f64(o, x->fitness);
+    buf_put_i32(o, x->scaling.on);
+    buf_put_f64(o, x->scaling.intercept);
+    buf_put_f64(o, x->scaling.slope);
     buf_put_u32(o, x->tree.size);
     buf_put(o, x->tree.nodes, x->tree.size * sizeof(struct node));
 }
@@ -164,13 +167,18 @@ static int declared(unsigned op, const struct primset *ps)
 static int get_individual(struct buf_reader *in, struct individual *x,
                           const struct primset *ps)
 {
-    int32_t status, detail;
+    int32_t status, detail, scaled;
     uint32_t size;
     buf_get_i32(in, &status);
     buf_get_i32(in, &detail);
     buf_get_f64(in, &x->fitness);
+    buf_get_i32(in, &scaled);
+    buf_get_f64(in, &x->scaling.intercept);
+    buf_get_f64(in, &x->scaling.slope);
     buf_get_u32(in, &size);
-    if (in->failed || size == 0 || size > x->tree.cap ||
+    x->scaling.on = scaled != 0;
+    if (in->failed || size == 0 || size > x->tree.cap || scaled < 0 ||
+        scaled > 1 ||
         (size_t)size * sizeof(struct node) > in->left ||
         status < -1 || status >= EVAL_NSTATUS)
         return -1;

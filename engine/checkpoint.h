@@ -12,8 +12,9 @@
 #include "rng.h"
 
 #define CHECKPOINT_FILE "checkpoint.bin"
-/* 2: the four-lane checksum (1 ended in FNV-1a 64; refused by version). */
-#define CHECKPOINT_VERSION 2
+/* 3: each individual's linear scaling (2 had none, 1 ended in FNV-1a 64:
+ * both refused by version). */
+#define CHECKPOINT_VERSION 3
 #define SHOWN_FAILURES 5
 
 /* A failed evaluation kept for the summary (program owned). */

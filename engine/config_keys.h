@@ -60,6 +60,10 @@
       "auto|mse|rmse|mae|nmse|r2|accuracy|balanced_accuracy",                 \
       "regression: mse (auto), rmse, mae, nmse (minimised), r2; "             \
       "classification: accuracy (auto), balanced_accuracy (maximised)")       \
+    X(fitness, linear_scaling, CHOICE, "auto", 0, 0, "auto|yes|no",          \
+      "regression: score each program's output o as a + b*o, a and b its "    \
+      "least-squares fit (Keijzer 2003), printed with the program; auto: "   \
+      "yes for mse, rmse, nmse and r2, no for mae")                           \
     X(fitness, target_fitness, OPTREAL, "none", -1e300, 1e300, NULL,          \
       "stop when the best fitness reaches this value (none: never)")          \
     X(fitness, parsimony, REAL, "0", 0, 1e300, NULL,                          \

@@ -89,8 +89,13 @@ static void evaluate_one(const struct fork_farm *fm, uint64_t generation,
         rng_derive(&r, fm->seed, RNG_EVAL, generation, index);
     memset(res, 0, sizeof *res);
     res->index = index;
-    res->status = fm->fitness->evaluate(fm->fitness->ctx, t, &r, res->scores);
+    struct scaling s = {0, 0.0, 1.0};
+    res->status =
+        fm->fitness->evaluate(fm->fitness->ctx, t, &r, res->scores, &s);
     res->nscores = (uint32_t)fm->fitness->nscores;
+    res->scaled = s.on;
+    res->intercept = s.intercept;
+    res->slope = s.slope;
 }
 
 /* ---- the worker's side --------------------------------------------------- */
@@ -331,12 +336,9 @@ struct round {
 };
 
 static void set_status(struct round *rd, size_t index, int status, int detail,
-                       double fitness)
+                       double fitness, const struct scaling *s)
 {
-    struct individual *x = &rd->p->ind[index];
-    x->status = status;
-    x->detail = detail;
-    x->fitness = status == EVAL_OK ? fitness : 0.0;
+    ind_set_result(&rd->p->ind[index], status, detail, fitness, s);
     rd->remaining--;
     if (status >= EVAL_ERROR)
         rd->failed = 1;
@@ -360,7 +362,7 @@ static int replace_worker(struct fork_farm *fm, struct round *rd, int i,
         if (status != EVAL_TIMEOUT && ++rd->attempts[first] < MAX_ATTEMPTS)
             rd->queue[rd->nqueue++] = first;
         else
-            set_status(rd, first, status, detail, 0.0);
+            set_status(rd, first, status, detail, 0.0, NULL);
         for (int k = w->nin - 1; k >= 1; k--)
             rd->queue[rd->nqueue++] = w->inflight[k];
         w->nin = 0;
@@ -518,7 +520,8 @@ static int collect(struct fork_farm *fm, struct round *rd, int i)
                 return -1;
             off += WIRE_HEADER + h.length;
             w->result_id++;
-            set_status(rd, res.index, res.status, 0, res.scores[0]);
+            struct scaling s = {res.scaled, res.intercept, res.slope};
+            set_status(rd, res.index, res.status, 0, res.scores[0], &s);
             memmove(w->inflight, w->inflight + 1,
                     (size_t)(--w->nin) * sizeof w->inflight[0]);
             w->started = t; /* the next one in flight begins now */
@@ -629,9 +632,8 @@ static int eval_in_process(struct fork_farm *fm, struct population *p,
         struct wire_result res;
         evaluate_one(fm, generation, i, &x->tree, &res);
         done++;
-        x->status = res.status;
-        x->detail = 0;
-        x->fitness = res.status == EVAL_OK ? res.scores[0] : 0.0;
+        struct scaling s = {res.scaled, res.intercept, res.slope};
+        ind_set_result(x, res.status, 0, res.scores[0], &s);
         if (res.status >= EVAL_ERROR && fm->opt.stop_on_failure)
             result = FARM_FAILED;
     }

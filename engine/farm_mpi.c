@@ -141,10 +141,9 @@ static long take_results(struct population *p, const unsigned char *buf,
             return -1;
         memcpy(&detail, buf + off + WIRE_HEADER + h.length, 4);
         off += WIRE_HEADER + h.length + 4;
-        struct individual *x = &p->ind[res.index];
-        x->status = res.status;
-        x->detail = detail;
-        x->fitness = res.status == EVAL_OK ? res.scores[0] : 0.0;
+        struct scaling s = {res.scaled, res.intercept, res.slope};
+        ind_set_result(&p->ind[res.index], res.status, detail, res.scores[0],
+                       &s);
         if (res.status >= EVAL_CRASHED)
             (*lost)++;
         n++;
@@ -333,7 +332,9 @@ int mpi_farm_serve(const struct fitness *f, uint64_t seed,
             if (x->origin != ORIGIN_NEW)
                 continue;
             struct wire_result res = {
-                .index = i, .status = x->status, .nscores = 1};
+                .index = i, .status = x->status, .nscores = 1,
+                .scaled = x->scaling.on, .intercept = x->scaling.intercept,
+                .slope = x->scaling.slope};
             res.scores[0] = x->fitness;
             olen += wire_put_result(out + olen, id++, &res);
             int32_t detail = x->detail;

@@ -2,13 +2,15 @@
 #ifndef FORKGP_FITNESS_H
 #define FORKGP_FITNESS_H
 
+#include "pop.h"
 #include "rng.h"
 #include "tree.h"
 
 /*
  * A fitness function bound to its loaded state. evaluate scores one
  * program with its own random stream and returns an enum eval_status;
- * scores[0..nscores) are meaningful only for EVAL_OK. It must depend on (program,
+ * scores[0..nscores) and *scaling (how the output was scored: linear
+ * scaling's intercept and slope, or off) are meaningful only for EVAL_OK. It must depend on (program,
  * stream) only: in a forked worker, whatever else it changes is lost.
  */
 struct fitness {
@@ -24,7 +26,7 @@ struct fitness {
     char score_name[32]; /* what scores[0] is called in reports */
     void *ctx;
     int (*evaluate)(void *ctx, const struct tree *t, struct rng *r,
-                    double *scores);
+                    double *scores, struct scaling *scaling);
 };
 
 /* Nonzero when fitness a reaches the target t in the direction given. */

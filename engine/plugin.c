@@ -37,6 +37,8 @@ struct fgp_program {
     const struct tree *tree;
     const struct primset *ps;
     struct interp *interp;
+    struct scaling *scaling; /* evaluate's result (fgp_set_scaling), or
+                                NULL where there is none to set */
 };
 struct fgp_rng {
     struct rng rng;
@@ -578,6 +580,13 @@ size_t fgp_subtree_end(const struct fgp_program *p, size_t i)
     return tree_subtree_end(p->tree->nodes, (uint32_t)i);
 }
 
+void fgp_set_scaling(const struct fgp_program *p, double intercept,
+                     double slope)
+{
+    if (p->scaling)
+        *p->scaling = (struct scaling){1, intercept, slope};
+}
+
 int fgp_eval(const struct fgp_program *p, const double *const *x, size_t nrows,
              double *out)
 {
@@ -647,10 +656,11 @@ static int map_status(int rc, const double *scores)
 }
 
 static int plugin_evaluate(void *ctx, const struct tree *t, struct rng *r,
-                           double *scores)
+                           double *scores, struct scaling *scaling)
 {
     struct plugin *pl = ctx;
-    struct fgp_program prog = {t, pl->ps, &pl->interp};
+    *scaling = (struct scaling){0, 0.0, 1.0};
+    struct fgp_program prog = {t, pl->ps, &pl->interp, scaling};
     for (int i = 0; i < pl->desc->nscores; i++)
         scores[i] = NAN;
     int rc = pl->desc->evaluate(pl->state, &prog, (struct fgp_rng *)r, scores);
@@ -661,7 +671,7 @@ int plugin_test(struct plugin *pl, const struct tree *t, double *scores)
 {
     if (!pl->desc->test)
         return -1;
-    struct fgp_program prog = {t, pl->ps, &pl->interp};
+    struct fgp_program prog = {t, pl->ps, &pl->interp, NULL};
     for (int i = 0; i < pl->desc->nscores; i++)
         scores[i] = NAN;
     int rc = pl->desc->test(pl->state, &prog, scores);
@@ -696,7 +706,7 @@ static void load_error(const struct config *c, struct error *err,
 }
 
 /* Nonzero for a core key that only a fitness function reads: [data],
- * [primitives] and [fitness] metric. The engine reads the rest of
+ * [primitives], [fitness] metric and linear_scaling. The engine reads the rest of
  * [fitness] (function, target_fitness, parsimony) and every other section
  * itself. */
 static int fitness_key(int k)
@@ -704,7 +714,8 @@ static int fitness_key(int k)
     const char *section = config_keys[k].section;
     return strcmp(section, "data") == 0 || strcmp(section, "primitives") == 0 ||
            (strcmp(section, "fitness") == 0 &&
-            strcmp(config_keys[k].name, "metric") == 0);
+            (strcmp(config_keys[k].name, "metric") == 0 ||
+             strcmp(config_keys[k].name, "linear_scaling") == 0));
 }
 
 /*

@@ -39,6 +39,17 @@ enum origin {
                         that one's score instead of being evaluated */
 };
 
+/*
+ * How a program's output o became the model its score measures: with
+ * linear scaling, intercept + slope * o (the least-squares fit the
+ * evaluation found); else o itself. Part of the evaluation's result:
+ * printed, checkpointed and predicted with the program.
+ */
+struct scaling {
+    int on;
+    double intercept, slope;
+};
+
 struct individual {
     struct tree tree;
     double fitness; /* meaningful only when status == EVAL_OK */
@@ -46,7 +57,34 @@ struct individual {
     int detail;     /* the signal or exit status of CRASHED and EXITED */
     int origin;     /* enum origin */
     size_t twin;    /* ORIGIN_TWIN: the individual whose score it takes */
+    struct scaling scaling; /* meaningful only when status == EVAL_OK */
 };
+
+/* Sets x's evaluation result: a fitness and scaling only when status is
+ * EVAL_OK (0 and none otherwise); s may be NULL (no scaling). */
+static inline void ind_set_result(struct individual *x, int status,
+                                  int detail, double fitness,
+                                  const struct scaling *s)
+{
+    x->status = status;
+    x->detail = detail;
+    x->fitness = status == EVAL_OK ? fitness : 0.0;
+    if (status == EVAL_OK && s && s->on)
+        x->scaling = *s;
+    else
+        x->scaling = (struct scaling){0, 0.0, 1.0};
+}
+
+/* Gives `to` the evaluation's result that `from` holds (status, detail,
+ * fitness, scaling): for a copy or a twin of the same program. */
+static inline void ind_take_result(struct individual *to,
+                                   const struct individual *from)
+{
+    to->fitness = from->fitness;
+    to->status = from->status;
+    to->detail = from->detail;
+    to->scaling = from->scaling;
+}
 
 /* n individuals, each tree with room for max_size nodes. */
 struct population {

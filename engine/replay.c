@@ -7,6 +7,7 @@
 
 #include "exitcode.h"
 #include "infix.h"
+#include "model.h"
 #include "parse.h"
 #include "plugin.h"
 #include "pop.h"
@@ -42,9 +43,19 @@ int replay_main(struct config *c, const char *program,
     struct rng r;
     rng_derive(&r, c->run_seed, RNG_EVAL, generation, index);
     double scores[FGP_MAX_SCORES];
-    int st = f.evaluate(f.ctx, &t, &r, scores);
+    struct scaling scaling;
+    int st = f.evaluate(f.ctx, &t, &r, scores, &scaling);
     printf("program = ");
     infix_write(stdout, &t, ps);
+    /* With linear scaling, the model its score measures too. */
+    struct tree model = {0};
+    if (st == EVAL_OK && scaling.on &&
+        tree_init(&model, t.size + MODEL_EXTRA_NODES) == 0 &&
+        model_tree(&model, &t, &scaling) == 0) {
+        printf("\nmodel = ");
+        infix_write(stdout, &model, ps);
+    }
+    tree_release(&model);
     printf("\ngeneration = %llu\nindex = %llu\nstatus = %s\n",
            (unsigned long long)generation, (unsigned long long)index,
            status_names[st]);

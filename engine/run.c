@@ -34,6 +34,7 @@
 #include "infix.h"
 #include "init.h"
 #include "manifest.h"
+#include "model.h"
 #include "path.h"
 #include "plugin.h"
 #include "pop.h"
@@ -73,6 +74,7 @@ struct run {
     struct twins twins;       /* the indexes of cur and of next (the generation
                                  before cur's, after a breeding) */
     enum stop_reason stopped; /* why the loop ended */
+    struct tree model;        /* scratch: a program with its scaling */
     int status;               /* the exit status so far */
     int folder_open; /* the run folder is open: it is closed at the end */
 };
@@ -142,8 +144,7 @@ static void keep_best(struct run *r, const struct pop_stats *s)
     if (r->st.best_generation >= 0 && !ind_better(x, &r->st.best, &r->rank))
         return;
     tree_copy(&r->st.best.tree, &x->tree);
-    r->st.best.fitness = x->fitness;
-    r->st.best.status = x->status;
+    ind_take_result(&r->st.best, x);
     r->st.best_generation = r->st.generation;
     r->st.best_index = s->best;
 }
@@ -319,7 +320,8 @@ static int write_population(struct run *r, const struct population *p)
         n +=
             snprintf(cols + n, sizeof cols - (size_t)n, ",%u,\"", x->tree.size);
         ok = buf_put(&b, cols, (size_t)n) == 0 &&
-             infix_append(&b, &x->tree, &r->ps) == 0 &&
+             model_tree(&r->model, &x->tree, &x->scaling) == 0 &&
+             infix_append(&b, &r->model, &r->ps) == 0 &&
              buf_put(&b, "\"\n", 2) == 0;
     }
     int rc = -1;
@@ -342,7 +344,12 @@ static int finish(struct run *r, enum stop_reason why, long generations)
     FILE *out = open_memstream(&text, &len);
     if (!out)
         return -1;
-    infix_write(out, &r->st.best.tree, &r->ps);
+    if (model_tree(&r->model, &r->st.best.tree, &r->st.best.scaling) < 0) {
+        fclose(out);
+        free(text);
+        return -1;
+    }
+    infix_write(out, &r->model, &r->ps);
     fputc('\n', out);
     if (r->st.best.status == EVAL_OK)
         fprintf(out, "train_%s = %.17g\n", metric, r->st.best.fitness);
@@ -360,6 +367,13 @@ static int finish(struct run *r, enum stop_reason why, long generations)
             r->st.best.tree.size, tree_depth(&r->st.best.tree),
             r->st.best_generation, (size_t)r->st.best_index, stop_word[why],
             generations, (unsigned long long)r->st.evaluations);
+    /* A scaled model's evolved program alone: what `forkgp eval` replays
+     * with the generation and index above. */
+    if (r->st.best.scaling.on) {
+        fputs("program = ", out);
+        infix_write(out, &r->st.best.tree, &r->ps);
+        fputc('\n', out);
+    }
     fclose(out);
 
     printf("stopped after generation %ld: %s\n", generations, stop_text[why]);
@@ -386,6 +400,7 @@ static int finish(struct run *r, enum stop_reason why, long generations)
 static void run_release(struct run *r)
 {
     twins_release(&r->twins);
+    tree_release(&r->model);
     farm_free(r->farm);
     pop_release(&r->cur);
     pop_release(&r->next);
@@ -578,6 +593,7 @@ static int setup(struct run *r, const struct run_options *o)
     if (pop_init(&r->cur, n, max_size) < 0 ||
         pop_init(&r->next, n, max_size) < 0 ||
         tree_init(&r->st.best.tree, max_size) < 0 ||
+        tree_init(&r->model, max_size + MODEL_EXTRA_NODES) < 0 ||
         breed_init(&r->breed, &bo) < 0) {
         fprintf(stderr, "forkgp: out of memory for a population of %zu\n", n);
         return -1;

@@ -108,11 +108,8 @@ int twins_pair(struct twins *tw, struct population *p,
         size_t old = prev ? index_find(before, prev, &x->tree, hash, SIZE_MAX)
                           : SIZE_MAX;
         if (old != SIZE_MAX) {
-            const struct individual *o = &prev->ind[old];
             x->origin = ORIGIN_COPY;
-            x->status = o->status;
-            x->detail = o->detail;
-            x->fitness = o->fitness;
+            ind_take_result(x, &prev->ind[old]);
         }
     }
     now->ind = p->ind;
@@ -129,10 +126,7 @@ void twins_score(struct population *p)
         struct individual *x = &p->ind[i];
         if (x->origin != ORIGIN_TWIN)
             continue;
-        const struct individual *o = &p->ind[x->twin];
-        x->status = o->status;
-        x->detail = o->detail;
-        x->fitness = o->fitness;
+        ind_take_result(x, &p->ind[x->twin]);
     }
 }
 

@@ -47,6 +47,10 @@ size_t wire_put_result(unsigned char *buf, uint32_t id,
     p = buf_store_i32(p, r->status);
     p = buf_store_u32(p, n);
     p = buf_store_f64(p, r->seconds);
+    p = buf_store_i32(p, r->scaled);
+    p = buf_store_u32(p, 0);
+    p = buf_store_f64(p, r->intercept);
+    p = buf_store_f64(p, r->slope);
     p = buf_store(p, r->scores, 8 * (size_t)n);
     return (size_t)(p - buf);
 }
@@ -96,7 +100,13 @@ int wire_get_result(const unsigned char *p, size_t len,
     buf_get_i32(&in, &r->status);
     buf_get_u32(&in, &r->nscores);
     buf_get_f64(&in, &r->seconds);
-    if (in.failed || r->nscores > FGP_MAX_SCORES ||
+    uint32_t zero;
+    buf_get_i32(&in, &r->scaled);
+    buf_get_u32(&in, &zero);
+    buf_get_f64(&in, &r->intercept);
+    buf_get_f64(&in, &r->slope);
+    if (in.failed || r->nscores > FGP_MAX_SCORES || zero != 0 ||
+        (r->scaled != 0 && r->scaled != 1) ||
         in.left != 8 * (size_t)r->nscores)
         return -1;
     buf_get(&in, r->scores, 8 * (size_t)r->nscores);

@@ -231,6 +231,17 @@ const double *fgp_eval_block_padded(const struct fgp_program *p,
                                     const double *const *x, size_t row,
                                     size_t n);
 
+/* ---- evaluate: linear scaling -------------------------------------------
+ * Says that evaluate scored the model intercept + slope * o, where o is
+ * the program's output (linear scaling, Keijzer 2003: the least-squares
+ * intercept and slope, found as the error is computed). forkgp then
+ * prints, predicts and exports the program as that model, so that what a
+ * user takes home is what was scored. Call it from evaluate, before it
+ * returns FGP_OK; elsewhere (test) it does nothing. Without it the model
+ * is the program's output itself. */
+void fgp_set_scaling(const struct fgp_program *p, double intercept,
+                     double slope);
+
 /* ---- evaluate: the evaluation's random stream -------------------------- */
 uint32_t fgp_rng_u32(struct fgp_rng *r);
 uint32_t fgp_rng_below(struct fgp_rng *r, uint32_t bound); /* [0, bound) */

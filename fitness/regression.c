@@ -16,6 +16,10 @@ struct regression {
     struct tabular tab;
     enum metric metric;
     double ss_tot_train, ss_tot_test; /* sum of (y - mean y)^2 */
+    int scale;          /* linear scaling: score a + b*o, not o */
+    double mean_y;      /* the training target's mean */
+    double *yc;         /* the training target less its mean, per row */
+    double *pred;       /* scratch: one evaluation's outputs, per row */
 };
 
 static double sum_squares(const struct tabular_set *set)
@@ -29,14 +33,38 @@ static double sum_squares(const struct tabular_set *set)
     return ss;
 }
 
+/* The training target's mean and centred values, and room for one
+ * evaluation's outputs (on the training or the test data). Returns 0 or
+ * -1 (out of memory). */
+static int setup_scaling(struct regression *reg)
+{
+    const struct tabular_set *train = &reg->tab.train;
+    size_t n = train->nrows;
+    size_t rows = n;
+    if (reg->tab.has_test && reg->tab.test.nrows > rows)
+        rows = reg->tab.test.nrows;
+    reg->yc = malloc(n * sizeof *reg->yc);
+    reg->pred = malloc(rows * sizeof *reg->pred);
+    if (!reg->yc || !reg->pred)
+        return -1;
+    double sum = 0.0;
+    for (size_t i = 0; i < n; i++)
+        sum += train->y[i];
+    reg->mean_y = sum / (double)n;
+    for (size_t i = 0; i < n; i++)
+        reg->yc[i] = train->y[i] - reg->mean_y;
+    return 0;
+}
+
 static int setup(struct fgp_setup *s, void **state)
 {
     struct regression *reg = calloc(1, sizeof *reg);
     if (!reg)
         return fgp_fail(s, "out of memory");
     *state = reg;
-    const char *metric;
+    const char *metric, *scaling;
     if (fgp_get_string(s, "fitness", "metric", "mse", &metric) < 0 ||
+        fgp_get_string(s, "fitness", "linear_scaling", "auto", &scaling) < 0 ||
         tabular_setup(s, &reg->tab, "regression") < 0)
         return -1;
     if (strcmp(metric, "auto") == 0)
@@ -50,6 +78,16 @@ static int setup(struct fgp_setup *s, void **state)
                             "mae, nmse, r2)",
                             metric);
     reg->metric = (enum metric)m;
+    /* Least squares' intercept and slope minimise the squared errors,
+     * not the absolute ones: with mae they would score a model that mae
+     * itself does not prefer. */
+    if (reg->metric == METRIC_MAE && strcmp(scaling, "yes") == 0)
+        return fgp_fail_key(s, "fitness", "linear_scaling",
+                            "yes needs a least-squares metric (mse, rmse, "
+                            "nmse, r2), not mae");
+    reg->scale = strcmp(scaling, "no") != 0 && reg->metric != METRIC_MAE;
+    if (reg->scale && setup_scaling(reg) < 0)
+        return fgp_fail(s, "out of memory");
     fgp_set_maximise(s, reg->metric == METRIC_R2);
     fgp_set_score_name(s, metric);
     reg->ss_tot_train = sum_squares(&reg->tab.train);
@@ -133,28 +171,12 @@ static void add_errors(const double *pred, const double *target, size_t n,
     }
 }
 
-/* Scores a program on one data set with the configured metric. */
-static int score(const struct regression *reg, const struct tabular_set *set,
-                 double ss_tot, const struct fgp_program *p, double *out)
+/* The metric from the sum of the errors over n rows. Returns FGP_OK or
+ * FGP_INVALID (not finite). */
+static int metric_of(const struct regression *reg, double sum, size_t n,
+                     double ss_tot, double *out)
 {
-    double lane[LANES] = {0};
-    int absolute = reg->metric == METRIC_MAE;
-    for (size_t row = 0; row < set->nrows; row += FGP_BLOCK) {
-        size_t n = set->nrows - row < FGP_BLOCK ? set->nrows - row : FGP_BLOCK;
-        const double *y = fgp_eval_block_padded(p, set->x, row, n);
-        add_errors(y, set->y + row, n, absolute, lane);
-        /* Not finite: a prediction was not, or the sum overflowed; either
-         * way the score would be, so stop here. */
-        double check = 0.0;
-        for (int l = 0; l < LANES; l++)
-            check += lane[l];
-        if (!(check <= DBL_MAX))
-            return FGP_INVALID;
-    }
-    double sum = 0.0;
-    for (int l = 0; l < LANES; l++)
-        sum += lane[l];
-    double nrows = (double)set->nrows;
+    double nrows = (double)n;
     switch (reg->metric) {
     case METRIC_MSE: *out = sum / nrows; break;
     case METRIC_RMSE: *out = sqrt(sum / nrows); break;
@@ -165,24 +187,167 @@ static int score(const struct regression *reg, const struct tabular_set *set,
     return isfinite(*out) ? FGP_OK : FGP_INVALID;
 }
 
+/* The sum of the lanes, in lane order. */
+static double lanes_sum(const double *lane)
+{
+    double sum = 0.0;
+    for (int l = 0; l < LANES; l++)
+        sum += lane[l];
+    return sum;
+}
+
+/* Scores a program's own output on one data set with the configured
+ * metric. */
+static int score(const struct regression *reg, const struct tabular_set *set,
+                 double ss_tot, const struct fgp_program *p, double *out)
+{
+    double lane[LANES] = {0};
+    int absolute = reg->metric == METRIC_MAE;
+    for (size_t row = 0; row < set->nrows; row += FGP_BLOCK) {
+        size_t n = set->nrows - row < FGP_BLOCK ? set->nrows - row
+                                                : FGP_BLOCK;
+        const double *y = fgp_eval_block_padded(p, set->x, row, n);
+        add_errors(y, set->y + row, n, absolute, lane);
+        /* Not finite: a prediction was not, or the sum overflowed; either
+         * way the score would be, so stop here. */
+        if (!(lanes_sum(lane) <= DBL_MAX))
+            return FGP_INVALID;
+    }
+    return metric_of(reg, lanes_sum(lane), set->nrows, ss_tot, out);
+}
+
+/* The program's outputs on set into reg->pred. Returns 1 when they are
+ * all finite and the same, 0 when finite and not all the same, -1 when
+ * one is not finite. */
+static int outputs(const struct regression *reg,
+                   const struct tabular_set *set, const struct fgp_program *p)
+{
+    double *pred = reg->pred;
+    int same = 1;
+    for (size_t row = 0; row < set->nrows; row += FGP_BLOCK) {
+        size_t n = set->nrows - row < FGP_BLOCK ? set->nrows - row
+                                                : FGP_BLOCK;
+        const double *o = fgp_eval_block_padded(p, set->x, row, n);
+        /* o * 0 is 0 for a finite o, NaN for inf and NaN: one test per
+         * block, in a loop that vectorises. */
+        double bad = 0.0;
+        for (size_t k = 0; k < n; k++) {
+            pred[row + k] = o[k];
+            bad += o[k] * 0.0;
+            same &= o[k] == pred[0];
+        }
+        if (bad != 0.0)
+            return -1;
+    }
+    return same;
+}
+
+/*
+ * Linear scaling (Keijzer 2003): the intercept a and slope b that minimise
+ * the training error of a + b*o, from the program's training outputs in
+ * reg->pred: b = sum((o - mean o)(y - mean y)) / sum((o - mean o)^2), a =
+ * mean y - b mean o. A constant output gets b = 0 and a = mean y: it scores
+ * as the mean predictor, and no better than any program correlated with
+ * the target. Returns 0, or -1 when a or b is not finite.
+ */
+static int fit_scaling(const struct regression *reg, int constant,
+                       double *a, double *b)
+{
+    const struct tabular_set *train = &reg->tab.train;
+    size_t n = train->nrows;
+    const double *o = reg->pred;
+    if (constant) {
+        *a = reg->mean_y;
+        *b = 0.0;
+        return 0;
+    }
+    double lane[LANES] = {0};
+    size_t k = 0;
+    for (; k + LANES <= n; k += LANES)
+        for (int l = 0; l < LANES; l++)
+            lane[l] += o[k + l];
+    for (int l = 0; k < n; k++, l++)
+        lane[l] += o[k];
+    double mean_o = lanes_sum(lane) / (double)n;
+    double soo[LANES] = {0}, soy[LANES] = {0};
+    for (k = 0; k + LANES <= n; k += LANES)
+        for (int l = 0; l < LANES; l++) {
+            double d = o[k + l] - mean_o;
+            soo[l] += d * d;
+            soy[l] += d * reg->yc[k + l];
+        }
+    for (int l = 0; k < n; k++, l++) {
+        double d = o[k] - mean_o;
+        soo[l] += d * d;
+        soy[l] += d * reg->yc[k];
+    }
+    double s_oo = lanes_sum(soo), s_oy = lanes_sum(soy);
+    *b = s_oo > 0.0 ? s_oy / s_oo : 0.0;
+    *a = reg->mean_y - *b * mean_o;
+    return isfinite(*a) && isfinite(*b) ? 0 : -1;
+}
+
+/* Scores the model a + b*o on set, whose outputs o are in reg->pred: the
+ * error of exactly what the printed model computes (a + (b * o)). */
+static int score_scaled(const struct regression *reg,
+                        const struct tabular_set *set, double ss_tot,
+                        double a, double b, double *out)
+{
+    double lane[LANES] = {0};
+    const double *o = reg->pred;
+    size_t n = set->nrows, k = 0;
+    for (; k + LANES <= n; k += LANES)
+        for (int l = 0; l < LANES; l++) {
+            double e = set->y[k + l] - (a + b * o[k + l]);
+            lane[l] += e * e;
+        }
+    for (int l = 0; k < n; k++, l++) {
+        double e = set->y[k] - (a + b * o[k]);
+        lane[l] += e * e;
+    }
+    return metric_of(reg, lanes_sum(lane), n, ss_tot, out);
+}
+
 static int evaluate(void *state, const struct fgp_program *p,
                     struct fgp_rng *rng, double *scores)
 {
     (void)rng; /* deterministic */
     const struct regression *reg = state;
-    return score(reg, &reg->tab.train, reg->ss_tot_train, p, scores);
+    if (!reg->scale)
+        return score(reg, &reg->tab.train, reg->ss_tot_train, p, scores);
+    int constant = outputs(reg, &reg->tab.train, p);
+    double a, b;
+    if (constant < 0 || fit_scaling(reg, constant, &a, &b) < 0)
+        return FGP_INVALID;
+    fgp_set_scaling(p, a, b);
+    return score_scaled(reg, &reg->tab.train, reg->ss_tot_train, a, b,
+                        scores);
 }
 
+/* Scores on the test data; a scaled model keeps the training data's
+ * intercept and slope. */
 static int test(void *state, const struct fgp_program *p, double *scores)
 {
     const struct regression *reg = state;
     if (!reg->tab.has_test)
         return -1;
-    return score(reg, &reg->tab.test, reg->ss_tot_test, p, scores);
+    if (!reg->scale)
+        return score(reg, &reg->tab.test, reg->ss_tot_test, p, scores);
+    int constant = outputs(reg, &reg->tab.train, p);
+    double a, b;
+    if (constant < 0 || fit_scaling(reg, constant, &a, &b) < 0 ||
+        outputs(reg, &reg->tab.test, p) < 0)
+        return FGP_INVALID;
+    return score_scaled(reg, &reg->tab.test, reg->ss_tot_test, a, b, scores);
 }
 
 static void teardown(void *state)
 {
+    struct regression *reg = state;
+    if (reg) {
+        free(reg->yc);
+        free(reg->pred);
+    }
     free(state);
 }
 

@@ -46,9 +46,7 @@ static enum breed_op choose_op(const struct breed *b, struct rng *r)
  * and all. */
 static void keep_score(struct individual *x, const struct individual *parent)
 {
-    x->fitness = parent->fitness;
-    x->status = parent->status;
-    x->detail = parent->detail;
+    ind_take_result(x, parent);
     x->origin = ORIGIN_COPY;
 }
 

@@ -355,7 +355,7 @@ struct layout {
     size_t build; /* the build string's length (u32) */
     size_t gen, rng_state, rng_inc, elapsed, log, timing, best_gen, best_index;
     size_t best; /* the best individual: status i32, detail i32, fitness,
-                    size u32, nodes */
+                    scaled i32, intercept, slope, size u32, nodes */
     size_t evaluations, fail, nshown;
     size_t note[SHOWN_FAILURES]; /* generation, index, status, detail */
     size_t note_len[SHOWN_FAILURES];
@@ -367,8 +367,11 @@ enum {
     IND_STATUS = 0,
     IND_DETAIL = 4,
     IND_FITNESS = 8,
-    IND_SIZE = 16,
-    IND_NODES = 20
+    IND_SCALED = 16,
+    IND_INTERCEPT = 20,
+    IND_SLOPE = 28,
+    IND_SIZE = 36,
+    IND_NODES = 40
 };
 
 static uint32_t read_u32(const unsigned char *b, size_t off)
@@ -603,7 +606,7 @@ static void test_version(void **state)
 static void test_version_1(void **state)
 {
     (void)state;
-    assert_int_equal(CHECKPOINT_VERSION, 2);
+    assert_int_equal(CHECKPOINT_VERSION, 3);
     struct fixture fx;
     make_fixture(&fx, 14, 4, 1);
     unsigned char *buf;
@@ -611,7 +614,7 @@ static void test_version_1(void **state)
     encode(&fx, &buf, &len);
     write_u32(buf, 8, 1);
     write_u64(buf, len - 8, fnv1a(buf, len - 8));
-    const char *want = "format version 1, but this forkgp reads version 2";
+    const char *want = "format version 1, but this forkgp reads version 3";
     struct checkpoint_key key;
     struct error err = {""};
     assert_int_equal(checkpoint_read_key(buf, len, &key, &err), -1);

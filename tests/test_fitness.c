@@ -115,7 +115,8 @@ static int score(struct testutil_fitness *x, const char *spec, double *s)
     assert_int_equal(tree_init(&t, 512), 0);
     build(&t, &x->ps, spec);
     rng_seed(&r, 1, 1);
-    int rc = x->f.evaluate(x->f.ctx, &t, &r, s);
+    struct scaling scaling;
+    int rc = x->f.evaluate(x->f.ctx, &t, &r, s, &scaling);
     tree_release(&t);
     return rc;
 }
@@ -161,6 +162,7 @@ static void test_target_by_name(void **state)
     write_file("xzy.csv", "x,z,y\n1,10,100\n2,20,200\n");
     struct testutil_fitness *x = load_ok("name.ini",
                            "[data]\ntrain = xzy.csv\ntarget = z\n"
+                           "[fitness]\nlinear_scaling = no\n"
                            "[primitives]\nfunctions = add, mul, sin\n"
                            "constants = 1, 0..2\n");
     /* The variables: every other column, in file order. */
@@ -192,7 +194,8 @@ static void test_target_default_last(void **state)
     (void)state;
     write_file("xzy2.csv", "x,z,y\n1,10,100\n2,20,300\n");
     struct testutil_fitness *x =
-        load_ok("last.ini", "[data]\ntrain = xzy2.csv\n");
+        load_ok("last.ini", "[data]\ntrain = xzy2.csv\n"
+                            "[fitness]\nlinear_scaling = no\n");
     assert_int_equal(x->ps.nvars, 2);
     assert_string_equal(x->ps.var_names[0], "x");
     assert_string_equal(x->ps.var_names[1], "z");
@@ -402,7 +405,8 @@ static void test_metrics(void **state)
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         char ini[256];
         snprintf(ini, sizeof ini,
-                 "[data]\ntrain = xy.csv\n[fitness]\nmetric = %s\n",
+                 "[data]\ntrain = xy.csv\n[fitness]\nmetric = %s\n"
+                 "linear_scaling = no\n",
                  cases[k].metric);
         struct testutil_fitness *x = load_ok("metric.ini", ini);
         /* Maximised for r2 only; the metric names the score. */
@@ -417,7 +421,8 @@ static void test_metrics(void **state)
     const char *const sets[] = {"fitness.metric=r2"};
     struct error err;
     struct testutil_fitness *x = load("metric_set.ini",
-                        "[data]\ntrain = xy.csv\n[fitness]\nmetric = mae\n",
+                        "[data]\ntrain = xy.csv\n[fitness]\nmetric = mae\n"
+                        "linear_scaling = no\n",
                         sets, 1, &err);
     assert_non_null(x->pl);
     assert_int_equal(x->f.maximise, 1);
@@ -426,12 +431,94 @@ static void test_metrics(void **state)
     testutil_fitness_free(x);
 }
 
+/* Scores spec and checks the scaling the evaluation reported. */
+static void expect_scaled(struct testutil_fitness *x, const char *spec,
+                          double want, double intercept, double slope)
+{
+    struct tree t;
+    struct rng r;
+    assert_int_equal(tree_init(&t, 512), 0);
+    build(&t, &x->ps, spec);
+    rng_seed(&r, 1, 1);
+    double s = NAN;
+    struct scaling sc = {0, NAN, NAN};
+    assert_int_equal(x->f.evaluate(x->f.ctx, &t, &r, &s, &sc), EVAL_OK);
+    tree_release(&t);
+    if (s != want || !sc.on || sc.intercept != intercept ||
+        sc.slope != slope)
+        fail_msg("%s: got %.17g (on %d, a %.17g, b %.17g), want %.17g "
+                 "(a %.17g, b %.17g)",
+                 spec, s, sc.on, sc.intercept, sc.slope, want, intercept,
+                 slope);
+}
+
+/* Linear scaling: the output o scored as a + b*o, a and b the least-
+ * squares fit, by default for the least-squares metrics. */
+static void test_linear_scaling(void **state)
+{
+    (void)state;
+    write_file("xy.csv", xy_csv);
+    struct testutil_fitness *x =
+        load_ok("ls.ini", "[data]\ntrain = xy.csv\n");
+    /* y = x + 1: x and 2x are exact once scaled. */
+    expect_scaled(x, "x", 0.0, 1.0, 1.0);
+    expect_scaled(x, "mul x 2", 0.0, 1.0, 0.5);
+    expect_scaled(x, "mul x -4", 0.0, 1.0, -0.25);
+    /* A constant scores as the mean predictor: b = 0, a = mean y. */
+    expect_scaled(x, "1", 5.0 / 4.0, 2.5, 0.0);
+    expect_scaled(x, "sub x x", 5.0 / 4.0, 2.5, 0.0);
+    /* A non-finite output cannot be scaled: invalid. */
+    double s;
+    assert_int_equal(score(x, "exp mul x 1000", &s), EVAL_INVALID);
+    testutil_fitness_free(x);
+
+    /* r2 of a scaled exact program is 1; nmse 0. */
+    x = load_ok("ls_r2.ini", "[data]\ntrain = xy.csv\n[fitness]\n"
+                             "metric = r2\n");
+    expect_scaled(x, "mul x 3", 1.0, 1.0, 1.0 / 3.0);
+    testutil_fitness_free(x);
+
+    /* Off on request, and off by default for mae. */
+    x = load_ok("ls_no.ini", "[data]\ntrain = xy.csv\n[fitness]\n"
+                             "linear_scaling = no\n");
+    expect_score(x, "x", 1.0);
+    testutil_fitness_free(x);
+    x = load_ok("ls_mae.ini", "[data]\ntrain = xy.csv\n[fitness]\n"
+                              "metric = mae\n");
+    expect_score(x, "x", 1.0);
+    testutil_fitness_free(x);
+    load_fails("ls_mae_yes.ini",
+               "[data]\ntrain = xy.csv\n[fitness]\nmetric = mae\n"
+               "linear_scaling = yes\n",
+               "@/ls_mae_yes.ini:5: [fitness] linear_scaling: yes needs a "
+               "least-squares metric (mse, rmse, nmse, r2), not mae");
+
+    /* The test data is scored with the training data's a and b. */
+    write_file("ls_tr.csv", "x,y\n0,1\n1,3\n2,5\n");
+    write_file("ls_te.csv", "x,y\n10,21\n20,40\n");
+    x = load_ok("ls_tt.ini", "[data]\ntrain = ls_tr.csv\n"
+                             "test = ls_te.csv\n");
+    expect_scaled(x, "x", 0.0, 1.0, 2.0);
+    /* 1 + 2x: 21 and 41, errors 0 and 1. */
+    expect_test_score(x, "x", 0.5);
+    testutil_fitness_free(x);
+
+    /* Other fitness functions do not scale: the key is refused. */
+    write_file("ls_cls.csv", "x,c\n0,0\n1,1\n");
+    load_fails("ls_cls.ini",
+               "[data]\ntrain = ls_cls.csv\n[fitness]\n"
+               "function = classification\nlinear_scaling = yes\n",
+               "@/ls_cls.ini:5: [fitness] linear_scaling: fitness "
+               "'classification' does not use it");
+}
+
 /* Non-finite predictions, or a score that overflows, are invalid. */
 static void test_invalid(void **state)
 {
     (void)state;
     write_file("xy.csv", xy_csv);
     struct testutil_fitness *x = load_ok("inv.ini", "[data]\ntrain = xy.csv\n"
+                                      "[fitness]\nlinear_scaling = no\n"
                                       "[primitives]\n"
                                       "functions = add, sub, mul, div, neg, "
                                       "exp, log\n");
@@ -456,7 +543,7 @@ static void test_invalid(void **state)
 
     /* r2 of the same: 1 - inf is invalid as well. */
     x = load_ok("inv_r2.ini", "[data]\ntrain = xy.csv\n[fitness]\n"
-                              "metric = r2\n");
+                              "metric = r2\nlinear_scaling = no\n");
     assert_int_equal(score(x, "mul x 1e200", &s), EVAL_INVALID);
     testutil_fitness_free(x);
 }
@@ -476,7 +563,8 @@ static void test_many_rows(void **state)
     write_file("many.csv", csv);
     free(csv);
     struct testutil_fitness *x =
-        load_ok("many.ini", "[data]\ntrain = many.csv\n");
+        load_ok("many.ini", "[data]\ntrain = many.csv\n"
+                            "[fitness]\nlinear_scaling = no\n");
 
     /* mse of 1.1 x, summed in row order by hand. */
     double sse = 0.0;
@@ -527,7 +615,8 @@ static void test_test_data(void **state)
 
     /* r2 on the test data uses the test data's own mean: 16, ss 72. */
     x = load_ok("tt_r2.ini", "[data]\ntrain = tr.csv\ntest = te.csv\n"
-                             "[fitness]\nmetric = r2\n");
+                             "[fitness]\nmetric = r2\n"
+                             "linear_scaling = no\n");
     expect_test_score(x, "a", 1.0 - 4.0 / 72.0);
     expect_score(x, "add a 1", 1.0);
     assert_int_equal(score_test(x, "mul a 1e300", &s), EVAL_INVALID);
@@ -946,6 +1035,7 @@ int main(void)
         cmocka_unit_test(test_target_default_last),
         cmocka_unit_test(test_setup_errors),
         cmocka_unit_test(test_metrics),
+        cmocka_unit_test(test_linear_scaling),
         cmocka_unit_test(test_invalid),
         cmocka_unit_test(test_many_rows),
         cmocka_unit_test(test_test_data),

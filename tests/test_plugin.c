@@ -552,7 +552,8 @@ static int score(struct testutil_fitness *x, const char *spec, uint64_t seed,
     assert_int_equal(tree_init(&t, 64), 0);
     build(&t, &x->ps, spec);
     rng_seed(&r, seed, 1);
-    int rc = x->f.evaluate(x->f.ctx, &t, &r, scores);
+    struct scaling scaling;
+    int rc = x->f.evaluate(x->f.ctx, &t, &r, scores, &scaling);
     tree_release(&t);
     return rc;
 }

@@ -247,6 +247,10 @@ static void result_round_trip(uint32_t id, const struct wire_result *r)
     assert_int_equal((int32_t)get_u32(p + 8), r->status);
     assert_int_equal(get_u32(p + 12), r->nscores);
     assert_memory_equal(p + 16, &r->seconds, 8);
+    assert_int_equal((int32_t)get_u32(p + 24), r->scaled);
+    assert_int_equal(get_u32(p + 28), 0);
+    assert_memory_equal(p + 32, &r->intercept, 8);
+    assert_memory_equal(p + 40, &r->slope, 8);
 
     unsigned char *payload = exact_copy(p, len);
     struct wire_result out;
@@ -256,6 +260,9 @@ static void result_round_trip(uint32_t id, const struct wire_result *r)
     assert_int_equal(out.status, r->status);
     assert_int_equal(out.nscores, r->nscores);
     assert_memory_equal(&out.seconds, &r->seconds, 8);
+    assert_int_equal(out.scaled, r->scaled);
+    assert_memory_equal(&out.intercept, &r->intercept, 8);
+    assert_memory_equal(&out.slope, &r->slope, 8);
     if (r->nscores) /* bit for bit: NaN != NaN */
         assert_memory_equal(out.scores, r->scores, 8 * (size_t)r->nscores);
     free(payload);
@@ -289,10 +296,21 @@ static void test_result_special_values(void **state)
         .index = 3,
         .status = 0,
         .nscores = FGP_MAX_SCORES,
+        .scaled = 1,
+        .intercept = -0.0,
+        .slope = DBL_MAX,
         .scores = {NAN, -NAN, INFINITY, -INFINITY, -0.0, 0.0, DBL_MIN,
                    -DBL_MAX},
     };
     result_round_trip(0, &r);
+    /* A scaled flag other than 0 or 1 is malformed. */
+    unsigned char bad[RESULT_MAX];
+    size_t bn = wire_put_result(bad, 0, &r);
+    unsigned char two[4] = {2, 0, 0, 0};
+    memcpy(bad + WIRE_HEADER + 24, two, 4);
+    struct wire_result junk;
+    assert_int_equal(
+        wire_get_result(bad + WIRE_HEADER, bn - WIRE_HEADER, &junk), -1);
     unsigned char buf[RESULT_MAX];
     size_t n = wire_put_result(buf, 0, &r);
     struct wire_result out;

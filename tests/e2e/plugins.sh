@@ -91,7 +91,11 @@ check_replay() {
     local g i
     g=$(sed -n 's/^generation = //p' "$dir/best.txt")
     i=$(sed -n 's/^index = //p' "$dir/best.txt")
-    "$FORKGP" eval "$2" --program "$(head -1 "$dir/best.txt")" --generation "$g" --index "$i" >"$TMP/eval.out" 2>&1
+    # A scaled model's evolved program is on its own line.
+    local prog
+    prog=$(sed -n 's/^program = //p' "$dir/best.txt")
+    [ -n "$prog" ] || prog=$(head -1 "$dir/best.txt")
+    "$FORKGP" eval "$2" --program "$prog" --generation "$g" --index "$i" >"$TMP/eval.out" 2>&1
     if grep "^train_" "$dir/best.txt" | cmp -s - <(grep "^train_" "$TMP/eval.out"); then
         pass "$1: forkgp eval reproduces the run's score"; else
         fail "$1: forkgp eval gives $(grep "^train_" "$TMP/eval.out"), the run $(grep "^train_" "$dir/best.txt")"; fi
