@@ -140,6 +140,20 @@ int checkpoint_encode(const struct checkpoint_key *key,
     buf_put_u64(&o, p->n);
     for (size_t i = 0; i < p->n; i++)
         put_individual(&o, &p->ind[i]);
+    /* The front: its entries, smallest first. */
+    const struct front *fr = &st->front;
+    uint32_t nfront = 0;
+    for (uint32_t s = 1; s <= fr->max_size; s++)
+        nfront += fr->slot[s].ind.tree.size != 0;
+    buf_put_u32(&o, nfront);
+    for (uint32_t s = 1; s <= fr->max_size; s++) {
+        const struct front_entry *e = &fr->slot[s];
+        if (e->ind.tree.size == 0)
+            continue;
+        buf_put_i64(&o, e->generation);
+        buf_put_u64(&o, e->index);
+        put_individual(&o, &e->ind);
+    }
     if (!o.failed)
         buf_put_u64(&o, checkpoint_checksum(o.data, o.len));
     *out = buf_steal(&o, len);
@@ -194,6 +208,40 @@ static int get_individual(struct buf_reader *in, struct individual *x,
     /* Made again rather than trusted: variation relies on them. */
     tree_set_shape(&x->tree);
     return 0;
+}
+
+/* Reads the front into st->front (allocated by the caller, empty): each
+ * entry a scored program of a size the front has room for, found by the
+ * generation the checkpoint holds, each size once. Returns 0 or -1 with a
+ * message. */
+static int read_front(struct buf_reader *in, struct run_state *st,
+                      const struct population *p, const struct primset *ps,
+                      struct error *err)
+{
+    uint32_t n;
+    buf_get_u32(in, &n);
+    if (in->failed || n > st->front.max_size)
+        return error_set(err, "corrupted (front)");
+    struct individual x;
+    memset(&x, 0, sizeof x);
+    if (tree_init(&x.tree, p->max_size) < 0)
+        return error_set(err, "out of memory");
+    int rc = 0;
+    for (uint32_t k = 0; k < n && rc == 0; k++) {
+        int64_t g;
+        uint64_t index;
+        buf_get_i64(in, &g);
+        buf_get_u64(in, &index);
+        if (in->failed || g < 0 || g > st->generation || index >= p->n ||
+            get_individual(in, &x, ps) < 0 || x.status != EVAL_OK ||
+            x.tree.size > st->front.max_size ||
+            st->front.slot[x.tree.size].ind.tree.size != 0)
+            rc = error_set(err, "corrupted (front)");
+        else if (front_set(&st->front, &x, (long)g, index) < 0)
+            rc = error_set(err, "out of memory");
+    }
+    tree_release(&x.tree);
+    return rc;
 }
 
 int checkpoint_read_key(const unsigned char *buf, size_t len,
@@ -307,6 +355,8 @@ int checkpoint_decode(const unsigned char *buf, size_t len,
     for (size_t i = 0; i < p->n; i++)
         if (get_individual(&in, &p->ind[i], ps) < 0)
             return error_set(err, "corrupted (individual %zu)", i);
+    if (read_front(&in, st, p, ps, err) < 0)
+        return -1;
     if (in.left != 0)
         return error_set(err, "corrupted (%zu bytes too many)", in.left);
     return 0;

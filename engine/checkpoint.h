@@ -7,13 +7,14 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "front.h"
 #include "pop.h"
 #include "prim.h"
 #include "rng.h"
 
 #define CHECKPOINT_FILE "checkpoint.bin"
-/* 3: each individual's linear scaling (2 had none, 1 ended in FNV-1a 64:
- * both refused by version). */
+/* 3: each individual's linear scaling, and the front (2 had neither, 1
+ * ended in FNV-1a 64: both refused by version). */
 #define CHECKPOINT_VERSION 3
 #define SHOWN_FAILURES 5
 
@@ -43,6 +44,8 @@ struct run_state {
     uint64_t fail_count[EVAL_NSTATUS];
     int nshown;
     struct failure_note shown[SHOWN_FAILURES];
+    struct front front; /* the best program of each size (the owner
+                           allocates it: front_init) */
 };
 
 /* What makes a checkpoint fit a run: the effective configuration's hash,

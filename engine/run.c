@@ -31,6 +31,7 @@
 #include "checkpoint.h"
 #include "clock.h"
 #include "farm.h"
+#include "front.h"
 #include "infix.h"
 #include "init.h"
 #include "manifest.h"
@@ -210,6 +211,9 @@ static int score_generation(struct run *r, double breed_seconds, int bred)
     if (pop_stats(&r->cur, &r->rank, &s) < 0)
         return FARM_BROKEN;
     keep_best(r, &s);
+    if (front_update(&r->st.front, &r->cur, r->fitness.maximise,
+                     r->st.generation) < 0)
+        return FARM_BROKEN;
     tm.eval_seconds = clock_now() - t0;
     tm.elapsed = elapsed(r);
     report_generation(&r->report, r->st.generation, &s, &tm, eta(r));
@@ -335,6 +339,82 @@ static int write_population(struct run *r, const struct population *p)
     return rc;
 }
 
+/* Appends the model of x (its program with its scaling) to b, as infix
+ * text. Returns 0 or -1 (out of memory). */
+static int append_model(struct run *r, struct buf *b,
+                        const struct individual *x)
+{
+    if (model_tree(&r->model, &x->tree, &x->scaling) < 0)
+        return -1;
+    return infix_append(b, &r->model, &r->ps);
+}
+
+/*
+ * Writes front.csv: the Pareto front of accuracy against size (a program's
+ * nodes, its scaling's not counted), each size's best program the run has
+ * seen that is better than every smaller one, with its train and test
+ * scores (test empty without test data); and, unless quiet, prints it as
+ * a table after the run. Returns 0 or -1.
+ */
+static int write_front(struct run *r)
+{
+    const char *metric = r->fitness.score_name;
+    uint32_t *sizes = malloc(((size_t)r->st.front.max_size + 1) *
+                             sizeof *sizes);
+    struct buf b, table;
+    buf_init(&b);
+    buf_init(&table);
+    if (!sizes) {
+        fprintf(stderr, "forkgp: out of memory for front.csv\n");
+        return -1;
+    }
+    size_t n = front_pareto(&r->st.front, r->fitness.maximise, sizes);
+    char line[256];
+    int len = snprintf(line, sizeof line, "size,train_%s,test_%s,program\n",
+                       metric, metric);
+    buf_put(&b, line, (size_t)len);
+    buf_put(&table, "front: the best program of each size\n", 37);
+    for (size_t k = 0; k < n; k++) {
+        const struct front_entry *e = &r->st.front.slot[sizes[k]];
+        double test[FGP_MAX_SCORES];
+        int ts = plugin_test(r->plugin, &e->ind.tree, test);
+        char train_text[32], test_text[32] = "";
+        infix_g17(train_text, sizeof train_text, e->ind.fitness);
+        if (ts == EVAL_OK)
+            infix_g17(test_text, sizeof test_text, test[0]);
+        else if (ts >= 0)
+            snprintf(test_text, sizeof test_text, "invalid");
+        len = snprintf(line, sizeof line, "%u,%s,%s,\"", sizes[k], train_text,
+                       test_text);
+        buf_put(&b, line, (size_t)len);
+        append_model(r, &b, &e->ind);
+        buf_put(&b, "\"\n", 2);
+        len = snprintf(line, sizeof line, "size %u: train_%s %.6g", sizes[k],
+                       metric, e->ind.fitness);
+        if (ts == EVAL_OK)
+            len += snprintf(line + len, sizeof line - (size_t)len,
+                            ", test_%s %.6g", metric, test[0]);
+        len += snprintf(line + len, sizeof line - (size_t)len, ": ");
+        buf_put(&table, line, (size_t)len);
+        append_model(r, &table, &e->ind);
+        buf_put(&table, "\n", 1);
+    }
+    free(sizes);
+    int rc = -1;
+    struct error err;
+    if (b.failed || table.failed)
+        fprintf(stderr, "forkgp: out of memory for front.csv\n");
+    else if ((rc = report_write_behind(&r->report, "front.csv",
+                                       (const char *)b.data, b.len,
+                                       &err)) < 0)
+        fprintf(stderr, "forkgp: %s\n", err.msg);
+    else if (!r->report.quiet)
+        fwrite(table.data, 1, table.len, stdout);
+    buf_release(&b);
+    buf_release(&table);
+    return rc;
+}
+
 /* Prints the best program and writes best.txt. Returns 0 or -1. */
 static int finish(struct run *r, enum stop_reason why, long generations)
 {
@@ -406,6 +486,7 @@ static void run_release(struct run *r)
     pop_release(&r->next);
     breed_release(&r->breed);
     tree_release(&r->st.best.tree);
+    front_release(&r->st.front);
     plugin_free(r->plugin);
     run_state_release_notes(&r->st);
 }
@@ -594,7 +675,8 @@ static int setup(struct run *r, const struct run_options *o)
         pop_init(&r->next, n, max_size) < 0 ||
         tree_init(&r->st.best.tree, max_size) < 0 ||
         tree_init(&r->model, max_size + MODEL_EXTRA_NODES) < 0 ||
-        breed_init(&r->breed, &bo) < 0) {
+        breed_init(&r->breed, &bo) < 0 ||
+        front_init(&r->st.front, max_size) < 0) {
         fprintf(stderr, "forkgp: out of memory for a population of %zu\n", n);
         return -1;
     }
@@ -751,7 +833,7 @@ static void finish_run(struct run *r, enum stop_reason why)
         r->status = exit_why;
         return;
     }
-    if (write_population(r, &r->cur) < 0 ||
+    if (write_population(r, &r->cur) < 0 || write_front(r) < 0 ||
         finish(r, why, r->st.generation) < 0)
         return;
     r->status = exit_why;

@@ -115,12 +115,14 @@ static void make_target(struct run_state *st, struct population *p, size_t n)
     memset(st, 0, sizeof *st);
     assert_int_equal(tree_init(&st->best.tree, CAP), 0);
     assert_int_equal(pop_init(p, n, CAP), 0);
+    assert_int_equal(front_init(&st->front, CAP), 0);
 }
 
 static void release_target(struct run_state *st, struct population *p)
 {
     tree_release(&st->best.tree);
     run_state_release_notes(st);
+    front_release(&st->front);
     pop_release(p);
 }
 
@@ -240,6 +242,16 @@ static void check_round_trip(const struct fixture *fx, const unsigned char *buf,
     assert_int_equal(p.n, fx->pop.n);
     for (size_t i = 0; i < p.n; i++)
         assert_same_individual(&p.ind[i], &fx->pop.ind[i]);
+    for (uint32_t s = 1; s <= CAP; s++) {
+        const struct front_entry *a = &st.front.slot[s], *b =
+                                         &w->front.slot[s];
+        assert_int_equal(a->ind.tree.size, b->ind.tree.size);
+        if (a->ind.tree.size == 0)
+            continue;
+        assert_same_individual(&a->ind, &b->ind);
+        assert_true(a->generation == b->generation);
+        assert_true(a->index == b->index);
+    }
     /* Encoding what was decoded gives the same bytes: one encoding. */
     unsigned char *again;
     size_t again_len;
@@ -259,6 +271,10 @@ static void test_round_trip(void **state)
                            (int)(seed % (SHOWN_FAILURES + 1)), 1);
         unsigned char *buf;
         size_t len;
+        /* Every other seed with a front: the population's scored ones,
+         * as found in generation 0 or later. */
+        if (seed % 2 == 0)
+            assert_int_equal(front_update(&fx.st.front, &fx.pop, 0, 0), 0);
         encode(&fx, &buf, &len);
         check_round_trip(&fx, buf, len);
         free(buf);
@@ -360,6 +376,7 @@ struct layout {
     size_t note[SHOWN_FAILURES]; /* generation, index, status, detail */
     size_t note_len[SHOWN_FAILURES];
     size_t n, ind[MAX_IND];
+    size_t front; /* the front's count (u32), then its entries */
     size_t sum;
 };
 
@@ -443,6 +460,10 @@ static void read_layout(const unsigned char *b, size_t len, struct layout *l)
         l->ind[i] = off;
         off = skip_individual(b, off);
     }
+    /* The fixtures' fronts are empty: a count of 0. */
+    l->front = off;
+    assert_int_equal(read_u32(b, off), 0);
+    off += 4;
     l->sum = off;
     assert_int_equal(off + 8, len);
 }
@@ -871,7 +892,7 @@ static void test_length_changed_inside(void **state)
         free(b);
     }
     /* Without the last individual, or cut at any byte inside it. */
-    for (size_t end = l.ind[fx.pop.n - 1]; end < l.sum; end++) {
+    for (size_t end = l.ind[fx.pop.n - 1]; end < l.front; end++) {
         size_t less = end + 8;
         unsigned char *b = malloc(less);
         assert_non_null(b);

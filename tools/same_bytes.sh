@@ -1,8 +1,8 @@
 #!/bin/sh
 # Runs every shipped config with two forkgp binaries, seeds 1 to 3 (or
 # $SEEDS), and compares what a run writes that must not change between
-# builds: best.txt, log.csv, population.csv and config.ini (a checkpoint holds
-# the elapsed time, so it differs between any two runs).
+# builds: best.txt, log.csv, population.csv, front.csv and config.ini (a
+# checkpoint holds the elapsed time, so it differs between any two runs).
 # Usage: tools/same_bytes.sh OLD_FORKGP NEW_FORKGP [CONFIG.ini...]
 # Exits 1 on any difference.
 set -u
@@ -28,7 +28,7 @@ for cfg in "$@"; do
             mv "$tmp/run" "$tmp/$side/$name.$s"
         done
         n=$((n + 1))
-        for f in rc best.txt log.csv population.csv config.ini; do
+        for f in rc best.txt log.csv population.csv front.csv config.ini; do
             a="$tmp/old/$name.$s"; b="$tmp/new/$name.$s"
             if [ "$f" = rc ]; then
                 a="$tmp/old.$name.$s.rc" b="$tmp/new.$name.$s.rc"

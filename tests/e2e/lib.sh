@@ -34,11 +34,11 @@ expect_err() {
     if grep -qF -- "$1" "$TMP/err"; then pass "$2"; else
         fail "$2: stderr lacks '$1'"; sed 's/^/     /' "$TMP/err" | head -5; fi
 }
-# same_outputs A B: run folders A and B hold the same log.csv, best.txt and
-# population.csv, byte for byte
+# same_outputs A B: run folders A and B hold the same log.csv, best.txt,
+# population.csv and front.csv, byte for byte
 same_outputs() {
     local f
-    for f in log.csv best.txt population.csv; do
+    for f in log.csv best.txt population.csv front.csv; do
         cmp -s "$1/$f" "$2/$f" || return 1
     done
 }

@@ -63,7 +63,7 @@ stop() {
 # same REF DIR NAME: DIR's outputs are REF's, byte for byte
 same() {
     local f
-    for f in log.csv best.txt population.csv; do
+    for f in log.csv best.txt population.csv front.csv; do
         if ! cmp -s "$1/$f" "$2/$f"; then
             fail "$3: $f differs from the uninterrupted run's"
             return
@@ -141,7 +141,7 @@ for try in $(seq 10); do
         ok=0
         fail "try $try: resume exits nonzero: $(head -c 300 "$TMP/err")"
     }
-    for f in log.csv best.txt population.csv; do
+    for f in log.csv best.txt population.csv front.csv; do
         cmp -s "$REF/$f" "$dir/$f" || {
             ok=0
             fail "try $try: $f differs"
