@@ -378,7 +378,8 @@ static void script_head(FILE *out, const char *dir, const struct plot_log *l,
     fputs("# plot.gp: written by `forkgp plot`. In this folder,\n"
           "#     gnuplot plot.gp\n"
           "# redraws convergence.png, convergence.svg, size.png and "
-          "size.svg. Restyle\n"
+          "size.svg (and\n# front.png and front.svg for a run with a "
+          "front.csv). Restyle\n"
           "# freely (colours, sizes, scales, titles), but note that "
           "`forkgp plot`\n"
           "# writes this file afresh.\n#\n",
@@ -447,8 +448,59 @@ static void script_terminals(FILE *out)
           out);
 }
 
+/* What front.csv holds: FRONT_ROWS when it has rows, FRONT_POSITIVE when
+ * every train score is positive (a log scale fits), FRONT_TEST when its
+ * test scores are there; 0 for no file or no rows. */
+enum { FRONT_ROWS = 1, FRONT_POSITIVE = 2, FRONT_TEST = 4 };
+static int front_kind(const char *dir)
+{
+    char path[PATH_MAX], line[256];
+    FILE *f = path_join(path, dir, "front.csv") == 0 ? fopen(path, "r") : NULL;
+    if (!f)
+        return -1;
+    int kind = 0, positive = 1, test = 1;
+    if (fgets(line, sizeof line, f)) /* the header */
+        while (fgets(line, sizeof line, f)) {
+            const char *train = strchr(line, ',');
+            const char *tst = train ? strchr(train + 1, ',') : NULL;
+            kind = FRONT_ROWS;
+            positive &= train && strtod(train + 1, NULL) > 0.0;
+            test &= tst && tst[1] != ',';
+        }
+    fclose(f);
+    return kind ? kind | (positive ? FRONT_POSITIVE : 0) |
+                      (test ? FRONT_TEST : 0)
+                : 0;
+}
+
+/* The front: each size's best program's train (and test) score. */
+static void script_front(FILE *out, int kind)
+{
+    fprintf(out,
+            "    # The front: the best program of each size, train and test "
+            "scores\n"
+            "    # (front.csv: size, train, test, program).\n"
+            "    set output 'front.'.fmt\n"
+            "    set title 'front: '.folder\n"
+            "    set xlabel 'size (nodes)'\n"
+            "    set ylabel score\n"
+            "    set autoscale x; set xtics autofreq\n"
+            "    %s\n"
+            "    plot 'front.csv' using 1:2 with linespoints lw 2 pt 7 "
+            "lc rgb '#1f77b4' \\\n"
+            "             title 'train '.score%s\n",
+            kind & FRONT_POSITIVE ? "set logscale y; set mytics 10"
+                                  : "unset logscale y; set mytics default",
+            kind & FRONT_TEST
+                ? ", \\\n         'front.csv' using 1:3 with linespoints "
+                  "lw 2 dt 2 pt 7 lc rgb '#ff7f0e' \\\n"
+                  "             title 'test '.score"
+                : "");
+}
+
 static void script_run(FILE *out, const char *dir, const struct plot_log *l)
 {
+    int front = front_kind(dir);
     long last = last_generation(l, 1);
     const char *line = curve(last, 0);
     script_head(out, dir, l, 0, last);
@@ -480,11 +532,12 @@ static void script_run(FILE *out, const char *dir, const struct plot_log *l)
             "             title 'best size', \\\n"
             "         'log.csv' using %d:%d with %s lw 2 dt 2 "
             "lc rgb '#ff7f0e' \\\n"
-            "             title 'mean size'\n"
-            "    unset output\n"
-            "}\n",
+            "             title 'mean size'\n",
             l->col_gen, l->col_best_size, line, l->col_gen, l->col_mean_size,
             line);
+    if (front)
+        script_front(out, front);
+    fputs("    unset output\n}\n", out);
 }
 
 static void script_batch(FILE *out, const char *dir,
