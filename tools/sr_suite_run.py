@@ -418,11 +418,23 @@ def read_runs(folder):
         return list(csv.DictReader(f))
 
 
+FAMILIES = ["nguyen", "keijzer", "korns", "vladislavleva"]
+
+
+def problem_key(name):
+    """The suite's order: family as tools/sr_suite.py lists them, then
+    number."""
+    stem = name.rstrip("0123456789")
+    num = name[len(stem):]
+    fam = FAMILIES.index(stem) if stem in FAMILIES else len(FAMILIES)
+    return (fam, stem, int(num) if num else 0)
+
+
 def compare(before, after):
     """Prints a Markdown table of two result folders side by side."""
     a, b = read_runs(before), read_runs(after)
-    order = list(dict.fromkeys([r["problem"] for r in a] +
-                               [r["problem"] for r in b]))
+    order = sorted({r["problem"] for r in a} | {r["problem"] for r in b},
+                   key=problem_key)
     sa = {s["problem"]: s for s in summarise(a, order)}
     sb = {s["problem"]: s for s in summarise(b, order)}
     print(f"Before: {before}; after: {after}.\n")
