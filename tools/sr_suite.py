@@ -11,7 +11,7 @@ Writes DIR/NAME.ini per problem (forkgp's INI, the style of configs/*.ini),
 DIR/data/NAME_train.csv and NAME_test.csv (input columns, then the target f),
 and DIR/truth.json: per problem the ground-truth formula as a SymPy string,
 its variables and their domain, the files, the row counts, the test target's
-variance (for R^2) and the primitive set. tools/sr_suite_run.sh runs forkgp
+variance (for R^2) and the primitive set. tools/sr_suite_run.py runs forkgp
 over the folder and scores the results (docs/benchmarks-suite.md).
 
 Python 3 with Debian's python3-numpy and python3-sympy; nothing is
