@@ -16,6 +16,8 @@ Files (see configs/data/README.md):
   nguyen7.csv, nguyen7_test.csv    y = log(x + 1) + log(x^2 + 1)
   pagie1.csv                   z = 1/(1 + x^-4) + 1/(1 + y^-4)
   keijzer6.csv, keijzer6_test.csv  y = sum_{i=1..x} 1/i
+  vladislavleva4.csv, vladislavleva4_test.csv
+                               y = 10 / (5 + sum_{i=1..5} (x_i - 3)^2)
   kepler.csv                   planets' semi-major axis a and period T
 """
 
@@ -77,6 +79,16 @@ def pagie1():
     return [(x, y, term(x) + term(y)) for x in grid for y in grid]
 
 
+def vladislavleva4(n, lo, hi, seed):
+    # n points uniform in [lo, hi]^5, the inputs drawn in row order.
+    rng = random.Random(seed)
+    rows = []
+    for _ in range(n):
+        xs = [rng.uniform(lo, hi) for _ in range(5)]
+        rows.append(xs + [10 / (5 + math.fsum((x - 3) ** 2 for x in xs))])
+    return rows
+
+
 def keijzer6(n):
     # fsum gives the correctly rounded harmonic number, independent of
     # summation order.
@@ -123,6 +135,13 @@ def main():
     write_csv(outdir, "pagie1.csv", ["x", "y", "z"], pagie1())
     write_csv(outdir, "keijzer6.csv", ["x", "y"], keijzer6(50))
     write_csv(outdir, "keijzer6_test.csv", ["x", "y"], keijzer6(120))
+    # Vladislavleva-4: 1024 training points from U[0.05, 6.05], tested on
+    # 5000 from the wider U[-0.25, 6.35] (Vladislavleva et al. 2009).
+    v4 = ["x1", "x2", "x3", "x4", "x5", "y"]
+    write_csv(outdir, "vladislavleva4.csv", v4,
+              vladislavleva4(1024, 0.05, 6.05, 4))
+    write_csv(outdir, "vladislavleva4_test.csv", v4,
+              vladislavleva4(5000, -0.25, 6.35, 40))
     write_csv(outdir, "kepler.csv", ["a", "T"], [(a, t) for _, a, t in KEPLER])
     split_iris(outdir)
 

@@ -219,7 +219,7 @@ if $PY - "$TMP" <<'PYEOF'; then pass "best programs parse with sympify"; else fa
 import glob, sys
 import sympy
 # numeric problems only: boolean programs use if/and/or, not SymPy names
-for name in ["kepler", "quartic", "nguyen7", "pagie1", "keijzer6", "iris"]:
+for name in ["kepler", "quartic", "nguyen7", "pagie1", "keijzer6", "vladislavleva4", "iris"]:
     path = sys.argv[1] + "/run-" + name + "/best.txt"
     expr = open(path).readline().strip()
     sympy.sympify(expr)
