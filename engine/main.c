@@ -1,10 +1,13 @@
 /* main: the forkgp command line (run, check, help); the only exit(). */
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "batch.h"
 #include "check.h"
@@ -384,8 +387,35 @@ static int plot_main(int argc, char **argv)
     return rc == PLOT_EINPUT ? EXIT_INPUT : EXIT_RUNTIME;
 }
 
+/*
+ * Makes the process what the farm relies on, whoever started it: fds 0, 1
+ * and 2 open (a closed one would be taken by the next pipe, and a
+ * worker's dup2 onto fd 1 would clobber it: /dev/null stands in), and
+ * SIGCHLD at its default (a parent that ignored it passes that on through
+ * exec, and then the kernel reaps dead children itself, so no wait ever
+ * reports a crash).
+ */
+static void sane_process(void)
+{
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+            continue;
+        int null = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+        if (null >= 0 && null != fd) {
+            dup2(null, fd);
+            close(null);
+        }
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = SIG_DFL;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGCHLD, &sa, NULL);
+}
+
 int main(int argc, char **argv)
 {
+    sane_process();
     if (argc < 2) {
         fputs(usage, stderr);
         return EXIT_INPUT;

@@ -137,6 +137,22 @@ check_fault stdout ok
 check_fault closefd1 ok
 check_fault grandchild ok
 check_fault orphan exited
+# Started with stdin and stdout closed (from a daemon or cron), or by a
+# parent that ignores SIGCHLD (which exec passes on): the same statuses as
+# a plain start, crashes reported as crashes.
+"$FORKGP" run "$TMP/f/faulty.ini" --quiet --set faulty.mode=segv \
+    --set run.eval_timeout=30 --out "$TMP/f/closed" <&- >&- 2>/dev/null
+cmp -s "$TMP/f/segv/population.csv" "$TMP/f/closed/population.csv" &&
+    pass "stdin and stdout closed: the same statuses" ||
+    fail "stdin and stdout closed: population.csv differs from a plain start"
+python3 -c 'import os, signal, sys
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+os.execvp(sys.argv[1], sys.argv[1:])' "$FORKGP" run "$TMP/f/faulty.ini" --quiet \
+    --set faulty.mode=segv --set run.eval_timeout=30 --out "$TMP/f/nochld" \
+    >/dev/null 2>&1
+cmp -s "$TMP/f/segv/population.csv" "$TMP/f/nochld/population.csv" &&
+    pass "SIGCHLD ignored by the parent: the same statuses" ||
+    fail "SIGCHLD ignored by the parent: population.csv differs from a plain start"
 grep -q garbage "$TMP/f/stdout.stdout" && fail "plug-in garbage reached forkgp's stdout" ||
     pass "a plug-in's stdout goes to stderr, not into forkgp's report"
 grep -q "^failed evaluations: .* (crashed " "$TMP/f/segv.stdout" &&
