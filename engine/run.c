@@ -37,6 +37,7 @@
 #include "path.h"
 #include "plugin.h"
 #include "pop.h"
+#include "predict.h"
 #include "report.h"
 #include "stop.h"
 #include "twins.h"
@@ -360,6 +361,7 @@ static int finish(struct run *r, enum stop_reason why, long generations)
             r->st.best.tree.size, tree_depth(&r->st.best.tree),
             r->st.best_generation, (size_t)r->st.best_index, stop_word[why],
             generations, (unsigned long long)r->st.evaluations);
+    predict_write_variables(out, &r->ps);
     fclose(out);
 
     printf("stopped after generation %ld: %s\n", generations, stop_text[why]);
