@@ -46,8 +46,7 @@ static const struct export_op export_ops[OP_COUNT] = {
     [OP_SQUARE] = {"forkgp_square",
                    "static double forkgp_square(double a)\n"
                    "{\n    return a * a;\n}\n",
-                   "_square",
-                   "def _square(a):\n    return a * a\n"},
+                   "_square", "def _square(a):\n    return a * a\n"},
     [OP_SQRT] = {"forkgp_sqrt",
                  "/* the square root of |a| */\n"
                  "static double forkgp_sqrt(double a)\n"
@@ -133,11 +132,16 @@ static const struct export_op export_ops[OP_COUNT] = {
 static const char *operator_of(unsigned op)
 {
     switch (op) {
-    case OP_ADD: return " + ";
-    case OP_SUB: return " - ";
-    case OP_MUL: return " * ";
-    case OP_NEG: return "-";
-    default: return NULL;
+    case OP_ADD:
+        return " + ";
+    case OP_SUB:
+        return " - ";
+    case OP_MUL:
+        return " * ";
+    case OP_NEG:
+        return "-";
+    default:
+        return NULL;
     }
 }
 
@@ -174,7 +178,7 @@ static void code_number(FILE *out, double v, enum lang lang)
         return;
     }
     if (isinf(v)) {
-        fputs(v > 0   ? (lang == LANG_C ? "INFINITY" : "np.inf")
+        fputs(v > 0            ? (lang == LANG_C ? "INFINITY" : "np.inf")
               : lang == LANG_C ? "(-INFINITY)"
                                : "(-np.inf)",
               out);
@@ -206,8 +210,7 @@ static int code_expr(FILE *out, const struct tree *t, uint32_t *i,
         return 0;
     }
     const char *infix = operator_of(nd->op);
-    const struct export_op *e =
-        nd->op < OP_COUNT ? &export_ops[nd->op] : NULL;
+    const struct export_op *e = nd->op < OP_COUNT ? &export_ops[nd->op] : NULL;
     const char *call = !e ? NULL : lang == LANG_C ? e->c_call : e->py_call;
     if (!infix && !call) {
         *missing = nd->op;
@@ -388,7 +391,8 @@ static int export_python(FILE *out, const struct predict_model *m,
 #if defined(__GNUC__)
 __attribute__((format(printf, 1, 2)))
 #endif
-static char *strf(const char *fmt, ...);
+static char *
+strf(const char *fmt, ...);
 static char *strf(const char *fmt, ...)
 {
     va_list ap;
@@ -440,8 +444,7 @@ static char *latex_name(const char *name)
 
 /* The subtree at *i in LaTeX (owned; NULL when memory runs out), and how
  * tightly it binds in *prec; moves *i past it. */
-static char *latex(const struct predict_model *m, uint32_t *i,
-                   enum prec *prec)
+static char *latex(const struct predict_model *m, uint32_t *i, enum prec *prec)
 {
     const struct node *nd = &m->tree.nodes[(*i)++];
     *prec = P_ATOM;
@@ -472,6 +475,9 @@ static char *latex(const struct predict_model *m, uint32_t *i,
         return strf("%s \\cdot 10^{%d}", buf, exp10);
     }
     int arity = prim_arity(nd->op);
+    /* sqrt and log take |a|: an argument that is abs(...) already shows
+     * its bars once. */
+    int abs_arg = arity > 0 && m->tree.nodes[*i].op == OP_ABS;
     char *arg[PRIM_MAX_ARITY] = {NULL};
     enum prec ap[PRIM_MAX_ARITY] = {P_ATOM};
     int ok = 1;
@@ -481,9 +487,9 @@ static char *latex(const struct predict_model *m, uint32_t *i,
     char *s = NULL;
     /* An argument in parentheses where it binds looser than `least`, or
      * starts with a minus where a minus cannot follow (`minus` 0). */
-#define ARG(k, least, minus)                                                  \
-    (ap[k] < (least) || (!(minus) && ap[k] == P_MINUS)                        \
-         ? (wrapped[k] = strf("\\left(%s\\right)", arg[k]))                 \
+#define ARG(k, least, minus)                                                   \
+    (ap[k] < (least) || (!(minus) && ap[k] == P_MINUS)                         \
+         ? (wrapped[k] = strf("\\left(%s\\right)", arg[k]))                    \
          : arg[k])
     if (ok) {
         switch (nd->op) {
@@ -498,7 +504,7 @@ static char *latex(const struct predict_model *m, uint32_t *i,
         case OP_MUL:
             *prec = P_PRODUCT;
             s = strf("%s \\cdot %s", ARG(0, P_PRODUCT, 1),
-                       ARG(1, P_PRODUCT, 0));
+                     ARG(1, P_PRODUCT, 0));
             break;
         case OP_DIV:
             *prec = P_CALL;
@@ -508,14 +514,17 @@ static char *latex(const struct predict_model *m, uint32_t *i,
             *prec = P_MINUS;
             s = strf("-%s", ARG(0, P_PRODUCT, 0));
             break;
-        case OP_ABS: s = strf("\\left|%s\\right|", arg[0]); break;
+        case OP_ABS:
+            s = strf("\\left|%s\\right|", arg[0]);
+            break;
         case OP_SQUARE:
             *prec = P_POWER;
             s = strf("%s^{2}", ARG(0, P_ATOM, 0));
             break;
         case OP_SQRT:
             *prec = P_CALL;
-            s = strf("\\sqrt{\\left|%s\\right|}", arg[0]);
+            s = abs_arg ? strf("\\sqrt{%s}", arg[0])
+                        : strf("\\sqrt{\\left|%s\\right|}", arg[0]);
             break;
         case OP_EXP:
             *prec = P_POWER;
@@ -523,20 +532,21 @@ static char *latex(const struct predict_model *m, uint32_t *i,
             break;
         case OP_LOG:
             *prec = P_CALL;
-            s = strf("\\log\\left|%s\\right|", arg[0]);
+            s = abs_arg ? strf("\\log%s", arg[0])
+                        : strf("\\log\\left|%s\\right|", arg[0]);
             break;
         default: {
             /* \sin(a), \min(a, b), \operatorname{if}(a, b, c) */
             const char *name = primset_name(&m->ps, nd->op);
             int known = strcmp(name, "sin") == 0 || strcmp(name, "cos") == 0 ||
-                        strcmp(name, "tanh") == 0 ||
-                        strcmp(name, "min") == 0 || strcmp(name, "max") == 0;
+                        strcmp(name, "tanh") == 0 || strcmp(name, "min") == 0 ||
+                        strcmp(name, "max") == 0;
             *prec = P_CALL;
             s = strf("%s%s%s\\left(%s%s%s%s%s\\right)",
-                       known ? "\\" : "\\operatorname{", name,
-                       known ? "" : "}", arity > 0 ? arg[0] : "",
-                       arity > 1 ? ", " : "", arity > 1 ? arg[1] : "",
-                       arity > 2 ? ", " : "", arity > 2 ? arg[2] : "");
+                     known ? "\\" : "\\operatorname{", name, known ? "" : "}",
+                     arity > 0 ? arg[0] : "", arity > 1 ? ", " : "",
+                     arity > 1 ? arg[1] : "", arity > 2 ? ", " : "",
+                     arity > 2 ? arg[2] : "");
         }
         }
     }
@@ -572,9 +582,15 @@ int export_main(const char *dir, const char *fmt, long size)
     rc = program ? 0 : -2;
     if (rc == 0) {
         switch (f) {
-        case 0: rc = export_c(stdout, &m, program); break;
-        case 1: rc = export_python(stdout, &m, program); break;
-        case 2: printf("%s\n", program); break;
+        case 0:
+            rc = export_c(stdout, &m, program);
+            break;
+        case 1:
+            rc = export_python(stdout, &m, program);
+            break;
+        case 2:
+            printf("%s\n", program);
+            break;
         default: {
             uint32_t i = 0;
             enum prec p;

@@ -143,8 +143,8 @@ static int read_best(struct predict_model *m, const char *dir, char **vars,
     size_t cap = 0;
     int rc = 0;
     if (getline(&line, &cap, f) <= 0) {
-        rc = error_set(err, "'%s' is empty: no finished run in '%s'", path,
-                       dir);
+        rc =
+            error_set(err, "'%s' is empty: no finished run in '%s'", path, dir);
         goto out;
     }
     chomp(line);
@@ -199,8 +199,9 @@ static int read_front(struct predict_model *m, const char *dir, long size,
         }
     }
     if (size_col < 0 || program_col < 0) {
-        error_set(err, "%s:1: expected a header with the columns size and "
-                       "program",
+        error_set(err,
+                  "%s:1: expected a header with the columns size and "
+                  "program",
                   path);
         goto out;
     }
@@ -237,8 +238,8 @@ static int read_front(struct predict_model *m, const char *dir, long size,
         else if (!strstr(sizes, "..."))
             strcat(sizes, ", ...");
     }
-    error_set(err, "--size: no program of size %ld in '%s' (%s%s)", size,
-              path, *sizes ? "its sizes: " : "it is empty", sizes);
+    error_set(err, "--size: no program of size %ld in '%s' (%s%s)", size, path,
+              *sizes ? "its sizes: " : "it is empty", sizes);
 out:
     free(line);
     fclose(f);
@@ -469,8 +470,7 @@ static int write_file(const char *path, const char *text, size_t len,
     return durable_write(slash ? dir : ".", name, text, len, err);
 }
 
-int predict_main(const char *dir, const char *data, const char *out,
-                 long size)
+int predict_main(const char *dir, const char *data, const char *out, long size)
 {
     struct predict_model m;
     struct error err;
@@ -501,9 +501,8 @@ int predict_main(const char *dir, const char *data, const char *out,
     for (int k = 0; k < m.ps.nvars; k++) {
         int j = dataset_find(&d, m.ps.var_names[k]);
         if (j < 0) {
-            const char *near = fgp_suggest(m.ps.var_names[k],
-                                           (const char *const *)d.names,
-                                           d.ncols);
+            const char *near = fgp_suggest(
+                m.ps.var_names[k], (const char *const *)d.names, d.ncols);
             fprintf(stderr,
                     "forkgp: --data: '%s' has no column '%s' (an input of "
                     "the run in '%s')",

@@ -20,15 +20,15 @@
  * every built-in function by name) and the program.
  */
 struct predict_model {
-    struct config cfg;  /* RUNDIR/config.ini */
-    struct primset ps;  /* the run's variables, in its order */
-    char **names;       /* ps.nvars names, owned (ps borrows them) */
-    struct tree tree;   /* the program */
-    char *program;      /* its text, as the run wrote it; owned */
+    struct config cfg;          /* RUNDIR/config.ini */
+    struct primset ps;          /* the run's variables, in its order */
+    char **names;               /* ps.nvars names, owned (ps borrows them) */
+    struct tree tree;           /* the program */
+    char *program;              /* its text, as the run wrote it; owned */
     char source[PATH_MAX + 32]; /* where it came from, for messages and
                                    export's comments: "DIR/best.txt" or
                                    "DIR/front.csv:4" */
-    char *target;       /* the target column's name; NULL when not known */
+    char *target; /* the target column's name; NULL when not known */
 };
 
 /*
@@ -62,7 +62,6 @@ void predict_write_variables(FILE *out, const struct primset *ps);
  * metric on them on stderr. Returns an exit status: 0, 1 (I/O, memory) or
  * 2 (bad input) with a message.
  */
-int predict_main(const char *dir, const char *data, const char *out,
-                 long size);
+int predict_main(const char *dir, const char *data, const char *out, long size);
 
 #endif
