@@ -127,7 +127,7 @@ run="$TMP/run-kepler-1"
 "$FORKGP" predict "$run" --data configs/data/kepler.csv >"$TMP/pred.csv" 2>"$TMP/err"
 want=$(sed -n 's/^train_rmse = //p' "$run/best.txt")
 got=$(sed -n 's/^rmse = //p' "$TMP/err")
-[ -n "$want" ] && [ "$want" = "$got" ] &&
+$PY -c "import sys; w, g = float(sys.argv[1]), float(sys.argv[2]); sys.exit(abs(w - g) > 1e-12 * abs(w))" "$want" "$got" 2>/dev/null &&
     pass "predict on the training data prints the run's train_rmse ($got)" ||
     fail "predict's rmse '$got' is not best.txt's train_rmse '$want'"
 head -1 "$TMP/pred.csv" | grep -qx prediction &&
@@ -206,6 +206,12 @@ printf '%s\nvariables = a, x1, rate_2\n' \
 want='\frac{a \cdot \sqrt{\left|x_{1}\right|}}{\mathrm{rate}_{2} - \left(-0.5\right)} + \left(-a^{2}\right) - e^{a + 10^{-5}}'
 "$FORKGP" export "$TMP/tex" --format latex >"$TMP/out" 2>"$TMP/err"
 [ "$(cat "$TMP/out")" = "$want" ] && pass "export --format latex" ||
+    fail "export latex: got $(cat "$TMP/out" "$TMP/err"), want $want"
+printf '%s\nvariables = a, x1, rate_2\n' \
+    "((log(abs(a)) * sqrt(x1)) / max(1e+20, tanh((rate_2**2))))" >"$TMP/tex/best.txt"
+want='\frac{\log\left|a\right| \cdot \sqrt{\left|x_{1}\right|}}{\max\left(10^{20}, \tanh\left(\mathrm{rate}_{2}^{2}\right)\right)}'
+"$FORKGP" export "$TMP/tex" --format latex >"$TMP/out" 2>"$TMP/err"
+[ "$(cat "$TMP/out")" = "$want" ] && pass "export --format latex: functions, abs shown once" ||
     fail "export latex: got $(cat "$TMP/out" "$TMP/err"), want $want"
 
 # --- --size: the program of that size from front.csv -------------------------
