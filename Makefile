@@ -16,7 +16,8 @@ WARN     = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 # still done as written, in IEEE order).
 CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) \
            -ffp-contract=off -fno-math-errno -fno-trapping-math \
-           -I. -Iengine -Ioperators -Ifitness -Itests -MMD -MP
+           -I. -Iengine -Ioperators -Ifitness -Itests -I$(BUILD)/gen \
+           -MMD -MP
 LDLIBS  += -linih -lm
 
 ifdef SANITIZE
@@ -172,6 +173,19 @@ $(ORACLE): tests/pcg_oracle.cpp
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
+
+# engine/vmath.h and engine/vmath.c as lines of C strings, for the C that
+# forkgp export writes (engine/export.c): the code the interpreter is
+# compiled from, never a copy kept by hand, so the exported exp, log, sin,
+# cos and tanh give the interpreter's bits.
+$(BUILD)/gen/vmath_source.h: engine/vmath.h engine/vmath.c
+	@mkdir -p $(@D)
+	@{ echo '/* vmath_source: engine/vmath.h and vmath.c as text (Makefile). */'; \
+	  echo 'static const char *const vmath_source[] = {'; \
+	  cat engine/vmath.h engine/vmath.c | grep -v '^#include "vmath.h"$$' | \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/    "/' -e 's/$$/",/'; \
+	  echo '    NULL};'; } >$@.tmp && mv $@.tmp $@
+$(BUILD)/engine/export.o: $(BUILD)/gen/vmath_source.h
 
 # The built-in fitness functions are plug-ins like any other: fitness/ is
 # compiled with its own folder alone on the include path (the other -I

@@ -54,6 +54,10 @@
       "test CSV with the same columns; empty for none")                       \
     X(data, target, STR, "", 0, 0, NULL,                                      \
       "name of the target column; empty for the last column")                \
+    X(data, inputs, STR, "", 0, 0, NULL,                                      \
+      "comma-separated names of the columns that become variables (in the "  \
+      "file's order, whatever the list's); empty for every column but the "  \
+      "target")                                                               \
     X(fitness, function, FUNCTION, "regression", 0, 0, NULL,                  \
       "regression, classification, boolean, or a plug-in .so (a path)")      \
     X(fitness, metric, CHOICE, "auto", 0, 0,                                 \

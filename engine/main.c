@@ -1,4 +1,5 @@
-/* main: the forkgp command line (run, check, help); the only exit(). */
+/* main: the forkgp command line (run, check, predict, export, help); the
+ * only exit(). */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -12,6 +13,8 @@
 #include "batch.h"
 #include "check.h"
 #include "config.h"
+#include "export.h"
+#include "predict.h"
 #include "stop.h"
 #include "plot.h"
 #include "prim.h"
@@ -27,8 +30,10 @@ static const char usage[] =
     "       forkgp plot RUNDIR\n"
     "       forkgp eval CONFIG.ini --program EXPR [--generation G] [--index I]\n"
     "                   [--set section.key=value]... [--seed N]\n"
-    "       forkgp help [run | check | resume | plot | eval |\n"
-    "                    keys [--markdown] | functions]\n"
+    "       forkgp predict RUNDIR --data FILE.csv [--out FILE.csv] [--size N]\n"
+    "       forkgp export RUNDIR --format c|python|sympy|latex [--size N]\n"
+    "       forkgp help [run | check | resume | plot | eval | predict |\n"
+    "                    export | keys [--markdown] | functions]\n"
     "       forkgp --help | --version\n";
 
 static const char run_help[] =
@@ -83,6 +88,42 @@ static const char eval_help[] =
     "  prints its status and scores. Run it under gdb to replay an\n"
     "  evaluation that misbehaved.\n";
 
+static const char predict_help[] =
+    "forkgp predict RUNDIR --data FILE.csv [--out FILE.csv] [--size N]\n"
+    "  Applies the best program of the finished run in RUNDIR (best.txt) to\n"
+    "  the rows of FILE.csv and writes one prediction per row, in row\n"
+    "  order, under the header `prediction`, each in the fewest digits that\n"
+    "  read back to the same double: the bits forkgp computes. FILE.csv\n"
+    "  needs the run's input columns by name, in any order; other columns\n"
+    "  are ignored, and every cell must be a number. When it holds the\n"
+    "  target column of a regression run, the run's metric on it is printed\n"
+    "  on stderr (`rmse = 0.0899...`).\n"
+    "\n"
+    "  --data FILE.csv  the rows to predict (header row, numeric columns)\n"
+    "  --out FILE.csv   write the predictions there (atomically), not to\n"
+    "                   stdout\n"
+    "  --size N         the program of N nodes of the run's front.csv, not\n"
+    "                   the best one\n"
+    "\n"
+    "  Exit status: 0 done; 1 I/O or memory; 2 a RUNDIR without a finished\n"
+    "  run, a missing column, a cell that is not a number, or bad usage.\n";
+
+static const char export_help[] =
+    "forkgp export RUNDIR --format c|python|sympy|latex [--size N]\n"
+    "  Writes the best program of the finished run in RUNDIR (or, with\n"
+    "  --size N, front.csv's program of N nodes) on stdout as standalone\n"
+    "  code:\n"
+    "    c       double forkgp_model(const double *x), x[k] the run's k-th\n"
+    "            variable (listed in the comment above it), with every\n"
+    "            protection and forkgp's own exp, log, sin, cos and tanh\n"
+    "            written out: the same bits as forkgp predict when built\n"
+    "            with -ffp-contract=off and without -ffast-math\n"
+    "    python  forkgp_model(X), X a NumPy array of shape (rows, variables)\n"
+    "            (VARIABLES names its columns); NumPy's exp, log, sin, cos\n"
+    "            and tanh, so within a few units in the last place\n"
+    "    sympy   the expression, as text that SymPy's sympify reads\n"
+    "    latex   the expression in LaTeX\n";
+
 static void print_functions(void)
 {
     printf("| function | arity | printed as | forkgp computes |\n"
@@ -120,6 +161,10 @@ static int help(int argc, char **argv)
         fputs(resume_help, stdout);
     } else if (strcmp(topic, "eval") == 0) {
         fputs(eval_help, stdout);
+    } else if (strcmp(topic, "predict") == 0) {
+        fputs(predict_help, stdout);
+    } else if (strcmp(topic, "export") == 0) {
+        fputs(export_help, stdout);
     } else if (strcmp(topic, "keys") == 0) {
         config_reference(stdout, argc > 3 && strcmp(argv[3], "--markdown") == 0);
     } else if (strcmp(topic, "functions") == 0) {
@@ -413,6 +458,72 @@ static void sane_process(void)
     sigaction(SIGCHLD, &sa, NULL);
 }
 
+/*
+ * forkgp predict RUNDIR --data FILE [--out FILE] [--size N] and forkgp
+ * export RUNDIR --format F [--size N]: the options read, then the command
+ * (predict_main, export_main) does the rest.
+ */
+static int predict_export(int argc, char **argv, int is_predict)
+{
+    const char *name = argv[1], *help_text =
+                                    is_predict ? predict_help : export_help;
+    const char *dir = NULL, *data = NULL, *out = NULL, *format = NULL;
+    uint64_t size = 0;
+    char quoted[SHOWN_ARG];
+    for (int i = 2; i < argc; i++) {
+        const char *arg = argv[i];
+        int value = i + 1 < argc;
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            fputs(help_text, stdout);
+            return EXIT_OK;
+        }
+        if (is_predict && strcmp(arg, "--data") == 0 && value) {
+            data = argv[++i];
+        } else if (is_predict && strcmp(arg, "--out") == 0 && value) {
+            out = argv[++i];
+        } else if (!is_predict && strcmp(arg, "--format") == 0 && value) {
+            format = argv[++i];
+        } else if (strcmp(arg, "--size") == 0 && value) {
+            if (parse_u64(argv[++i], &size) < 0 || size == 0 ||
+                size > 65535) {
+                fprintf(stderr,
+                        "forkgp: --size: expected a program size 1..65535, "
+                        "got '%s'\n",
+                        shown(quoted, argv[i]));
+                return EXIT_INPUT;
+            }
+        } else if (arg[0] == '-' && arg[1] != '\0') {
+            int known = strcmp(arg, "--size") == 0 ||
+                        strcmp(arg, is_predict ? "--data" : "--format") == 0 ||
+                        (is_predict && strcmp(arg, "--out") == 0);
+            if (known)
+                fprintf(stderr, "forkgp: option '%s' needs a value\n%s", arg,
+                        usage);
+            else
+                fprintf(stderr, "forkgp: unknown option '%s'\n%s",
+                        shown(quoted, arg), usage);
+            return EXIT_INPUT;
+        } else if (!dir) {
+            dir = arg;
+        } else {
+            fprintf(stderr, "forkgp: unexpected argument '%s'\n%s",
+                    shown(quoted, arg), usage);
+            return EXIT_INPUT;
+        }
+    }
+    const char *lacking = !dir                  ? "a RUNDIR"
+                          : is_predict && !data ? "--data FILE.csv"
+                          : !is_predict && !format
+                              ? "--format c|python|sympy|latex"
+                              : NULL;
+    if (lacking) {
+        fprintf(stderr, "forkgp: %s needs %s\n%s", name, lacking, usage);
+        return EXIT_INPUT;
+    }
+    return is_predict ? predict_main(dir, data, out, (long)size)
+                      : export_main(dir, format, (long)size);
+}
+
 int main(int argc, char **argv)
 {
     sane_process();
@@ -433,6 +544,10 @@ int main(int argc, char **argv)
         status = run_check_eval(argc, argv, CMD_RESUME);
     else if (strcmp(cmd, "plot") == 0)
         status = plot_main(argc, argv);
+    else if (strcmp(cmd, "predict") == 0)
+        status = predict_export(argc, argv, 1);
+    else if (strcmp(cmd, "export") == 0)
+        status = predict_export(argc, argv, 0);
     else if (strcmp(cmd, "help") == 0)
         status = help(argc, argv);
     else if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {

@@ -39,6 +39,7 @@
 #include "path.h"
 #include "plugin.h"
 #include "pop.h"
+#include "predict.h"
 #include "report.h"
 #include "stop.h"
 #include "twins.h"
@@ -454,6 +455,7 @@ static int finish(struct run *r, enum stop_reason why, long generations)
         infix_write(out, &r->st.best.tree, &r->ps);
         fputc('\n', out);
     }
+    predict_write_variables(out, &r->ps);
     fclose(out);
 
     printf("stopped after generation %ld: %s\n", generations, stop_text[why]);

@@ -24,25 +24,130 @@ static int find_target(struct fgp_setup *s, const struct fgp_table *tab,
                         path);
 }
 
-static void bind(struct tabular_set *set, const struct fgp_table *tab,
-                 int target)
+static void bind(struct tabular_set *set, const struct tabular *t,
+                 const struct fgp_table *tab)
 {
     set->nrows = tab->nrows;
-    set->y = tab->cols[target];
-    size_t k = 0;
+    set->y = tab->cols[t->target_col];
+    for (size_t k = 0; k < t->ninputs; k++)
+        set->x[k] = tab->cols[t->input_cols[k]];
+}
+
+/* The column of tab called name[0..len), or -1. */
+static int find_column(const struct fgp_table *tab, const char *name,
+                       size_t len)
+{
     for (size_t j = 0; j < tab->ncols; j++)
-        if ((int)j != target)
-            set->x[k++] = tab->cols[j];
+        if (strncmp(tab->names[j], name, len) == 0 &&
+            tab->names[j][len] == '\0')
+            return (int)j;
+    return -1;
+}
+
+/* Fails on the name[0..len) of [data] inputs that names no column of the
+ * training data, with the nearest column name. Returns -1. */
+static int no_input(struct fgp_setup *s, const struct fgp_table *tab,
+                    const char *name, size_t len, const char *path)
+{
+    char *word = malloc(len + 1);
+    if (!word)
+        return fgp_fail(s, "out of memory");
+    memcpy(word, name, len);
+    word[len] = '\0';
+    const char *near = fgp_suggest(word, tab->names, tab->ncols);
+    if (near)
+        fgp_fail_key(s, "data", "inputs",
+                     "no column '%s' in '%s'; did you mean '%s'?", word, path,
+                     near);
+    else
+        fgp_fail_key(s, "data", "inputs", "no column '%s' in '%s'", word,
+                     path);
+    free(word);
+    return -1;
+}
+
+/*
+ * The input columns, in file order, into t->input_cols: the columns that
+ * [data] inputs names (each once, never the target), or, when it is
+ * empty, every column but the target. The order is the file's whatever
+ * the list's, so that listing every input is the same run as the default.
+ * Returns 0 or -1 (after fgp_fail).
+ */
+static int choose_inputs(struct fgp_setup *s, struct tabular *t,
+                         const struct fgp_table *tab, const char *list)
+{
+    t->ninputs = 0;
+    if (*list == '\0') {
+        for (size_t j = 0; j < tab->ncols; j++)
+            if (j != t->target_col)
+                t->input_cols[t->ninputs++] = j;
+        return 0;
+    }
+    unsigned char *chosen = calloc(tab->ncols, 1);
+    if (!chosen)
+        return fgp_fail(s, "out of memory");
+    int rc = -1;
+    size_t count = 0;
+    for (const char *p = list;; p++) {
+        const char *end = strchr(p, ',');
+        if (!end)
+            end = p + strlen(p);
+        while (p < end && (*p == ' ' || *p == '\t'))
+            p++;
+        size_t len = (size_t)(end - p);
+        while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+            len--;
+        if (len == 0) {
+            fgp_fail_key(s, "data", "inputs",
+                         "an empty name in the list (two commas, or one at "
+                         "an end)");
+            goto out;
+        }
+        int j = find_column(tab, p, len);
+        if (j < 0) {
+            no_input(s, tab, p, len, t->train_path);
+            goto out;
+        }
+        if ((size_t)j == t->target_col) {
+            fgp_fail_key(s, "data", "inputs",
+                         "'%s' is the target column of '%s', which cannot "
+                         "be an input too",
+                         tab->names[j], t->train_path);
+            goto out;
+        }
+        if (chosen[j]) {
+            fgp_fail_key(s, "data", "inputs", "'%s' is listed twice",
+                         tab->names[j]);
+            goto out;
+        }
+        if (++count > FGP_MAX_VARIABLES) {
+            fgp_fail_key(s, "data", "inputs", "more than %d names",
+                         FGP_MAX_VARIABLES);
+            goto out;
+        }
+        chosen[j] = 1;
+        p = end;
+        if (*end == '\0')
+            break;
+    }
+    for (size_t j = 0; j < tab->ncols; j++)
+        if (chosen[j])
+            t->input_cols[t->ninputs++] = j;
+    rc = 0;
+out:
+    free(chosen);
+    return rc;
 }
 
 int tabular_setup(struct fgp_setup *s, struct tabular *t, const char *who)
 {
-    const char *functions, *constants;
+    const char *functions, *constants, *inputs;
     const struct fgp_table *train, *test = NULL;
     memset(t, 0, sizeof *t);
     if (fgp_get_path(s, "data", "train", "", &t->train_path) < 0 ||
         fgp_get_path(s, "data", "test", "", &t->test_path) < 0 ||
         fgp_get_string(s, "data", "target", "", &t->target_name) < 0 ||
+        fgp_get_string(s, "data", "inputs", "", &inputs) < 0 ||
         fgp_get_string(s, "primitives", "functions", "", &functions) < 0 ||
         fgp_get_string(s, "primitives", "constants", "", &constants) < 0)
         return -1;
@@ -58,7 +163,8 @@ int tabular_setup(struct fgp_setup *s, struct tabular *t, const char *who)
         return fgp_fail(s, "'%s' has only one column: no inputs beside the "
                            "target",
                         t->train_path);
-    if (train->ncols - 1 > FGP_MAX_VARIABLES)
+    /* Without [data] inputs, every other column is a variable. */
+    if (*inputs == '\0' && train->ncols - 1 > FGP_MAX_VARIABLES)
         return fgp_fail(s, "'%s' has more than %d input columns",
                         t->train_path, FGP_MAX_VARIABLES);
     int target = find_target(s, train, t->target_name, t->train_path);
@@ -66,6 +172,8 @@ int tabular_setup(struct fgp_setup *s, struct tabular *t, const char *who)
         return -1;
     t->target_name = train->names[target];
     t->target_col = (size_t)target;
+    if (choose_inputs(s, t, train, inputs) < 0)
+        return -1;
     if (*t->test_path != '\0') {
         if (fgp_load_csv(s, t->test_path, &test) < 0)
             return -1;
@@ -79,9 +187,8 @@ int tabular_setup(struct fgp_setup *s, struct tabular *t, const char *who)
                                 t->test_path, t->train_path);
         t->has_test = 1;
     }
-    for (size_t j = 0; j < train->ncols; j++) {
-        if ((int)j == target)
-            continue;
+    for (size_t k = 0; k < t->ninputs; k++) {
+        size_t j = t->input_cols[k];
         /* Said here, where the file and column are known; the variable
          * itself would only name the fitness. */
         if (fgp_reserved_name(train->names[j]))
@@ -95,9 +202,9 @@ int tabular_setup(struct fgp_setup *s, struct tabular *t, const char *who)
     if (fgp_use_functions(s, functions) < 0 ||
         fgp_use_constants(s, constants) < 0)
         return -1;
-    bind(&t->train, train, target);
+    bind(&t->train, t, train);
     if (test)
-        bind(&t->test, test, target);
+        bind(&t->test, t, test);
     fgp_set_rows(s, train->nrows);
     return 0;
 }

@@ -1,6 +1,6 @@
 /* tabular: what the built-in regression and classification share: [data]
- * train/test/target read, the CSVs loaded, every other column declared a
- * variable, and [primitives] functions and constants declared. */
+ * train/test/target/inputs read, the CSVs loaded, the input columns
+ * declared variables, and [primitives] functions and constants declared. */
 #ifndef FORKGP_TABULAR_H
 #define FORKGP_TABULAR_H
 
@@ -20,6 +20,8 @@ struct tabular {
     int has_test;
     const char *target_name;
     size_t target_col; /* its column in the files, from 0 */
+    size_t ninputs;    /* the variables' columns, in the files' order */
+    size_t input_cols[FGP_MAX_VARIABLES];
     const char *train_path, *test_path;
 };
 

@@ -47,7 +47,8 @@ import tempfile
 LAYERS = [
     ("main", "commands core api", "engine/main"),
     ("commands", "parts core api",
-     "engine/run engine/batch engine/replay engine/plot engine/check"),
+     "engine/run engine/batch engine/replay engine/plot engine/check "
+     "engine/predict engine/export"),
     ("parts", "plug-ins core api",
      "engine/farm engine/farm_* engine/twin* engine/report engine/checkpoint "
      "engine/manifest engine/plugin operators/*"),

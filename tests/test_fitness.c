@@ -189,6 +189,53 @@ static void test_target_by_name(void **state)
     testutil_fitness_free(x);
 }
 
+/* [data] inputs: only those columns are variables, in the file's order,
+ * bound to their own columns; names that are wrong are errors. */
+static void test_inputs(void **state)
+{
+    (void)state;
+    write_file("inputs.csv", "id,b,a,y\n7,1,10,100\n8,2,20,200\n");
+    struct testutil_fitness *x = load_ok(
+        "inputs.ini", "[data]\ntrain = inputs.csv\ninputs = a , b\n");
+    assert_int_equal(x->ps.nvars, 2);
+    assert_string_equal(x->ps.var_names[0], "b");
+    assert_string_equal(x->ps.var_names[1], "a");
+    expect_score(x, "mul a 10", 0.0);
+    expect_score(x, "mul b 100", 0.0);
+    testutil_fitness_free(x);
+
+    load_fails("in1.ini", "[data]\ntrain = inputs.csv\ninputs = a, bb\n",
+               "@/in1.ini:3: [data] inputs: no column 'bb' in "
+               "'@/inputs.csv'; did you mean 'b'?");
+    load_fails("in2.ini", "[data]\ntrain = inputs.csv\ninputs = a, y\n",
+               "@/in2.ini:3: [data] inputs: 'y' is the target column of "
+               "'@/inputs.csv', which cannot be an input too");
+    load_fails("in3.ini", "[data]\ntrain = inputs.csv\ninputs = a, b, a\n",
+               "@/in3.ini:3: [data] inputs: 'a' is listed twice");
+    load_fails("in4.ini", "[data]\ntrain = inputs.csv\ninputs = a,, b\n",
+               "@/in4.ini:3: [data] inputs: an empty name in the list (two "
+               "commas, or one at an end)");
+
+    /* More columns than variables may be: only the inputs count. */
+    char *wide = malloc(20 * 1100);
+    assert_non_null(wide);
+    size_t n = 0;
+    for (int j = 0; j < 1100; j++)
+        n += (size_t)sprintf(wide + n, "%sc%d", j ? "," : "", j);
+    n += (size_t)sprintf(wide + n, "\n");
+    for (int j = 0; j < 1100; j++)
+        n += (size_t)sprintf(wide + n, "%s%d", j ? "," : "", j);
+    sprintf(wide + n, "\n");
+    write_file("wide_in.csv", wide);
+    free(wide);
+    x = load_ok("wide_in.ini",
+                "[data]\ntrain = wide_in.csv\ninputs = c5, c3\n");
+    assert_int_equal(x->ps.nvars, 2);
+    assert_string_equal(x->ps.var_names[0], "c3");
+    assert_string_equal(x->ps.var_names[1], "c5");
+    testutil_fitness_free(x);
+}
+
 static void test_target_default_last(void **state)
 {
     (void)state;
@@ -1033,6 +1080,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_target_by_name),
         cmocka_unit_test(test_target_default_last),
+        cmocka_unit_test(test_inputs),
         cmocka_unit_test(test_setup_errors),
         cmocka_unit_test(test_metrics),
         cmocka_unit_test(test_linear_scaling),
