@@ -17,7 +17,7 @@ WARN     = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) \
            -ffp-contract=off -fno-math-errno -fno-trapping-math \
            -I. -Iengine -Ioperators -Ifitness -Itests -MMD -MP
-LDLIBS  += -linih -lm
+LDLIBS  += -linih -lcminpack -lm
 
 ifdef SANITIZE
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer \

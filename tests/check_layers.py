@@ -58,7 +58,7 @@ LAYERS = [
      "engine/vmath engine/stats engine/infix engine/parse engine/durable "
      "engine/child engine/fitness engine/stop engine/build engine/exitcode "
      "engine/buf engine/hash engine/clock engine/path engine/error "
-     "engine/jacobian"),
+     "engine/jacobian engine/optimize"),
     ("api", "", "fitness/forkgp"),
 ]
 
