@@ -72,7 +72,8 @@ TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 # write() so that every transfer is partial (rules below).
 TESTS    += $(BUILD)/tests/test_wire_capped
 ORACLE   := $(BUILD)/tests/pcg_oracle
-BENCH    := $(BUILD)/tools/bench_interp $(BUILD)/tools/bench_breed
+BENCH    := $(BUILD)/tools/bench_interp $(BUILD)/tools/bench_breed \
+            $(BUILD)/tools/bench_jacobian
 EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%.so,$(wildcard examples/*.c))
 
 .PHONY: all deps run test unit e2e layers asan bench format clean readme \
@@ -131,6 +132,7 @@ asan: deps
 bench: $(BENCH) $(BIN)
 	$(BUILD)/tools/bench_interp
 	$(BUILD)/tools/bench_breed
+	$(BUILD)/tools/bench_jacobian
 	./tools/bench_quartic.sh $(BIN)
 	./tools/bench_scaling.sh $(BIN)
 	./tools/bench_e2e.sh $(BIN)
