@@ -1,4 +1,4 @@
-/* jacobian: a program's outputs and their exact derivatives with respect to its constants, over a block of rows. */
+/* jacobian: a program's outputs and their exact derivatives in constants. */
 #include "jacobian.h"
 
 #include <math.h>

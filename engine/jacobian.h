@@ -1,4 +1,4 @@
-/* jacobian: a program's outputs and their exact derivatives with respect to its constants, over a block of rows. */
+/* jacobian: a program's outputs and their exact derivatives in constants. */
 #ifndef FORKGP_JACOBIAN_H
 #define FORKGP_JACOBIAN_H
 
@@ -19,13 +19,13 @@
  */
 struct jacobian {
     size_t cap;
-    double *values;     /* cap * JACOBIAN_BLOCK: function nodes' values */
-    double *adjoints;   /* cap * JACOBIAN_BLOCK: adjoints computed here */
-    const double **val; /* cap: node i's values (its block, or the data) */
-    const double **adj; /* cap: d output / d node i for each row (its
-                           block, an ancestor's, or a shared constant) */
-    uint32_t *args;     /* 3 * cap: each function node's argument nodes */
-    uint32_t *stack;    /* cap: the forward pass's pending subtrees */
+    double *values;      /* cap * JACOBIAN_BLOCK: function nodes' values */
+    double *adjoints;    /* cap * JACOBIAN_BLOCK: adjoints computed here */
+    const double **val;  /* cap: node i's values (its block, or the data) */
+    const double **adj;  /* cap: d output / d node i for each row (its
+                            block, an ancestor's, or a shared constant) */
+    uint32_t *args;      /* 3 * cap: each function node's argument nodes */
+    uint32_t *stack;     /* cap: the forward pass's pending subtrees */
     unsigned char *live; /* cap: nonzero when the subtree has a constant */
     double *ones, *zeros, *nans; /* JACOBIAN_BLOCK each */
 };
@@ -70,7 +70,6 @@ void jacobian_block(struct jacobian *jc, const struct tree *t,
  * and d/db is o, written to col_a[0..n) and col_b[0..n); d/dc_j is b times
  * jacobian_block's (pass b as its seed).
  */
-void jacobian_scaling(const double *o, size_t n, double *col_a,
-                      double *col_b);
+void jacobian_scaling(const double *o, size_t n, double *col_a, double *col_b);
 
 #endif

@@ -1,4 +1,4 @@
-/* optimize: Levenberg-Marquardt (MINPACK's lmder) over a program's constants, with exact derivatives. */
+/* optimize: Levenberg-Marquardt (lmder) over a program's constants. */
 #include "optimize.h"
 
 #include <float.h>
@@ -21,10 +21,10 @@ struct optimize {
     size_t params_cap; /* parameters of the vectors below */
     size_t jac_cap;    /* doubles of fjac */
     double *fjac;      /* lmder's Jacobian, column-major, rows x params */
-    double *fvec, *wa4, *out, *mvec, *rvec, *drvec; /* rows each */
+    double *fvec, *wa4, *out, *mvec, *rvec, *drvec;          /* rows each */
     double *x, *start, *best, *diag, *qtf, *wa1, *wa2, *wa3; /* params */
     int *ipvt;                                               /* params */
-    uint32_t *at;  /* nodes_cap: the constants' node indices */
+    uint32_t *at; /* nodes_cap: the constants' node indices */
     double seed[JACOBIAN_BLOCK];
 
     /* The fit under way, for the callback. */
@@ -49,8 +49,8 @@ struct optimize *optimize_new(void)
 static void release_vectors(struct optimize *o)
 {
     free(o->fjac);
-    double **rows[] = {&o->fvec, &o->wa4, &o->out, &o->mvec, &o->rvec,
-                       &o->drvec};
+    double **rows[] = {&o->fvec, &o->wa4,  &o->out,
+                       &o->mvec, &o->rvec, &o->drvec};
     double **params[] = {&o->x,   &o->start, &o->best, &o->diag,
                          &o->qtf, &o->wa1,   &o->wa2,  &o->wa3};
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
@@ -111,8 +111,8 @@ static int reserve(struct optimize *o, size_t nodes, size_t mrows,
         size_t params = grown(o->params_cap, nparams);
         release_vectors(o);
         o->rows_cap = o->params_cap = o->jac_cap = 0;
-        double **rv[] = {&o->fvec, &o->wa4, &o->out, &o->mvec, &o->rvec,
-                         &o->drvec};
+        double **rv[] = {&o->fvec, &o->wa4,  &o->out,
+                         &o->mvec, &o->rvec, &o->drvec};
         double **pv[] = {&o->x,   &o->start, &o->best, &o->diag,
                          &o->qtf, &o->wa1,   &o->wa2,  &o->wa3};
         int bad = 0;
@@ -156,8 +156,8 @@ static double residuals(struct optimize *o, double *fvec, int m)
     double sse = 0.0;
     int finite = 1;
     for (size_t row = 0; row < o->nrows; row += INTERP_BLOCK) {
-        size_t n = o->nrows - row < INTERP_BLOCK ? o->nrows - row
-                                                 : INTERP_BLOCK;
+        size_t n =
+            o->nrows - row < INTERP_BLOCK ? o->nrows - row : INTERP_BLOCK;
         const double *v = interp_block(&o->in, o->t, o->cols, row, n);
         double *r = fvec + row;
         if (opt->residuals) {
@@ -190,8 +190,8 @@ static int jacobian(struct optimize *o, double *fjac, int ld, int m)
     size_t nc = o->nconsts;
     size_t ldz = (size_t)ld;
     for (size_t row = 0; row < o->nrows; row += JACOBIAN_BLOCK) {
-        size_t n = o->nrows - row < JACOBIAN_BLOCK ? o->nrows - row
-                                                   : JACOBIAN_BLOCK;
+        size_t n =
+            o->nrows - row < JACOBIAN_BLOCK ? o->nrows - row : JACOBIAN_BLOCK;
         double *v = o->out + row;
         double *dr = o->drvec + row;
         if (opt->residuals) {
@@ -261,8 +261,8 @@ static int callback(void *p, int m, int n, const double *x, double *fvec,
     return 0;
 }
 
-int optimize_fit(struct optimize *o, struct tree *t,
-                 const double *const *cols, const double *y, size_t nrows,
+int optimize_fit(struct optimize *o, struct tree *t, const double *const *cols,
+                 const double *y, size_t nrows,
                  const struct optimize_options *opt, double *a, double *b,
                  struct optimize_result *res)
 {
@@ -306,9 +306,8 @@ int optimize_fit(struct optimize *o, struct tree *t,
     int nfev = 0, njev = 0;
     int maxfev = opt->max_evaluations > 0 ? opt->max_evaluations : 1;
     int info = lmder(callback, o, (int)m, (int)np, o->x, o->fvec, o->fjac,
-                     (int)m, tol, tol, 0.0, maxfev, o->diag, 1, 100.0, 0,
-                     &nfev, &njev, o->ipvt, o->qtf, o->wa1, o->wa2, o->wa3,
-                     o->wa4);
+                     (int)m, tol, tol, 0.0, maxfev, o->diag, 1, 100.0, 0, &nfev,
+                     &njev, o->ipvt, o->qtf, o->wa1, o->wa2, o->wa3, o->wa4);
     res->evaluations = nfev;
     res->jacobians = njev;
     res->info = info;
@@ -330,9 +329,8 @@ int optimize_fit(struct optimize *o, struct tree *t,
 }
 
 int optimize_constants(struct optimize *o, struct tree *t,
-                       const double *const *cols, const double *y,
-                       size_t nrows, int max_evaluations, int scale,
-                       double *a, double *b)
+                       const double *const *cols, const double *y, size_t nrows,
+                       int max_evaluations, int scale, double *a, double *b)
 {
     struct optimize_options opt = {.max_evaluations = max_evaluations,
                                    .scale = scale};

@@ -1,4 +1,4 @@
-/* optimize: Levenberg-Marquardt (MINPACK's lmder) over a program's constants, with exact derivatives. */
+/* optimize: Levenberg-Marquardt (lmder) over a program's constants. */
 #ifndef FORKGP_OPTIMIZE_H
 #define FORKGP_OPTIMIZE_H
 
@@ -80,18 +80,16 @@ struct optimize_result {
  * residuals). res may be NULL. Returns 0, or an OPTIMIZE_E* code with t,
  * a and b unchanged.
  */
-int optimize_fit(struct optimize *o, struct tree *t,
-                 const double *const *cols, const double *y, size_t nrows,
+int optimize_fit(struct optimize *o, struct tree *t, const double *const *cols,
+                 const double *y, size_t nrows,
                  const struct optimize_options *opt, double *a, double *b,
                  struct optimize_result *res);
 
 /* optimize_fit for least squares against y, with at most max_evaluations
  * residual evaluations; a and b tuned too when scale is nonzero. */
 int optimize_constants(struct optimize *o, struct tree *t,
-                       const double *const *cols, const double *y,
-                       size_t nrows, int max_evaluations, int scale,
-                       double *a, double *b);
-
+                       const double *const *cols, const double *y, size_t nrows,
+                       int max_evaluations, int scale, double *a, double *b);
 
 /*
  * Proposed for fitness/forkgp.h (the plug-ins' call onto optimize_fit):

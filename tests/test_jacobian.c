@@ -1,4 +1,4 @@
-/* test_jacobian: the exact derivatives against finite differences, the outputs against interp_block. */
+/* test_jacobian: exact derivatives vs finite differences; interp's bits. */
 /* cmocka 1.1.5 needs these four first, in this order. */
 /* clang-format off */
 #include <stdarg.h>
@@ -51,10 +51,11 @@ static void fill_smooth(struct rng *r)
 static void fill_awkward(struct rng *r)
 {
     static const double special[] = {
-        0.0,     -0.0,     1.0,     -1.0,      2.0,      0.5,  -3.25,
-        1e300,   -1e300,   1e-300,  -1e-300,   5e-324,   DBL_MAX,
-        DBL_MIN, INFINITY, -INFINITY, NAN,     710.0,    -745.0,
-        3.14159265358979323846,    1e6,      4e5,
+        0.0,       -0.0,   1.0,     -1.0,    2.0,
+        0.5,       -3.25,  1e300,   -1e300,  1e-300,
+        -1e-300,   5e-324, DBL_MAX, DBL_MIN, INFINITY,
+        -INFINITY, NAN,    710.0,   -745.0,  3.14159265358979323846,
+        1e6,       4e5,
     };
     size_t nspecial = sizeof special / sizeof special[0];
     for (int v = 0; v < NVARS; v++) {
@@ -80,8 +81,8 @@ static void all_functions(struct primset *ps)
 }
 
 /* A random tree of ps's functions that fits CAP. */
-static void random_tree(struct tree *t, const struct primset *ps,
-                        struct rng *r, int max_depth)
+static void random_tree(struct tree *t, const struct primset *ps, struct rng *r,
+                        int max_depth)
 {
     for (;;) {
         int depth = (int)rng_below(r, (uint32_t)max_depth + 1);
@@ -92,8 +93,8 @@ static void random_tree(struct tree *t, const struct primset *ps,
 }
 
 /* t's outputs on rows [row, row + n), by the interpreter. */
-static void eval(struct interp *in, const struct tree *t, size_t row,
-                 size_t n, double *out)
+static void eval(struct interp *in, const struct tree *t, size_t row, size_t n,
+                 double *out)
 {
     memcpy(out, interp_block(in, t, cols, row, n), n * sizeof *out);
 }
@@ -135,8 +136,7 @@ static void test_outputs_are_interp_bits(void **state)
     for (int i = 0; i < 1500; i++) {
         random_tree(&t, &ps, &r, 9);
         size_t n = sizes[i % 4];
-        check_outputs(&jc, &in, &t, rng_below(&r, NROWS - (uint32_t)n + 1),
-                      n);
+        check_outputs(&jc, &in, &t, rng_below(&r, NROWS - (uint32_t)n + 1), n);
     }
     /* the arithmetic alone: more subtrees of constants only, which the
      * interpreter computes once per block */
@@ -159,9 +159,8 @@ static void test_outputs_are_interp_bits(void **state)
  * near the point (a branch of min, max, if, abs; a boolean flipping) makes
  * them disagree. Returns the number of (row, constant) pairs compared.
  */
-static size_t check_fd(struct jacobian *jc, struct interp *in,
-                       struct tree *t, size_t row, size_t n,
-                       size_t *nonzero)
+static size_t check_fd(struct jacobian *jc, struct interp *in, struct tree *t,
+                       size_t row, size_t n, size_t *nonzero)
 {
     uint32_t at[CAP];
     uint32_t nc = jacobian_constants(t, at);
@@ -207,8 +206,8 @@ static size_t check_fd(struct jacobian *jc, struct interp *in,
 
 /* Random trees of ps's functions; the booleans' derivatives are 0, so a
  * set without them has most derivatives nonzero. */
-static void random_against_differences(const struct primset *ps,
-                                       struct rng *r, int numeric)
+static void random_against_differences(const struct primset *ps, struct rng *r,
+                                       int numeric)
 {
     struct jacobian jc;
     struct interp in;
@@ -264,15 +263,14 @@ static void test_every_function(void **state)
     assert_int_equal(jacobian_init(&jc, CAP), 0);
     assert_int_equal(interp_init(&in, CAP), 0);
     assert_int_equal(tree_init(&t, CAP), 0);
-    static const char *const args[] = {"add mul 1.3 x0 0.2 ",
-                                       "add mul -0.7 x1 0.4 ",
-                                       "add mul 0.9 x2 -0.1 "};
+    static const char *const args[] = {
+        "add mul 1.3 x0 0.2 ", "add mul -0.7 x1 0.4 ", "add mul 0.9 x2 -0.1 "};
     for (int op = OP_ADD; op < OP_COUNT; op++) {
         char spec[256];
         int len = snprintf(spec, sizeof spec, "%s ", prim_table[op].name);
         for (int j = 0; j < prim_arity((unsigned)op); j++)
-            len += snprintf(spec + len, sizeof spec - (size_t)len, "%s",
-                            args[j]);
+            len +=
+                snprintf(spec + len, sizeof spec - (size_t)len, "%s", args[j]);
         testutil_build(&t, NULL, spec);
         assert_int_equal(tree_check(&t, NVARS), 0);
         size_t nonzero = 0, compared = 0;
@@ -283,8 +281,7 @@ static void test_every_function(void **state)
          * derivatives are all 0 */
         size_t possible = 3 * B * 2 * (size_t)prim_arity((unsigned)op);
         if (compared < possible / 2)
-            fail_msg("%s: %zu of %zu pairs compared", spec, compared,
-                     possible);
+            fail_msg("%s: %zu of %zu pairs compared", spec, compared, possible);
         if (boolean ? nonzero != 0 : nonzero < compared / 4)
             fail_msg("%s: %zu of %zu derivatives nonzero", spec, nonzero,
                      compared);
@@ -295,8 +292,8 @@ static void test_every_function(void **state)
 }
 
 /* d out / d c of a one-constant tree, row 0, with x0 = x. */
-static double derivative(struct jacobian *jc, struct tree *t,
-                         const char *spec, double x)
+static double derivative(struct jacobian *jc, struct tree *t, const char *spec,
+                         double x)
 {
     testutil_build(t, NULL, spec);
     assert_int_equal(jacobian_constants(t, NULL), 1);
@@ -309,8 +306,7 @@ static double derivative(struct jacobian *jc, struct tree *t,
 
 /* One-sided differences of a one-constant tree at row 0: right (+1) or
  * left (-1), step h. */
-static double one_sided(struct interp *in, struct tree *t, int side,
-                        double h)
+static double one_sided(struct interp *in, struct tree *t, int side, double h)
 {
     uint32_t at;
     jacobian_constants(t, &at);
@@ -411,8 +407,7 @@ static void test_seed_and_layout(void **state)
     struct tree t;
     assert_int_equal(jacobian_init(&jc, CAP), 0);
     assert_int_equal(tree_init(&t, CAP), 0);
-    testutil_build(&t, NULL,
-                   "add mul 2.5 square x0 sin mul 0.3 add x1 -1.5");
+    testutil_build(&t, NULL, "add mul 2.5 square x0 sin mul 0.3 add x1 -1.5");
     assert_int_equal(jacobian_constants(&t, NULL), 3);
     size_t n = 37, ld = 50;
     double plain[3 * 50], seeded[3 * 50], seed[B], out[B], out2[B];
@@ -423,8 +418,9 @@ static void test_seed_and_layout(void **state)
     assert_memory_equal(out, out2, n * sizeof *out);
     for (size_t j = 0; j < 3; j++)
         for (size_t k = 0; k < n; k++)
-            assert_true(fabs(seeded[j * ld + k] - seed[k] * plain[j * ld + k]) <=
-                        4 * DBL_EPSILON * fabs(seed[k] * plain[j * ld + k]));
+            assert_true(
+                fabs(seeded[j * ld + k] - seed[k] * plain[j * ld + k]) <=
+                4 * DBL_EPSILON * fabs(seed[k] * plain[j * ld + k]));
     /* by hand: d/d2.5 = x0^2; d/d0.3 = cos(0.3 (x1 - 1.5)) (x1 - 1.5) */
     for (size_t k = 0; k < n; k++) {
         double x0 = data[0][11 + k], u = data[1][11 + k] + -1.5;

@@ -1,4 +1,4 @@
-/* test_optimize: Levenberg-Marquardt over a program's constants recovers them, never makes a fit worse, and is deterministic. */
+/* test_optimize: Levenberg-Marquardt recovers constants, never worsens. */
 /* cmocka 1.1.5 needs these four first, in this order. */
 /* clang-format off */
 #include <stdarg.h>
@@ -71,9 +71,8 @@ static void test_recovers_constants(void **state)
     testutil_build(&t, NULL, "add mul 1 square x0 -1");
     struct optimize_options opt = {.max_evaluations = 50};
     struct optimize_result res;
-    assert_int_equal(optimize_fit(o, &t, cols, y, NROWS, &opt, NULL, NULL,
-                                  &res),
-                     0);
+    assert_int_equal(
+        optimize_fit(o, &t, cols, y, NROWS, &opt, NULL, NULL, &res), 0);
     assert_true(fabs(t.nodes[2].value - 2.5) < 1e-9);
     assert_true(fabs(t.nodes[5].value - 0.3) < 1e-9);
     assert_true(res.end < 1e-18 && res.start > 1);
@@ -84,9 +83,8 @@ static void test_recovers_constants(void **state)
     for (size_t k = 0; k < NROWS; k++)
         y[k] = exp(0.7 * data[0][k]);
     testutil_build(&t, NULL, "exp mul 0.1 x0");
-    assert_int_equal(optimize_constants(o, &t, cols, y, NROWS, 50, 0, NULL,
-                                        NULL),
-                     0);
+    assert_int_equal(
+        optimize_constants(o, &t, cols, y, NROWS, 50, 0, NULL, NULL), 0);
     assert_true(fabs(t.nodes[2].value - 0.7) < 1e-9);
 
     /* with linear scaling: 2.5 x^2 + 0.3 as a + b (c x^2) */
@@ -104,9 +102,8 @@ static void test_recovers_constants(void **state)
     for (size_t k = 0; k < NROWS; k++)
         y[k] = sin(1.2 * data[0][k] - 0.4);
     testutil_build(&t, NULL, "sin add mul 1 x0 0");
-    assert_int_equal(optimize_constants(o, &t, cols, y, NROWS, 100, 0, NULL,
-                                        NULL),
-                     0);
+    assert_int_equal(
+        optimize_constants(o, &t, cols, y, NROWS, 100, 0, NULL, NULL), 0);
     assert_true(fabs(t.nodes[3].value - 1.2) < 1e-7);
     assert_true(fabs(t.nodes[5].value + 0.4) < 1e-7);
     tree_release(&t);
@@ -153,8 +150,7 @@ static void test_never_worse_and_deterministic(void **state)
     rng_seed(&r, 7, 3);
     fill(&r, -3, 3);
     for (size_t k = 0; k < NROWS; k++)
-        y[k] = 10 / (5 + (data[0][k] - 1) * (data[0][k] - 1)) +
-               sin(data[1][k]);
+        y[k] = 10 / (5 + (data[0][k] - 1) * (data[0][k] - 1)) + sin(data[1][k]);
     struct primset ps;
     memset(&ps, 0, sizeof ps);
     static const uint16_t funcs[] = {OP_ADD, OP_SUB,  OP_MUL, OP_DIV,
@@ -180,8 +176,7 @@ static void test_never_worse_and_deterministic(void **state)
         size_t n = i % 5 ? NROWS : 1 + rng_below(&r, 4);
         double a = 0, b = 1, a2 = 0, b2 = 1;
         double before = sse(&t, a, b, n);
-        struct optimize_options opt = {.max_evaluations = 30,
-                                       .scale = scale};
+        struct optimize_options opt = {.max_evaluations = 30, .scale = scale};
         struct optimize_result res;
         int rc = optimize_fit(o, &t, cols, y, n, &opt, &a, &b, &res);
         if (rc == OPTIMIZE_ENONFINITE) {
@@ -202,9 +197,8 @@ static void test_never_worse_and_deterministic(void **state)
         improved += after < before;
         /* again, with a solver of its own */
         fresh = optimize_new();
-        assert_int_equal(optimize_fit(fresh, &t2, cols, y, n, &opt, &a2, &b2,
-                                      NULL),
-                         0);
+        assert_int_equal(
+            optimize_fit(fresh, &t2, cols, y, n, &opt, &a2, &b2, NULL), 0);
         optimize_free(fresh);
         assert_memory_equal(t.nodes, t2.nodes, t.size * sizeof *t.nodes);
         assert_memory_equal(&a, &a2, sizeof a);
@@ -249,8 +243,8 @@ struct weighted {
     double bound;
 };
 
-static int weighted_residuals(void *ctx, size_t row, size_t n,
-                              const double *m, double *r, double *dr)
+static int weighted_residuals(void *ctx, size_t row, size_t n, const double *m,
+                              double *r, double *dr)
 {
     const struct weighted *wt = ctx;
     for (size_t k = 0; k < n; k++) {
@@ -278,22 +272,19 @@ static void test_own_residuals(void **state)
     struct tree t;
     assert_int_equal(tree_init(&t, CAP), 0);
     testutil_build(&t, NULL, "add mul 1 x0 0");
-    struct optimize_options opt = {.max_evaluations = 50,
-                                   .residuals = weighted_residuals,
-                                   .ctx = &wt};
+    struct optimize_options opt = {
+        .max_evaluations = 50, .residuals = weighted_residuals, .ctx = &wt};
     struct optimize_result res;
-    assert_int_equal(optimize_fit(o, &t, cols, NULL, NROWS, &opt, NULL, NULL,
-                                  &res),
-                     0);
+    assert_int_equal(
+        optimize_fit(o, &t, cols, NULL, NROWS, &opt, NULL, NULL, &res), 0);
     assert_true(fabs(t.nodes[2].value - 4) < 1e-9);
     assert_true(fabs(t.nodes[4].value + 1) < 1e-9);
 
     /* y = 4 x0 - 1 reaches 3; outputs above 1.5 are not finite */
     wt.bound = 1.5;
     testutil_build(&t, NULL, "add mul 1 x0 0");
-    assert_int_equal(optimize_fit(o, &t, cols, NULL, NROWS, &opt, NULL, NULL,
-                                  &res),
-                     0);
+    assert_int_equal(
+        optimize_fit(o, &t, cols, NULL, NROWS, &opt, NULL, NULL, &res), 0);
     assert_true(res.info < 0);
     assert_true(isfinite(res.end) && res.end <= res.start);
     /* the point kept is finite everywhere */
@@ -319,9 +310,8 @@ static void test_evaluation_cap(void **state)
         testutil_build(&t, NULL, "add tanh mul 0.1 x0 cos mul 0.5 x1");
         struct optimize_options opt = {.max_evaluations = cap};
         struct optimize_result res;
-        assert_int_equal(optimize_fit(o, &t, cols, y, NROWS, &opt, NULL,
-                                      NULL, &res),
-                         0);
+        assert_int_equal(
+            optimize_fit(o, &t, cols, y, NROWS, &opt, NULL, NULL, &res), 0);
         assert_true(res.evaluations <= (cap < 2 ? 2 : cap));
         assert_true(res.end <= res.start);
     }

@@ -1,4 +1,4 @@
-/* bench_jacobian: the Jacobian's throughput beside the interpreter's, and Levenberg-Marquardt fits per second, for `make bench`. */
+/* bench_jacobian: the Jacobian's GPops/s and Levenberg-Marquardt's pace. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,17 +38,17 @@ static double y[MAXROWS];
 /* Runs step over the programs (p), round and round, until SECONDS pass,
  * and sets rate to the work done per second, work being one step's (a
  * step's commas must sit inside parentheses). */
-#define TIMED(work, step)                                                     \
-    do {                                                                      \
-        double done_ = 0, t0_ = clock_now(), t_;                              \
-        int p = 0;                                                            \
-        do {                                                                  \
-            step;                                                             \
-            done_ += (work);                                                  \
-            p = (p + 1) % NPROGRAMS;                                          \
-            t_ = clock_now() - t0_;                                           \
-        } while (t_ < SECONDS);                                               \
-        rate = done_ / t_;                                                    \
+#define TIMED(work, step)                                                      \
+    do {                                                                       \
+        double done_ = 0, t0_ = clock_now(), t_;                               \
+        int p = 0;                                                             \
+        do {                                                                   \
+            step;                                                              \
+            done_ += (work);                                                   \
+            p = (p + 1) % NPROGRAMS;                                           \
+            t_ = clock_now() - t0_;                                            \
+        } while (t_ < SECONDS);                                                \
+        rate = done_ / t_;                                                     \
     } while (0)
 
 /* 1000 programs of 1..64 nodes, sizes spread evenly (bench_interp's). */
@@ -80,8 +80,8 @@ int main(void)
 {
     static const char *const names[NCOLS] = {"x0", "x1", "x2", "x3", "x4",
                                              "x5", "x6", "x7", "x8", "x9"};
-    static const char *const sets[] = {"add, sub, mul, div",
-                                       "add, sub, mul, div, exp, log, sin, cos"};
+    static const char *const sets[] = {
+        "add, sub, mul, div", "add, sub, mul, div, exp, log, sin, cos"};
     static const size_t sizes[] = {20, 1000, 10000};
     struct rng r;
     rng_seed(&r, 42, 54);
@@ -111,10 +111,10 @@ int main(void)
     printf("one core, double precision; %d programs of 1 to %d nodes over "
            "%d columns\n",
            NPROGRAMS, MAX_SIZE, NCOLS);
-    printf("%-38s %6s  %8s  %8s  %12s  %12s\n", "functions", "rows",
-           "interp", "jacobian", "evals/s none", "evals/s lm");
-    printf("%-38s %6s  %8s  %8s  %12s  %12s\n", "", "", "GPops/s",
-           "GPops/s", "", "");
+    printf("%-38s %6s  %8s  %8s  %12s  %12s\n", "functions", "rows", "interp",
+           "jacobian", "evals/s none", "evals/s lm");
+    printf("%-38s %6s  %8s  %8s  %12s  %12s\n", "", "", "GPops/s", "GPops/s",
+           "", "");
     double sink = 0;
     for (size_t s = 0; s < 2; s++) {
         struct primset ps = {0};
@@ -131,8 +131,8 @@ int main(void)
             double rate, interp_rate, jac_rate, none_rate, lm_rate;
             TIMED((double)progs[p].size * (double)nrows, {
                 for (size_t row = 0; row < nrows; row += INTERP_BLOCK) {
-                    size_t n = nrows - row < INTERP_BLOCK ? nrows - row
-                                                          : INTERP_BLOCK;
+                    size_t n =
+                        nrows - row < INTERP_BLOCK ? nrows - row : INTERP_BLOCK;
                     sink += interp_block(&in, &progs[p], cols, row, n)[0];
                 }
             });
@@ -150,8 +150,8 @@ int main(void)
             TIMED(1.0, {
                 double e = 0;
                 for (size_t row = 0; row < nrows; row += INTERP_BLOCK) {
-                    size_t n = nrows - row < INTERP_BLOCK ? nrows - row
-                                                          : INTERP_BLOCK;
+                    size_t n =
+                        nrows - row < INTERP_BLOCK ? nrows - row : INTERP_BLOCK;
                     const double *v =
                         interp_block(&in, &progs[p], cols, row, n);
                     for (size_t k = 0; k < n; k++)
@@ -164,8 +164,8 @@ int main(void)
                 double a = 0;
                 double b = 1;
                 tree_copy(&work, &progs[p]);
-                optimize_constants(o, &work, cols, y, nrows, LM_EVALUATIONS,
-                                   1, &a, &b);
+                optimize_constants(o, &work, cols, y, nrows, LM_EVALUATIONS, 1,
+                                   &a, &b);
                 sink += a + b;
             });
             lm_rate = rate;
