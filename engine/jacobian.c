@@ -173,8 +173,20 @@ static void forward_node(unsigned op, double *restrict out,
     case OP_SIN: trig(out, x, n, 0); break;
     case OP_COS: trig(out, x, n, 1); break;
     case OP_TANH: MAP1(vmath_tanh(a));
-    case OP_MIN: MAP2(a < b ? a : b);
-    case OP_MAX: MAP2(a > b ? a : b);
+    case OP_MIN:
+    case OP_MAX:
+        /* Where a is NaN, interp_apply's value, whichever of a and b the
+         * interpreter gives there. */
+        for (size_t k = 0; k < n; k++) {
+            double a = x[k], b = y[k];
+            out[k] = op == OP_MIN ? (a < b ? a : b) : (a > b ? a : b);
+            special |= a != a;
+        }
+        if (special)
+            for (size_t k = 0; k < n; k++)
+                if (x[k] != x[k])
+                    out[k] = interp_apply(op, x[k], y[k]);
+        break;
     case OP_AND: MAP2(truth(a != 0.0 && b != 0.0));
     case OP_OR: MAP2(truth(a != 0.0 || b != 0.0));
     case OP_NOT: MAP1(truth(a == 0.0));
@@ -251,7 +263,10 @@ static inline double *own(struct jacobian *jc, uint32_t c)
 
 /* Argument c's adjoint, when its subtree holds a constant, as g times the
  * local derivative expr (of a, b, the arguments' values, and o, the
- * node's, at row k). */
+ * node's, at row k). Where g is 0 the output does not depend on the node
+ * (a branch not taken, a boolean's argument), so neither does it on the
+ * argument: 0, even where the local derivative is not finite (an
+ * overflowed exp), which would make it NaN. */
 #define PASS(c, expr)                                                         \
     do {                                                                      \
         if (live[c]) {                                                        \
@@ -259,7 +274,7 @@ static inline double *own(struct jacobian *jc, uint32_t c)
             for (size_t k = 0; k < n; k++) {                                  \
                 double a = x[k], b = y ? y[k] : 0.0, o = v[k];                \
                 (void)a, (void)b, (void)o;                                    \
-                d_[k] = (expr);                                               \
+                d_[k] = g[k] == 0.0 ? 0.0 : (expr);                           \
             }                                                                 \
         }                                                                     \
     } while (0)
@@ -315,10 +330,10 @@ static void backward_node(struct jacobian *jc, unsigned op, const double *g,
             trig(d, x, n, op == OP_SIN);
             if (op == OP_SIN)
                 for (size_t k = 0; k < n; k++)
-                    d[k] = g[k] * d[k];
+                    d[k] = g[k] == 0.0 ? 0.0 : g[k] * d[k];
             else
                 for (size_t k = 0; k < n; k++)
-                    d[k] = -(g[k] * d[k]);
+                    d[k] = g[k] == 0.0 ? 0.0 : -(g[k] * d[k]);
         }
         break;
     case OP_TANH:
@@ -329,7 +344,7 @@ static void backward_node(struct jacobian *jc, unsigned op, const double *g,
             for (size_t k = 0; k < n; k++) {
                 double e = vmath_exp(-2.0 * fabs(x[k]));
                 double s = 1.0 + e;
-                d[k] = g[k] * (4.0 * e / (s * s));
+                d[k] = g[k] == 0.0 ? 0.0 : g[k] * (4.0 * e / (s * s));
             }
         }
         break;

@@ -53,8 +53,9 @@ uint32_t jacobian_constants(const struct tree *t, uint32_t *at);
  * 1 for every row. ld >= n. The derivatives are those of interp_apply's
  * semantics, with these choices where a function has no derivative:
  *   abs at 0 (either sign): +1, the right-hand derivative;
- *   min(a, b) and max(a, b) at a tie, or unordered: b's (b is the value
- *     taken), so d/da = 0 and d/db = 1;
+ *   min(a, b) and max(a, b) at a tie: b's (b is the value taken), so
+ *     d/da = 0 and d/db = 1 (where an argument is NaN, so is the output,
+ *     and the derivatives are of no use);
  *   if(c, a, b): the branch taken, and 0 for the condition;
  *   sqrt(|a|) at 0, log(|a|) at 0 and a / b at b == 0: 0 (the function is
  *     not finite or not differentiable there);
