@@ -246,7 +246,8 @@ static void forward(struct jacobian *jc, const struct tree *t,
         sp -= (size_t)arity;
         stack[sp++] = i;
         live[i] = any;
-        forward_node(nd->op, out, val[args[0]],
+        /* (a plug-in's symbol may have no arguments) */
+        forward_node(nd->op, out, arity > 0 ? val[args[0]] : NULL,
                      arity > 1 ? val[args[1]] : NULL,
                      arity > 2 ? val[args[2]] : NULL, n);
         val[i] = out;

@@ -184,7 +184,7 @@ static double residuals(struct optimize *o, double *fvec, int m)
  * (column-major, ld rows): the constants' columns from jacobian.c, then
  * a's and b's. Returns 0, or -1 when an entry is not finite or the
  * residual function stopped. */
-static int jacobian(struct optimize *o, double *fjac, int ld, int m)
+static int derivatives(struct optimize *o, double *fjac, int ld, int m)
 {
     const struct optimize_options *opt = o->opt;
     size_t nc = o->nconsts;
@@ -247,7 +247,7 @@ static int callback(void *p, int m, int n, const double *x, double *fvec,
         return 0;
     set_point(o, x);
     if (iflag == 2)
-        return jacobian(o, fjac, ldfjac, m);
+        return derivatives(o, fjac, ldfjac, m);
     double sse = residuals(o, fvec, m);
     if (o->calls++ == 0)
         o->start_sse = sse;

@@ -389,6 +389,14 @@ static void test_kinks(void **state)
     double out[1];
     jacobian_block(&jc, &t, cols, 0, 1, NULL, out, jac, 1);
     assert_true(isnan(out[0]) && isnan(jac[0]));
+    /* and one without arguments */
+    t.size = 0;
+    t.nodes[t.size++] = (struct node){.op = OP_MUL};
+    t.nodes[t.size++] = (struct node){.op = (uint16_t)prim_symbol_op(0, 0)};
+    t.nodes[t.size++] = (struct node){.op = OP_CONST, .value = 1.0};
+    tree_set_shape(&t);
+    jacobian_block(&jc, &t, cols, 0, 1, NULL, out, jac, 1);
+    assert_true(isnan(out[0]) && isnan(jac[0]));
 
     tree_release(&t);
     interp_release(&in);
