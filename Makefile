@@ -18,7 +18,7 @@ CFLAGS  += -std=c11 -D_POSIX_C_SOURCE=200809L $(OPT) $(WARN) \
            -ffp-contract=off -fno-math-errno -fno-trapping-math \
            -I. -Iengine -Ioperators -Ifitness -Itests -I$(BUILD)/gen \
            -MMD -MP
-LDLIBS  += -linih -lm
+LDLIBS  += -linih -lcminpack -lm
 
 ifdef SANITIZE
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -73,7 +73,8 @@ TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 # write() so that every transfer is partial (rules below).
 TESTS    += $(BUILD)/tests/test_wire_capped
 ORACLE   := $(BUILD)/tests/pcg_oracle
-BENCH    := $(BUILD)/tools/bench_interp $(BUILD)/tools/bench_breed
+BENCH    := $(BUILD)/tools/bench_interp $(BUILD)/tools/bench_breed \
+            $(BUILD)/tools/bench_jacobian
 EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%.so,$(wildcard examples/*.c))
 
 .PHONY: all deps run test unit e2e layers asan bench format clean readme \
@@ -132,6 +133,7 @@ asan: deps
 bench: $(BENCH) $(BIN)
 	$(BUILD)/tools/bench_interp
 	$(BUILD)/tools/bench_breed
+	$(BUILD)/tools/bench_jacobian
 	./tools/bench_quartic.sh $(BIN)
 	./tools/bench_scaling.sh $(BIN)
 	./tools/bench_e2e.sh $(BIN)
