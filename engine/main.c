@@ -9,6 +9,7 @@
 #include "batch.h"
 #include "check.h"
 #include "config.h"
+#include "infix.h"
 #include "stop.h"
 #include "plot.h"
 #include "prim.h"
@@ -80,29 +81,6 @@ static const char eval_help[] =
     "  prints its status and scores. Run it under gdb to replay an\n"
     "  evaluation that misbehaved.\n";
 
-static void print_functions(void)
-{
-    printf("| function | arity | printed as | forkgp computes |\n"
-           "|---|---|---|---|\n");
-    for (int op = OP_ADD; op < OP_COUNT; op++) {
-        const struct prim_info *p = &prim_table[op];
-        char printed[32];
-        if (p->infix)
-            snprintf(printed, sizeof printed, "(a %s b)", p->infix);
-        else if (op == OP_NEG)
-            snprintf(printed, sizeof printed, "(-a)");
-        else if (op == OP_SQUARE)
-            snprintf(printed, sizeof printed, "(a**2)");
-        else
-            snprintf(printed, sizeof printed, "%s(%s)", p->name,
-                     p->arity == 1   ? "a"
-                     : p->arity == 2 ? "a, b"
-                                     : "a, b, c");
-        printf("| `%s` | %d | `%s` | %s |\n", p->name, p->arity, printed,
-               p->protection);
-    }
-}
-
 static int help(int argc, char **argv)
 {
     const char *topic = argc > 2 ? argv[2] : "";
@@ -120,7 +98,7 @@ static int help(int argc, char **argv)
     } else if (strcmp(topic, "keys") == 0) {
         config_reference(stdout, argc > 3 && strcmp(argv[3], "--markdown") == 0);
     } else if (strcmp(topic, "functions") == 0) {
-        print_functions();
+        infix_write_functions(stdout);
     } else if (*topic == '\0') {
         fputs(usage, stdout);
     } else {

@@ -38,6 +38,7 @@
 #include "plugin.h"
 #include "pop.h"
 #include "report.h"
+#include "simplify.h"
 #include "stop.h"
 #include "twins.h"
 
@@ -364,6 +365,9 @@ static int finish(struct run *r, enum stop_reason why, long generations)
 
     printf("stopped after generation %ld: %s\n", generations, stop_text[why]);
     printf("best program: %s", text); /* the rest are key = value lines */
+    if (simplify_lines(&text, &len, stdout, &r->st.best.tree, &r->ps,
+                       r->cfg->data_train, (int)r->cfg->output_digits) < 0)
+        fprintf(stderr, "forkgp: out of memory for the simplified program\n");
     print_failures(r, stdout);
     fflush(stdout);
     /* A run whose every program was invalid ends normally, but its "best"

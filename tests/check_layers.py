@@ -57,7 +57,8 @@ LAYERS = [
      "engine/wire engine/csv engine/text engine/config engine/config_keys "
      "engine/vmath engine/stats engine/infix engine/parse engine/durable "
      "engine/child engine/fitness engine/stop engine/build engine/exitcode "
-     "engine/buf engine/hash engine/clock engine/path engine/error"),
+     "engine/buf engine/hash engine/clock engine/path engine/error "
+     "engine/simplify"),
     ("api", "", "fitness/forkgp"),
 ]
 

@@ -2,7 +2,7 @@
 # Installs what forkgp needs to build and test, from Debian's packages:
 # apt-get when root, sudo when available, else prints the command and fails.
 set -u
-pkgs="gcc g++ make pkg-config libinih-dev libcmocka-dev libpcg-cpp-dev python3-sympy gnuplot-nox python3-deap"
+pkgs="gcc g++ make pkg-config libinih-dev libcmocka-dev libpcg-cpp-dev python3-sympy python3-numpy gnuplot-nox python3-deap"
 # "deps.sh mpi": also Open MPI, for make MPI=1
 [ "${1:-}" = mpi ] && pkgs="$pkgs openmpi-bin libopenmpi-dev"
 missing=""
