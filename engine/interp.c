@@ -252,6 +252,26 @@ static OUT_OF_LINE void tanh_block(double *out, const double *x, size_t n)
         out[k] = vmath_tanh(x[k]);
 }
 
+/* aq's loop, out of line for the same reason; x or y NULL when that
+ * argument is the same for every row (xs or ys). */
+static OUT_OF_LINE void aq_block(double *out, const double *x, double xs,
+                                 const double *y, double ys, size_t n)
+{
+    if (!x) {
+        MATH_LOOP
+        for (size_t k = 0; k < n; k++)
+            out[k] = p_aq(xs, y[k]);
+    } else if (!y) {
+        MATH_LOOP
+        for (size_t k = 0; k < n; k++)
+            out[k] = p_aq(x[k], ys);
+    } else {
+        MATH_LOOP
+        for (size_t k = 0; k < n; k++)
+            out[k] = p_aq(x[k], y[k]);
+    }
+}
+
 /*
  * sin (want_cos 0) or cos (1): vmath's own reduction where it serves, in a
  * loop that vectorizes, which leaves the other values as they are; glibc's
@@ -403,7 +423,7 @@ evaluate(struct interp *in, const struct tree *t, const double *const *cols,
         case OP_OR: BINARY(truth(a != 0.0 || b != 0.0));
         case OP_NAND: BINARY(truth(!(a != 0.0 && b != 0.0)));
         case OP_NOR: BINARY(truth(!(a != 0.0 || b != 0.0)));
-        case OP_AQ: BINARY(p_aq(a, b));
+        case OP_AQ: aq_block(out, x, xs, y, ys, n); break;
         default: BINARY(a + b + NAN);
         }
         stack[sp - 1] = out;

@@ -14,8 +14,9 @@
 # which SymPy changes; the summary counts such rows), and not finite where
 # forkgp's are not.
 # Also: the best program's printed text, read back, scores best.txt's
-# train_mse or train_rmse (to 1e-12), and the simplified program agrees
-# with the best one (to 1e-9).
+# train_mse or train_rmse (to 1e-12), the simplified program agrees with
+# the best one (to 1e-9), and stdout's simplified line is best.txt's with
+# its numbers in [output] digits = 6 significant digits.
 . "$(dirname "$0")/lib.sh"
 PREDICT_ROWS=${PREDICT_ROWS:-build/tools/predict_rows}
 PREDICT_ROWS=$(cd "$(dirname "$PREDICT_ROWS")" && pwd)/$(basename "$PREDICT_ROWS")
@@ -36,7 +37,7 @@ for ini in configs/*.ini; do
 done
 
 $PY - "$PREDICT_ROWS" "${runs[@]}" >"$TMP/report" 2>&1 <<'PYEOF'
-import configparser, csv, io, os, subprocess, sys, warnings
+import configparser, csv, os, re, subprocess, sys, warnings
 import numpy as np
 import sympy
 
@@ -168,6 +169,14 @@ for run in sys.argv[2:]:
     if simple and not np.all(agree(values[0], values[1].astype(complex))):
         bad("%s: simplified program differs from the best: %s"
             % (run, simple[0]))
+    # stdout's simplified line: best.txt's, its numbers in 6 digits.
+    shown = [l[len("simplified = "):] for l in open(run + ".out").read()
+             .splitlines() if l.startswith("simplified = ")]
+    rounded = [re.sub(r"(?<![\w.])\d+(\.\d*)?(e[+-]?\d+)?",
+                      lambda m: "%.6g" % float(m.group(0)), l) for l in simple]
+    if shown != rounded:
+        bad("%s: stdout's simplified line %r is not best.txt's in 6 digits %r"
+            % (run, shown, rounded))
     for text, want in zip(texts, values):
         checked += 1
         try:
