@@ -75,6 +75,9 @@ TESTS    += $(BUILD)/tests/test_wire_capped
 ORACLE   := $(BUILD)/tests/pcg_oracle
 BENCH    := $(BUILD)/tools/bench_interp $(BUILD)/tools/bench_breed \
             $(BUILD)/tools/bench_jacobian
+# What forkgp computes for printed programs on a CSV's rows, for
+# tests/e2e/sympy.sh.
+PREDICT  := $(BUILD)/tools/predict_rows
 EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%.so,$(wildcard examples/*.c))
 
 .PHONY: all deps run test unit e2e layers asan bench format clean readme \
@@ -108,8 +111,9 @@ test: deps
 unit: $(TESTS) $(ORACLE)
 	@PCG_ORACLE=$(ORACLE) ./tests/unit.sh $(TESTS)
 
-e2e: $(BIN) $(EXAMPLES)
-	@FORKGP=$(BIN) EXAMPLES=$(BUILD)/examples ./tests/e2e/run_all.sh
+e2e: $(BIN) $(EXAMPLES) $(PREDICT)
+	@FORKGP=$(BIN) EXAMPLES=$(BUILD)/examples PREDICT_ROWS=$(PREDICT) \
+	    ./tests/e2e/run_all.sh
 
 # Includes and calls go down the layers, with no circle: read from the
 # sources and the objects' symbols (tests/check_layers.py), after the

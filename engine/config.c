@@ -901,7 +901,8 @@ int config_outside_hash(int k)
 {
     return k == CFG_KEY_output_dir || k == CFG_KEY_run_workers ||
            k == CFG_KEY_output_checkpoint_every ||
-           k == CFG_KEY_output_checkpoint_seconds || k == CFG_KEY_run_backend;
+           k == CFG_KEY_output_checkpoint_seconds || k == CFG_KEY_run_backend ||
+           k == CFG_KEY_output_digits;
 }
 
 /* Writes text as "; " comment lines of at most about 78 columns, broken

@@ -117,6 +117,9 @@
       "0's (0: every checkpoint_every generations, however quick)")          \
     X(output, dir, STR, "", 0, 0, NULL,                                       \
       "output folder, relative to the working directory; empty: "             \
-      "runs/<config name>")
+      "runs/<config name>")                                                   \
+    X(output, digits, INT, "6", 1, 17, NULL,                                  \
+      "significant digits of the constants of the simplified best program "  \
+      "on stdout (best.txt's simplified line has them all)")
 
 #endif

@@ -33,15 +33,24 @@ struct export_op {
 
 static const struct export_op export_ops[OP_COUNT] = {
     [OP_DIV] = {"forkgp_div",
-                "/* a / b, but 1 where b is 0 */\n"
+                "/* a / b, IEEE's: inf or NaN where b is 0 */\n"
                 "static double forkgp_div(double a, double b)\n"
-                "{\n    return b == 0.0 ? 1.0 : a / b;\n}\n",
+                "{\n    return a / b;\n}\n",
                 "_div",
                 "def _div(a, b):\n"
-                "    \"\"\"a / b, but 1 where b is 0\"\"\"\n"
-                "    a, b = np.asarray(a, dtype=float), np.asarray(b, "
-                "dtype=float)\n"
-                "    return np.where(b == 0.0, 1.0, a / b)\n"},
+                "    \"\"\"a / b, IEEE's: inf or NaN where b is 0\"\"\"\n"
+                "    with np.errstate(divide='ignore', invalid='ignore'):\n"
+                "        return np.asarray(a, dtype=float) / "
+                "np.asarray(b, dtype=float)\n"},
+    [OP_AQ] = {"forkgp_aq",
+               "/* the analytic quotient a / sqrt(1 + b*b) */\n"
+               "static double forkgp_aq(double a, double b)\n"
+               "{\n    return a / sqrt(1.0 + b * b);\n}\n",
+               "_aq",
+               "def _aq(a, b):\n"
+               "    \"\"\"the analytic quotient a / sqrt(1 + b*b)\"\"\"\n"
+               "    b = np.asarray(b, dtype=float)\n"
+               "    return np.asarray(a, dtype=float) / np.sqrt(1.0 + b * b)\n"},
     [OP_ABS] = {"fabs", NULL, "np.abs", NULL},
     [OP_SQUARE] = {"forkgp_square",
                    "static double forkgp_square(double a)\n"
@@ -57,33 +66,37 @@ static const struct export_op export_ops[OP_COUNT] = {
                  "    return np.sqrt(np.abs(a))\n"},
     [OP_EXP] = {"vmath_exp", NULL, "np.exp", NULL},
     [OP_LOG] = {"forkgp_log",
-                "/* the natural log of |a|, but 0 where a is 0 */\n"
+                "/* the natural log of |a|: -inf where a is 0 */\n"
                 "static double forkgp_log(double a)\n"
-                "{\n    return a == 0.0 ? 0.0 : vmath_log(fabs(a));\n}\n",
+                "{\n    return vmath_log(fabs(a));\n}\n",
                 "_log",
                 "def _log(a):\n"
-                "    \"\"\"the natural log of |a|, but 0 where a is 0\"\"\"\n"
-                "    a = np.asarray(a, dtype=float)\n"
-                "    return np.where(a == 0.0, 0.0, np.log(np.abs(a)))\n"},
+                "    \"\"\"the natural log of |a|: -inf where a is 0\"\"\"\n"
+                "    with np.errstate(divide='ignore'):\n"
+                "        return np.log(np.abs(np.asarray(a, dtype=float)))\n"},
     [OP_SIN] = {"vmath_sin", NULL, "np.sin", NULL},
     [OP_COS] = {"vmath_cos", NULL, "np.cos", NULL},
     [OP_TANH] = {"vmath_tanh", NULL, "np.tanh", NULL},
     [OP_MIN] = {"forkgp_min",
-                "/* the smaller of a and b (b when unordered) */\n"
+                "/* the smaller of a and b: NaN where either is, b on a tie */\n"
                 "static double forkgp_min(double a, double b)\n"
-                "{\n    return a < b ? a : b;\n}\n",
+                "{\n    return a < b || a != a ? a : b;\n}\n",
                 "_min",
                 "def _min(a, b):\n"
-                "    \"\"\"the smaller of a and b (b when unordered)\"\"\"\n"
-                "    return np.where(np.asarray(a) < np.asarray(b), a, b)\n"},
+                "    \"\"\"the smaller of a and b: NaN where either is\"\"\"\n"
+                "    a, b = np.asarray(a, dtype=float), np.asarray(b, "
+                "dtype=float)\n"
+                "    return np.where((a < b) | np.isnan(a), a, b)\n"},
     [OP_MAX] = {"forkgp_max",
-                "/* the larger of a and b (b when unordered) */\n"
+                "/* the larger of a and b: NaN where either is, b on a tie */\n"
                 "static double forkgp_max(double a, double b)\n"
-                "{\n    return a > b ? a : b;\n}\n",
+                "{\n    return a > b || a != a ? a : b;\n}\n",
                 "_max",
                 "def _max(a, b):\n"
-                "    \"\"\"the larger of a and b (b when unordered)\"\"\"\n"
-                "    return np.where(np.asarray(a) > np.asarray(b), a, b)\n"},
+                "    \"\"\"the larger of a and b: NaN where either is\"\"\"\n"
+                "    a, b = np.asarray(a, dtype=float), np.asarray(b, "
+                "dtype=float)\n"
+                "    return np.where((a > b) | np.isnan(a), a, b)\n"},
     [OP_AND] = {"forkgp_and",
                 "static double forkgp_and(double a, double b)\n"
                 "{\n    return a != 0.0 && b != 0.0 ? 1.0 : 0.0;\n}\n",

@@ -312,6 +312,8 @@ void infix_number(FILE *out, double v)
 struct writer {
     struct buf *b;
     int failed;
+    int digits; /* significant digits of constants; 0: as many as read
+                   back to the same double */
 };
 
 static inline void put(struct writer *w, const char *text, size_t n)
@@ -359,6 +361,134 @@ static void make_infix_tokens(void)
     }
 }
 
+static uint32_t write_node(struct writer *out, const struct tree *t,
+                           const struct primset *ps, uint32_t i);
+
+/*
+ * The boolean functions and if. Each prints as a SymPy Piecewise whose
+ * condition is a SymPy Boolean: the value of and(a, b) is
+ * Piecewise((1, And(A, B)), (0, True)), that of if(c, a, b) is
+ * Piecewise((a, C), (b, True)), where A, B and C are the conditions of
+ * a, b and c: And, Or, Nand, Nor and Not for those functions, nested as
+ * deep as they go, And(Implies(C, A), Or(C, B)) for if(c, a, b), and
+ * Ne(x, 0) for any other x. So no condition holds a Piecewise, which
+ * SymPy 1.11 would fold into its own (slowly, and for some nestings
+ * wrongly). NumPy evaluates the Piecewise with select and Ne with
+ * not_equal, so NaN is true there as here.
+ */
+static int is_connective(unsigned op)
+{
+    return op == OP_AND || op == OP_OR || op == OP_NAND || op == OP_NOR ||
+           op == OP_NOT;
+}
+
+/* Writes the condition that the subtree at node i is nonzero; returns the
+ * index just past the subtree. */
+static uint32_t write_condition(struct writer *out, const struct tree *t,
+                                const struct primset *ps, uint32_t i)
+{
+    unsigned op = t->nodes[i].op;
+    if (op == OP_IF) {
+        /* ITE(C, A, B) would be shorter, but SymPy 1.11's NumPy code for
+         * an ITE in a condition fails (a select of booleans with a NaN
+         * default), so C is written twice (and a chain of ifs, each in the
+         * condition of the next, writes the innermost condition 2^k
+         * times). */
+        uint32_t c = i + 1, a = tree_subtree_end(t->nodes, c);
+        put(out, "And(Implies(", 12);
+        write_condition(out, t, ps, c);
+        put(out, ", ", 2);
+        uint32_t b = write_condition(out, t, ps, a);
+        put(out, "), Or(", 6);
+        write_condition(out, t, ps, c);
+        put(out, ", ", 2);
+        uint32_t end = write_condition(out, t, ps, b);
+        put(out, "))", 2);
+        return end;
+    }
+    const char *name = op == OP_AND    ? "And("
+                       : op == OP_OR   ? "Or("
+                       : op == OP_NAND ? "Nand("
+                       : op == OP_NOR  ? "Nor("
+                       : op == OP_NOT  ? "Not("
+                                       : NULL;
+    if (!name) {
+        put(out, "Ne(", 3);
+        i = write_node(out, t, ps, i);
+        put(out, ", 0)", 4);
+        return i;
+    }
+    put(out, name, strlen(name));
+    int arity = prim_arity(op);
+    i++;
+    for (int a = 0; a < arity; a++) {
+        if (a)
+            put(out, ", ", 2);
+        i = write_condition(out, t, ps, i);
+    }
+    put_char(out, ')');
+    return i;
+}
+
+/* Writes the value of the boolean function or if at node i (see above);
+ * returns the index just past its subtree. */
+static uint32_t write_choice(struct writer *out, const struct tree *t,
+                             const struct primset *ps, uint32_t i)
+{
+    const struct node *n = t->nodes;
+    put(out, "Piecewise((", 11);
+    if (n[i].op != OP_IF) {
+        put(out, "1, ", 3);
+        i = write_condition(out, t, ps, i);
+        put(out, "), (0, True))", 13);
+        return i;
+    }
+    uint32_t c = i + 1, a = tree_subtree_end(n, c), b = tree_subtree_end(n, a);
+    write_node(out, t, ps, a);
+    put(out, ", ", 2);
+    /* if(c, 1, 0) of a connective c would print as c's own value: its
+     * condition is then written as Ne(c, 0), which parse.c reads as if. */
+    if (is_connective(n[c].op) && n[a].op == OP_CONST && n[a].value == 1.0 &&
+        n[b].op == OP_CONST && n[b].value == 0.0) {
+        put(out, "Ne(", 3);
+        write_node(out, t, ps, c);
+        put(out, ", 0)", 4);
+    } else {
+        write_condition(out, t, ps, c);
+    }
+    put(out, "), (", 4);
+    uint32_t end = write_node(out, t, ps, b);
+    put(out, ", True))", 8);
+    return end;
+}
+
+/* Writes a function whose arguments start at node `first` by its printed
+ * form (prim_info.printed: %1, %2, %3 are the arguments, in any order);
+ * returns the index just past its last argument. */
+static uint32_t write_template(struct writer *out, const struct tree *t,
+                               const struct primset *ps, uint32_t first,
+                               int arity, const char *form)
+{
+    uint32_t arg[PRIM_MAX_ARITY + 1];
+    arg[0] = first;
+    for (int a = 1; a <= arity; a++)
+        arg[a] = tree_subtree_end(t->nodes, arg[a - 1]);
+    uint32_t end = arg[arity];
+    for (const char *s = form; *s; s++) {
+        if (s[0] == '%' && s[1] >= '1' && s[1] <= '0' + PRIM_MAX_ARITY) {
+            write_node(out, t, ps, arg[s[1] - '1']);
+            s++;
+            continue;
+        }
+        size_t run = strcspn(s, "%");
+        if (run == 0)
+            run = 1;
+        put(out, s, run);
+        s += run - 1;
+    }
+    return end;
+}
+
 /* Writes the subtree at node i; returns the index just past it. */
 static uint32_t write_node(struct writer *out, const struct tree *t,
                            const struct primset *ps, uint32_t i)
@@ -376,7 +506,15 @@ static uint32_t write_node(struct writer *out, const struct tree *t,
     }
     case OP_CONST: {
         /* Negative numbers in parentheses, so "a - -1" never appears. */
-        const char *text = number_text(nd->value, &len);
+        char rounded[NUMBER_TEXT];
+        const char *text;
+        if (out->digits > 0) {
+            snprintf(rounded, sizeof rounded, "%.*g", out->digits, nd->value);
+            text = rounded;
+            len = strlen(rounded);
+        } else {
+            text = number_text(nd->value, &len);
+        }
         if (signbit(nd->value)) {
             put_char(out, '(');
             PUT_PADDED(out, text, len, NUMBER_TEXT);
@@ -408,6 +546,11 @@ static uint32_t write_node(struct writer *out, const struct tree *t,
         break;
     }
     unsigned op = nd->op;
+    if (is_connective(op) || op == OP_IF)
+        return write_choice(out, t, ps, i - 1);
+    if (op < OP_COUNT && prim_table[op].printed)
+        return write_template(out, t, ps, i, prim_arity(op),
+                              prim_table[op].printed);
     if (op < OP_COUNT && infix_token_len[op]) {
         put_char(out, '(');
         i = write_node(out, t, ps, i);
@@ -433,8 +576,8 @@ static uint32_t write_node(struct writer *out, const struct tree *t,
     return i;
 }
 
-int infix_append(struct buf *b, const struct tree *t,
-                 const struct primset *ps)
+int infix_append_digits(struct buf *b, const struct tree *t,
+                        const struct primset *ps, int digits)
 {
     static int tokens_made; /* only the parent prints, from one thread */
     if (!tokens_made) {
@@ -442,7 +585,7 @@ int infix_append(struct buf *b, const struct tree *t,
         tokens_made = 1;
     }
     size_t was = b->len;
-    struct writer w = {b, 0};
+    struct writer w = {b, 0, digits > 0 && digits < 17 ? digits : 0};
     /* Room for the usual text at once (a node's is rarely over 32 bytes),
      * so that the puts find it. */
     if (buf_reserve(b, (size_t)t->size * 32 + 64) < 0)
@@ -454,6 +597,12 @@ int infix_append(struct buf *b, const struct tree *t,
     return w.failed ? -1 : 0;
 }
 
+int infix_append(struct buf *b, const struct tree *t,
+                 const struct primset *ps)
+{
+    return infix_append_digits(b, t, ps, 0);
+}
+
 void infix_write(FILE *out, const struct tree *t, const struct primset *ps)
 {
     struct buf b;
@@ -463,4 +612,39 @@ void infix_write(FILE *out, const struct tree *t, const struct primset *ps)
     else if (b.len > 0) /* an empty tree has no text, not even a block */
         fwrite(b.data, 1, b.len, out);
     buf_release(&b);
+}
+
+void infix_write_functions(FILE *out)
+{
+    static const char *const names[] = {"a", "b", "c"};
+    fprintf(out, "| function | arity | printed as | forkgp computes |\n"
+                 "|---|---|---|---|\n");
+    for (int op = OP_ADD; op < OP_COUNT; op++) {
+        const struct prim_info *p = &prim_table[op];
+        char printed[96];
+        if (p->infix) {
+            snprintf(printed, sizeof printed, "(a %s b)", p->infix);
+        } else if (op == OP_NEG) {
+            snprintf(printed, sizeof printed, "(-a)");
+        } else if (op == OP_SQUARE) {
+            snprintf(printed, sizeof printed, "(a**2)");
+        } else if (p->printed) {
+            size_t n = 0;
+            for (const char *s = p->printed; *s && n + 2 < sizeof printed;
+                 s++) {
+                if (s[0] == '%' && s[1] >= '1' && s[1] <= '3')
+                    printed[n++] = names[*++s - '1'][0];
+                else
+                    printed[n++] = *s;
+            }
+            printed[n] = '\0';
+        } else {
+            snprintf(printed, sizeof printed, "%s(%s)", p->name,
+                     p->arity == 1   ? "a"
+                     : p->arity == 2 ? "a, b"
+                                     : "a, b, c");
+        }
+        fprintf(out, "| `%s` | %d | `%s` | %s |\n", p->name, p->arity,
+                printed, p->protection);
+    }
 }

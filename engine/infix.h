@@ -9,13 +9,15 @@
 #include "tree.h"
 
 /*
- * Writes t as one infix expression: binary operators parenthesised, add,
- * sub, mul, div as + - * /, square as **2, neg as unary minus, the other
- * functions by name (abs, min and max as Python's builtins, which sympify
- * maps to Abs, Min and Max), variables by their column names and
- * constants in the fewest digits that read back to the same double. The
- * printed operators have their plain mathematical meaning; see the
- * protection table (forkgp help functions) for where forkgp's differ.
+ * Writes t as one infix expression that SymPy's sympify reads and that
+ * computes, in SymPy and NumPy, what forkgp computes: binary operators
+ * parenthesised, add, sub, mul, div as + - * /, square as **2, neg as
+ * unary minus, the functions whose meaning differs from SymPy's by their
+ * printed form (prim_info.printed: sqrt(abs(a)), log(abs(a)), Min, Max,
+ * Piecewise for the boolean functions, a / sqrt(1 + b**2) for aq), the
+ * others by name, variables by their column names and constants in the
+ * fewest digits that read back to the same double. parse_program reads
+ * it back to the same nodes.
  */
 void infix_write(FILE *out, const struct tree *t, const struct primset *ps);
 
@@ -23,6 +25,16 @@ void infix_write(FILE *out, const struct tree *t, const struct primset *ps);
  * memory runs out (b then failed, its length as before the call). */
 int infix_append(struct buf *b, const struct tree *t,
                  const struct primset *ps);
+
+/* infix_append with constants rounded to `digits` significant digits
+ * (1..16; 0 or 17 and more: the fewest that read back exactly), for
+ * people: the text then computes what forkgp computes only nearly. */
+int infix_append_digits(struct buf *b, const struct tree *t,
+                        const struct primset *ps, int digits);
+
+/* Writes the README's function table (forkgp help functions): each
+ * built-in's name, arity, printed form and protection, in Markdown. */
+void infix_write_functions(FILE *out);
 
 /* Writes a double in the fewest significant digits that round-trip. */
 void infix_number(FILE *out, double v);

@@ -35,29 +35,33 @@ void interp_release(struct interp *in)
     memset(in, 0, sizeof *in);
 }
 
-/* The protected primitives, one value at a time. These definitions are the
- * semantics; the block loops below apply the same expressions. exp, log,
- * sin, cos and tanh are vmath's (engine/vmath.h): the same bits in every
- * build, and a block of them vectorizes. */
-static inline double p_div(double a, double b)
-{
-    return b == 0.0 ? 1.0 : a / b;
-}
+/* The primitives that are not one C operator, one value at a time. These
+ * definitions are the semantics; the block loops below apply the same
+ * expressions. Each computes what its printed form (prim.c) computes in
+ * SymPy and NumPy: div is IEEE's a / b, log and sqrt take abs(a), min and
+ * max give NaN when an argument is NaN and b on a tie (NumPy's amin and
+ * amax give NaN too; a tie's two values are equal). exp, log, sin, cos
+ * and tanh are vmath's (engine/vmath.h): the same bits in every build,
+ * and a block of them vectorizes. */
 static inline double p_sqrt(double a)
 {
     return sqrt(fabs(a));
 }
 static inline double p_log(double a)
 {
-    return a == 0.0 ? 0.0 : vmath_log(fabs(a));
+    return vmath_log(fabs(a)); /* -inf at 0 */
 }
 static inline double p_min(double a, double b)
 {
-    return a < b ? a : b;
+    return a < b || a != a ? a : b;
 }
 static inline double p_max(double a, double b)
 {
-    return a > b ? a : b;
+    return a > b || a != a ? a : b;
+}
+static inline double p_aq(double a, double b)
+{
+    return a / sqrt(1.0 + b * b);
 }
 static inline double truth(int x)
 {
@@ -77,7 +81,7 @@ double interp_apply(unsigned op, double a, double b)
     case OP_ADD: return a + b;
     case OP_SUB: return a - b;
     case OP_MUL: return a * b;
-    case OP_DIV: return p_div(a, b);
+    case OP_DIV: return a / b;
     case OP_NEG: return -a;
     case OP_ABS: return fabs(a);
     case OP_SQUARE: return a * a;
@@ -94,6 +98,7 @@ double interp_apply(unsigned op, double a, double b)
     case OP_NOT: return truth(a == 0.0);
     case OP_NAND: return truth(!(a != 0.0 && b != 0.0));
     case OP_NOR: return truth(!(a != 0.0 || b != 0.0));
+    case OP_AQ: return p_aq(a, b);
     default: return NAN;
     }
 }
@@ -137,7 +142,6 @@ double interp_apply(unsigned op, double a, double b)
 #endif
 _Static_assert(INTERP_LANES % VLANES == 0, "vectors divide a padded block");
 typedef double vdouble __attribute__((vector_size(VLANES * 8)));
-typedef long long vlong __attribute__((vector_size(VLANES * 8)));
 
 /* Macros, not functions: a function passing a 64-byte vector would have
  * an ABI of its own where AVX-512 is not enabled (-O0 builds, other
@@ -152,11 +156,6 @@ typedef long long vlong __attribute__((vector_size(VLANES * 8)));
             (v)[l_] = (s);                                                    \
     } while (0)
 #define VSTORE(p, v) memcpy((p), &(v), sizeof(v))
-/* p_div on vectors: 1 where b is 0, else a / b. */
-#define V_DIV(a, b)                                                           \
-    ((vdouble)(((vlong)((a) / (b)) & ~(vlong)((b) == 0.0)) |                  \
-               ((vlong)((vdouble){0} + 1.0) & (vlong)((b) == 0.0))))
-
 #define PADDED_BINARY(expr)                                                   \
     if (!x) {                                                                 \
         vdouble a, b, v;                                                      \
@@ -251,6 +250,26 @@ static OUT_OF_LINE void tanh_block(double *out, const double *x, size_t n)
     MATH_LOOP
     for (size_t k = 0; k < n; k++)
         out[k] = vmath_tanh(x[k]);
+}
+
+/* aq's loop, out of line for the same reason; x or y NULL when that
+ * argument is the same for every row (xs or ys). */
+static OUT_OF_LINE void aq_block(double *out, const double *x, double xs,
+                                 const double *y, double ys, size_t n)
+{
+    if (!x) {
+        MATH_LOOP
+        for (size_t k = 0; k < n; k++)
+            out[k] = p_aq(xs, y[k]);
+    } else if (!y) {
+        MATH_LOOP
+        for (size_t k = 0; k < n; k++)
+            out[k] = p_aq(x[k], ys);
+    } else {
+        MATH_LOOP
+        for (size_t k = 0; k < n; k++)
+            out[k] = p_aq(x[k], y[k]);
+    }
 }
 
 /*
@@ -386,7 +405,7 @@ evaluate(struct interp *in, const struct tree *t, const double *const *cols,
             case OP_ADD: PADDED_BINARY(a + b);
             case OP_SUB: PADDED_BINARY(a - b);
             case OP_MUL: PADDED_BINARY(a * b);
-            case OP_DIV: PADDED_BINARY(V_DIV(a, b));
+            case OP_DIV: PADDED_BINARY(a / b);
             default: goto by_row;
             }
             stack[sp - 1] = out;
@@ -397,13 +416,14 @@ evaluate(struct interp *in, const struct tree *t, const double *const *cols,
         case OP_ADD: BINARY(a + b);
         case OP_SUB: BINARY(a - b);
         case OP_MUL: BINARY(a * b);
-        case OP_DIV: BINARY(p_div(a, b));
+        case OP_DIV: BINARY(a / b);
         case OP_MIN: BINARY(p_min(a, b));
         case OP_MAX: BINARY(p_max(a, b));
         case OP_AND: BINARY(truth(a != 0.0 && b != 0.0));
         case OP_OR: BINARY(truth(a != 0.0 || b != 0.0));
         case OP_NAND: BINARY(truth(!(a != 0.0 && b != 0.0)));
         case OP_NOR: BINARY(truth(!(a != 0.0 || b != 0.0)));
+        case OP_AQ: aq_block(out, x, xs, y, ys, n); break;
         default: BINARY(a + b + NAN);
         }
         stack[sp - 1] = out;

@@ -173,6 +173,7 @@ static void forward_node(unsigned op, double *restrict out,
     case OP_SIN: trig(out, x, n, 0); break;
     case OP_COS: trig(out, x, n, 1); break;
     case OP_TANH: MAP1(vmath_tanh(a));
+    case OP_AQ: MAP2(a / sqrt(1.0 + b * b));
     case OP_MIN:
     case OP_MAX:
         /* Where a is NaN, interp_apply's value, whichever of a and b the
@@ -348,6 +349,10 @@ static void backward_node(struct jacobian *jc, unsigned op, const double *g,
                 d[k] = g[k] == 0.0 ? 0.0 : g[k] * (4.0 * e / (s * s));
             }
         }
+        break;
+    case OP_AQ:
+        PASS(c0, g[k] / sqrt(1.0 + b * b));
+        PASS(c1, -(g[k] * o) * (b / (1.0 + b * b)));
         break;
     case OP_MIN:
         PASS(c0, a < b ? g[k] : 0.0);

@@ -15,6 +15,7 @@
 #include "config.h"
 #include "export.h"
 #include "predict.h"
+#include "infix.h"
 #include "stop.h"
 #include "plot.h"
 #include "prim.h"
@@ -124,29 +125,6 @@ static const char export_help[] =
     "    sympy   the expression, as text that SymPy's sympify reads\n"
     "    latex   the expression in LaTeX\n";
 
-static void print_functions(void)
-{
-    printf("| function | arity | printed as | forkgp computes |\n"
-           "|---|---|---|---|\n");
-    for (int op = OP_ADD; op < OP_COUNT; op++) {
-        const struct prim_info *p = &prim_table[op];
-        char printed[32];
-        if (p->infix)
-            snprintf(printed, sizeof printed, "(a %s b)", p->infix);
-        else if (op == OP_NEG)
-            snprintf(printed, sizeof printed, "(-a)");
-        else if (op == OP_SQUARE)
-            snprintf(printed, sizeof printed, "(a**2)");
-        else
-            snprintf(printed, sizeof printed, "%s(%s)", p->name,
-                     p->arity == 1   ? "a"
-                     : p->arity == 2 ? "a, b"
-                                     : "a, b, c");
-        printf("| `%s` | %d | `%s` | %s |\n", p->name, p->arity, printed,
-               p->protection);
-    }
-}
-
 static int help(int argc, char **argv)
 {
     const char *topic = argc > 2 ? argv[2] : "";
@@ -168,7 +146,7 @@ static int help(int argc, char **argv)
     } else if (strcmp(topic, "keys") == 0) {
         config_reference(stdout, argc > 3 && strcmp(argv[3], "--markdown") == 0);
     } else if (strcmp(topic, "functions") == 0) {
-        print_functions();
+        infix_write_functions(stdout);
     } else if (*topic == '\0') {
         fputs(usage, stdout);
     } else {

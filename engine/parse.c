@@ -19,6 +19,20 @@
  *   unary   := '-'* power                         -NUMBER is a constant
  *   power   := primary ('**' '('* NUMBER ')'*)?   the NUMBER must be 2
  *   primary := NUMBER | NAME | NAME '(' args ')' | '(' expr ')'
+ *            | 'Piecewise' '(' '(' expr ',' cond ')' ',' '(' expr ','
+ *              'True' ')' ')'
+ *   cond    := 'Ne' '(' expr ',' 0 ')' | ('And' | 'Or' | 'Nand' | 'Nor')
+ *              '(' cond ',' cond ')' | 'Not' '(' cond ')'
+ *            | 'And' '(' 'Implies' '(' cond ',' cond ')' ',' 'Or' '('
+ *              cond ',' cond ')' ')'     the same cond twice: if
+ *
+ * The printed forms of prim.c and infix.c read back as their one node:
+ * sqrt(abs(E)) and log(abs(E)) are sqrt and log over E (one abs is taken
+ * off: forkgp's sqrt and log take the absolute value themselves),
+ * A / sqrt(1 + B**2) is aq(A, B) where the sqrt has no abs (what forkgp
+ * computes either way), Min and Max are min and max, a Piecewise is a
+ * boolean function or if, and And, Or, Nand, Nor and Not in its
+ * condition are those functions (And of an Implies: if).
  *
  * Only parentheses recurse (unary minus is a loop), and they are counted,
  * so hostile input cannot exhaust the C stack.
@@ -69,6 +83,8 @@ struct parser {
     int nesting;         /* parentheses open around the current token */
     const char *unknown; /* the unknown name that failed the parse, if any */
     size_t unknown_len;
+    uint32_t bare_sqrt; /* the node of the last sqrt read without abs(),
+                           UINT32_MAX when it had one (see aq_divisor) */
 };
 
 static int is_name_char(char c)
@@ -303,6 +319,24 @@ static int put_const(struct parser *p, double v, const char *where)
     return 0;
 }
 
+/* Removes the n nodes at index `at`, moving [at + n, size) down. */
+static void remove_nodes(struct tree *t, uint32_t at, uint32_t n)
+{
+    memmove(&t->nodes[at], &t->nodes[at + n],
+            (t->size - at - n) * sizeof t->nodes[0]);
+    t->size -= n;
+}
+
+/* Reverses the nodes [from, to). */
+static void reverse_nodes(struct tree *t, uint32_t from, uint32_t to)
+{
+    while (from + 1 < to) {
+        struct node x = t->nodes[from];
+        t->nodes[from++] = t->nodes[--to];
+        t->nodes[to] = x;
+    }
+}
+
 /* Depth of a function node over arguments at most `depth` deep. */
 static int function_depth(struct parser *p, int depth, const char *where,
                           int *out)
@@ -344,6 +378,16 @@ static struct meaning resolve(const struct primset *ps, const char *s, size_t n)
     for (unsigned op = OP_ADD; op < OP_COUNT; op++)
         if (spells(s, n, prim_table[op].name)) {
             m.op = op;
+            return m;
+        }
+    /* SymPy's names of the printed forms. */
+    static const struct {
+        const char *name;
+        unsigned op;
+    } sympy_names[] = {{"Min", OP_MIN}, {"Max", OP_MAX}, {"Abs", OP_ABS}};
+    for (size_t k = 0; k < sizeof sympy_names / sizeof sympy_names[0]; k++)
+        if (spells(s, n, sympy_names[k].name)) {
+            m.op = sympy_names[k].op;
             return m;
         }
     m.op = OP_CONST;
@@ -395,7 +439,187 @@ static int parse_call(struct parser *p, const struct token *name, unsigned op,
     advance(p);
     if (got != arity)
         return fail_at(p, name, WRONG_COUNT, arity, got);
+    if (op == OP_SQRT || op == OP_LOG) {
+        struct tree *t = p->t;
+        int abs_arg = t->nodes[at + 1].op == OP_ABS;
+        if (abs_arg)
+            remove_nodes(t, at + 1, 1);
+        if (op == OP_SQRT)
+            p->bare_sqrt = abs_arg ? UINT32_MAX : at;
+    }
     return function_depth(p, deepest, name->start, depth);
+}
+
+/* Consumes the current token, which must be of `kind` (`what` names it
+ * for the message); counts parentheses as open_paren does. */
+static int take(struct parser *p, enum tok kind, const char *what)
+{
+    if (p->tok.kind != kind)
+        return unexpected(p, what);
+    if (kind == TOK_LPAREN)
+        return open_paren(p);
+    if (kind == TOK_RPAREN)
+        p->nesting--;
+    advance(p);
+    return 0;
+}
+
+/* Consumes the name `word`. */
+static int take_word(struct parser *p, const char *word, const char *what)
+{
+    if (p->tok.kind != TOK_NAME || !spells(p->tok.start, p->tok.len, word))
+        return unexpected(p, what);
+    advance(p);
+    return 0;
+}
+
+/* Consumes ", 0)" (the end of Ne(E, 0)). */
+static int take_zero(struct parser *p)
+{
+    double zero;
+    if (take(p, TOK_COMMA, "','") < 0)
+        return -1;
+    if (p->tok.kind != TOK_NUMBER || number_value(p, &zero) < 0 || zero != 0.0)
+        return unexpected(p, "0");
+    advance(p);
+    return take(p, TOK_RPAREN, "')'");
+}
+
+/*
+ * A condition, as infix.c writes one (cond in the grammar above): And,
+ * Or, Nand, Nor and Not of conditions are those functions' nodes,
+ * And(Implies(C, A), Or(C, B)) is if(C, A, B), and Ne(E, 0) is E's
+ * nodes. *direct is set when it was And, Or, Nand, Nor or Not, whose
+ * value is then the Piecewise's.
+ */
+static int parse_condition(struct parser *p, int *depth, int *direct)
+{
+    static const struct {
+        const char *name;
+        unsigned op;
+    } forms[] = {{"And", OP_AND},
+                 {"Or", OP_OR},
+                 {"Nand", OP_NAND},
+                 {"Nor", OP_NOR},
+                 {"Not", OP_NOT}};
+    struct tree *t = p->t;
+    const char *at = p->tok.start;
+    *direct = 0;
+    if (p->tok.kind == TOK_NAME && spells(at, p->tok.len, "Ne")) {
+        advance(p);
+        if (take(p, TOK_LPAREN, "'('") < 0 || parse_expr(p, depth) < 0)
+            return -1;
+        return take_zero(p);
+    }
+    size_t k = 0;
+    while (k < 5 && !(p->tok.kind == TOK_NAME &&
+                      spells(at, p->tok.len, forms[k].name)))
+        k++;
+    if (k == 5)
+        return unexpected(p, "a condition (Ne, And, Or, Nand, Nor or Not)");
+    unsigned op = forms[k].op;
+    int deepest = 0, d, ignored;
+    advance(p);
+    if (put(p, t->size, op, at) < 0 || take(p, TOK_LPAREN, "'('") < 0)
+        return -1;
+    if (op == OP_AND && p->tok.kind == TOK_NAME &&
+        spells(p->tok.start, p->tok.len, "Implies")) {
+        /* if(C, A, B), as And(Implies(C, A), Or(C, B)): C twice, the same
+         * both times, read once. */
+        t->nodes[t->size - 1].op = OP_IF;
+        advance(p);
+        uint32_t c = t->size, c_end, again;
+        if (take(p, TOK_LPAREN, "'('") < 0 ||
+            parse_condition(p, &deepest, &ignored) < 0)
+            return -1;
+        c_end = t->size;
+        if (take(p, TOK_COMMA, "','") < 0 ||
+            parse_condition(p, &d, &ignored) < 0 ||
+            take(p, TOK_RPAREN, "')'") < 0 || take(p, TOK_COMMA, "','") < 0)
+            return -1;
+        deepest = d > deepest ? d : deepest;
+        const char *second = p->tok.start;
+        if (take_word(p, "Or", "'Or'") < 0 || take(p, TOK_LPAREN, "'('") < 0)
+            return -1;
+        again = t->size;
+        if (parse_condition(p, &d, &ignored) < 0)
+            return -1;
+        if (t->size - again != c_end - c ||
+            memcmp(&t->nodes[again], &t->nodes[c],
+                   (c_end - c) * sizeof t->nodes[0]) != 0)
+            return fail(p, second,
+                        "the two conditions of an if (And(Implies(C, A), "
+                        "Or(C, B))) differ");
+        t->size = again;
+        if (take(p, TOK_COMMA, "','") < 0 ||
+            parse_condition(p, &d, &ignored) < 0 ||
+            take(p, TOK_RPAREN, "')'") < 0 || take(p, TOK_RPAREN, "')'") < 0)
+            return -1;
+        deepest = d > deepest ? d : deepest;
+        return function_depth(p, deepest, at, depth);
+    }
+    for (int a = 0; a < prim_arity(op); a++) {
+        if ((a > 0 && take(p, TOK_COMMA, "','") < 0) ||
+            parse_condition(p, &d, &ignored) < 0)
+            return -1;
+        deepest = d > deepest ? d : deepest;
+    }
+    if (take(p, TOK_RPAREN, "')'") < 0)
+        return -1;
+    *direct = 1;
+    return function_depth(p, deepest, at, depth);
+}
+
+/* The value of the subtree [from, to) when it is one constant, else NaN. */
+static double lone_constant(const struct tree *t, uint32_t from, uint32_t to)
+{
+    return to == from + 1 && t->nodes[from].op == OP_CONST
+               ? t->nodes[from].value
+               : NAN;
+}
+
+/*
+ * Piecewise((E1, COND), (E2, True)), the name read and the '(' current:
+ * with E1 1, E2 0 and COND an And, Or, Nand, Nor or Not, that function;
+ * else if(COND, E1, E2).
+ */
+static int parse_piecewise(struct parser *p, int *depth)
+{
+    struct tree *t = p->t;
+    uint32_t e1 = t->size, c, e2;
+    int d, deepest = 0, direct;
+    if (take(p, TOK_LPAREN, "'('") < 0 || take(p, TOK_LPAREN, "'('") < 0 ||
+        parse_expr(p, &deepest) < 0 || take(p, TOK_COMMA, "','") < 0)
+        return -1;
+    c = t->size;
+    if (parse_condition(p, &d, &direct) < 0)
+        return -1;
+    deepest = d > deepest ? d : deepest;
+    if (take(p, TOK_RPAREN, "')'") < 0 || take(p, TOK_COMMA, "','") < 0 ||
+        take(p, TOK_LPAREN, "'('") < 0)
+        return -1;
+    e2 = t->size;
+    if (parse_expr(p, &d) < 0 || take(p, TOK_COMMA, "','") < 0 ||
+        take_word(p, "True", "'True'") < 0 || take(p, TOK_RPAREN, "')'") < 0 ||
+        take(p, TOK_RPAREN, "')'") < 0)
+        return -1;
+    deepest = d > deepest ? d : deepest;
+    if (direct && lone_constant(t, e1, c) == 1.0 &&
+        lone_constant(t, e2, t->size) == 0.0) {
+        /* The connective's own value: the constants go. */
+        t->size--;
+        remove_nodes(t, e1, 1);
+        *depth = deepest;
+        return 0;
+    }
+    /* if: E1, COND, E2 in the text; COND, E1, E2 in prefix order. */
+    if (insert(p, e1, 1, p->tok.start) < 0)
+        return -1;
+    t->nodes[e1].op = OP_IF;
+    reverse_nodes(t, e1 + 1, e2 + 1);
+    reverse_nodes(t, e1 + 1, e1 + 1 + (e2 - c));
+    reverse_nodes(t, e1 + 1 + (e2 - c), e2 + 1);
+    return function_depth(p, deepest, p->tok.start, depth);
 }
 
 static int parse_name(struct parser *p, int *depth)
@@ -404,6 +628,8 @@ static int parse_name(struct parser *p, int *depth)
     struct meaning m = resolve(p->ps, name.start, name.len);
     advance(p);
     int call = p->tok.kind == TOK_LPAREN;
+    if (!m.found && call && spells(name.start, name.len, "Piecewise"))
+        return parse_piecewise(p, depth);
     if (!m.found) {
         p->unknown = name.start;
         p->unknown_len = name.len;
@@ -516,6 +742,17 @@ static int parse_unary(struct parser *p, int *depth)
     return 0;
 }
 
+/* Whether the divisor read at node `at` is sqrt(1 + B**2), its sqrt
+ * written without abs(): aq's printed form. */
+static int aq_divisor(const struct parser *p, uint32_t at)
+{
+    const struct node *n = p->t->nodes;
+    return p->bare_sqrt == at && p->t->size > at + 4 &&
+           n[at].op == OP_SQRT && n[at + 1].op == OP_ADD &&
+           n[at + 2].op == OP_CONST && n[at + 2].value == 1.0 &&
+           n[at + 3].op == OP_SQUARE;
+}
+
 /* A left-associative chain of `next` joined by two operators. */
 static int parse_chain(struct parser *p, int *depth,
                        int (*next)(struct parser *, int *), enum tok tok1,
@@ -530,8 +767,18 @@ static int parse_chain(struct parser *p, int *depth,
         int right;
         advance(p);
         /* Prefix order: the operator goes before its left operand. */
-        if (put(p, at, op, where) < 0 || next(p, &right) < 0)
+        if (put(p, at, op, where) < 0)
             return -1;
+        uint32_t divisor = p->t->size;
+        if (next(p, &right) < 0)
+            return -1;
+        if (op == OP_DIV && aq_divisor(p, divisor)) {
+            /* A / sqrt(1 + B**2): aq(A, B), its sqrt, add, 1 and square
+             * taken out. */
+            p->t->nodes[at].op = OP_AQ;
+            remove_nodes(p->t, divisor, 4);
+            p->bare_sqrt = UINT32_MAX;
+        }
         if (right > *depth)
             *depth = right;
         if (function_depth(p, *depth, where, depth) < 0)
@@ -589,7 +836,7 @@ static void suggest(const struct parser *p)
 int parse_program(struct tree *t, const char *text, const struct primset *ps,
                   struct error *err)
 {
-    struct parser p = {text, ps, t, err, lex(text), 0, NULL, 0};
+    struct parser p = {text, ps, t, err, lex(text), 0, NULL, 0, UINT32_MAX};
     int depth;
     t->size = 0;
     if (p.tok.kind == TOK_END) {

@@ -9,33 +9,56 @@
 
 #include "text.h"
 
-/* The one place where each primitive's name, arity and protection live;
- * the README's protection table is printed from it (forkgp help functions). */
+/* The one place where each primitive's name, arity, protection and printed
+ * form live; the README's function table is printed from it (forkgp help
+ * functions). NaN counts as nonzero, as C's tests do. */
 const struct prim_info prim_table[OP_COUNT] = {
-    [OP_VAR] = {"<var>", 0, NULL, "a data column"},
-    [OP_CONST] = {"<const>", 0, NULL, "a constant"},
-    [OP_ADD] = {"add", 2, "+", "a + b; overflow gives inf (invalid)"},
-    [OP_SUB] = {"sub", 2, "-", "a - b; overflow gives inf (invalid)"},
-    [OP_MUL] = {"mul", 2, "*", "a * b; overflow gives inf (invalid)"},
+    [OP_VAR] = {"<var>", 0, NULL, "a data column", NULL},
+    [OP_CONST] = {"<const>", 0, NULL, "a constant", NULL},
+    [OP_ADD] = {"add", 2, "+", "a + b; overflow gives inf (invalid)", NULL},
+    [OP_SUB] = {"sub", 2, "-", "a - b; overflow gives inf (invalid)", NULL},
+    [OP_MUL] = {"mul", 2, "*", "a * b; overflow gives inf (invalid)", NULL},
     [OP_DIV] = {"div", 2, "/",
-                "a / b, but 1 when b == 0; overflow gives inf (invalid)"},
-    [OP_NEG] = {"neg", 1, NULL, "-a"},
-    [OP_ABS] = {"abs", 1, NULL, "the absolute value of a"},
-    [OP_SQUARE] = {"square", 1, NULL, "a * a"},
-    [OP_SQRT] = {"sqrt", 1, NULL, "the square root of abs(a)"},
-    [OP_EXP] = {"exp", 1, NULL, "e^a (within 1 ulp, below); overflow gives inf (invalid)"},
-    [OP_LOG] = {"log", 1, NULL, "the natural log of abs(a) (within 1 ulp), but 0 when a == 0"},
-    [OP_SIN] = {"sin", 1, NULL, "sin(a) (within 1 ulp)"},
-    [OP_COS] = {"cos", 1, NULL, "cos(a) (within 1 ulp)"},
-    [OP_TANH] = {"tanh", 1, NULL, "tanh(a) (within 1 ulp)"},
-    [OP_MIN] = {"min", 2, NULL, "the smaller of a and b (b when unordered)"},
-    [OP_MAX] = {"max", 2, NULL, "the larger of a and b (b when unordered)"},
-    [OP_AND] = {"and", 2, NULL, "1 when a and b are both nonzero, else 0"},
-    [OP_OR] = {"or", 2, NULL, "1 when a or b is nonzero, else 0"},
-    [OP_NOT] = {"not", 1, NULL, "1 when a is 0, else 0"},
-    [OP_NAND] = {"nand", 2, NULL, "not(and(a, b))"},
-    [OP_NOR] = {"nor", 2, NULL, "not(or(a, b))"},
-    [OP_IF] = {"if", 3, NULL, "b when a is nonzero, else c"},
+                "a / b, IEEE: b == 0 gives inf or NaN (invalid; aq is the "
+                "protected division)",
+                NULL},
+    [OP_NEG] = {"neg", 1, NULL, "-a", NULL},
+    [OP_ABS] = {"abs", 1, NULL, "the absolute value of a", NULL},
+    [OP_SQUARE] = {"square", 1, NULL, "a * a", NULL},
+    [OP_SQRT] = {"sqrt", 1, NULL, "the square root of abs(a)",
+                 "sqrt(abs(%1))"},
+    [OP_EXP] = {"exp", 1, NULL,
+                "e^a (within 1 ulp, below); overflow gives inf (invalid)",
+                NULL},
+    [OP_LOG] = {"log", 1, NULL,
+                "the natural log of abs(a) (within 1 ulp); -inf when a == 0 "
+                "(invalid)",
+                "log(abs(%1))"},
+    [OP_SIN] = {"sin", 1, NULL, "sin(a) (within 1 ulp)", NULL},
+    [OP_COS] = {"cos", 1, NULL, "cos(a) (within 1 ulp)", NULL},
+    [OP_TANH] = {"tanh", 1, NULL, "tanh(a) (within 1 ulp)", NULL},
+    [OP_MIN] = {"min", 2, NULL,
+                "the smaller of a and b; NaN when either is (as NumPy's)",
+                "Min(%1, %2)"},
+    [OP_MAX] = {"max", 2, NULL,
+                "the larger of a and b; NaN when either is (as NumPy's)",
+                "Max(%1, %2)"},
+    [OP_AND] = {"and", 2, NULL, "1 when a and b are both nonzero, else 0",
+                "Piecewise((1, And(Ne(%1, 0), Ne(%2, 0))), (0, True))"},
+    [OP_OR] = {"or", 2, NULL, "1 when a or b is nonzero, else 0",
+               "Piecewise((1, Or(Ne(%1, 0), Ne(%2, 0))), (0, True))"},
+    [OP_NOT] = {"not", 1, NULL, "1 when a is 0, else 0",
+                "Piecewise((1, Not(Ne(%1, 0))), (0, True))"},
+    [OP_NAND] = {"nand", 2, NULL, "not(and(a, b))",
+                 "Piecewise((1, Nand(Ne(%1, 0), Ne(%2, 0))), (0, True))"},
+    [OP_NOR] = {"nor", 2, NULL, "not(or(a, b))",
+                "Piecewise((1, Nor(Ne(%1, 0), Ne(%2, 0))), (0, True))"},
+    [OP_IF] = {"if", 3, NULL, "b when a is nonzero, else c",
+               "Piecewise((%2, Ne(%1, 0)), (%3, True))"},
+    [OP_AQ] = {"aq", 2, NULL,
+               "the analytic quotient a / sqrt(1 + b*b): a smooth division "
+               "that never divides by 0",
+               "(%1 / sqrt(1 + %2**2))"},
 };
 
 int prim_lookup(const char *name)

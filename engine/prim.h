@@ -36,6 +36,7 @@ enum prim_op {
     OP_NAND,
     OP_NOR,
     OP_IF, /* if(c, a, b): a when c is true, else b */
+    OP_AQ, /* the analytic quotient a / sqrt(1 + b*b) */
     OP_COUNT
 };
 
@@ -62,10 +63,19 @@ static inline unsigned prim_symbol_op(int arity, int k)
 
 /* What the engine knows of one opcode. */
 struct prim_info {
-    const char *name;       /* the config and printed name */
+    const char *name;       /* the config name, and the printed one unless
+                               `printed` says otherwise */
     int arity;              /* 0 for terminals */
     const char *infix;      /* binary operator symbol when printed infix */
     const char *protection; /* how it behaves where math is undefined */
+    const char *printed;    /* NULL, or how infix_write prints it: the
+                               text with %1, %2, %3 for the arguments,
+                               each once, in any order (a SymPy form that
+                               computes what forkgp computes; parse.c
+                               reads it back). The boolean functions and
+                               if print so alone; nested in one another's
+                               conditions, as SymPy's And, Or, Nand, Nor,
+                               Not and ITE (see infix.c) */
 };
 
 extern const struct prim_info prim_table[OP_COUNT];

@@ -41,6 +41,7 @@
 #include "pop.h"
 #include "predict.h"
 #include "report.h"
+#include "simplify.h"
 #include "stop.h"
 #include "twins.h"
 
@@ -460,6 +461,10 @@ static int finish(struct run *r, enum stop_reason why, long generations)
 
     printf("stopped after generation %ld: %s\n", generations, stop_text[why]);
     printf("best program: %s", text); /* the rest are key = value lines */
+    /* r->model: the best model (with its scaling), made above. */
+    if (simplify_lines(&text, &len, stdout, &r->model, &r->ps,
+                       r->cfg->data_train, (int)r->cfg->output_digits) < 0)
+        fprintf(stderr, "forkgp: out of memory for the simplified program\n");
     print_failures(r, stdout);
     fflush(stdout);
     /* A run whose every program was invalid ends normally, but its "best"

@@ -59,7 +59,8 @@ LAYERS = [
      "engine/vmath engine/stats engine/infix engine/parse engine/durable "
      "engine/child engine/fitness engine/stop engine/build engine/exitcode "
      "engine/buf engine/hash engine/clock engine/path engine/error "
-     "engine/model engine/front engine/jacobian engine/optimize"),
+     "engine/model engine/front engine/jacobian engine/optimize "
+     "engine/simplify"),
     ("api", "", "fitness/forkgp"),
 ]
 

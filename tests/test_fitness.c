@@ -577,8 +577,11 @@ static void test_invalid(void **state)
     assert_int_equal(score(x, "sub exp 1000 exp 1000", &s), EVAL_INVALID);
     /* Finite predictions whose squares overflow: mse is inf. */
     assert_int_equal(score(x, "mul x 1e200", &s), EVAL_INVALID);
-    /* Protected operators keep a program valid. */
-    assert_int_equal(score(x, "add div x 0 log 0", &s), EVAL_OK);
+    /* Division by 0 and log(0) are not finite: invalid; aq, the analytic
+     * quotient, never divides by 0. */
+    assert_int_equal(score(x, "div x 0", &s), EVAL_INVALID);
+    assert_int_equal(score(x, "add x log 0", &s), EVAL_INVALID);
+    assert_int_equal(score(x, "aq x 0", &s), EVAL_OK);
     testutil_fitness_free(x);
 
     /* The mae of the same program is finite: valid. */
@@ -657,7 +660,8 @@ static void test_test_data(void **state)
     expect_test_score(x, "add a b", 1.0);
     double s;
     assert_int_equal(score_test(x, "mul a 1e300", &s), EVAL_OK);
-    assert_int_equal(score_test(x, "div 1 sub a a", &s), EVAL_OK);
+    assert_int_equal(score_test(x, "aq 1 sub a a", &s), EVAL_OK);
+    assert_int_equal(score_test(x, "div 1 sub a a", &s), EVAL_INVALID);
     testutil_fitness_free(x);
 
     /* r2 on the test data uses the test data's own mean: 16, ss 72. */

@@ -88,14 +88,59 @@ static void test_each_primitive(void **state)
     expect("neg x0", "(-x)");
     expect("abs x0", "abs(x)");
     expect("square x0", "(x**2)");
-    expect("sqrt x0", "sqrt(x)");
+    expect("sqrt x0", "sqrt(abs(x))");
     expect("exp x0", "exp(x)");
-    expect("log x0", "log(x)");
+    expect("log x0", "log(abs(x))");
     expect("sin x0", "sin(x)");
     expect("cos x0", "cos(x)");
     expect("tanh x0", "tanh(x)");
-    expect("min x0 x1", "min(x, height)");
-    expect("max x0 x1", "max(x, height)");
+    expect("min x0 x1", "Min(x, height)");
+    expect("max x0 x1", "Max(x, height)");
+    expect("aq x0 x1", "(x / sqrt(1 + height**2))");
+    expect("and x0 x1",
+           "Piecewise((1, And(Ne(x, 0), Ne(height, 0))), (0, True))");
+    expect("or x0 x1", "Piecewise((1, Or(Ne(x, 0), Ne(height, 0))), (0, True))");
+    expect("nand x0 x1",
+           "Piecewise((1, Nand(Ne(x, 0), Ne(height, 0))), (0, True))");
+    expect("nor x0 x1",
+           "Piecewise((1, Nor(Ne(x, 0), Ne(height, 0))), (0, True))");
+    expect("not x0", "Piecewise((1, Not(Ne(x, 0))), (0, True))");
+    /* if(c, a, b): the arguments in another order than the nodes'. */
+    expect("if x0 x1 x2", "Piecewise((height, Ne(x, 0)), (x_2, True))");
+    expect("if add x0 1 mul x1 2 sin x2",
+           "Piecewise(((height * 2), Ne((x + 1), 0)), (sin(x_2), True))");
+}
+
+/* Nested, the boolean functions and if are SymPy Booleans in the
+ * conditions, so that no condition holds a Piecewise. */
+static void test_conditions(void **state)
+{
+    (void)state;
+    expect("and or x0 x1 not x2",
+           "Piecewise((1, And(Or(Ne(x, 0), Ne(height, 0)), Not(Ne(x_2, 0)))), "
+           "(0, True))");
+    expect("if if x0 x1 x2 nand x0 x1 add x2 1",
+           "Piecewise((Piecewise((1, Nand(Ne(x, 0), Ne(height, 0))), (0, "
+           "True)), And(Implies(Ne(x, 0), Ne(height, 0)), Or(Ne(x, 0), "
+           "Ne(x_2, 0)))), ((x_2 + 1), True))");
+    expect("nor if x0 and x1 x2 x0 sin x1",
+           "Piecewise((1, Nor(And(Implies(Ne(x, 0), And(Ne(height, 0), "
+           "Ne(x_2, 0))), Or(Ne(x, 0), Ne(x, 0))), Ne(sin(height), 0))), (0, "
+           "True))");
+    /* A value inside: a Piecewise in a Ne, as any other value. */
+    expect("and add x0 if x1 1 2 x2",
+           "Piecewise((1, And(Ne((x + Piecewise((1, Ne(height, 0)), (2, "
+           "True))), 0), Ne(x_2, 0))), (0, True))");
+    /* if(c, 1, 0) of a connective: its condition by Ne, so that it does
+     * not read back as the connective. */
+    expect("if and x0 x1 1 0",
+           "Piecewise((1, Ne(Piecewise((1, And(Ne(x, 0), Ne(height, 0))), "
+           "(0, True)), 0)), (0, True))");
+    expect("if and x0 x1 0 1",
+           "Piecewise((0, And(Ne(x, 0), Ne(height, 0))), (1, True))");
+    expect("if if x0 x1 x2 1 0",
+           "Piecewise((1, And(Implies(Ne(x, 0), Ne(height, 0)), Or(Ne(x, 0), "
+           "Ne(x_2, 0)))), (0, True))");
 }
 
 static void test_terminals(void **state)
@@ -121,10 +166,43 @@ static void test_nesting(void **state)
     (void)state;
     expect("add mul x0 2 neg x1", "((x * 2) + (-height))");
     expect("div sub x0 x2 add x1 1e-05", "((x - x_2) / (height + 1e-05))");
-    expect("max min x0 x1 sin cos x2", "max(min(x, height), sin(cos(x_2)))");
+    expect("max min x0 x1 sin cos x2", "Max(Min(x, height), sin(cos(x_2)))");
     expect("square square neg x0", "(((-x)**2)**2)");
-    expect("sqrt abs exp log tanh x1", "sqrt(abs(exp(log(tanh(height)))))");
+    expect("sqrt abs exp log tanh x1",
+           "sqrt(abs(abs(exp(log(abs(tanh(height)))))))");
+    expect("aq aq x0 -2 square x1", "((x / sqrt(1 + (-2)**2)) / sqrt(1 + "
+                                    "(height**2)**2))");
     expect("mul add x0 x1 sub x0 x1", "((x + height) * (x - height))");
+}
+
+/* What infix_append_digits writes for spec with `digits` digits. */
+static void expect_digits(const char *spec, int digits, const char *want)
+{
+    struct tree t;
+    assert_int_equal(tree_init(&t, 64), 0);
+    build(&t, spec);
+    struct buf b;
+    buf_init(&b);
+    assert_int_equal(infix_append_digits(&b, &t, &ps, digits), 0);
+    assert_int_equal(buf_put(&b, "", 1), 0);
+    assert_string_equal((const char *)b.data, want);
+    buf_release(&b);
+    tree_release(&t);
+}
+
+static void test_digits(void **state)
+{
+    (void)state;
+    expect_digits("add x0 0.123456789", 3, "(x + 0.123)");
+    expect_digits("mul -2.718281828459045 x1", 6, "((-2.71828) * height)");
+    expect_digits("sub x0 1234567.5", 6, "(x - 1.23457e+06)");
+    expect_digits("add x0 0.5", 6, "(x + 0.5)");
+    expect_digits("add x0 100", 1, "(x + 1e+02)");
+    /* 17 and 0: every digit that tells, as infix_write. */
+    expect_digits("add x0 0.1", 17, "(x + 0.1)");
+    expect_digits("add x0 0.30000000000000004", 0,
+                  "(x + 0.30000000000000004)");
+    expect_digits("add x0 0.30000000000000004", 16, "(x + 0.3)");
 }
 
 static void test_empty(void **state)
@@ -367,6 +445,8 @@ int main(void)
         cmocka_unit_test(test_each_primitive),
         cmocka_unit_test(test_terminals),
         cmocka_unit_test(test_nesting),
+        cmocka_unit_test(test_conditions),
+        cmocka_unit_test(test_digits),
         cmocka_unit_test(test_empty),
         cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_round_trip),

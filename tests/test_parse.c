@@ -222,6 +222,27 @@ static void test_round_trip_edges(void **state)
         "if and x y1 or rate k0 not nand x nor 1 2",
         "neg f1 -3",
         "square square neg x",
+        /* The printed forms (prim.c) and what looks like them. */
+        "sqrt x",
+        "sqrt abs x",
+        "log abs abs x",
+        "aq x y1",
+        "aq aq x -2 square y1",
+        "div x sqrt add 1 square y1",
+        "div x sqrt add 1 square square y1",
+        "aq x add 1 square y1",
+        "div aq x y1 sqrt add 1 square rate",
+        "sqrt add 1 square y1",
+        "if x if y1 1 0 not x",
+        "if and x y1 nand x y1 or nor x y1 rate",
+        "min max x y1 min 1 -1",
+        "if and x y1 1 0",
+        "if not x 1 0",
+        "if nor x y1 1 -0",
+        "if and x y1 0 1",
+        "if if x y1 rate 1 0",
+        "and if and x y1 1 0 if x 1 0",
+        "not add x if y1 1 0",
     };
     struct tree t;
     assert_int_equal(tree_init(&t, 256), 0);
@@ -341,6 +362,52 @@ static void test_numbers_and_names(void **state)
     expect("abs(sqrt(exp(log(tanh(x)))))", "abs sqrt exp log tanh x");
 }
 
+/* The printed forms of prim.c read back as their one node. */
+static void test_printed_forms(void **state)
+{
+    (void)state;
+    /* One abs comes off sqrt's and log's argument. */
+    expect("sqrt(abs(x))", "sqrt x");
+    expect("log(abs(x))", "log x");
+    expect("sqrt(abs(abs(x)))", "sqrt abs x");
+    expect("log(Abs(x + 1))", "log add x 1");
+    expect("sqrt(abs(x) + 1)", "sqrt add abs x 1");
+    expect("Abs(x)", "abs x");
+    expect("Min(x, Max(y1, rate))", "min x max y1 rate");
+    /* aq: a divisor sqrt(1 + B**2) with no abs. */
+    expect("x / sqrt(1 + y1**2)", "aq x y1");
+    expect("(x / sqrt(1 + (y1 + 2)**2))", "aq x add y1 2");
+    expect("x / sqrt(1 + y1**2) / 2", "div aq x y1 2");
+    expect("x / sqrt(abs(1 + y1**2))", "div x sqrt add 1 square y1");
+    expect("x / sqrt(2 + y1**2)", "div x sqrt add 2 square y1");
+    expect("x / sqrt(y1**2 + 1)", "div x sqrt add square y1 1");
+    expect("x * sqrt(1 + y1**2)", "mul x sqrt add 1 square y1");
+    expect("sqrt(1 + y1**2)", "sqrt add 1 square y1");
+    /* The boolean functions and if. */
+    expect("Piecewise((1, And(Ne(x, 0), Ne(y1, 0))), (0, True))", "and x y1");
+    expect("Piecewise((1, Or(Ne(x, 0), Ne(y1, 0))), (0, True))", "or x y1");
+    expect("Piecewise((1, Nand(Ne(x, 0), Ne(y1, 0))), (0, True))",
+           "nand x y1");
+    expect("Piecewise((1, Nor(Ne(x, 0), Ne(y1, 0))), (0, True))", "nor x y1");
+    expect("Piecewise((1, Not(Ne(x, 0))), (0, True))", "not x");
+    expect("Piecewise((y1, Ne(x, 0)), (rate, True))", "if x y1 rate");
+    expect("Piecewise((1, Ne(x, 0)), (0, True))", "if x 1 0");
+    expect("Piecewise((0, And(Ne(x, 0), Ne(y1, 0))), (1, True))",
+           "if and x y1 0 1");
+    expect("Piecewise((1, And(Implies(Ne(x, 0), Ne(y1, 0)), Or(Ne(x, 0), "
+           "Ne(rate, 0)))), (0, True))",
+           "if if x y1 rate 1 0");
+    expect("Piecewise((1, Ne(Piecewise((1, And(Ne(x, 0), Ne(y1, 0))), (0, "
+           "True)), 0)), (0, True))",
+           "if and x y1 1 0");
+    expect("Piecewise((y1 + 1, Ne(x * 2, 0)), (sin(rate), True))",
+           "if mul x 2 add y1 1 sin rate");
+    expect("Piecewise((1, And(Or(Ne(x, 0), Ne(y1, 0)), Not(And(Implies(Ne(x, "
+           "0), Ne(rate, 0)), Or(Ne(x, 0), Nor(Ne(x, 0), Ne(1, 0))))))), (0, "
+           "True))",
+           "and or x y1 not if x rate nor x 1");
+}
+
 static void test_spaces_and_parens(void **state)
 {
     (void)state;
@@ -396,6 +463,21 @@ static void test_errors(void **state)
     expect_error("x + NaN", "column 5: unknown name 'NaN'; constants must "
                             "be finite numbers");
     expect_error("min(x)", "column 1: 'min' takes 2 arguments, got 1");
+    expect_error("Piecewise((1, Ne(x, 1)), (0, True))",
+                 "column 21: expected 0, got '1'");
+    expect_error("Piecewise((1, x > 0), (0, True))",
+                 "column 15: expected a condition (Ne, And, Or, Nand, Nor or "
+                 "Not), got 'x'");
+    expect_error("Piecewise((1, And(Implies(Ne(x, 0), Ne(y1, 0)), Or(Ne(y1, "
+                 "0), Ne(x, 0)))), (0, True))",
+                 "column 49: the two conditions of an if (And(Implies(C, A), "
+                 "Or(C, B))) differ");
+    expect_error("Piecewise((1, And(Ne(x, 0))), (0, True))",
+                 "column 27: expected ',', got ')'");
+    expect_error("Piecewise((1, Ne(x, 0)), (0, x))",
+                 "column 30: expected 'True', got 'x'");
+    expect_error("Piecewise(x)", "column 11: expected '(', got 'x'");
+    expect_error("x & y1", "column 3: unexpected character '&'");
     expect_error("1 + sin(x, y1)", "column 5: 'sin' takes 1 argument, got 2");
     expect_error("if()", "column 1: 'if' takes 3 arguments, got 0");
     expect_error("h3(x, y1, rate, x, 1)",
@@ -552,6 +634,7 @@ int main(void)
         cmocka_unit_test(test_precedence),
         cmocka_unit_test(test_unary_minus),
         cmocka_unit_test(test_numbers_and_names),
+        cmocka_unit_test(test_printed_forms),
         cmocka_unit_test(test_spaces_and_parens),
         cmocka_unit_test(test_functions_outside_the_set),
         cmocka_unit_test(test_errors),

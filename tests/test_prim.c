@@ -58,6 +58,7 @@ static void test_table(void **state)
         {OP_TANH, 1, "tanh"},     {OP_MIN, 2, "min"},   {OP_MAX, 2, "max"},
         {OP_AND, 2, "and"},       {OP_OR, 2, "or"},     {OP_NOT, 1, "not"},
         {OP_NAND, 2, "nand"},     {OP_NOR, 2, "nor"},   {OP_IF, 3, "if"},
+        {OP_AQ, 2, "aq"},
     };
     assert_int_equal(sizeof want / sizeof want[0], OP_COUNT - OP_ADD);
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
@@ -69,6 +70,23 @@ static void test_table(void **state)
     assert_int_equal(OP_CONST, 1);
     assert_int_equal(OP_ADD, 2);
     assert_int_equal(OP_MAX, 16);
+    assert_int_equal(OP_AQ, 23);
+    /* A printed form names each argument once. */
+    for (int op = OP_ADD; op < OP_COUNT; op++) {
+        const char *form = prim_table[op].printed;
+        if (!form)
+            continue;
+        for (int a = 1; a <= 3; a++) {
+            char mark[3] = {'%', (char)('0' + a), '\0'};
+            const char *at = strstr(form, mark);
+            if (a <= prim_arity((unsigned)op)) {
+                assert_non_null(at);
+                assert_null(strstr(at + 2, mark));
+            } else {
+                assert_null(at);
+            }
+        }
+    }
 }
 
 /* prim_is_function agrees with prim_arity on every known opcode. */
@@ -290,15 +308,27 @@ static void test_protection(void **state)
 
     assert_double_bits(interp_apply(OP_DIV, 6, 3), 2);
     assert_double_bits(interp_apply(OP_DIV, 1, 4), 0.25);
-    assert_double_bits(interp_apply(OP_DIV, 5, 0), 1);
-    assert_double_bits(interp_apply(OP_DIV, -5, 0), 1);
-    assert_double_bits(interp_apply(OP_DIV, 0, 0), 1);
-    assert_double_bits(interp_apply(OP_DIV, 5, -0.0), 1);
-    assert_double_bits(interp_apply(OP_DIV, inf, 0), 1);
+    /* IEEE's quotient: by zero, inf or NaN (the program is invalid). */
+    assert_double_bits(interp_apply(OP_DIV, 5, 0), inf);
+    assert_double_bits(interp_apply(OP_DIV, -5, 0), -inf);
+    assert_double_bits(interp_apply(OP_DIV, 5, -0.0), -inf);
+    assert_true(isnan(interp_apply(OP_DIV, 0, 0)));
+    assert_double_bits(interp_apply(OP_DIV, inf, 0), inf);
     assert_double_bits(interp_apply(OP_DIV, 1e300, 1e-300), inf);
     assert_double_bits(interp_apply(OP_DIV, 1, 5e-324), inf);
     assert_true(isnan(interp_apply(OP_DIV, inf, inf)));
     assert_true(isnan(interp_apply(OP_DIV, 1, NAN)));
+
+    /* The analytic quotient: a / sqrt(1 + b^2), never by 0. */
+    assert_double_bits(interp_apply(OP_AQ, 6, 0), 6);
+    assert_double_bits(interp_apply(OP_AQ, 6, -0.0), 6);
+    assert_double_bits(interp_apply(OP_AQ, 3, 1), 3 / sqrt(2.0));
+    assert_double_bits(interp_apply(OP_AQ, 3, -1), 3 / sqrt(2.0));
+    assert_double_bits(interp_apply(OP_AQ, 1, 1e200), 0);
+    assert_double_bits(interp_apply(OP_AQ, -1, inf), -0.0);
+    assert_double_bits(interp_apply(OP_AQ, inf, 1), inf);
+    assert_true(isnan(interp_apply(OP_AQ, inf, inf)));
+    assert_true(isnan(interp_apply(OP_AQ, 1, NAN)));
 
     assert_double_bits(interp_apply(OP_NEG, 2, 0), -2);
     assert_double_bits(interp_apply(OP_NEG, 0, 0), -0.0);
@@ -320,13 +350,15 @@ static void test_protection(void **state)
     assert_double_bits(interp_apply(OP_EXP, -1000, 0), 0);
 
     assert_double_bits(interp_apply(OP_LOG, 1, 0), 0);
-    assert_double_bits(interp_apply(OP_LOG, 0, 0), 0);
-    assert_double_bits(interp_apply(OP_LOG, -0.0, 0), 0);
+    /* log(abs(a)), as NumPy computes it: -inf at 0. */
+    assert_double_bits(interp_apply(OP_LOG, 0, 0), -inf);
+    assert_double_bits(interp_apply(OP_LOG, -0.0, 0), -inf);
     assert_double_bits(interp_apply(OP_LOG, E, 0), 1);
     assert_double_bits(interp_apply(OP_LOG, -E, 0), 1);
     assert_double_bits(interp_apply(OP_LOG, -1, 0), 0);
     assert_double_bits(interp_apply(OP_LOG, 5e-324, 0), log(5e-324));
     assert_double_bits(interp_apply(OP_LOG, -inf, 0), inf);
+    assert_true(isnan(interp_apply(OP_LOG, NAN, 0)));
 
     assert_double_bits(interp_apply(OP_SIN, 0, 0), 0);
     assert_double_bits(interp_apply(OP_SIN, PI / 2, 0), 1);
@@ -341,29 +373,33 @@ static void test_protection(void **state)
     assert_double_bits(interp_apply(OP_MIN, 2, 1), 1);
     assert_double_bits(interp_apply(OP_MAX, 1, 2), 2);
     assert_double_bits(interp_apply(OP_MAX, 2, 1), 2);
-    /* Unordered: b, whichever argument is NaN. */
-    assert_double_bits(interp_apply(OP_MIN, NAN, 1), 1);
-    assert_double_bits(interp_apply(OP_MAX, NAN, 1), 1);
+    /* NaN when either argument is NaN, as NumPy's amin and amax. */
+    assert_true(isnan(interp_apply(OP_MIN, NAN, 1)));
+    assert_true(isnan(interp_apply(OP_MAX, NAN, 1)));
     assert_true(isnan(interp_apply(OP_MIN, 1, NAN)));
     assert_true(isnan(interp_apply(OP_MAX, 1, NAN)));
-    /* Equal: b too (so min(0, -0) is -0 and min(-0, 0) is 0). */
+    assert_true(isnan(interp_apply(OP_MIN, NAN, -inf)));
+    assert_true(isnan(interp_apply(OP_MAX, inf, NAN)));
+    /* Equal: b (so min(0, -0) is -0 and min(-0, 0) is 0). */
     assert_double_bits(interp_apply(OP_MIN, 0.0, -0.0), -0.0);
     assert_double_bits(interp_apply(OP_MIN, -0.0, 0.0), 0.0);
     assert_double_bits(interp_apply(OP_MAX, -inf, inf), inf);
+    assert_double_bits(interp_apply(OP_MIN, -inf, inf), -inf);
 
     /* Terminals and unknown opcodes have no value. */
     assert_true(isnan(interp_apply(OP_VAR, 1, 1)));
     assert_true(isnan(interp_apply(OP_CONST, 1, 1)));
     assert_true(isnan(interp_apply(OP_COUNT, 1, 1)));
 
-    /* NaN goes through every arithmetic function but div by zero, min and
-     * max. */
-    for (int op = OP_ADD; op < OP_AND; op++) {
-        if (op == OP_MIN || op == OP_MAX)
+    /* NaN goes through every arithmetic function, in either argument. */
+    for (int op = OP_ADD; op < OP_COUNT; op++) {
+        if (op >= OP_AND && op <= OP_IF)
             continue;
         assert_true(isnan(interp_apply((unsigned)op, NAN, 1)));
+        if (prim_arity((unsigned)op) == 2)
+            assert_true(isnan(interp_apply((unsigned)op, 1, NAN)));
     }
-    assert_double_bits(interp_apply(OP_DIV, NAN, 0), 1);
+    assert_true(isnan(interp_apply(OP_DIV, NAN, 0)));
 
     /* Booleans: 0 is false, anything else (NaN too) true; results 0/1. */
     static const double tv[] = {0.0, 1.0, -2.5, NAN};

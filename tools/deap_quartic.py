@@ -8,7 +8,8 @@ Needs Debian's python3-deap (and its python3-numpy): run it with the
 python3 that has them, /usr/bin/python3 on Debian. ROWS_CSV is an x,y CSV
 with a header (configs/data/quartic.csv, quartic10k.csv). The setup is
 DEAP's examples/gp/symbreg.py with forkgp's quartic choices: functions add,
-sub, mul and a protected div (1 where the divisor is 0, as forkgp's div);
+sub, mul and a protected div (1 where the divisor is 0, as symbreg.py's;
+forkgp's div is IEEE's, and a program that divides by 0 is invalid);
 an ephemeral constant uniform in [-1, 1); ramped half-and-half from depth
 1 to 3; tournaments of 7; one-point crossover (probability 0.9) and
 uniform mutation by a full tree of depth 0..2 (probability 0.05), both
@@ -62,7 +63,7 @@ def protected_div(a, b):
 
 
 def protected_log(a):
-    # Elementwise log |a|, 0 where a == 0 (forkgp's log).
+    # Elementwise log |a|, 0 where a == 0 (forkgp's log gives -inf there).
     a = np.abs(a)
     return np.where(a == 0, 0.0, np.log(np.where(a == 0, 1.0, a)))
 

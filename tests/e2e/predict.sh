@@ -229,7 +229,7 @@ a = [float(r["a"]) for r in csv.DictReader(open("configs/data/kepler.csv"))]
 p = [float(l) for l in open(sys.argv[1]).read().split()[1:]]
 sys.exit(a != p)
 EOF
-[ "$("$FORKGP" export "$run" --format sympy --size 4 2>&1)" = "(a * sqrt(a))" ] &&
+[ "$("$FORKGP" export "$run" --format sympy --size 4 2>&1)" = "(a * sqrt(abs(a)))" ] &&
     pass "export --size 4: front.csv's program of size 4" || fail "export --size 4"
 same_as_forkgp "kepler --size 6" "$run" configs/data/kepler.csv --size 6
 expect_status 2 "predict --size with no such size" \
