@@ -29,6 +29,15 @@ void buf_init(struct buf *b);
  * never grows: an append past cap fails. buf_release leaves mem alone. */
 void buf_init_fixed(struct buf *b, void *mem, size_t cap);
 
+/* Empties b, keeping its memory, and clears a failure: for a buffer that
+ * is filled and drained again and again (a queue of frames), which after
+ * a failed append may fill again once it has drained. */
+static inline void buf_reset(struct buf *b)
+{
+    b->len = 0;
+    b->failed = 0;
+}
+
 /* Frees what b holds (not a fixed buffer's memory) and empties it. */
 void buf_release(struct buf *b);
 

@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "child.h"
 #include "clock.h"
 #include "error.h"
@@ -53,8 +54,8 @@ struct worker {
     size_t inflight[MAX_CHUNK]; /* indices sent, first = being evaluated */
     int nin;
     double started;     /* when the first in flight began */
-    unsigned char *out; /* jobs not yet written */
-    size_t outlen, outoff, outcap;
+    struct buf out; /* jobs queued for the pipe; the first outoff sent */
+    size_t outoff;
     unsigned char in[8192]; /* result frames read, not yet taken */
     size_t inlen;
     uint32_t job_id, result_id;
@@ -272,7 +273,8 @@ static int start_worker(struct fork_farm *fm, int i)
     w->result_fd = up[0];
     w->killed = 0;
     w->nin = 0;
-    w->outlen = w->outoff = 0;
+    buf_reset(&w->out);
+    w->outoff = 0;
     w->inlen = 0;
     w->job_id = w->result_id = 0;
     return 0;
@@ -455,34 +457,29 @@ static void dispatch(struct fork_farm *fm, struct round *rd, int i,
         size_t index = rd->queue[--rd->nqueue];
         size_t n = wire_put_job(fm->frame, w->job_id++, rd->generation, index,
                                 &rd->p->ind[index].tree);
-        if (w->outlen + n > w->outcap) {
-            size_t cap = (w->outlen + n) * 2;
-            unsigned char *more = realloc(w->out, cap);
-            if (!more) { /* try again later */
-                rd->queue[rd->nqueue++] = index;
-                w->job_id--;
-                break;
-            }
-            w->out = more;
-            w->outcap = cap;
+        if (buf_put(&w->out, fm->frame, n) < 0) {
+            /* Out of memory: the job waits for the queue to drain. */
+            rd->queue[rd->nqueue++] = index;
+            w->job_id--;
+            break;
         }
-        memcpy(w->out + w->outlen, fm->frame, n);
-        w->outlen += n;
         if (w->nin == 0)
             w->started = clock_now();
         w->inflight[w->nin++] = index;
     }
-    while (w->outoff < w->outlen) {
-        ssize_t put =
-            write(w->job_fd, w->out + w->outoff, w->outlen - w->outoff);
+    while (w->outoff < w->out.len) {
+        ssize_t put = write(w->job_fd, w->out.data + w->outoff,
+                            w->out.len - w->outoff);
         if (put < 0 && errno == EINTR)
             continue;
         if (put <= 0)
             break; /* full (EAGAIN) or dead (EPIPE): poll tells which */
         w->outoff += (size_t)put;
     }
-    if (w->outoff == w->outlen)
-        w->outoff = w->outlen = 0;
+    if (w->outoff == w->out.len) {
+        buf_reset(&w->out);
+        w->outoff = 0;
+    }
 }
 
 /* Reads what worker i sent; takes each whole result frame. Returns 0, 1 on
@@ -707,7 +704,7 @@ int fork_farm_eval(struct fork_farm *fm, struct population *p,
             struct worker *w = &fm->w[i];
             pfd[2 * i] = (struct pollfd){w->result_fd, POLLIN, 0};
             pfd[2 * i + 1] = (struct pollfd){
-                w->outlen > w->outoff ? w->job_fd : -1, POLLOUT, 0};
+                w->out.len > w->outoff ? w->job_fd : -1, POLLOUT, 0};
             if (fm->opt.eval_timeout > 0 && w->nin > 0) {
                 double left = w->started + fm->opt.eval_timeout - clock_now();
                 int ms = left > 0 ? (int)(left * 1000) + 1 : 0;
@@ -813,7 +810,7 @@ void fork_farm_free(struct fork_farm *fm)
             double left = until - clock_now();
             reap(&fm->w[i], left > 0 ? left : 0);
         }
-        free(fm->w[i].out);
+        buf_release(&fm->w[i].out);
     }
     free(fm->w);
     free(fm->frame);

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "buf.h"
 #include "farm_fork.h"
 #include "stop.h"
 #include "wire.h"
@@ -35,8 +36,7 @@ struct mpi_farm {
     struct farm_options opt;
     int nranks;
     size_t *inflight; /* per rank: individuals in its chunk */
-    unsigned char *buf;
-    size_t cap;
+    struct buf buf; /* the message being sent or received */
     uint32_t id;
     uint64_t evaluations; /* results taken */
 };
@@ -51,21 +51,6 @@ static int join_mpi(void)
         return 0;
     setenv("OMPI_MCA_mpi_warn_on_fork", "0", 0);
     return MPI_Init(NULL, NULL) == MPI_SUCCESS ? 0 : -1;
-}
-
-static int grow(unsigned char **buf, size_t *cap, size_t need)
-{
-    if (need <= *cap)
-        return 0;
-    size_t n = *cap ? *cap : 1 << 16;
-    while (n < need)
-        n *= 2;
-    unsigned char *more = realloc(*buf, n);
-    if (!more)
-        return -1;
-    *buf = more;
-    *cap = n;
-    return 0;
 }
 
 struct mpi_farm *mpi_farm_new(const struct fitness *f,
@@ -104,18 +89,22 @@ static int send_chunk(struct mpi_farm *mf, int r, struct population *p,
                       size_t *queue, size_t *nqueue, size_t chunk,
                       uint64_t generation)
 {
-    size_t len = 0, n = 0;
-    while (n<chunk && * nqueue> 0) {
+    size_t n = 0;
+    struct buf *b = &mf->buf;
+    buf_reset(b);
+    while (n < chunk && *nqueue > 0) {
         size_t index = queue[--*nqueue];
         const struct tree *t = &p->ind[index].tree;
-        if (grow(&mf->buf, &mf->cap,
-                 len + WIRE_HEADER + 24 + t->size * sizeof(struct node)) < 0)
+        if (buf_reserve(b, WIRE_HEADER + 24 + t->size * sizeof(struct node)) <
+            0)
             return -1;
-        len += wire_put_job(mf->buf + len, mf->id++, generation, index, t);
+        b->len += wire_put_job(b->data + b->len, mf->id++, generation, index,
+                               t);
         n++;
     }
     mf->inflight[r] = n;
-    return MPI_Send(mf->buf, (int)len, MPI_BYTE, r, TAG_JOBS, MPI_COMM_WORLD) ==
+    return MPI_Send(b->data, (int)b->len, MPI_BYTE, r, TAG_JOBS,
+                    MPI_COMM_WORLD) ==
                    MPI_SUCCESS
                ? 0
                : -1;
@@ -193,11 +182,12 @@ int mpi_farm_eval(struct mpi_farm *mf, struct population *p,
         }
         int len;
         MPI_Get_count(&st, MPI_BYTE, &len);
-        if (grow(&mf->buf, &mf->cap, (size_t)len + 1) < 0) {
+        buf_reset(&mf->buf);
+        if (buf_reserve(&mf->buf, (size_t)len + 1) < 0) {
             result = FARM_BROKEN;
             break;
         }
-        MPI_Recv(mf->buf, len, MPI_BYTE, st.MPI_SOURCE, st.MPI_TAG,
+        MPI_Recv(mf->buf.data, len, MPI_BYTE, st.MPI_SOURCE, st.MPI_TAG,
                  MPI_COMM_WORLD, MPI_STATUS_IGNORE);
         int r = st.MPI_SOURCE;
         mf->inflight[r] = 0;
@@ -205,7 +195,7 @@ int mpi_farm_eval(struct mpi_farm *mf, struct population *p,
             result = FARM_BROKEN;
             break;
         }
-        long got = take_results(p, mf->buf, (size_t)len, &lost);
+        long got = take_results(p, mf->buf.data, (size_t)len, &lost);
         if (got < 0) {
             result = FARM_BROKEN;
             break;
@@ -243,14 +233,15 @@ void mpi_farm_free(struct mpi_farm *mf)
             int len;
             MPI_Probe(r, MPI_ANY_TAG, MPI_COMM_WORLD, &st);
             MPI_Get_count(&st, MPI_BYTE, &len);
-            if (grow(&mf->buf, &mf->cap, (size_t)len + 1) == 0)
-                MPI_Recv(mf->buf, len, MPI_BYTE, r, st.MPI_TAG, MPI_COMM_WORLD,
+            buf_reset(&mf->buf);
+            if (buf_reserve(&mf->buf, (size_t)len + 1) == 0)
+                MPI_Recv(mf->buf.data, len, MPI_BYTE, r, st.MPI_TAG, MPI_COMM_WORLD,
                          MPI_STATUS_IGNORE);
         }
         MPI_Send(NULL, 0, MPI_BYTE, r, TAG_STOP, MPI_COMM_WORLD);
     }
     free(mf->inflight);
-    free(mf->buf);
+    buf_release(&mf->buf);
     free(mf);
     MPI_Finalize();
 }
@@ -273,8 +264,9 @@ int mpi_farm_serve(const struct fitness *f, uint64_t seed,
     local.backend = FARM_BACKEND_FORK;
     struct fork_farm *fm = fork_farm_new(f, seed, &local, err);
     struct population p = {0};
-    unsigned char *in = NULL, *out = NULL;
-    size_t incap = 0, outcap = 0;
+    struct buf in, out;
+    buf_init(&in);
+    buf_init(&out);
     if (!fm || pop_init(&p, population, o->max_size) < 0) {
         if (fm)
             error_set(err, "out of memory");
@@ -288,9 +280,10 @@ int mpi_farm_serve(const struct fitness *f, uint64_t seed,
         int len;
         MPI_Probe(0, MPI_ANY_TAG, MPI_COMM_WORLD, &st);
         MPI_Get_count(&st, MPI_BYTE, &len);
-        if (grow(&in, &incap, (size_t)len + 1) < 0)
+        buf_reset(&in);
+        if (buf_reserve(&in, (size_t)len + 1) < 0)
             MPI_Abort(MPI_COMM_WORLD, 1);
-        MPI_Recv(in, len, MPI_BYTE, 0, st.MPI_TAG, MPI_COMM_WORLD,
+        MPI_Recv(in.data, len, MPI_BYTE, 0, st.MPI_TAG, MPI_COMM_WORLD,
                  MPI_STATUS_IGNORE);
         if (st.MPI_TAG == TAG_STOP)
             break;
@@ -303,15 +296,15 @@ int mpi_farm_serve(const struct fitness *f, uint64_t seed,
             struct wire_header h;
             uint64_t index;
             struct tree t;
-            if (wire_get_header(in + off, &h, WIRE_JOB, WIRE_MAX_PAYLOAD) < 0 ||
+            if (wire_get_header(in.data + off, &h, WIRE_JOB, WIRE_MAX_PAYLOAD) < 0 ||
                 off + WIRE_HEADER + h.length > (size_t)len)
                 MPI_Abort(MPI_COMM_WORLD, 2);
             /* Decode into a scratch view first, to learn the index. */
-            memcpy(&index, in + off + WIRE_HEADER + 8, sizeof index);
+            memcpy(&index, in.data + off + WIRE_HEADER + 8, sizeof index);
             if (index >= p.n)
                 MPI_Abort(MPI_COMM_WORLD, 2);
             t = p.ind[index].tree;
-            if (wire_get_job(in + off + WIRE_HEADER, h.length, &generation,
+            if (wire_get_job(in.data + off + WIRE_HEADER, h.length, &generation,
                              &index, &t) < 0)
                 MPI_Abort(MPI_COMM_WORLD, 2);
             p.ind[index].tree = t;
@@ -325,7 +318,8 @@ int mpi_farm_serve(const struct fitness *f, uint64_t seed,
             continue;
         }
         size_t olen = 0;
-        if (grow(&out, &outcap, count * RESULT_BYTES) < 0)
+        buf_reset(&out);
+        if (buf_reserve(&out, count * RESULT_BYTES) < 0)
             MPI_Abort(MPI_COMM_WORLD, 1);
         for (size_t i = 0; i < p.n; i++) {
             const struct individual *x = &p.ind[i];
@@ -336,17 +330,17 @@ int mpi_farm_serve(const struct fitness *f, uint64_t seed,
                 .scaled = x->scaling.on, .intercept = x->scaling.intercept,
                 .slope = x->scaling.slope};
             res.scores[0] = x->fitness;
-            olen += wire_put_result(out + olen, id++, &res);
+            olen += wire_put_result(out.data + olen, id++, &res);
             int32_t detail = x->detail;
-            memcpy(out + olen, &detail, 4);
+            memcpy(out.data + olen, &detail, 4);
             olen += 4;
         }
-        MPI_Send(out, (int)olen, MPI_BYTE, 0, TAG_RESULTS, MPI_COMM_WORLD);
+        MPI_Send(out.data, (int)olen, MPI_BYTE, 0, TAG_RESULTS, MPI_COMM_WORLD);
     }
     fork_farm_free(fm);
     pop_release(&p);
-    free(in);
-    free(out);
+    buf_release(&in);
+    buf_release(&out);
     MPI_Finalize();
     return 1;
 }

@@ -47,9 +47,13 @@ for data in small big; do
     same=1
     same_outputs "$TMP/auto-$data-0" "$TMP/auto-$data-auto" || same=0
     # One CPU: auto means one worker, which never pays for a built-in.
+    # Whether 20 rows stay in the parent depends on the machine's pace (a
+    # loaded one makes every evaluation look slow), so only the big data's
+    # start is asserted: load only makes it surer.
     want=no
     [ $data = big ] && [ "$cpus" -ge 2 ] && want=yes
     started=$(sed -n 's/^workers_started = //p' "$TMP/auto-$data-auto/manifest.ini")
+    [ $data = small ] && want=$started
     [ $same = 1 ] && [ "$started" = $want ] &&
         pass "auto, $data data: workers started: $started, same bytes as workers 0" ||
         fail "auto, $data data: workers started: $started (want $want), same bytes: $same"
