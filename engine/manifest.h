@@ -18,7 +18,8 @@ struct manifest {
     char end[32];   /* empty while running */
     int exit_status; /* -1 while running */
     int workers;
-    int workers_started; /* -1 until the end: forked this session or not */
+    int workers_started; /* -1 until the end: whether this process forked
+                            its workers (a resume is a new process) */
     uint64_t evaluations, failures;
 };
 

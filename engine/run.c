@@ -73,7 +73,7 @@ struct run {
     double session_start;
     double last_checkpoint;   /* when checkpoint.bin was last written (or
                                  read, on resume): clock_now()'s clock */
-    long first_generation;    /* the first this session scored or resumed */
+    long first_generation;    /* the first this process scored or resumed */
     struct twins twins;       /* the indexes of cur and of next (the generation
                                  before cur's, after a breeding) */
     enum stop_reason stopped; /* why the loop ended */
@@ -123,7 +123,7 @@ static enum stop_reason should_stop(const struct run *r)
 }
 
 /* Seconds left by the generation and time budgets, at the mean pace of
- * this session's generations so far. */
+ * this process's generations so far (a resume starts afresh). */
 static double eta(const struct run *r)
 {
     const struct config *c = r->cfg;
