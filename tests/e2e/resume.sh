@@ -52,9 +52,9 @@ at_gen() {
     done
     return 1
 }
-# stop SIGNAL: sends it to $pid and waits; $st is the exit status, $landed
+# signal_run SIGNAL: sends it to $pid and waits; $st is the exit status, $landed
 # says whether the run was still going
-stop() {
+signal_run() {
     landed=0
     kill "-$1" "$pid" 2>/dev/null && landed=1
     wait "$pid" 2>/dev/null
@@ -93,7 +93,7 @@ for kill_at in 4:0 13:1 25:3 37:2; do
     dir=$R/k$gen
     start "$dir" --set output.checkpoint_every=3 --set output.checkpoint_seconds=0
     at_gen "$dir" "$gen" || fail "kill at generation $gen: no checkpoint in time"
-    stop 9
+    signal_run 9
     [ $landed = 1 ] || echo "     (the run ended before the kill at generation $gen)"
     if [ "$gen" = 25 ]; then
         # checkpoint_every and the worker count may change on resume
@@ -107,11 +107,11 @@ done
 dir=$R/twice
 start "$dir" --set output.checkpoint_every=3 --set output.checkpoint_seconds=0
 at_gen "$dir" 6 || fail "twice: no checkpoint in time"
-stop 9
+signal_run 9
 "$FORKGP" resume "$dir" --workers 1 --quiet >/dev/null 2>&1 &
 pid=$!
 at_gen "$dir" 20 || fail "twice: the resumed run did not reach generation 20"
-stop 9
+signal_run 9
 [ $landed = 1 ] || echo "     (the resumed run ended before the second kill)"
 resume "$dir" 3 "killed, resumed, killed again, resumed again"
 
@@ -135,7 +135,7 @@ for try in $(seq 10); do
         at_gen "$dir" 0 || fail "try $try: no checkpoint in time"
         sleep "0.$((RANDOM % 6))$((RANDOM % 10))"
     fi
-    stop 9
+    signal_run 9
     [ -e "$dir/checkpoint.bin.tmp" ] && mid=$((mid + 1))
     "$FORKGP" resume "$dir" --workers $((try % 4)) --quiet >/dev/null 2>"$TMP/err" || {
         ok=0
@@ -181,7 +181,7 @@ for sig in INT:130:2 TERM:143:0 HUP:129:1; do
     start "$dir" --set output.checkpoint_every=0
     at_gen "$dir" 12 any || fail "SIG$name: the run did not reach generation 12"
     [ -e "$dir/checkpoint.bin" ] && fail "SIG$name: a checkpoint before the signal"
-    stop "$name"
+    signal_run "$name"
     [ "$st" = "$code" ] && pass "SIG$name: exit $code" || fail "SIG$name: exit $st, want $code"
     [ -s "$dir/checkpoint.bin" ] && pass "SIG$name: checkpoint written with checkpoint_every = 0" ||
         fail "SIG$name: no checkpoint"
