@@ -28,9 +28,9 @@ const struct config_key config_keys[CONFIG_NKEYS] = {
 #undef X
 };
 
-static const char *const sections[] = {"run",    "data", "fitness",
-                                       "primitives", "tree", "operators",
-                                       "output"};
+static const char *const sections[] = {
+    "run", "data", "fitness", "primitives", "tree", "operators", "optimize",
+    "output"};
 #define NSECTIONS (sizeof sections / sizeof sections[0])
 
 /* State shared by the line reader and the key handler while parsing. */

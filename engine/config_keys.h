@@ -109,6 +109,15 @@
       "never: DEAP's, which grows programs far less)")                        \
     X(operators, point_replace, REAL, "0.05", 0, 1, NULL,                     \
       "chance that point mutation replaces each node (at least one is)")      \
+    X(optimize, method, CHOICE, "none", 0, 0, "none|lm",                     \
+      "regression: tune each program's constants (and linear scaling's a "    \
+      "and b) by Levenberg-Marquardt with exact derivatives, in the "         \
+      "worker, before it is scored; the tuned constants are written into "    \
+      "the individual (none: no tuning)")                                     \
+    X(optimize, iterations, INT, "10", 1, 10000, NULL,                        \
+      "the most evaluations of a program's error one tuning may make")       \
+    X(optimize, share, REAL, "1", 0, 1, NULL,                                 \
+      "the chance that an evaluation tunes, drawn from its own stream")      \
     X(output, checkpoint_every, INT, "10", 0, 10000000, NULL,                \
       "write checkpoint.bin every this many generations (0: only on "       \
       "SIGINT, SIGTERM or SIGHUP)")                                                   \

@@ -56,7 +56,8 @@ struct worker {
     double started;     /* when the first in flight began */
     struct buf out; /* jobs queued for the pipe; the first outoff sent */
     size_t outoff;
-    unsigned char in[8192]; /* result frames read, not yet taken */
+    unsigned char *in; /* result frames read, not yet taken (room for
+                          WIRE_RESULT_MAX bytes: a whole frame) */
     size_t inlen;
     uint32_t job_id, result_id;
 };
@@ -75,6 +76,7 @@ struct fork_farm {
     int unforkable;   /* an adaptive farm could not start them */
     struct farm_stats stats;
     unsigned char *frame; /* one job frame */
+    double *consts;       /* one evaluation's tuned constants */
 };
 
 /* One evaluation, the same in a worker and in the parent (workers = 0). */
@@ -86,17 +88,24 @@ static void evaluate_one(const struct fork_farm *fm, uint64_t generation,
     /* A deterministic built-in never draws on its stream, so it is not
      * derived (a cost per evaluation that shows with few rows); a
      * plug-in gets its own whatever its flags say. */
-    if (fm->fitness->stochastic || !fm->fitness->builtin)
+    if (fm->fitness->draws)
         rng_derive(&r, fm->seed, RNG_EVAL, generation, index);
     memset(res, 0, sizeof *res);
     res->index = index;
     struct scaling s = {0, 0.0, 1.0};
-    res->status =
-        fm->fitness->evaluate(fm->fitness->ctx, t, &r, res->scores, &s);
+    const struct tree *tuned = NULL;
+    res->status = fm->fitness->evaluate(fm->fitness->ctx, t, &r, res->scores,
+                                        &s, &tuned);
     res->nscores = (uint32_t)fm->fitness->nscores;
     res->scaled = s.on;
     res->intercept = s.intercept;
     res->slope = s.slope;
+    /* Tuned constants go back with the score, to be written into the
+     * individual (its tree then is the program that was scored). */
+    if (tuned && res->status == EVAL_OK) {
+        res->nconst = tree_get_constants(tuned, fm->consts);
+        res->constants = fm->consts;
+    }
 }
 
 /* ---- the worker's side --------------------------------------------------- */
@@ -204,8 +213,8 @@ static void worker_main(struct fork_farm *fm, int in, int out)
     struct tree t;
     struct job_reader jobs = {.fd = in, .cap = 2 * WIRE_FRAME_MAX};
     jobs.buf = malloc(jobs.cap);
-    unsigned char result[WIRE_RESULT_MAX];
-    if (!jobs.buf || tree_init(&t, fm->opt.max_size) < 0)
+    unsigned char *result = malloc(WIRE_RESULT_MAX);
+    if (!jobs.buf || !result || tree_init(&t, fm->opt.max_size) < 0)
         _exit(125);
     uint32_t expect = 0, sent = 0;
     for (;;) {
@@ -489,7 +498,7 @@ static int collect(struct fork_farm *fm, struct round *rd, int i)
 {
     struct worker *w = &fm->w[i];
     for (;;) {
-        size_t room = sizeof w->in - w->inlen;
+        size_t room = WIRE_RESULT_MAX - w->inlen;
         ssize_t got = read(w->result_fd, w->in + w->inlen, room);
         if (got < 0 && errno == EINTR)
             continue;
@@ -514,6 +523,12 @@ static int collect(struct fork_farm *fm, struct round *rd, int i)
                     0 ||
                 w->nin == 0 || res.index != w->inflight[0] ||
                 res.status < EVAL_OK || res.status > EVAL_ERROR)
+                return -1;
+            /* Tuned constants fit the program sent, or the frame is
+             * wrong. */
+            if (res.nconst && res.status == EVAL_OK &&
+                tree_set_constants(&rd->p->ind[res.index].tree,
+                                   res.constants, res.nconst) < 0)
                 return -1;
             off += WIRE_HEADER + h.length;
             w->result_id++;
@@ -629,6 +644,8 @@ static int eval_in_process(struct fork_farm *fm, struct population *p,
         struct wire_result res;
         evaluate_one(fm, generation, i, &x->tree, &res);
         done++;
+        if (res.nconst && res.status == EVAL_OK)
+            tree_set_constants(&x->tree, res.constants, res.nconst);
         struct scaling s = {res.scaled, res.intercept, res.slope};
         ind_set_result(x, res.status, 0, res.scores[0], &s);
         if (res.status >= EVAL_ERROR && fm->opt.stop_on_failure)
@@ -777,11 +794,20 @@ struct fork_farm *fork_farm_new(const struct fitness *f, uint64_t seed,
     fm->seed = seed;
     fm->opt = *o;
     fm->parent = getpid();
+    fm->consts = malloc(((size_t)o->max_size + 1) * sizeof *fm->consts);
+    if (!fm->consts) {
+        error_set(err, "out of memory");
+        fork_farm_free(fm);
+        return NULL;
+    }
     if (o->workers == 0)
         return fm;
     fm->w = calloc((size_t)o->workers, sizeof *fm->w);
     fm->frame = malloc(WIRE_HEADER + WIRE_MAX_PAYLOAD);
-    if (!fm->w || !fm->frame) {
+    int no_room = !fm->w || !fm->frame;
+    for (int i = 0; !no_room && i < o->workers; i++)
+        no_room = !(fm->w[i].in = malloc(WIRE_RESULT_MAX));
+    if (no_room) {
         error_set(err, "out of memory");
         fork_farm_free(fm);
         return NULL;
@@ -811,9 +837,11 @@ void fork_farm_free(struct fork_farm *fm)
             reap(&fm->w[i], left > 0 ? left : 0);
         }
         buf_release(&fm->w[i].out);
+        free(fm->w[i].in);
     }
     free(fm->w);
     free(fm->frame);
+    free(fm->consts);
     free(fm);
 }
 

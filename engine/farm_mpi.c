@@ -29,7 +29,8 @@
 
 enum { TAG_JOBS = 1, TAG_RESULTS = 2, TAG_STOP = 3, TAG_BROKEN = 4 };
 
-#define RESULT_BYTES (WIRE_RESULT_MAX + 4)
+/* A RESULT frame of one score and n constants, and its detail. */
+#define RESULT_BYTES(n) (WIRE_HEADER + WIRE_RESULT_FIXED + 8 + 8 * (n) + 4)
 
 struct mpi_farm {
     const struct fitness *fitness;
@@ -130,6 +131,10 @@ static long take_results(struct population *p, const unsigned char *buf,
             return -1;
         memcpy(&detail, buf + off + WIRE_HEADER + h.length, 4);
         off += WIRE_HEADER + h.length + 4;
+        if (res.nconst && res.status == EVAL_OK &&
+            tree_set_constants(&p->ind[res.index].tree, res.constants,
+                               res.nconst) < 0)
+            return -1;
         struct scaling s = {res.scaled, res.intercept, res.slope};
         ind_set_result(&p->ind[res.index], res.status, detail, res.scores[0],
                        &s);
@@ -267,7 +272,8 @@ int mpi_farm_serve(const struct fitness *f, uint64_t seed,
     struct buf in, out;
     buf_init(&in);
     buf_init(&out);
-    if (!fm || pop_init(&p, population, o->max_size) < 0) {
+    double *consts = malloc(((size_t)o->max_size + 1) * sizeof *consts);
+    if (!fm || !consts || pop_init(&p, population, o->max_size) < 0) {
         if (fm)
             error_set(err, "out of memory");
         fork_farm_free(fm);
@@ -317,9 +323,14 @@ int mpi_farm_serve(const struct fitness *f, uint64_t seed,
             MPI_Send(NULL, 0, MPI_BYTE, 0, TAG_BROKEN, MPI_COMM_WORLD);
             continue;
         }
-        size_t olen = 0;
+        /* Each result with its program's constants, which the evaluation
+         * may have tuned (rank 0 writes them into its individual). */
+        size_t olen = 0, room = 0;
+        for (size_t i = 0; i < p.n; i++)
+            if (p.ind[i].origin == ORIGIN_NEW)
+                room += RESULT_BYTES((size_t)p.ind[i].tree.size);
         buf_reset(&out);
-        if (buf_reserve(&out, count * RESULT_BYTES) < 0)
+        if (buf_reserve(&out, room) < 0)
             MPI_Abort(MPI_COMM_WORLD, 1);
         for (size_t i = 0; i < p.n; i++) {
             const struct individual *x = &p.ind[i];
@@ -330,6 +341,10 @@ int mpi_farm_serve(const struct fitness *f, uint64_t seed,
                 .scaled = x->scaling.on, .intercept = x->scaling.intercept,
                 .slope = x->scaling.slope};
             res.scores[0] = x->fitness;
+            if (x->status == EVAL_OK) {
+                res.nconst = tree_get_constants(&x->tree, consts);
+                res.constants = consts;
+            }
             olen += wire_put_result(out.data + olen, id++, &res);
             int32_t detail = x->detail;
             memcpy(out.data + olen, &detail, 4);
@@ -339,6 +354,7 @@ int mpi_farm_serve(const struct fitness *f, uint64_t seed,
     }
     fork_farm_free(fm);
     pop_release(&p);
+    free(consts);
     buf_release(&in);
     buf_release(&out);
     MPI_Finalize();

@@ -10,7 +10,9 @@
  * A fitness function bound to its loaded state. evaluate scores one
  * program with its own random stream and returns an enum eval_status;
  * scores[0..nscores) and *scaling (how the output was scored: linear
- * scaling's intercept and slope, or off) are meaningful only for EVAL_OK. It must depend on (program,
+ * scaling's intercept and slope, or off) are meaningful only for EVAL_OK;
+ * *tuned is the program with its constants tuned (the fitness's scratch,
+ * valid until its next evaluation), or NULL when they were not. It must depend on (program,
  * stream) only: in a forked worker, whatever else it changes is lost.
  */
 struct fitness {
@@ -19,6 +21,8 @@ struct fitness {
     int stochastic; /* evaluate draws on its stream */
     int builtin;    /* one of forkgp's own (regression, classification,
                        boolean), not a shared object */
+    int draws;      /* evaluate may draw on its stream (a plug-in's always
+                       may): the farm derives it for every evaluation */
     int nscores;    /* scores per evaluation; scores[0] is the fitness */
     size_t rows;    /* the rows an evaluation runs a program over (a
                        built-in's data), so what it costs; 0: not known
@@ -26,7 +30,8 @@ struct fitness {
     char score_name[32]; /* what scores[0] is called in reports */
     void *ctx;
     int (*evaluate)(void *ctx, const struct tree *t, struct rng *r,
-                    double *scores, struct scaling *scaling);
+                    double *scores, struct scaling *scaling,
+                    const struct tree **tuned);
 };
 
 /* Nonzero when fitness a reaches the target t in the direction given. */

@@ -16,6 +16,7 @@
 #include "builtin.h"
 #include "csv.h"
 #include "hash.h"
+#include "optimize.h"
 #include "interp.h"
 #include "pop.h"
 #include "rng.h"
@@ -39,6 +40,9 @@ struct fgp_program {
     struct interp *interp;
     struct scaling *scaling; /* evaluate's result (fgp_set_scaling), or
                                 NULL where there is none to set */
+    struct plugin *pl;       /* fgp_optimize's scratch; NULL outside
+                                evaluate */
+    int tuned;               /* fgp_optimize tuned it: tree is pl->tuned */
 };
 struct fgp_rng {
     struct rng rng;
@@ -62,6 +66,8 @@ struct plugin {
     int set_up;   /* setup was called: teardown is owed */
     struct primset *ps;
     struct interp interp;
+    struct optimize *opt; /* fgp_optimize's solver, made when first used */
+    struct tree tuned;    /* the evaluation's program, tuned */
     struct dataset tables[MAX_TABLES];
     struct fgp_table views[MAX_TABLES];
     int ntables;
@@ -587,6 +593,47 @@ void fgp_set_scaling(const struct fgp_program *p, double intercept,
         *p->scaling = (struct scaling){1, intercept, slope};
 }
 
+int fgp_optimize(const struct fgp_program *cp, const double *const *x,
+                 const double *y, size_t nrows, fgp_residuals residuals,
+                 void *ctx, struct fgp_fit *fit)
+{
+    /* The evaluation's own record, forkgp's: it comes to stand for the
+     * tuned program. */
+    struct fgp_program *p = (struct fgp_program *)cp;
+    struct plugin *pl = p->pl;
+    if (!pl || !fit || fit->max_evaluations < 1)
+        return -1;
+    for (uint32_t i = 0; i < p->tree->size; i++)
+        if (prim_is_symbol(p->tree->nodes[i].op))
+            return -1;
+    if (!pl->opt && !(pl->opt = optimize_new()))
+        return -1;
+    if (p->tree != &pl->tuned) {
+        if (pl->tuned.cap < p->tree->size) {
+            tree_release(&pl->tuned);
+            if (tree_init(&pl->tuned, p->tree->size) < 0)
+                return -1;
+        }
+        tree_copy(&pl->tuned, p->tree);
+    }
+    struct optimize_options o = {.max_evaluations = fit->max_evaluations,
+                                 .scale = fit->scale,
+                                 .residuals = residuals,
+                                 .ctx = ctx};
+    struct optimize_result res;
+    double a = fit->a, b = fit->b;
+    if (optimize_fit(pl->opt, &pl->tuned, x, y, nrows, &o, &a, &b, &res) < 0)
+        return -1;
+    fit->a = a;
+    fit->b = b;
+    fit->start = res.start;
+    fit->end = res.end;
+    fit->evaluations = res.evaluations;
+    p->tree = &pl->tuned;
+    p->tuned = 1;
+    return 0;
+}
+
 int fgp_eval(const struct fgp_program *p, const double *const *x, size_t nrows,
              double *out)
 {
@@ -656,14 +703,16 @@ static int map_status(int rc, const double *scores)
 }
 
 static int plugin_evaluate(void *ctx, const struct tree *t, struct rng *r,
-                           double *scores, struct scaling *scaling)
+                           double *scores, struct scaling *scaling,
+                           const struct tree **tuned)
 {
     struct plugin *pl = ctx;
     *scaling = (struct scaling){0, 0.0, 1.0};
-    struct fgp_program prog = {t, pl->ps, &pl->interp, scaling};
+    struct fgp_program prog = {t, pl->ps, &pl->interp, scaling, pl, 0};
     for (int i = 0; i < pl->desc->nscores; i++)
         scores[i] = NAN;
     int rc = pl->desc->evaluate(pl->state, &prog, (struct fgp_rng *)r, scores);
+    *tuned = prog.tuned ? prog.tree : NULL;
     return map_status(rc, scores);
 }
 
@@ -671,7 +720,7 @@ int plugin_test(struct plugin *pl, const struct tree *t, double *scores)
 {
     if (!pl->desc->test)
         return -1;
-    struct fgp_program prog = {t, pl->ps, &pl->interp, NULL};
+    struct fgp_program prog = {t, pl->ps, &pl->interp, NULL, NULL, 0};
     for (int i = 0; i < pl->desc->nscores; i++)
         scores[i] = NAN;
     int rc = pl->desc->test(pl->state, &prog, scores);
@@ -706,13 +755,15 @@ static void load_error(const struct config *c, struct error *err,
 }
 
 /* Nonzero for a core key that only a fitness function reads: [data],
- * [primitives], [fitness] metric and linear_scaling. The engine reads the rest of
+ * [primitives], [optimize], [fitness] metric and linear_scaling. The
+ * engine reads the rest of
  * [fitness] (function, target_fitness, parsimony) and every other section
  * itself. */
 static int fitness_key(int k)
 {
     const char *section = config_keys[k].section;
     return strcmp(section, "data") == 0 || strcmp(section, "primitives") == 0 ||
+           strcmp(section, "optimize") == 0 ||
            (strcmp(section, "fitness") == 0 &&
             (strcmp(config_keys[k].name, "metric") == 0 ||
              strcmp(config_keys[k].name, "linear_scaling") == 0));
@@ -883,6 +934,11 @@ struct plugin *plugin_load(struct config *c, struct primset *ps,
     f->name = pl->desc->name;
     f->stochastic = (pl->desc->flags & FGP_STOCHASTIC) != 0;
     f->builtin = pl->handle == NULL;
+    /* A deterministic built-in draws on its stream only to choose which
+     * evaluations tune their constants. */
+    f->draws = f->stochastic || !f->builtin ||
+               (strcmp(c->optimize_method, "lm") == 0 &&
+                c->optimize_share < 1.0);
     f->nscores = pl->desc->nscores;
     f->ctx = pl;
     f->evaluate = plugin_evaluate;
@@ -910,6 +966,8 @@ void plugin_free(struct plugin *pl)
         free(pl->files[i].path);
     free(pl->strings);
     interp_release(&pl->interp);
+    optimize_free(pl->opt);
+    tree_release(&pl->tuned);
     if (pl->handle)
         dlclose(pl->handle);
     free(pl);

@@ -44,7 +44,11 @@ int replay_main(struct config *c, const char *program,
     rng_derive(&r, c->run_seed, RNG_EVAL, generation, index);
     double scores[FGP_MAX_SCORES];
     struct scaling scaling;
-    int st = f.evaluate(f.ctx, &t, &r, scores, &scaling);
+    const struct tree *tuned = NULL;
+    int st = f.evaluate(f.ctx, &t, &r, scores, &scaling, &tuned);
+    /* Tuned constants: what was scored is the tuned program. */
+    if (tuned && st == EVAL_OK)
+        tree_copy(&t, tuned);
     printf("program = ");
     infix_write(stdout, &t, ps);
     /* With linear scaling, the model its score measures too. */

@@ -173,3 +173,28 @@ int tree_splice_ends(struct tree *out, const struct tree *dst, uint32_t at,
     }
     return 0;
 }
+
+uint32_t tree_get_constants(const struct tree *t, double *out)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < t->size; i++)
+        if (t->nodes[i].op == OP_CONST)
+            out[n++] = t->nodes[i].value;
+    return n;
+}
+
+int tree_set_constants(struct tree *t, const void *values, uint32_t n)
+{
+    uint32_t have = 0;
+    for (uint32_t i = 0; i < t->size; i++)
+        have += t->nodes[i].op == OP_CONST;
+    if (have != n)
+        return -1;
+    const unsigned char *v = values;
+    for (uint32_t i = 0; i < t->size; i++)
+        if (t->nodes[i].op == OP_CONST) {
+            memcpy(&t->nodes[i].value, v, sizeof(double));
+            v += sizeof(double);
+        }
+    return 0;
+}

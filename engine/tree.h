@@ -82,6 +82,15 @@ int tree_subtree_depth(const struct node *nodes, uint32_t i);
  * ancestors, found from the root down. */
 int tree_node_level(const struct tree *t, uint32_t i);
 
+/* The values of t's constants (its OP_CONST nodes, in prefix order) into
+ * out (room for t->size). Returns their number. */
+uint32_t tree_get_constants(const struct tree *t, double *out);
+
+/* Sets t's constants, in prefix order, to the n doubles at values (host
+ * order, possibly unaligned). Returns 0, or -1 (t unchanged) when t has
+ * another number of constants. */
+int tree_set_constants(struct tree *t, const void *values, uint32_t n);
+
 /*
  * Checks that the tree is well formed: opcodes known, arities add up to
  * exactly one tree of `size` nodes, variables below nvars. Spans and

@@ -126,6 +126,9 @@ void twins_score(struct population *p)
         struct individual *x = &p->ind[i];
         if (x->origin != ORIGIN_TWIN)
             continue;
+        /* Its tree too: the evaluation may have tuned the first's
+         * constants. */
+        tree_copy(&x->tree, &p->ind[x->twin].tree);
         ind_take_result(x, &p->ind[x->twin]);
     }
 }

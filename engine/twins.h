@@ -50,7 +50,8 @@ int twins_pay(size_t rows);
 int twins_pair(struct twins *tw, struct population *p,
                const struct population *prev);
 
-/* Gives every twin of p the score of the program it repeats. */
+/* Gives every twin of p the score of the program it repeats, and its tree
+ * (whose constants the evaluation may have tuned). */
 void twins_score(struct population *p);
 
 /* Frees the indexes. */

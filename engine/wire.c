@@ -41,17 +41,21 @@ size_t wire_put_result(unsigned char *buf, uint32_t id,
                        const struct wire_result *r)
 {
     uint32_t n = r->nscores <= FGP_MAX_SCORES ? r->nscores : FGP_MAX_SCORES;
-    unsigned char *p =
-        put_header(buf, WIRE_RESULT, id, (uint32_t)(WIRE_RESULT_FIXED + 8 * n));
+    uint32_t nc = r->nconst <= 65535 ? r->nconst : 0;
+    unsigned char *p = put_header(
+        buf, WIRE_RESULT, id,
+        (uint32_t)(WIRE_RESULT_FIXED + 8 * (size_t)n + 8 * (size_t)nc));
     p = buf_store_u64(p, r->index);
     p = buf_store_i32(p, r->status);
     p = buf_store_u32(p, n);
     p = buf_store_f64(p, r->seconds);
     p = buf_store_i32(p, r->scaled);
-    p = buf_store_u32(p, 0);
+    p = buf_store_u32(p, nc);
     p = buf_store_f64(p, r->intercept);
     p = buf_store_f64(p, r->slope);
     p = buf_store(p, r->scores, 8 * (size_t)n);
+    if (nc)
+        p = buf_store(p, r->constants, 8 * (size_t)nc);
     return (size_t)(p - buf);
 }
 
@@ -100,16 +104,16 @@ int wire_get_result(const unsigned char *p, size_t len,
     buf_get_i32(&in, &r->status);
     buf_get_u32(&in, &r->nscores);
     buf_get_f64(&in, &r->seconds);
-    uint32_t zero;
     buf_get_i32(&in, &r->scaled);
-    buf_get_u32(&in, &zero);
+    buf_get_u32(&in, &r->nconst);
     buf_get_f64(&in, &r->intercept);
     buf_get_f64(&in, &r->slope);
-    if (in.failed || r->nscores > FGP_MAX_SCORES || zero != 0 ||
+    if (in.failed || r->nscores > FGP_MAX_SCORES || r->nconst > 65535 ||
         (r->scaled != 0 && r->scaled != 1) ||
-        in.left != 8 * (size_t)r->nscores)
+        in.left != 8 * (size_t)r->nscores + 8 * (size_t)r->nconst)
         return -1;
     buf_get(&in, r->scores, 8 * (size_t)r->nscores);
+    r->constants = r->nconst ? in.p : NULL;
     return 0;
 }
 

@@ -16,19 +16,21 @@
  *   header   magic u32 "FGPW", type u16, 0 u16, id u32, length u32
  *   JOB      generation u64, index u64, size u32, 0 u32, size nodes
  *   RESULT   index u64, status i32, nscores u32, seconds f64,
- *            scaled i32, 0 u32, intercept f64, slope f64,
- *            nscores doubles
+ *            scaled i32, nconst u32, intercept f64, slope f64,
+ *            nscores doubles, nconst doubles
  * id numbers the frames each way, so a lost or repeated frame is seen.
  * seconds: how long the evaluation took the worker, by its own clock (the
  * farm paces itself by it: the parent's clock would add its own delays).
  * scaled, intercept, slope: the program's output o scored as intercept +
- * slope * o (linear scaling), when scaled is 1.
+ * slope * o (linear scaling), when scaled is 1. nconst: the program's
+ * constants as the evaluation tuned them, in prefix order (0: untuned).
  */
 #define WIRE_MAGIC 0x57504746u /* "FGPW" */
 #define WIRE_HEADER 16
 #define WIRE_MAX_PAYLOAD (24u + 65535u * sizeof(struct node)) /* largest JOB */
 #define WIRE_RESULT_FIXED 48u /* a RESULT payload before its scores */
-#define WIRE_RESULT_MAX (WIRE_HEADER + WIRE_RESULT_FIXED + 8u * FGP_MAX_SCORES)
+#define WIRE_RESULT_MAX                                                       \
+    (WIRE_HEADER + WIRE_RESULT_FIXED + 8u * FGP_MAX_SCORES + 8u * 65535u)
 
 enum wire_type { WIRE_JOB = 1, WIRE_RESULT = 2 };
 
@@ -47,6 +49,10 @@ struct wire_result {
     double seconds; /* the evaluation's time, by the worker's clock */
     int32_t scaled; /* 1: the output was scored as intercept + slope * o */
     double intercept, slope;
+    uint32_t nconst;       /* tuned constants; 0: the program's stand */
+    const void *constants; /* nconst doubles, host order; decoded, they
+                              point into the payload (possibly unaligned:
+                              read them with memcpy) */
     double scores[FGP_MAX_SCORES];
 };
 

@@ -242,6 +242,42 @@ const double *fgp_eval_block_padded(const struct fgp_program *p,
 void fgp_set_scaling(const struct fgp_program *p, double intercept,
                      double slope);
 
+/* ---- evaluate: tuning a program's constants -----------------------------
+ * A plug-in's own residuals, one per row: given the program's scaled
+ * outputs m[k] = a + b * output on rows [row, row + n), writes each row's
+ * residual to r[k] and its derivative d r[k] / d m[k] to dr[k]. Returns 0,
+ * or nonzero to stop the fit where it is. It must be a function of its
+ * arguments and the plug-in's fixed data: the solver calls it more than
+ * once at the same point. */
+typedef int (*fgp_residuals)(void *ctx, size_t row, size_t n,
+                             const double *m, double *r, double *dr);
+
+/* What a fit is asked to do (in), and what it did (out). */
+struct fgp_fit {
+    int max_evaluations; /* in: evaluations of the residuals at most, >= 1 */
+    int scale;           /* in: nonzero: a and b are tuned too */
+    double a, b;         /* in: the start (0 and 1: no scaling); out: tuned */
+    double start, end;   /* out: the sums of squared residuals */
+    int evaluations;     /* out: evaluations made */
+};
+
+/*
+ * Tunes the constants of p by Levenberg-Marquardt (MINPACK's lmder) with
+ * the exact derivatives of forkgp's functions, to minimise the sum over
+ * rows [0, nrows) of columns x (as for fgp_eval) of r^2, r from `residuals`
+ * (NULL: m - y[row], least squares against y). The best point evaluated is
+ * kept, so end <= start. It draws nothing from the stream. From the call
+ * on, p stands for the tuned program: fgp_eval*, fgp_program_node and the
+ * program forkgp keeps (the tuned constants are written into the
+ * individual) see the tuned constants. Call it from evaluate only.
+ * Returns 0, or -1 with the program unchanged: a symbol of the plug-in's
+ * is in it, the residuals are not finite at the start, memory ran out,
+ * or it was called outside evaluate.
+ */
+int fgp_optimize(const struct fgp_program *p, const double *const *x,
+                 const double *y, size_t nrows, fgp_residuals residuals,
+                 void *ctx, struct fgp_fit *fit);
+
 /* ---- evaluate: the evaluation's random stream -------------------------- */
 uint32_t fgp_rng_u32(struct fgp_rng *r);
 uint32_t fgp_rng_below(struct fgp_rng *r, uint32_t bound); /* [0, bound) */

@@ -20,6 +20,9 @@ struct regression {
     double mean_y;      /* the training target's mean */
     double *yc;         /* the training target less its mean, per row */
     double *pred;       /* scratch: one evaluation's outputs, per row */
+    int optimize;       /* [optimize] method = lm */
+    long iterations;    /* the most error evaluations one tuning makes */
+    double share;       /* the chance that an evaluation tunes */
 };
 
 static double sum_squares(const struct tabular_set *set)
@@ -62,9 +65,14 @@ static int setup(struct fgp_setup *s, void **state)
     if (!reg)
         return fgp_fail(s, "out of memory");
     *state = reg;
-    const char *metric, *scaling;
+    const char *metric, *scaling, *method;
     if (fgp_get_string(s, "fitness", "metric", "mse", &metric) < 0 ||
         fgp_get_string(s, "fitness", "linear_scaling", "auto", &scaling) < 0 ||
+        fgp_get_string(s, "optimize", "method", "none", &method) < 0 ||
+        fgp_get_int(s, "optimize", "iterations", 10, 1, 10000,
+                    &reg->iterations) < 0 ||
+        fgp_get_double(s, "optimize", "share", 1.0, 0.0, 1.0, &reg->share) <
+            0 ||
         tabular_setup(s, &reg->tab, "regression") < 0)
         return -1;
     if (strcmp(metric, "auto") == 0)
@@ -86,6 +94,12 @@ static int setup(struct fgp_setup *s, void **state)
                             "yes needs a least-squares metric (mse, rmse, "
                             "nmse, r2), not mae");
     reg->scale = strcmp(scaling, "no") != 0 && reg->metric != METRIC_MAE;
+    /* Levenberg-Marquardt minimises squared errors, as scaling does. */
+    reg->optimize = strcmp(method, "lm") == 0;
+    if (reg->optimize && reg->metric == METRIC_MAE)
+        return fgp_fail_key(s, "optimize", "method",
+                            "lm needs a least-squares metric (mse, rmse, "
+                            "nmse, r2), not mae");
     if (reg->scale && setup_scaling(reg) < 0)
         return fgp_fail(s, "out of memory");
     fgp_set_maximise(s, reg->metric == METRIC_R2);
@@ -311,8 +325,19 @@ static int score_scaled(const struct regression *reg,
 static int evaluate(void *state, const struct fgp_program *p,
                     struct fgp_rng *rng, double *scores)
 {
-    (void)rng; /* deterministic */
     const struct regression *reg = state;
+    /* Constant optimisation first: p then stands for the tuned program,
+     * scored as any other. With share < 1 the evaluation's own stream
+     * says whether this one tunes. */
+    if (reg->optimize &&
+        (reg->share >= 1.0 || fgp_rng_double(rng) < reg->share)) {
+        const struct tabular_set *train = &reg->tab.train;
+        struct fgp_fit fit = {.max_evaluations = (int)reg->iterations,
+                              .scale = reg->scale,
+                              .a = 0.0,
+                              .b = 1.0};
+        fgp_optimize(p, train->x, train->y, train->nrows, NULL, NULL, &fit);
+    }
     if (!reg->scale)
         return score(reg, &reg->tab.train, reg->ss_tot_train, p, scores);
     int constant = outputs(reg, &reg->tab.train, p);

@@ -116,7 +116,8 @@ static int score(struct testutil_fitness *x, const char *spec, double *s)
     build(&t, &x->ps, spec);
     rng_seed(&r, 1, 1);
     struct scaling scaling;
-    int rc = x->f.evaluate(x->f.ctx, &t, &r, s, &scaling);
+    const struct tree *tuned;
+    int rc = x->f.evaluate(x->f.ctx, &t, &r, s, &scaling, &tuned);
     tree_release(&t);
     return rc;
 }
@@ -489,7 +490,8 @@ static void expect_scaled(struct testutil_fitness *x, const char *spec,
     rng_seed(&r, 1, 1);
     double s = NAN;
     struct scaling sc = {0, NAN, NAN};
-    assert_int_equal(x->f.evaluate(x->f.ctx, &t, &r, &s, &sc), EVAL_OK);
+    const struct tree *tuned;
+    assert_int_equal(x->f.evaluate(x->f.ctx, &t, &r, &s, &sc, &tuned), EVAL_OK);
     tree_release(&t);
     if (s != want || !sc.on || sc.intercept != intercept ||
         sc.slope != slope)
@@ -557,6 +559,60 @@ static void test_linear_scaling(void **state)
                "function = classification\nlinear_scaling = yes\n",
                "@/ls_cls.ini:5: [fitness] linear_scaling: fitness "
                "'classification' does not use it");
+}
+
+/* [optimize] method = lm: the evaluation tunes the program's constants
+ * and reports the tuned program, whose score it gives. */
+static void test_optimize(void **state)
+{
+    (void)state;
+    write_file("opt.csv", "x,y\n0,0.3\n1,2.8\n2,5.3\n3,7.8\n");
+    struct testutil_fitness *x =
+        load_ok("opt.ini", "[data]\ntrain = opt.csv\n[fitness]\n"
+                           "linear_scaling = no\n[optimize]\nmethod = lm\n"
+                           "[primitives]\nfunctions = add, mul\n");
+    /* y = 2.5 x + 0.3, from constants 1 and 1. */
+    struct tree t;
+    struct rng r;
+    assert_int_equal(tree_init(&t, 64), 0);
+    build(&t, &x->ps, "add mul x 1 1");
+    rng_seed(&r, 1, 1);
+    double s = NAN;
+    struct scaling sc;
+    const struct tree *tuned = NULL;
+    assert_int_equal(x->f.evaluate(x->f.ctx, &t, &r, &s, &sc, &tuned),
+                     EVAL_OK);
+    assert_non_null(tuned);
+    assert_true(s < 1e-20);
+    assert_true(fabs(tuned->nodes[3].value - 2.5) < 1e-9);
+    assert_true(fabs(tuned->nodes[4].value - 0.3) < 1e-9);
+    /* The program it was given is left as it was. */
+    assert_true(t.nodes[3].value == 1.0 && t.nodes[4].value == 1.0);
+    tree_release(&t);
+    testutil_fitness_free(x);
+
+    /* Without it, nothing is tuned. */
+    x = load_ok("opt_none.ini", "[data]\ntrain = opt.csv\n");
+    assert_int_equal(tree_init(&t, 64), 0);
+    build(&t, &x->ps, "add mul x 1 1");
+    tuned = &t;
+    assert_int_equal(x->f.evaluate(x->f.ctx, &t, &r, &s, &sc, &tuned),
+                     EVAL_OK);
+    assert_null(tuned);
+    tree_release(&t);
+    testutil_fitness_free(x);
+
+    /* mae is not least squares; a boolean problem has no constants to
+     * fit. */
+    load_fails("opt_mae.ini",
+               "[data]\ntrain = opt.csv\n[fitness]\nmetric = mae\n"
+               "[optimize]\nmethod = lm\n",
+               "@/opt_mae.ini:6: [optimize] method: lm needs a "
+               "least-squares metric (mse, rmse, nmse, r2), not mae");
+    load_fails("opt_bool.ini",
+               "[fitness]\nfunction = boolean\n[optimize]\nmethod = lm\n",
+               "@/opt_bool.ini:4: [optimize] method: fitness 'boolean' "
+               "does not use it");
 }
 
 /* Non-finite predictions, or a score that overflows, are invalid. */
@@ -1088,6 +1144,7 @@ int main(void)
         cmocka_unit_test(test_setup_errors),
         cmocka_unit_test(test_metrics),
         cmocka_unit_test(test_linear_scaling),
+        cmocka_unit_test(test_optimize),
         cmocka_unit_test(test_invalid),
         cmocka_unit_test(test_many_rows),
         cmocka_unit_test(test_test_data),

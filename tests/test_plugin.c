@@ -553,7 +553,8 @@ static int score(struct testutil_fitness *x, const char *spec, uint64_t seed,
     build(&t, &x->ps, spec);
     rng_seed(&r, seed, 1);
     struct scaling scaling;
-    int rc = x->f.evaluate(x->f.ctx, &t, &r, scores, &scaling);
+    const struct tree *tuned;
+    int rc = x->f.evaluate(x->f.ctx, &t, &r, scores, &scaling, &tuned);
     tree_release(&t);
     return rc;
 }

@@ -27,6 +27,24 @@ for ini in configs/quartic.ini configs/keijzer6.ini examples/subsample.ini; do
         fail "$name: outputs differ between worker counts"
 done
 
+# Constant optimisation tunes in the workers: the tuned constants come
+# back with the scores, so the bytes are the same for any worker count,
+# and the printed model scores what best.txt says.
+for w in 0 1 3; do
+    "$FORKGP" run configs/keijzer6.ini --quiet --seed 2 --set run.workers=$w \
+        --set run.generations=8 --set fitness.target_fitness=none \
+        --set optimize.method=lm --set optimize.share=0.5 \
+        --out "$TMP/lm-$w" >/dev/null 2>&1 || fail "lm with $w workers exits nonzero"
+done
+same_outputs "$TMP/lm-0" "$TMP/lm-1" && same_outputs "$TMP/lm-0" "$TMP/lm-3" &&
+    pass "optimize.method = lm: the same bytes for workers 0, 1, 3" ||
+    fail "optimize.method = lm: outputs differ between worker counts"
+"$FORKGP" eval configs/keijzer6.ini --program "$(head -1 "$TMP/lm-0/best.txt")" \
+    --set fitness.linear_scaling=no >"$TMP/lm.eval" 2>&1
+grep "^train_" "$TMP/lm-0/best.txt" | cmp -s - <(grep "^train_" "$TMP/lm.eval") &&
+    pass "optimize.method = lm: the printed model scores the reported error" ||
+    fail "optimize.method = lm: the printed model gives $(grep "^train_" "$TMP/lm.eval")"
+
 # --- workers = auto with a built-in fitness: evaluations in the parent
 # while they are quick (quartic's 20 rows), workers once they are slow
 # (50,000 rows); the same bytes as workers = 0 either way -------------------

@@ -28,6 +28,18 @@ for ini in configs/quartic.ini configs/keijzer6.ini examples/subsample.ini; do
     done
 done
 
+# --- constant optimisation: the tuned constants come back from the ranks -----
+common=(--quiet --seed 2 --set run.generations=6 --set fitness.target_fitness=none
+        --set optimize.method=lm --set optimize.share=0.5)
+"$FORKGP" run configs/keijzer6.ini "${common[@]}" --set run.workers=0 \
+    --out "$TMP/fork-lm" >/dev/null 2>&1 || fail "lm: the fork run failed"
+timeout 120 "${MPIRUN[@]}" -n 3 "$FORKGP" run configs/keijzer6.ini "${common[@]}" \
+    --set run.backend=mpi --set run.workers=1 --out "$TMP/mpi-lm" >"$TMP/mpi.log" 2>&1 ||
+    fail "lm: mpirun -n 3: exit $? ($(tail -2 "$TMP/mpi.log"))"
+same_outputs "$TMP/fork-lm" "$TMP/mpi-lm" &&
+    pass "optimize.method = lm: mpirun -n 3, the fork backend's bytes" ||
+    fail "optimize.method = lm: mpirun -n 3: outputs differ"
+
 # --- a fork run's checkpoint resumes under mpirun ------------------------------
 "$FORKGP" run "${args0[@]}" --out "$TMP/fk" >/dev/null 2>&1 &
 job=$!
