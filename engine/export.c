@@ -273,29 +273,45 @@ static char *program_text(const struct predict_model *m)
     return text;
 }
 
+/* The model's expression in lang, malloc'd, marking the functions it
+ * calls in used. NULL with *rc -1 (a function lang cannot write: said on
+ * stderr) or -2 (out of memory). */
+static char *model_expr(const struct predict_model *m, enum lang lang,
+                        unsigned char *used, int *rc)
+{
+    unsigned missing = 0;
+    char *body = NULL;
+    size_t len = 0;
+    FILE *b = open_memstream(&body, &len);
+    if (!b) {
+        *rc = -2;
+        return NULL;
+    }
+    uint32_t i = 0;
+    *rc = code_expr(b, &m->tree, &i, lang, used, &missing);
+    if (fclose(b) != 0)
+        *rc = -2;
+    if (*rc == -1)
+        fprintf(stderr, "forkgp: export: cannot write function '%s' in %s\n",
+                primset_name(&m->ps, missing),
+                lang == LANG_C ? "C" : "Python");
+    if (*rc < 0) {
+        free(body);
+        return NULL;
+    }
+    return body;
+}
+
 /* Writes the C translation unit: vmath's code when needed, the helpers,
  * then forkgp_model. */
 static int export_c(FILE *out, const struct predict_model *m,
                     const char *program)
 {
     unsigned char used[OP_COUNT] = {0};
-    unsigned missing = 0;
-    char *body = NULL;
-    size_t len = 0;
-    FILE *b = open_memstream(&body, &len);
-    if (!b)
-        return -2;
-    uint32_t i = 0;
-    int rc = code_expr(b, &m->tree, &i, LANG_C, used, &missing);
-    if (fclose(b) != 0)
-        rc = -2;
-    if (rc == -1)
-        fprintf(stderr, "forkgp: export: cannot write function '%s' in C\n",
-                primset_name(&m->ps, missing));
-    if (rc < 0) {
-        free(body);
+    int rc;
+    char *body = model_expr(m, LANG_C, used, &rc);
+    if (!body)
         return rc;
-    }
     int vmath = 0;
     for (unsigned op = 0; op < OP_COUNT; op++)
         vmath |= used[op] && uses_vmath(op);
@@ -347,24 +363,10 @@ static int export_python(FILE *out, const struct predict_model *m,
                          const char *program)
 {
     unsigned char used[OP_COUNT] = {0};
-    unsigned missing = 0;
-    char *body = NULL;
-    size_t len = 0;
-    FILE *b = open_memstream(&body, &len);
-    if (!b)
-        return -2;
-    uint32_t i = 0;
-    int rc = code_expr(b, &m->tree, &i, LANG_PYTHON, used, &missing);
-    if (fclose(b) != 0)
-        rc = -2;
-    if (rc == -1)
-        fprintf(stderr,
-                "forkgp: export: cannot write function '%s' in Python\n",
-                primset_name(&m->ps, missing));
-    if (rc < 0) {
-        free(body);
+    int rc;
+    char *body = model_expr(m, LANG_PYTHON, used, &rc);
+    if (!body)
         return rc;
-    }
     fprintf(out,
             "# forkgp_model: the program of %s, exported by forkgp %s:\n"
             "#     %s\n"

@@ -15,6 +15,7 @@
 #include "prim.h"
 #include "rng.h"
 #include "tree.h"
+#include "bench_programs.h"
 
 #define NPROGRAMS 1000
 #define MAX_SIZE 64
@@ -42,33 +43,6 @@ static double measure(struct tree *progs, const double *const *cols,
         t = clock_now() - t0;
     } while (t < seconds);
     return nodes_rows / t;
-}
-
-/* 1000 programs of 1..64 nodes, sizes spread evenly: for each wanted
- * size, the closest of many random grow and full trees. */
-static double make_programs(struct tree *progs, const struct primset *ps,
-                            struct rng *r)
-{
-    struct tree t;
-    tree_init(&t, MAX_SIZE);
-    double total = 0;
-    for (int p = 0; p < NPROGRAMS; p++) {
-        uint32_t want = 1 + (uint32_t)p % MAX_SIZE;
-        uint32_t best_gap = UINT32_MAX;
-        for (int tries = 0; tries < 400 && best_gap > 1; tries++) {
-            enum init_method how = tries % 2 ? INIT_GROW : INIT_FULL;
-            if (init_tree(&t, ps, how, 0, tries % 7, r) < 0)
-                continue;
-            uint32_t gap = t.size > want ? t.size - want : want - t.size;
-            if (gap < best_gap) {
-                best_gap = gap;
-                tree_copy(&progs[p], &t);
-            }
-        }
-        total += progs[p].size;
-    }
-    tree_release(&t);
-    return total / NPROGRAMS;
 }
 
 int main(void)
@@ -112,7 +86,7 @@ int main(void)
         if (prim_parse_functions(&ps, sets[s], &err) < 0 ||
             prim_parse_constants(&ps, "-1..1", &err) < 0)
             return 1;
-        mean[s] = make_programs(progs, &ps, &r);
+        mean[s] = bench_make_programs(progs, NPROGRAMS, MAX_SIZE, &ps, &r);
         for (size_t i = 0; i < 5; i++) {
             table[i][s] = measure(progs, cols, sizes[i], &in, 0.5, 1, &sink);
             if (s == 0)

@@ -11,6 +11,7 @@
 #include "prim.h"
 #include "rng.h"
 #include "tree.h"
+#include "bench_programs.h"
 
 /*
  * 1000 random programs of 1 to 64 nodes over 10 columns with constants
@@ -55,31 +56,6 @@ static double y[MAXROWS];
             rate = done_ / t_ > rate ? done_ / t_ : rate;                      \
         }                                                                      \
     } while (0)
-
-/* 1000 programs of 1..64 nodes, sizes spread evenly (bench_interp's). */
-static double make_programs(const struct primset *ps, struct rng *r)
-{
-    struct tree t;
-    tree_init(&t, MAX_SIZE);
-    double total = 0;
-    for (int p = 0; p < NPROGRAMS; p++) {
-        uint32_t want = 1 + (uint32_t)p % MAX_SIZE;
-        uint32_t best_gap = UINT32_MAX;
-        for (int tries = 0; tries < 400 && best_gap > 1; tries++) {
-            enum init_method how = tries % 2 ? INIT_GROW : INIT_FULL;
-            if (init_tree(&t, ps, how, 0, tries % 7, r) < 0)
-                continue;
-            uint32_t gap = t.size > want ? t.size - want : want - t.size;
-            if (gap < best_gap) {
-                best_gap = gap;
-                tree_copy(&progs[p], &t);
-            }
-        }
-        total += progs[p].size;
-    }
-    tree_release(&t);
-    return total / NPROGRAMS;
-}
 
 int main(void)
 {
@@ -130,7 +106,7 @@ int main(void)
         if (prim_parse_functions(&ps, sets[s], &err) < 0 ||
             prim_parse_constants(&ps, "-1..1", &err) < 0)
             return 1;
-        double mean = make_programs(&ps, &r);
+        double mean = bench_make_programs(progs, NPROGRAMS, MAX_SIZE, &ps, &r);
         for (size_t i = 0; i < 3; i++) {
             size_t nrows = sizes[i];
             double rate, interp_rate, jac_rate, none_rate, lm_rate;
