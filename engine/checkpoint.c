@@ -5,7 +5,8 @@
  * wrote it): "FGPCKPT\0", version u32, then the key (config hash u64, data
  * hash u64, build string), the state (generation, main stream, elapsed,
  * log sizes, best of run, failure counts and notes), the population (n,
- * then per individual status, detail, fitness, size and nodes), and last
+ * then per individual status, detail, fitness, scaling, size, nodes and
+ * tuned constants kept apart), and last
  * a checksum of everything before it (checkpoint_checksum, below).
  */
 #include "checkpoint.h"
@@ -30,6 +31,8 @@ static void put_individual(struct buf *o, const struct individual *x)
     buf_put_f64(o, x->scaling.slope);
     buf_put_u32(o, x->tree.size);
     buf_put(o, x->tree.nodes, x->tree.size * sizeof(struct node));
+    buf_put_u32(o, x->ntuned);
+    buf_put(o, x->tuned, x->ntuned * sizeof(double));
 }
 
 /* ---- the checksum --------------------------------------------------------
@@ -109,7 +112,8 @@ int checkpoint_encode(const struct checkpoint_key *key,
     buf_init(&o);
     size_t room = 65536 + (p->n + 1) * 24 + st->best.tree.size * 16;
     for (size_t i = 0; i < p->n; i++)
-        room += p->ind[i].tree.size * sizeof(struct node);
+        room += p->ind[i].tree.size * sizeof(struct node) +
+                p->ind[i].ntuned * sizeof(double);
     buf_reserve(&o, room);
     buf_put(&o, magic, sizeof magic);
     buf_put_u32(&o, CHECKPOINT_VERSION);
@@ -207,7 +211,18 @@ static int get_individual(struct buf_reader *in, struct individual *x,
             return -1;
     /* Made again rather than trusted: variation relies on them. */
     tree_set_shape(&x->tree);
-    return 0;
+    /* Tuned constants kept apart: only where the population keeps them
+     * (lamarckian = no), as many as the tree's. */
+    uint32_t ntuned, have = 0;
+    buf_get_u32(in, &ntuned);
+    for (uint32_t i = 0; i < size; i++)
+        have += x->tree.nodes[i].op == OP_CONST;
+    if (in->failed || (ntuned && (!x->tuned || ntuned != have ||
+                                  x->status != EVAL_OK)))
+        return -1;
+    buf_get(in, x->tuned, ntuned * sizeof(double));
+    x->ntuned = ntuned;
+    return in->failed ? -1 : 0;
 }
 
 /* Reads the front into st->front (allocated by the caller, empty): each

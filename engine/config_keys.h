@@ -112,12 +112,15 @@
     X(optimize, method, CHOICE, "none", 0, 0, "none|lm",                     \
       "regression: tune each program's constants (and linear scaling's a "    \
       "and b) by Levenberg-Marquardt with exact derivatives, in the "         \
-      "worker, before it is scored; the tuned constants are written into "    \
-      "the individual (none: no tuning)")                                     \
+      "worker, before it is scored (none: no tuning)")                      \
     X(optimize, iterations, INT, "10", 1, 10000, NULL,                        \
       "the most evaluations of a program's error one tuning may make")       \
     X(optimize, share, REAL, "1", 0, 1, NULL,                                 \
       "the chance that an evaluation tunes, drawn from its own stream")      \
+    X(optimize, lamarckian, CHOICE, "yes", 0, 0, "yes|no",                    \
+      "yes: the tuned constants are written into the individual, and its "   \
+      "offspring inherit them; no (Baldwinian): they give only its score "   \
+      "and the printed program, and offspring inherit the untuned ones")     \
     X(output, checkpoint_every, INT, "10", 0, 10000000, NULL,                \
       "write checkpoint.bin every this many generations (0: only on "       \
       "SIGINT, SIGTERM or SIGHUP)")                                                   \

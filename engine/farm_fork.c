@@ -526,9 +526,9 @@ static int collect(struct fork_farm *fm, struct round *rd, int i)
                 return -1;
             /* Tuned constants fit the program sent, or the frame is
              * wrong. */
-            if (res.nconst && res.status == EVAL_OK &&
-                tree_set_constants(&rd->p->ind[res.index].tree,
-                                   res.constants, res.nconst) < 0)
+            if (res.status == EVAL_OK &&
+                ind_set_tuned(&rd->p->ind[res.index], res.constants,
+                              res.nconst) < 0)
                 return -1;
             off += WIRE_HEADER + h.length;
             w->result_id++;
@@ -644,8 +644,8 @@ static int eval_in_process(struct fork_farm *fm, struct population *p,
         struct wire_result res;
         evaluate_one(fm, generation, i, &x->tree, &res);
         done++;
-        if (res.nconst && res.status == EVAL_OK)
-            tree_set_constants(&x->tree, res.constants, res.nconst);
+        if (res.status == EVAL_OK)
+            ind_set_tuned(x, res.constants, res.nconst);
         struct scaling s = {res.scaled, res.intercept, res.slope};
         ind_set_result(x, res.status, 0, res.scores[0], &s);
         if (res.status >= EVAL_ERROR && fm->opt.stop_on_failure)

@@ -131,9 +131,8 @@ static long take_results(struct population *p, const unsigned char *buf,
             return -1;
         memcpy(&detail, buf + off + WIRE_HEADER + h.length, 4);
         off += WIRE_HEADER + h.length + 4;
-        if (res.nconst && res.status == EVAL_OK &&
-            tree_set_constants(&p->ind[res.index].tree, res.constants,
-                               res.nconst) < 0)
+        if (res.status == EVAL_OK &&
+            ind_set_tuned(&p->ind[res.index], res.constants, res.nconst) < 0)
             return -1;
         struct scaling s = {res.scaled, res.intercept, res.slope};
         ind_set_result(&p->ind[res.index], res.status, detail, res.scores[0],

@@ -39,8 +39,7 @@ int front_set(struct front *f, const struct individual *x, long generation,
     struct front_entry *e = &f->slot[size];
     if (!e->ind.tree.nodes && tree_init(&e->ind.tree, size) < 0)
         return -1;
-    tree_copy(&e->ind.tree, &x->tree);
-    ind_take_result(&e->ind, x);
+    ind_copy_scored(&e->ind, x);
     e->generation = generation;
     e->index = index;
     return 0;

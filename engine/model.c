@@ -42,3 +42,17 @@ int model_tree(struct tree *out, const struct tree *t,
     tree_set_shape(out);
     return 0;
 }
+
+int model_of(struct tree *out, const struct individual *x)
+{
+    if (model_tree(out, &x->tree, &x->scaling) < 0)
+        return -1;
+    if (x->ntuned == 0)
+        return 0;
+    /* The program's nodes follow the scaling's. */
+    uint32_t k = 0;
+    for (uint32_t i = out->size - x->tree.size; i < out->size; i++)
+        if (out->nodes[i].op == OP_CONST && k < x->ntuned)
+            out->nodes[i].value = x->tuned[k++];
+    return 0;
+}

@@ -22,4 +22,8 @@
 int model_tree(struct tree *out, const struct tree *t,
                const struct scaling *s);
 
+/* The model of individual x: model_tree of its tree, with the constants
+ * its evaluation tuned and kept apart (x->ntuned) written in. */
+int model_of(struct tree *out, const struct individual *x);
+
 #endif

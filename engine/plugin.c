@@ -755,15 +755,15 @@ static void load_error(const struct config *c, struct error *err,
 }
 
 /* Nonzero for a core key that only a fitness function reads: [data],
- * [primitives], [optimize], [fitness] metric and linear_scaling. The
- * engine reads the rest of
- * [fitness] (function, target_fitness, parsimony) and every other section
- * itself. */
+ * [primitives], [optimize] but lamarckian, [fitness] metric and
+ * linear_scaling. The engine reads the rest of [fitness] (function,
+ * target_fitness, parsimony), lamarckian and every other section itself. */
 static int fitness_key(int k)
 {
     const char *section = config_keys[k].section;
     return strcmp(section, "data") == 0 || strcmp(section, "primitives") == 0 ||
-           strcmp(section, "optimize") == 0 ||
+           (strcmp(section, "optimize") == 0 &&
+            strcmp(config_keys[k].name, "lamarckian") != 0) ||
            (strcmp(section, "fitness") == 0 &&
             (strcmp(config_keys[k].name, "metric") == 0 ||
              strcmp(config_keys[k].name, "linear_scaling") == 0));

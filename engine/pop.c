@@ -59,8 +59,62 @@ void pop_release(struct population *p)
 {
     if (p->arena)
         munmap(p->arena, p->arena_bytes);
+    free(p->tuned);
     free(p->ind);
     memset(p, 0, sizeof *p);
+}
+
+int pop_keep_tuned(struct population *p)
+{
+    if (p->tuned)
+        return 0;
+    size_t n = p->n ? p->n : 1;
+    if (n > SIZE_MAX / sizeof(double) / p->max_size)
+        return -1;
+    p->tuned = malloc(n * p->max_size * sizeof(double));
+    if (!p->tuned)
+        return -1;
+    for (size_t i = 0; i < p->n; i++) {
+        p->ind[i].tuned = p->tuned + i * p->max_size;
+        p->ind[i].ntuned = 0;
+    }
+    return 0;
+}
+
+int ind_set_tuned(struct individual *x, const void *values, uint32_t n)
+{
+    if (n == 0) {
+        x->ntuned = 0;
+        return 0;
+    }
+    if (!x->tuned)
+        return tree_set_constants(&x->tree, values, n);
+    /* Constants equal to the tree's, bit for bit, are kept as none: a
+     * backend that sends every constant back gives the same state as one
+     * that sends only tuned ones. */
+    const unsigned char *v = values;
+    uint32_t have = 0;
+    int same = 1;
+    for (uint32_t i = 0; i < x->tree.size; i++)
+        if (x->tree.nodes[i].op == OP_CONST) {
+            if (have < n)
+                same &= memcmp(&x->tree.nodes[i].value,
+                               v + have * sizeof(double), sizeof(double)) == 0;
+            have++;
+        }
+    if (have != n)
+        return -1;
+    memcpy(x->tuned, values, n * sizeof(double));
+    x->ntuned = same ? 0 : n;
+    return 0;
+}
+
+void ind_copy_scored(struct individual *to, const struct individual *from)
+{
+    tree_copy(&to->tree, &from->tree);
+    if (from->ntuned)
+        tree_set_constants(&to->tree, from->tuned, from->ntuned);
+    ind_take_result(to, from);
 }
 
 const char *eval_status_name(int status)

@@ -58,10 +58,18 @@ struct individual {
     int origin;     /* enum origin */
     size_t twin;    /* ORIGIN_TWIN: the individual whose score it takes */
     struct scaling scaling; /* meaningful only when status == EVAL_OK */
+    /* Constants the evaluation tuned and did not write into the tree
+     * ([optimize] lamarckian = no): the program scored is tree with
+     * these, in prefix order. ntuned is 0 when the tree is what was scored;
+     * tuned is room for the tree's cap, or NULL where a population keeps
+     * none (pop_keep_tuned). */
+    double *tuned;
+    uint32_t ntuned;
 };
 
 /* Sets x's evaluation result: a fitness and scaling only when status is
- * EVAL_OK (0 and none otherwise); s may be NULL (no scaling). */
+ * EVAL_OK (0 and none otherwise); s may be NULL (no scaling). An OK
+ * result's tuned constants are set before, by ind_set_tuned. */
 static inline void ind_set_result(struct individual *x, int status,
                                   int detail, double fitness,
                                   const struct scaling *s)
@@ -69,6 +77,8 @@ static inline void ind_set_result(struct individual *x, int status,
     x->status = status;
     x->detail = detail;
     x->fitness = status == EVAL_OK ? fitness : 0.0;
+    if (status != EVAL_OK)
+        x->ntuned = 0;
     if (status == EVAL_OK && s && s->on)
         x->scaling = *s;
     else
@@ -76,7 +86,9 @@ static inline void ind_set_result(struct individual *x, int status,
 }
 
 /* Gives `to` the evaluation's result that `from` holds (status, detail,
- * fitness, scaling): for a copy or a twin of the same program. */
+ * fitness, scaling, constants kept apart): for a copy or a twin of the
+ * same program, in a population that keeps tuned constants when from's
+ * does. */
 static inline void ind_take_result(struct individual *to,
                                    const struct individual *from)
 {
@@ -84,7 +96,26 @@ static inline void ind_take_result(struct individual *to,
     to->status = from->status;
     to->detail = from->detail;
     to->scaling = from->scaling;
+    to->ntuned = to->tuned ? from->ntuned : 0;
+    if (to->ntuned)
+        memcpy(to->tuned, from->tuned, from->ntuned * sizeof(double));
 }
+
+/*
+ * Takes the constants an evaluation of x tuned (n doubles at values, host
+ * order, possibly unaligned; n = 0: none were tuned): kept apart in
+ * x->tuned when its population keeps them (lamarckian = no), else written
+ * into its tree. Returns 0, or -1 (x unchanged) when x's tree has another
+ * number of constants.
+ */
+int ind_set_tuned(struct individual *x, const void *values, uint32_t n);
+
+/*
+ * Makes `to` (tree room for from's size, no tuned room needed) a copy of
+ * the program from's score measures, result and all: from's tree with its
+ * tuned constants written in. For the best of run and the front.
+ */
+void ind_copy_scored(struct individual *to, const struct individual *from);
 
 /* n individuals, each tree with room for max_size nodes. */
 struct population {
@@ -93,6 +124,8 @@ struct population {
     struct node *arena; /* every individual's nodes, in one block */
     size_t arena_bytes;
     uint32_t max_size; /* each tree's room */
+    double *tuned;     /* each individual's tuned room, in one block, or
+                          NULL (pop_keep_tuned) */
 };
 
 /*
@@ -148,6 +181,10 @@ static inline void pop_place(struct population *p, size_t i)
 
 /* Frees everything; a zeroed population is fine. */
 void pop_release(struct population *p);
+
+/* Gives each individual of p room for tuned constants kept apart from its
+ * tree (lamarckian = no). Returns 0 or -1 (out of memory). */
+int pop_keep_tuned(struct population *p);
 
 /*
  * How individuals are ranked for selection, elitism and best of run: by

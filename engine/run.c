@@ -146,8 +146,7 @@ static void keep_best(struct run *r, const struct pop_stats *s)
     const struct individual *x = &r->cur.ind[s->best];
     if (r->st.best_generation >= 0 && !ind_better(x, &r->st.best, &r->rank))
         return;
-    tree_copy(&r->st.best.tree, &x->tree);
-    ind_take_result(&r->st.best, x);
+    ind_copy_scored(&r->st.best, x);
     r->st.best_generation = r->st.generation;
     r->st.best_index = s->best;
 }
@@ -326,7 +325,7 @@ static int write_population(struct run *r, const struct population *p)
         n +=
             snprintf(cols + n, sizeof cols - (size_t)n, ",%u,\"", x->tree.size);
         ok = buf_put(&b, cols, (size_t)n) == 0 &&
-             model_tree(&r->model, &x->tree, &x->scaling) == 0 &&
+             model_of(&r->model, x) == 0 &&
              infix_append(&b, &r->model, &r->ps) == 0 &&
              buf_put(&b, "\"\n", 2) == 0;
     }
@@ -346,7 +345,7 @@ static int write_population(struct run *r, const struct population *p)
 static int append_model(struct run *r, struct buf *b,
                         const struct individual *x)
 {
-    if (model_tree(&r->model, &x->tree, &x->scaling) < 0)
+    if (model_of(&r->model, x) < 0)
         return -1;
     return infix_append(b, &r->model, &r->ps);
 }
@@ -683,7 +682,9 @@ static int setup(struct run *r, const struct run_options *o)
         tree_init(&r->st.best.tree, max_size) < 0 ||
         tree_init(&r->model, max_size + MODEL_EXTRA_NODES) < 0 ||
         breed_init(&r->breed, &bo) < 0 ||
-        front_init(&r->st.front, max_size) < 0) {
+        front_init(&r->st.front, max_size) < 0 ||
+        (strcmp(c->optimize_lamarckian, "no") == 0 &&
+         (pop_keep_tuned(&r->cur) < 0 || pop_keep_tuned(&r->next) < 0))) {
         fprintf(stderr, "forkgp: out of memory for a population of %zu\n", n);
         return -1;
     }

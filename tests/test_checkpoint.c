@@ -109,12 +109,18 @@ struct fixture {
     struct population pop;
 };
 
+/* Whether the populations made below keep tuned constants apart
+ * (lamarckian = no). */
+static int keep_tuned;
+
 /* Room for a decode: a state whose best has CAP, n individuals. */
 static void make_target(struct run_state *st, struct population *p, size_t n)
 {
     memset(st, 0, sizeof *st);
     assert_int_equal(tree_init(&st->best.tree, CAP), 0);
     assert_int_equal(pop_init(p, n, CAP), 0);
+    if (keep_tuned)
+        assert_int_equal(pop_keep_tuned(p), 0);
     assert_int_equal(front_init(&st->front, CAP), 0);
 }
 
@@ -199,6 +205,9 @@ static void assert_same_individual(const struct individual *a,
     assert_int_equal(a->tree.size, b->tree.size);
     assert_memory_equal(a->tree.nodes, b->tree.nodes,
                         a->tree.size * sizeof(struct node));
+    assert_int_equal(a->ntuned, b->ntuned);
+    if (a->ntuned)
+        assert_memory_equal(a->tuned, b->tuned, a->ntuned * sizeof(double));
 }
 
 /* Decodes buf into a fresh target and checks it equals fx, bit for bit. */
@@ -280,6 +289,69 @@ static void test_round_trip(void **state)
         free(buf);
         release_fixture(&fx);
     }
+}
+
+/* Tuned constants kept apart (lamarckian = no) come back bit for bit,
+ * and the front and best hold the scored program, constants written in. */
+static void test_round_trip_tuned(void **state)
+{
+    (void)state;
+    keep_tuned = 1;
+    for (uint64_t seed = 1; seed <= 20; seed++) {
+        struct fixture fx;
+        make_fixture(&fx, seed, 1 + seed * 5 % 40, 0);
+        struct rng r;
+        rng_seed(&r, seed, 9);
+        size_t kept = 0;
+        for (size_t i = 0; i < fx.pop.n; i++) {
+            struct individual *x = &fx.pop.ind[i];
+            double v[CAP];
+            uint32_t n = tree_get_constants(&x->tree, v);
+            for (uint32_t k = 0; k < n; k++)
+                v[k] += 1.0 + rng_double(&r);
+            if (x->status == EVAL_OK) {
+                assert_int_equal(ind_set_tuned(x, v, n), 0);
+                assert_int_equal(x->ntuned, n);
+                kept += n > 0;
+            }
+            /* One constant too many is refused. */
+            assert_int_equal(ind_set_tuned(x, v, n + 1), -1);
+        }
+        assert_int_equal(front_update(&fx.st.front, &fx.pop, 0, 0), 0);
+        for (uint32_t sz = 1; sz <= CAP; sz++) {
+            const struct front_entry *e = &fx.st.front.slot[sz];
+            assert_int_equal(e->ind.ntuned, 0);
+            if (e->ind.tree.size == 0)
+                continue;
+            const struct individual *x = &fx.pop.ind[e->index];
+            double v[CAP];
+            uint32_t n = tree_get_constants(&e->ind.tree, v);
+            assert_int_equal(n, x->ntuned ? x->ntuned : n);
+            if (x->ntuned)
+                assert_memory_equal(v, x->tuned, n * sizeof(double));
+        }
+        unsigned char *buf;
+        size_t len;
+        encode(&fx, &buf, &len);
+        check_round_trip(&fx, buf, len);
+        /* Where the population keeps none, constants kept apart are
+         * refused. */
+        if (kept) {
+            keep_tuned = 0;
+            struct checkpoint_key key;
+            struct run_state st;
+            struct population p;
+            make_target(&st, &p, fx.pop.n);
+            struct error err = {""};
+            assert_int_equal(
+                checkpoint_decode(buf, len, &key, &st, &p, &fx.ps, &err), -1);
+            release_target(&st, &p);
+            keep_tuned = 1;
+        }
+        free(buf);
+        release_fixture(&fx);
+    }
+    keep_tuned = 0;
 }
 
 /* The largest and smallest of everything. */
@@ -422,7 +494,8 @@ static void write_u64(unsigned char *b, size_t off, uint64_t v)
 
 static size_t skip_individual(const unsigned char *b, size_t off)
 {
-    return off + IND_NODES + read_u32(b, off + IND_SIZE) * sizeof(struct node);
+    off += IND_NODES + read_u32(b, off + IND_SIZE) * sizeof(struct node);
+    return off + 4 + read_u32(b, off) * sizeof(double);
 }
 
 static void read_layout(const unsigned char *b, size_t len, struct layout *l)
@@ -627,7 +700,7 @@ static void test_version(void **state)
 static void test_version_1(void **state)
 {
     (void)state;
-    assert_int_equal(CHECKPOINT_VERSION, 3);
+    assert_int_equal(CHECKPOINT_VERSION, 4);
     struct fixture fx;
     make_fixture(&fx, 14, 4, 1);
     unsigned char *buf;
@@ -635,7 +708,7 @@ static void test_version_1(void **state)
     encode(&fx, &buf, &len);
     write_u32(buf, 8, 1);
     write_u64(buf, len - 8, fnv1a(buf, len - 8));
-    const char *want = "format version 1, but this forkgp reads version 3";
+    const char *want = "format version 1, but this forkgp reads version 4";
     struct checkpoint_key key;
     struct error err = {""};
     assert_int_equal(checkpoint_read_key(buf, len, &key, &err), -1);
@@ -1100,6 +1173,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_round_trip_extremes),
+        cmocka_unit_test(test_round_trip_tuned),
         cmocka_unit_test(test_decode_replaces_notes),
         cmocka_unit_test(test_every_truncation),
         cmocka_unit_test(test_every_byte_changed),

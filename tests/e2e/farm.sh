@@ -29,21 +29,37 @@ done
 
 # Constant optimisation tunes in the workers: the tuned constants come
 # back with the scores, so the bytes are the same for any worker count,
-# and the printed model scores what best.txt says.
-for w in 0 1 3; do
-    "$FORKGP" run configs/keijzer6.ini --quiet --seed 2 --set run.workers=$w \
-        --set run.generations=8 --set fitness.target_fitness=none \
-        --set optimize.method=lm --set optimize.share=0.5 \
-        --out "$TMP/lm-$w" >/dev/null 2>&1 || fail "lm with $w workers exits nonzero"
+# and the printed model scores what best.txt says, whether the constants
+# are written into the individuals (lamarckian = yes) or kept apart for
+# the score and the printed program only (no).
+for lam in yes no; do
+    for w in 0 1 3; do
+        "$FORKGP" run configs/keijzer6.ini --quiet --seed 2 --set run.workers=$w \
+            --set run.generations=8 --set fitness.target_fitness=none \
+            --set optimize.method=lm --set optimize.share=0.5 \
+            --set optimize.lamarckian=$lam \
+            --out "$TMP/lm-$lam-$w" >/dev/null 2>&1 ||
+            fail "lm, lamarckian = $lam, with $w workers exits nonzero"
+    done
+    name="optimize.method = lm, lamarckian = $lam"
+    same_outputs "$TMP/lm-$lam-0" "$TMP/lm-$lam-1" &&
+        same_outputs "$TMP/lm-$lam-0" "$TMP/lm-$lam-3" &&
+        pass "$name: the same bytes for workers 0, 1, 3" ||
+        fail "$name: outputs differ between worker counts"
+    "$FORKGP" eval configs/keijzer6.ini --program "$(head -1 "$TMP/lm-$lam-0/best.txt")" \
+        --set fitness.linear_scaling=no >"$TMP/lm.eval" 2>&1
+    grep "^train_" "$TMP/lm-$lam-0/best.txt" | cmp -s - <(grep "^train_" "$TMP/lm.eval") &&
+        pass "$name: the printed model scores the reported error" ||
+        fail "$name: the printed model gives $(grep "^train_" "$TMP/lm.eval")"
 done
-same_outputs "$TMP/lm-0" "$TMP/lm-1" && same_outputs "$TMP/lm-0" "$TMP/lm-3" &&
-    pass "optimize.method = lm: the same bytes for workers 0, 1, 3" ||
-    fail "optimize.method = lm: outputs differ between worker counts"
-"$FORKGP" eval configs/keijzer6.ini --program "$(head -1 "$TMP/lm-0/best.txt")" \
-    --set fitness.linear_scaling=no >"$TMP/lm.eval" 2>&1
-grep "^train_" "$TMP/lm-0/best.txt" | cmp -s - <(grep "^train_" "$TMP/lm.eval") &&
-    pass "optimize.method = lm: the printed model scores the reported error" ||
-    fail "optimize.method = lm: the printed model gives $(grep "^train_" "$TMP/lm.eval")"
+# Offspring inherit untuned constants when lamarckian = no: the runs part
+# after generation 0.
+cmp -s "$TMP/lm-yes-0/log.csv" "$TMP/lm-no-0/log.csv" &&
+    fail "lamarckian = no: the same log.csv as lamarckian = yes" ||
+    pass "lamarckian = no: another search than lamarckian = yes"
+[ "$(sed -n 2p "$TMP/lm-yes-0/log.csv")" = "$(sed -n 2p "$TMP/lm-no-0/log.csv")" ] &&
+    pass "lamarckian = no: generation 0 scored as with lamarckian = yes" ||
+    fail "lamarckian = no: generation 0 differs from lamarckian = yes"
 
 # --- workers = auto with a built-in fitness: evaluations in the parent
 # while they are quick (quartic's 20 rows), workers once they are slow

@@ -103,6 +103,18 @@ for kill_at in 4:0 13:1 25:3 37:2; do
     resume "$dir" "$workers" "kill -9 after generation $gen, resumed with $workers workers"
 done
 
+# --- lamarckian = no: the constants kept apart go through the checkpoint ----
+bald=(--set optimize.method=lm --set optimize.lamarckian=no --set optimize.share=0.2
+      --set run.population=300 --set run.generations=16)
+"$FORKGP" run "$R/p.ini" --quiet --out "$R/bref" "${bald[@]}" >/dev/null 2>&1 ||
+    fail "lamarckian = no: the reference run exits nonzero"
+dir=$R/bald
+start "$dir" "${bald[@]}" --set output.checkpoint_every=2 --set output.checkpoint_seconds=0
+at_gen "$dir" 5 || fail "lamarckian = no: no checkpoint in time"
+signal_run 9
+[ $landed = 1 ] || echo "     (the run ended before the kill at generation 5)"
+REF=$R/bref resume "$dir" 2 "lamarckian = no: kill -9 after generation 5, resumed with 2 workers"
+
 # --- twice: the resumed run killed too, resumed again ------------------------
 dir=$R/twice
 start "$dir" --set output.checkpoint_every=3 --set output.checkpoint_seconds=0
@@ -265,10 +277,10 @@ refused
 expect_err "checksum mismatch" "$case: message"
 # The version is read before the checksum (which covers it): the version
 # message wins and names both versions.
-broken "format version 4 (a newer forkgp's)"
-poke "$bad/checkpoint.bin" 8 07
+broken "format version 5 (a newer forkgp's)"
+poke "$bad/checkpoint.bin" 8 01
 refused
-expect_err "checkpoint.bin: format version 4, but this forkgp reads version 3" "$case: message"
+expect_err "checkpoint.bin: format version 5, but this forkgp reads version 4" "$case: message"
 broken "not a checkpoint"
 echo "hello, world, this is not a checkpoint" >"$bad/checkpoint.bin"
 refused
