@@ -23,6 +23,7 @@ struct optimize {
     double *fjac;      /* lmder's Jacobian, column-major, rows x params */
     double *fvec, *wa4, *out, *mvec, *rvec, *drvec;          /* rows each */
     double *x, *start, *best, *diag, *qtf, *wa1, *wa2, *wa3; /* params */
+    double *ridge;                                           /* params */
     int *ipvt;                                               /* params */
     uint32_t *at; /* nodes_cap: the constants' node indices */
     double seed[JACOBIAN_BLOCK];
@@ -38,8 +39,22 @@ struct optimize {
     double start_sse; /* the first evaluation's */
     double best_sse;
     int any_best;
-    int calls; /* residual evaluations so far */
+    int calls;      /* residual evaluations so far */
+    int have_ridge; /* ridge[] is set: the first Jacobian was made */
 };
+
+/*
+ * The ridge: each parameter's change from the start, times ridge[j], is
+ * one more residual (Tikhonov). ridge[j] is RIDGE times the norm of the
+ * parameter's column in the first Jacobian, so a parameter the data
+ * determine moves as without it (its pull is RIDGE squared of the data's),
+ * while one the data cannot tell apart from another (c1 and c2 of
+ * c1 + c2, an additive constant beside linear scaling's intercept) stays
+ * where it was: without the ridge the Gauss-Newton step along such a
+ * direction is rounding noise over a zero pivot, and the constants drift
+ * to huge values that cancel, which no printed decimal then reproduces.
+ */
+#define RIDGE 1e-7
 
 struct optimize *optimize_new(void)
 {
@@ -52,7 +67,7 @@ static void release_vectors(struct optimize *o)
     double **rows[] = {&o->fvec, &o->wa4,  &o->out,
                        &o->mvec, &o->rvec, &o->drvec};
     double **params[] = {&o->x,   &o->start, &o->best, &o->diag,
-                         &o->qtf, &o->wa1,   &o->wa2,  &o->wa3};
+                         &o->qtf, &o->wa1,   &o->wa2,  &o->wa3, &o->ridge};
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         free(*rows[i]);
         *rows[i] = NULL;
@@ -114,7 +129,7 @@ static int reserve(struct optimize *o, size_t nodes, size_t mrows,
         double **rv[] = {&o->fvec, &o->wa4,  &o->out,
                          &o->mvec, &o->rvec, &o->drvec};
         double **pv[] = {&o->x,   &o->start, &o->best, &o->diag,
-                         &o->qtf, &o->wa1,   &o->wa2,  &o->wa3};
+                         &o->qtf, &o->wa1,   &o->wa2,  &o->wa3, &o->ridge};
         int bad = 0;
         for (size_t i = 0; i < sizeof rv / sizeof rv[0]; i++)
             bad |= !(*rv[i] = malloc(rows * sizeof(double)));
@@ -236,6 +251,33 @@ static int derivatives(struct optimize *o, double *fjac, int ld, int m)
     return finite ? 0 : -1;
 }
 
+/* Below the rows of the Jacobian fjac (ld rows, n parameters), the
+ * ridge's: ridge[j] at row nrows + j of column j. Sets the ridge from
+ * this Jacobian when it is the first. */
+static void add_ridge_rows(struct optimize *o, double *fjac, int ld, int n)
+{
+    size_t ldz = (size_t)ld;
+    if (!o->have_ridge) {
+        double most = 0.0;
+        for (int j = 0; j < n; j++) {
+            const double *c = fjac + (size_t)j * ldz;
+            double ss = 0.0;
+            for (size_t k = 0; k < o->nrows; k++)
+                ss += c[k] * c[k];
+            o->ridge[j] = sqrt(ss);
+            most = o->ridge[j] > most ? o->ridge[j] : most;
+        }
+        /* A column of zeros (a constant with no effect) gets a ridge
+         * too, so that nothing moves it. */
+        double floor = most > 0.0 ? RIDGE * most : 1.0;
+        for (int j = 0; j < n; j++)
+            o->ridge[j] = RIDGE * (o->ridge[j] > floor ? o->ridge[j] : floor);
+        o->have_ridge = 1;
+    }
+    for (int j = 0; j < n; j++)
+        fjac[(size_t)j * ldz + o->nrows + (size_t)j] = o->ridge[j];
+}
+
 /* lmder's callback: iflag 1 asks for the residuals at x, 2 for the
  * Jacobian; a negative return stops lmder. The best point evaluated is
  * kept here, so what lmder does after it cannot make the fit worse. */
@@ -246,9 +288,16 @@ static int callback(void *p, int m, int n, const double *x, double *fvec,
     if (iflag == 0)
         return 0;
     set_point(o, x);
-    if (iflag == 2)
-        return derivatives(o, fjac, ldfjac, m);
+    if (iflag == 2) {
+        if (derivatives(o, fjac, ldfjac, m) < 0)
+            return -1;
+        add_ridge_rows(o, fjac, ldfjac, n);
+        return 0;
+    }
     double sse = residuals(o, fvec, m);
+    if (o->have_ridge)
+        for (int j = 0; j < n; j++)
+            fvec[o->nrows + (size_t)j] = o->ridge[j] * (x[j] - o->start[j]);
     if (o->calls++ == 0)
         o->start_sse = sse;
     if (isnan(sse))
@@ -274,7 +323,7 @@ int optimize_fit(struct optimize *o, struct tree *t, const double *const *cols,
     size_t np = nc + (opt->scale ? 2u : 0u);
     if (np == 0 || nrows == 0)
         return 0;
-    size_t m = nrows > np ? nrows : np;
+    size_t m = nrows + np; /* the data's rows, then the ridge's */
     if (m > INT_MAX || np > INT_MAX || m > SIZE_MAX / sizeof(double) / np)
         return OPTIMIZE_ETOOBIG;
     if (reserve(o, t->size, m, np) < 0)
@@ -290,6 +339,7 @@ int optimize_fit(struct optimize *o, struct tree *t, const double *const *cols,
     o->b = b ? *b : 1.0;
     o->any_best = 0;
     o->calls = 0;
+    o->have_ridge = 0;
     for (uint32_t j = 0; j < nc; j++)
         o->start[j] = t->nodes[o->at[j]].value;
     if (opt->scale) {

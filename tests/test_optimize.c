@@ -140,6 +140,42 @@ static void test_scaling_only(void **state)
     optimize_free(o);
 }
 
+/* Constants the data cannot tell apart (c1 and c2 of x0 + (c1 + c2),
+ * and an additive constant beside linear scaling's intercept) stay near
+ * where they started, however often the program is tuned again: they
+ * must not drift to huge values that cancel. The fit is still exact. */
+static void test_unidentifiable_constants_stay(void **state)
+{
+    (void)state;
+    struct rng r;
+    rng_seed(&r, 11, 4);
+    fill(&r, 0.5, 3);
+    for (size_t k = 0; k < NROWS; k++)
+        y[k] = 0.7 + 1.9 * log(data[0][k] + 0.4) + 0.01 * sin(3 * data[1][k]);
+    struct optimize *o = optimize_new();
+    struct tree t;
+    assert_int_equal(tree_init(&t, CAP), 0);
+    testutil_build(&t, NULL, "add log add x0 add 0.1 0.2 0.3");
+    double a = 0, b = 1, first = NAN, last = NAN;
+    struct optimize_options opt = {.max_evaluations = 10, .scale = 1};
+    for (int round = 0; round < 30; round++) {
+        struct optimize_result res;
+        assert_int_equal(
+            optimize_fit(o, &t, cols, y, NROWS, &opt, &a, &b, &res), 0);
+        first = round == 0 ? res.end : first;
+        last = res.end;
+    }
+    assert_true(last <= first);
+    double c[CAP];
+    uint32_t n = tree_get_constants(&t, c);
+    assert_int_equal(n, 3);
+    for (uint32_t j = 0; j < n; j++)
+        assert_true(fabs(c[j]) < 10);
+    assert_true(fabs(a) < 10 && fabs(b) < 10);
+    tree_release(&t);
+    optimize_free(o);
+}
+
 /* Random programs against a target they cannot all fit: the error never
  * grows, and the same inputs give the same bits, with a fresh solver or a
  * reused one whose scratch has grown. */
@@ -324,6 +360,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_recovers_constants),
         cmocka_unit_test(test_scaling_only),
+        cmocka_unit_test(test_unidentifiable_constants_stay),
         cmocka_unit_test(test_never_worse_and_deterministic),
         cmocka_unit_test(test_nonfinite_start),
         cmocka_unit_test(test_own_residuals),

@@ -2,7 +2,8 @@
 # sympy.sh: every program forkgp prints, read by SymPy's sympify and
 # evaluated by lambdify on NumPy, computes what forkgp computes.
 #
-# Each shipped config (configs/*.ini) runs with seeds 1, 2 and 3. The
+# Each shipped config (configs/*.ini) runs with seeds 1, 2 and 3, and
+# keijzer6 with constant optimisation, lamarckian = yes and no. The
 # programs checked from each run: best.txt's program and its simplified
 # line, and up to 25 of the final population.csv's distinct programs,
 # evenly spread over the file (all of them when fewer). Their rows: the
@@ -34,6 +35,20 @@ for ini in configs/*.ini; do
             sed 's/^/     /' "$dir.out" | tail -5
         fi
     done
+done
+# Constant optimisation, its tuned constants written into the individuals
+# (lamarckian = yes) or kept apart for the score and the printout (no).
+for lam in yes no; do
+    dir="$TMP/keijzer6-lm-$lam"
+    if "$FORKGP" run configs/keijzer6.ini --seed 4 --quiet --out "$dir" \
+        --set optimize.method=lm --set optimize.share=0.5 \
+        --set optimize.lamarckian=$lam --set run.generations=10 \
+        --set fitness.target_fitness=none >"$dir.out" 2>&1; then
+        runs+=("$dir")
+    else
+        fail "keijzer6 with lm, lamarckian = $lam: forkgp run failed"
+        sed 's/^/     /' "$dir.out" | tail -5
+    fi
 done
 
 $PY - "$PREDICT_ROWS" "${runs[@]}" >"$TMP/report" 2>&1 <<'PYEOF'
@@ -195,7 +210,7 @@ sys.exit(1 if failures else 0)
 PYEOF
 st=$?
 sed 's/^/     /' "$TMP/report" | tail -40
-[ $st = 0 ] && [ ${#runs[@]} = $(($(ls configs/*.ini | wc -l) * 3)) ] &&
+[ $st = 0 ] && [ ${#runs[@]} = $(($(ls configs/*.ini | wc -l) * 3 + 2)) ] &&
     pass "printed programs compute forkgp's values in SymPy and NumPy ($(tail -1 "$TMP/report"))" ||
     fail "printed programs compute forkgp's values in SymPy and NumPy"
 finish
