@@ -140,6 +140,7 @@ bench: $(BENCH) $(BIN)
 	$(BUILD)/tools/bench_jacobian
 	./tools/bench_quartic.sh $(BIN)
 	./tools/bench_scaling.sh $(BIN)
+	./tools/bench_optimize.sh $(BIN)
 	./tools/bench_e2e.sh $(BIN)
 
 $(LIB): $(CORE_OBJ)
