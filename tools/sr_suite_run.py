@@ -413,9 +413,14 @@ def write_atomic(path, text):
     os.replace(tmp, path)
 
 
-def read_runs(folder):
-    with open(os.path.join(folder, "runs.csv")) as f:
-        return list(csv.DictReader(f))
+def read_runs(folders):
+    """The runs.csv rows of one result folder, or of several given as
+    DIR,DIR,... (invocations with other --first-seed, run apart)."""
+    rows = []
+    for folder in folders.split(","):
+        with open(os.path.join(folder, "runs.csv")) as f:
+            rows += list(csv.DictReader(f))
+    return rows
 
 
 FAMILIES = ["nguyen", "keijzer", "korns", "vladislavleva"]
@@ -455,9 +460,20 @@ def compare(before, after):
 
 
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "summary":
+        if len(sys.argv) != 3:
+            sys.exit("usage: sr_suite_run.py summary DIR[,DIR...]")
+        rows = read_runs(sys.argv[2])
+        order = sorted({r["problem"] for r in rows}, key=problem_key)
+        seeds = sorted({int(r["seed"]) for r in rows})
+        print(markdown(summarise(rows, order), "Ground-truth SR suite",
+                       [f"{sys.argv[2]}: {len(order)} problems, seeds "
+                        f"{', '.join(map(str, seeds))}."]), end="")
+        return
     if len(sys.argv) > 1 and sys.argv[1] == "compare":
         if len(sys.argv) != 4:
-            sys.exit("usage: sr_suite_run.py compare BEFORE_DIR AFTER_DIR")
+            sys.exit("usage: sr_suite_run.py compare BEFORE_DIR[,DIR...] "
+                     "AFTER_DIR[,DIR...]")
         compare(sys.argv[2], sys.argv[3])
         return
     ap = argparse.ArgumentParser(
