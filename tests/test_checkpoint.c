@@ -627,7 +627,7 @@ static void test_version(void **state)
 static void test_version_1(void **state)
 {
     (void)state;
-    assert_int_equal(CHECKPOINT_VERSION, 3);
+    assert_int_equal(CHECKPOINT_VERSION, 4);
     struct fixture fx;
     make_fixture(&fx, 14, 4, 1);
     unsigned char *buf;
@@ -635,7 +635,7 @@ static void test_version_1(void **state)
     encode(&fx, &buf, &len);
     write_u32(buf, 8, 1);
     write_u64(buf, len - 8, fnv1a(buf, len - 8));
-    const char *want = "format version 1, but this forkgp reads version 3";
+    const char *want = "format version 1, but this forkgp reads version 4";
     struct checkpoint_key key;
     struct error err = {""};
     assert_int_equal(checkpoint_read_key(buf, len, &key, &err), -1);
