@@ -265,10 +265,10 @@ refused
 expect_err "checksum mismatch" "$case: message"
 # The version is read before the checksum (which covers it): the version
 # message wins and names both versions.
-broken "format version 4 (a newer forkgp's)"
-poke "$bad/checkpoint.bin" 8 07
+broken "format version 5 (a newer forkgp's)"
+poke "$bad/checkpoint.bin" 8 01
 refused
-expect_err "checkpoint.bin: format version 4, but this forkgp reads version 3" "$case: message"
+expect_err "checkpoint.bin: format version 5, but this forkgp reads version 4" "$case: message"
 broken "not a checkpoint"
 echo "hello, world, this is not a checkpoint" >"$bad/checkpoint.bin"
 refused
