@@ -393,6 +393,18 @@ static int place(const struct config *c, int k, char *buf, size_t size)
                     key->name);
 }
 
+void config_place(const struct config *c, const char *section,
+                  const char *name, char *buf, size_t size)
+{
+    for (int k = 0; k < CONFIG_NKEYS; k++)
+        if (strcmp(config_keys[k].section, section) == 0 &&
+            strcmp(config_keys[k].name, name) == 0) {
+            place(c, k, buf, size);
+            return;
+        }
+    snprintf(buf, size, "%s: [%s] %s: ", c->file, section, name);
+}
+
 static int key_error(const struct config *c, int k, struct error *err,
                      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 

@@ -123,6 +123,11 @@ int config_find_extra(const struct config *c, const char *section,
 /* Nonzero when `name` is a section of the key table. */
 int config_core_section(const char *name);
 
+/* Writes into buf where [section] name was set, as config messages lead:
+ * "FILE:LINE: [section] name: ", or "--set section.name=VALUE: ". */
+void config_place(const struct config *c, const char *section,
+                  const char *name, char *buf, size_t size);
+
 /* Frees what *c holds; a zeroed config is fine. */
 void config_release(struct config *c);
 

@@ -24,6 +24,10 @@ struct durable_job {
     int report_fd; /* the read end of the pipe its message comes on */
     char name[256];   /* the file it writes, as named (for ordering) */
     char path[PATH_MAX]; /* and its whole path (for messages) */
+    char dir[PATH_MAX];  /* its folder (for a second try) */
+    void *copy;   /* the data, for a second try when the child is killed */
+    size_t len;
+    int tries;    /* children started for this write */
 };
 
 /*
@@ -35,8 +39,12 @@ struct durable_job {
  * half, and
  * dies with the caller (a write landing after a kill -9 could replace what
  * a resumed run writes). When no child can be forked, and in MPI builds,
- * the file is written now. job must be idle (durable_wait). Returns 0, or
- * -1 with a message in err (when written now, or dir/name is too long).
+ * the file is written now. job must be idle (durable_wait). A child that
+ * dies of a signal (killed from outside) is replaced once by another with
+ * the same data: job keeps a copy until the write is done. A child that
+ * ends is reaped at once (a SIGCHLD handler, installed at the first call),
+ * not left a zombie until durable_poll. Returns 0, or -1 with a message
+ * in err (when written now, or dir/name is too long).
  */
 int durable_write_behind(struct durable_job *job, const char *dir,
                          const char *name, const void *data, size_t len,

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -46,11 +47,15 @@
 #define STOP_GRACE 2.0      /* seconds a stopping run waits in flight */
 #define MAX_KEEP_FDS 256
 #define MAX_ATTEMPTS 3 /* tries of an evaluation whose worker dies */
+/* A worker's exit status when [run] worker_memory_mb is below the address
+ * space it starts with: no evaluation could run. */
+#define EXIT_LIMIT_TOO_SMALL 124
 
 struct worker {
     pid_t pid; /* 0: not running */
     int job_fd, result_fd;
     int killed;                 /* we sent it SIGKILL/SIGTERM */
+    long long oom_base;         /* the OOM-kill counter when it started */
     size_t inflight[MAX_CHUNK]; /* indices sent, first = being evaluated */
     int nin;
     double started;     /* when the first in flight began */
@@ -67,7 +72,8 @@ struct fork_farm {
     uint64_t seed;
     struct farm_options opt;
     struct worker *w;
-    pid_t parent;
+    pid_t parent, parent_group;
+    char oom_path[PATH_MAX]; /* the kernel's OOM-kill counter; "" none */
     int keep_fds[MAX_KEEP_FDS]; /* open at start: the plug-in's; kept */
     int nkeep;
     double mean_eval; /* seconds, running estimate for chunk sizes */
@@ -170,6 +176,20 @@ static int reader_need(struct job_reader *r, size_t n)
     return 0;
 }
 
+/* This process's address space in bytes (what RLIMIT_AS counts), or 0
+ * when /proc does not say. */
+static double address_space(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    unsigned long pages = 0;
+    if (!f)
+        return 0;
+    if (fscanf(f, "%lu", &pages) != 1)
+        pages = 0;
+    fclose(f);
+    return (double)pages * (double)sysconf(_SC_PAGESIZE);
+}
+
 static void worker_main(struct fork_farm *fm, int in, int out)
     __attribute__((noreturn));
 
@@ -179,9 +199,16 @@ static void worker_main(struct fork_farm *fm, int in, int out)
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != fm->parent)
         _exit(0);
-    /* Its own process group: the terminal's SIGINT is the parent's to
-     * handle, and killing the group takes any grandchildren too. */
-    setpgid(0, 0);
+    /* Its own session, and so its own process group: no terminal, whose
+     * signals are the parent's to handle; killing the group takes any
+     * grandchildren too; and the parent ignores signals from the session
+     * (stop_ignore_session). */
+    setsid();
+    /* Neither it nor anything it starts may signal the parent: a plug-in
+     * stops its own evaluation at most, never the run. Where the kernel
+     * has no filter, the session check above still holds for all but a
+     * grandchild that leaves the session. */
+    child_guard_parent(fm->parent, fm->parent_group);
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sigemptyset(&sa.sa_mask);
@@ -189,7 +216,9 @@ static void worker_main(struct fork_farm *fm, int in, int out)
     sigaction(SIGINT, &sa, NULL);
     sa.sa_handler = SIG_DFL;
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
     sigaction(SIGPIPE, &sa, NULL);
+    sigaction(SIGCHLD, &sa, NULL);
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
@@ -204,18 +233,25 @@ static void worker_main(struct fork_farm *fm, int in, int out)
     }
     dup2(2, 1);
     close_foreign_fds(fm, in, out);
-    if (fm->opt.memory_mb > 0) {
-        struct rlimit rl;
-        rl.rlim_cur = rl.rlim_max = (rlim_t)fm->opt.memory_mb << 20;
-        setrlimit(RLIMIT_AS, &rl);
-    }
 
+    /* The worker's own buffers first, so that the memory limit is the
+     * evaluations' alone. */
     struct tree t;
     struct job_reader jobs = {.fd = in, .cap = 2 * WIRE_FRAME_MAX};
     jobs.buf = malloc(jobs.cap);
     unsigned char *result = malloc(WIRE_RESULT_MAX);
     if (!jobs.buf || !result || tree_init(&t, fm->opt.max_size) < 0)
         _exit(125);
+    if (fm->opt.memory_mb > 0) {
+        /* A limit below what the worker already maps (the program, its
+         * libraries, the data setup loaded) fails every allocation: the
+         * limit's fault, not the fitness function's. */
+        if ((double)fm->opt.memory_mb * 1048576.0 <= address_space())
+            _exit(EXIT_LIMIT_TOO_SMALL);
+        struct rlimit rl;
+        rl.rlim_cur = rl.rlim_max = (rlim_t)fm->opt.memory_mb << 20;
+        setrlimit(RLIMIT_AS, &rl);
+    }
     uint32_t expect = 0, sent = 0;
     for (;;) {
         struct wire_header h;
@@ -243,6 +279,65 @@ static void worker_main(struct fork_farm *fm, int in, int out)
 }
 
 /* ---- the parent's side: workers ------------------------------------------ */
+
+/* The kernel's count of OOM kills in fm->oom_path (an "oom_kill N" line),
+ * or -1 when there is none to read. */
+static long long oom_kills(const struct fork_farm *fm)
+{
+    if (!fm->oom_path[0])
+        return -1;
+    FILE *f = fopen(fm->oom_path, "r");
+    if (!f)
+        return -1;
+    char line[256];
+    long long n = -1;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "oom_kill %lld", &n) == 1)
+            break;
+    fclose(f);
+    return n;
+}
+
+/*
+ * Finds where the kernel counts the OOM kills that reach forkgp's workers:
+ * their memory cgroup's counter (cgroup v2 memory.events, or v1
+ * memory.oom_control: both count kills by the OOM killer of the machine
+ * as well as of the cgroup, within a container too), or else the
+ * machine's (/proc/vmstat, which counts every process's). Leaves
+ * fm->oom_path empty when none can be read.
+ */
+static void find_oom_counter(struct fork_farm *fm)
+{
+    char line[PATH_MAX], v2[PATH_MAX] = "", v1[PATH_MAX] = "";
+    FILE *f = fopen("/proc/self/cgroup", "r");
+    while (f && fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        if (strncmp(line, "0::", 3) == 0)
+            snprintf(v2, sizeof v2, "%s", line + 3);
+        char *m = strstr(line, ":memory:");
+        if (m)
+            snprintf(v1, sizeof v1, "%s", m + 8);
+    }
+    if (f)
+        fclose(f);
+    char path[4][PATH_MAX];
+    int n = 0;
+    if (v2[0] && strlen(v2) < 4000) {
+        snprintf(path[n++], PATH_MAX, "/sys/fs/cgroup%.4000s/memory.events", v2);
+        snprintf(path[n++], PATH_MAX, "/sys/fs/cgroup/unified%.4000s/memory.events",
+                 v2);
+    }
+    if (v1[0] && strlen(v1) < 4000)
+        snprintf(path[n++], PATH_MAX,
+                 "/sys/fs/cgroup/memory%.4000s/memory.oom_control", v1);
+    snprintf(path[n++], PATH_MAX, "/proc/vmstat");
+    for (int i = 0; i < n; i++) {
+        memcpy(fm->oom_path, path[i], sizeof fm->oom_path);
+        if (oom_kills(fm) >= 0)
+            return;
+    }
+    fm->oom_path[0] = '\0';
+}
 
 /* Forks worker i. Returns 0 or -1 (errno set). */
 static int start_worker(struct fork_farm *fm, int i)
@@ -274,7 +369,10 @@ static int start_worker(struct fork_farm *fm, int i)
         errno = saved;
         return -1;
     }
-    setpgid(pid, pid); /* as the child does: whoever runs first */
+    /* Its signals are ignored from now on: before it can run a plug-in
+     * (until its setsid, its pid is what shows). */
+    stop_ignore_session(pid);
+    w->oom_base = oom_kills(fm);
     fcntl(down[1], F_SETFL, O_NONBLOCK);
     fcntl(up[0], F_SETFL, O_NONBLOCK);
     w->pid = pid;
@@ -312,6 +410,7 @@ static int reap(struct worker *w, double seconds)
     }
     /* Grandchildren it left behind in its group go with it. */
     kill(-w->pid, SIGKILL);
+    stop_heed_session(w->pid);
     close(w->job_fd);
     close(w->result_fd);
     w->pid = 0;
@@ -319,13 +418,19 @@ static int reap(struct worker *w, double seconds)
 }
 
 /* What a dead worker's wait status means for the evaluation it was on. */
-static int death_status(const struct worker *w, int wstatus, int *detail)
+static int death_status(struct fork_farm *fm, const struct worker *w,
+                        int wstatus, int *detail)
 {
     if (WIFSIGNALED(wstatus)) {
         *detail = WTERMSIG(wstatus);
-        /* A SIGKILL we did not send is the kernel's OOM killer. */
-        if (*detail == SIGKILL && !w->killed)
-            return EVAL_OOM;
+        /* A SIGKILL we did not send: the OOM killer's when the kernel
+         * counted an OOM kill since the worker started (it counts before
+         * it sends the signal), anyone's otherwise. */
+        if (*detail == SIGKILL && !w->killed) {
+            long long now = oom_kills(fm);
+            return w->oom_base >= 0 && now > w->oom_base ? EVAL_OOM
+                                                         : EVAL_KILLED;
+        }
         return EVAL_CRASHED;
     }
     *detail = WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : -1;
@@ -576,7 +681,13 @@ static int service(struct fork_farm *fm, struct round *rd, int i, short revents,
             wstatus = reap(w, TERM_GRACE);
         else
             reap(w, 0); /* already reaped: close and kill its group */
-        int detail, status = death_status(w, wstatus, &detail);
+        if (WIFEXITED(wstatus) &&
+            WEXITSTATUS(wstatus) == EXIT_LIMIT_TOO_SMALL &&
+            fm->opt.memory_mb > 0) {
+            fm->stats.limit_too_small = 1;
+            return -1;
+        }
+        int detail, status = death_status(fm, w, wstatus, &detail);
         return replace_worker(fm, rd, i, status, detail);
     }
     if (fm->opt.eval_timeout > 0 && w->nin > 0 &&
@@ -794,6 +905,7 @@ struct fork_farm *fork_farm_new(const struct fitness *f, uint64_t seed,
     fm->seed = seed;
     fm->opt = *o;
     fm->parent = getpid();
+    fm->parent_group = getpgrp();
     fm->consts = malloc(((size_t)o->max_size + 1) * sizeof *fm->consts);
     if (!fm->consts) {
         error_set(err, "out of memory");
@@ -813,6 +925,7 @@ struct fork_farm *fork_farm_new(const struct fitness *f, uint64_t seed,
         return NULL;
     }
     note_open_fds(fm);
+    find_oom_counter(fm);
     if (!o->adaptive && start_workers(fm, err) < 0) {
         fork_farm_free(fm);
         return NULL;

@@ -38,6 +38,8 @@ struct farm_stats {
     int workers_started; /* the worker processes were forked */
     uint64_t restarts;   /* workers forked again after one died */
     double busy_seconds;
+    int limit_too_small; /* a worker found [run] worker_memory_mb below the
+                            address space it starts with */
 };
 
 #endif

@@ -352,12 +352,26 @@ void fgp_set_maximise(struct fgp_setup *s, int maximise)
 
 void fgp_set_score_name(struct fgp_setup *s, const char *name)
 {
-    size_t n = strlen(name);
+    /* It heads columns (train_NAME in front.csv, best_NAME in log.csv)
+     * and keys of best.txt: a bad one is the plug-in's error, not a name
+     * cut or dropped without a word. */
+    if (!name) {
+        fgp_fail(s, "fgp_set_score_name: the name is NULL");
+        return;
+    }
+    size_t n = strnlen(name, sizeof s->score_name);
     int ok = n > 0 && n < sizeof s->score_name;
     for (size_t i = 0; ok && i < n; i++)
         ok = isalnum((unsigned char)name[i]) || name[i] == '_';
-    if (ok)
-        snprintf(s->score_name, sizeof s->score_name, "%s", name);
+    if (!ok) {
+        fgp_fail(s,
+                 "fgp_set_score_name: expected 1 to %zu letters, digits and "
+                 "_, got '%.40s%s'",
+                 sizeof s->score_name - 1, name,
+                 n >= sizeof s->score_name ? "..." : "");
+        return;
+    }
+    snprintf(s->score_name, sizeof s->score_name, "%s", name);
 }
 
 void fgp_set_rows(struct fgp_setup *s, size_t rows)

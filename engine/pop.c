@@ -121,7 +121,7 @@ const char *eval_status_name(int status)
 {
     static const char *const names[EVAL_NSTATUS] = {
         "ok",     "invalid", "error", "crashed",
-        "exited", "timeout", "oom",   "protocol"};
+        "exited", "timeout", "oom",   "protocol", "killed"};
     return status >= 0 && status < EVAL_NSTATUS ? names[status] : "unknown";
 }
 

@@ -19,8 +19,10 @@ enum eval_status {
     EVAL_CRASHED = 3,  /* its worker died of a signal (detail: the signal) */
     EVAL_EXITED = 4,   /* its worker exited (detail: the exit status) */
     EVAL_TIMEOUT = 5,  /* it ran past [run] eval_timeout */
-    EVAL_OOM = 6,      /* its worker ran out of memory */
+    EVAL_OOM = 6,      /* the kernel's OOM killer killed its worker */
     EVAL_PROTOCOL = 7, /* its worker sent a malformed or unexpected frame */
+    EVAL_KILLED = 8,   /* its worker got a SIGKILL that neither forkgp nor
+                          the OOM killer sent */
     EVAL_NSTATUS
 };
 

@@ -12,6 +12,7 @@
 
 #include "infix.h"
 #include "path.h"
+#include "stop.h"
 
 /* mkdir -p */
 int report_make_dirs(const char *path)
@@ -64,12 +65,20 @@ int report_open(struct report *rp, const struct report_options *o,
 {
     if (begin(rp, o, err) < 0)
         return -1;
-    if (report_make_dirs(rp->dir) < 0) {
+    /* config.ini first, in place before anything else is (not behind):
+     * with it a run folder can always be resumed or repeated, however
+     * the run ends. A stop signal waits until it is; a second signal,
+     * which ends forkgp at once, cannot leave the folder without it. */
+    sigset_t old;
+    stop_block(&old);
+    int made = report_make_dirs(rp->dir);
+    if (made < 0)
         error_set(err, "cannot create output folder '%s': %s", rp->dir,
                   strerror(errno));
-        goto fail;
-    }
-    if (report_write_behind(rp, "config.ini", config_text, len, err) < 0)
+    else
+        made = durable_write(rp->dir, "config.ini", config_text, len, err);
+    stop_unblock(&old);
+    if (made < 0)
         goto fail;
     rp->log = open_in(rp, "log.csv", err);
     if (!rp->log)

@@ -78,6 +78,8 @@ struct run {
                                  before cur's, after a breeding) */
     enum stop_reason stopped; /* why the loop ended */
     struct tree model;        /* scratch: a program with its scaling */
+    long failed_generation;   /* the generation whose scoring stopped the
+                                 run (STOP_BROKEN, STOP_FAILED) */
     int status;               /* the exit status so far */
     int folder_open; /* the run folder is open: it is closed at the end */
 };
@@ -774,8 +776,10 @@ static enum stop_reason evolve(struct run *r, int resumed)
         init_ramped(&r->cur, &r->ps, (int)c->tree_init_min_depth,
                     (int)c->tree_init_max_depth, &r->st.rng);
         int fr = score_generation(r, clock_now() - t0, 0);
-        if (fr != FARM_DONE)
+        if (fr != FARM_DONE) {
+            r->failed_generation = 0;
             return farm_stop(fr);
+        }
     }
     for (;;) {
         /* Writers behind that are done: reaped (no zombie waits for the
@@ -809,6 +813,7 @@ static enum stop_reason evolve(struct run *r, int resumed)
         swap = r->cur;
         r->cur = r->next;
         r->next = swap;
+        r->failed_generation = r->st.generation;
         r->st.generation--;
         r->st.rng = before;
         return farm_stop(fr);
@@ -820,12 +825,28 @@ static enum stop_reason evolve(struct run *r, int resumed)
  * lines. Sets r->status. */
 static void finish_run(struct run *r, enum stop_reason why)
 {
+    struct farm_stats fs = {0};
+    farm_get_stats(r->farm, &fs);
+    if (why == STOP_BROKEN && fs.limit_too_small) {
+        /* No worker can start under the limit: the configuration's
+         * fault, not the fitness function's. */
+        char where[1024];
+        config_place(r->cfg, "run", "worker_memory_mb", where, sizeof where);
+        fprintf(stderr,
+                "forkgp: %s%lld MiB is too small to start a worker: a "
+                "worker begins with more address space than that (the "
+                "program, its libraries, the data setup loaded); raise it, "
+                "or 0 for no limit\n",
+                where, (long long)r->cfg->run_worker_memory_mb);
+        r->status = EXIT_INPUT;
+        return;
+    }
     if (why == STOP_BROKEN)
         fprintf(stderr,
                 "forkgp: generation %ld: workers died on more than %g of "
                 "the evaluations: the fitness function, not one program, "
                 "looks broken ([run] restart_limit)\n",
-                r->st.generation + 1, r->cfg->run_restart_limit);
+                r->failed_generation, r->cfg->run_restart_limit);
     if (why == STOP_SIGNAL && r->st.best_generation >= 0 &&
         write_checkpoint(r) < 0)
         return;

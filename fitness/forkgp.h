@@ -131,7 +131,8 @@ void fgp_set_rows(struct fgp_setup *s, size_t rows);
 void fgp_set_maximise(struct fgp_setup *s, int maximise);
 
 /* Names scores[0] in the reports ("train_rmse", "best_rmse"); the default
- * is "fitness". At most 31 letters, digits and _. */
+ * is "fitness". 1 to 31 letters, digits and _: any other name (NULL too)
+ * fails the setup with a message naming the plug-in. */
 void fgp_set_score_name(struct fgp_setup *s, const char *name);
 
 /* The closest of names[0..n) to word (NULL entries skipped) when word

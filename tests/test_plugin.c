@@ -831,15 +831,21 @@ static void test_symbols(void **state)
     assert_int_equal(*teardowns, 1);
     dlclose(h);
 
-    /* The defaults; b = false: no test; the score name must be a name. */
+    /* The score name must be a name: else the setup fails, naming the
+     * plug-in. */
+    load_fails("flex3.ini",
+               "[fitness]\nfunction = flex.so\n[flex]\nscore = not a name\n",
+               "fitness 'flex': fgp_set_score_name: expected 1 to 31 letters, "
+               "digits and _, got 'not a name'");
+    /* The defaults; b = false: no test. */
     x = load_ok("flex2.ini", "[fitness]\nfunction = flex.so\n"
-                             "metric = r2\n[flex]\nscore = not a name\n");
+                             "metric = r2\n");
     seen = so_symbol(&h, "flex.so", "flex_seen");
     expand(want, sizeof want,
            "n=3 r=0.5 b=0 path=@/trail.txt target= metric=r2 pop=500");
     assert_string_equal(seen, want);
     assert_int_equal(x->f.maximise, 0);
-    assert_string_equal(x->f.score_name, "fitness");
+    assert_string_equal(x->f.score_name, "eaten");
     assert_int_equal(score_test(x, "move", s), -1);
     dlclose(h);
     testutil_fitness_free(x);

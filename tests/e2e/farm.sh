@@ -175,6 +175,9 @@ check_fault stdout ok
 check_fault closefd1 ok
 check_fault grandchild ok
 check_fault orphan exited
+# A SIGKILL that neither forkgp nor the OOM killer sent (the kernel's
+# OOM-kill counter did not move): killed, not oom.
+check_fault sigkill killed
 # Started with stdin and stdout closed (from a daemon or cron), or by a
 # parent that ignores SIGCHLD (which exec passes on): the same statuses as
 # a plain start, crashes reported as crashes.
@@ -209,6 +212,22 @@ cat "$TMP/out" "$TMP/err" | grep -q "exited (exit status 3)" && pass "abort name
 expect_status 1 "restart limit" "$FORKGP" run "$TMP/f/faulty.ini" --quiet \
     --set faulty.mode=segv --set faulty.every=1 --out "$TMP/f/broken"
 expect_err "looks broken" "restart limit message"
+# Generation 0, as log.csv counts, not 1.
+expect_err "forkgp: generation 0: workers died" "restart limit message names generation 0"
+# A memory limit below what a worker starts with: the limit's fault.
+expect_status 2 "worker_memory_mb = 1: a config error" "$FORKGP" run "$TMP/f/faulty.ini" --quiet \
+    --set run.worker_memory_mb=1 --out "$TMP/f/tiny"
+expect_err "forkgp: --set run.worker_memory_mb=1: 1 MiB is too small to start a worker" \
+    "worker_memory_mb = 1: the message blames the limit"
+grep -q "looks broken" "$TMP/err" && fail "worker_memory_mb = 1: the fitness function blamed" ||
+    pass "worker_memory_mb = 1: the fitness function not blamed"
+# An invalid fgp_set_score_name fails the setup, naming the plug-in.
+for name in "two words" "" "(null)" "a_name_of_more_than_31_characters"; do
+    expect_status 2 "fgp_set_score_name('$name'): exit 2" "$FORKGP" run "$TMP/f/faulty.ini" \
+        --quiet --set "faulty.score_name=$name" --out "$TMP/f/score-name"
+    expect_err "forkgp: fitness 'faulty': fgp_set_score_name: " \
+        "fgp_set_score_name('$name'): the message names the plug-in"
+done
 [ -z "$(leftovers "$TMP/f/faulty.ini")" ] && pass "no process left after the aborted runs" ||
     fail "processes left after the aborted runs"
 

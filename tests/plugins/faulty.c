@@ -6,30 +6,41 @@
  * garbage to stdout, then scores), closefd1 (closes fd 1, then scores),
  * grandchild (forks a child that sleeps, then scores), orphan (forks a
  * child that sleeps holding the worker's pipes, then _exit(3): only
- * waitpid shows the death), or none. Every other program scores as with
- * mode = none, so runs can be compared.
+ * waitpid shows the death), sigkill (raise(SIGKILL), as no OOM killer
+ * does), kill-parent-int, kill-parent-term, kill-parent-hup (signals
+ * forkgp, then scores), kill-group (SIGTERM to forkgp's process group,
+ * then scores), kill-grandchild (a child that leaves the worker's session
+ * sends forkgp SIGTERM; the worker waits for it, then scores), or none.
+ * Every other program scores as with mode = none, so runs can be compared.
+ * [faulty] score_name, when given, goes to fgp_set_score_name ("(null)":
+ * NULL).
  */
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "forkgp.h"
 
 struct faulty {
-    char mode[16];
+    char mode[32];
     long every;
 };
 
 static int setup(struct fgp_setup *s, void **state)
 {
     static struct faulty f;
-    const char *mode;
+    const char *mode, *score_name;
     if (fgp_get_string(s, NULL, "mode", "none", &mode) < 0 ||
-        fgp_get_int(s, NULL, "every", 5, 1, 1000, &f.every) < 0)
+        fgp_get_int(s, NULL, "every", 5, 1, 1000, &f.every) < 0 ||
+        fgp_get_string(s, NULL, "score_name", NULL, &score_name) < 0)
         return -1;
+    if (score_name)
+        fgp_set_score_name(s, strcmp(score_name, "(null)") == 0 ? NULL
+                                                               : score_name);
     snprintf(f.mode, sizeof f.mode, "%s", mode);
     *state = &f;
     fgp_add_variable(s, "x");
@@ -90,6 +101,26 @@ static int evaluate(void *state, const struct fgp_program *p,
     if (strcmp(f->mode, "grandchild") == 0 && fork() == 0) {
         sleep(1000);
         _exit(0);
+    }
+    if (strcmp(f->mode, "sigkill") == 0)
+        raise(SIGKILL);
+    if (strcmp(f->mode, "kill-parent-int") == 0)
+        kill(getppid(), SIGINT);
+    if (strcmp(f->mode, "kill-parent-term") == 0)
+        kill(getppid(), SIGTERM);
+    if (strcmp(f->mode, "kill-parent-hup") == 0)
+        kill(getppid(), SIGHUP);
+    if (strcmp(f->mode, "kill-group") == 0)
+        kill(-getpgid(getppid()), SIGTERM);
+    if (strcmp(f->mode, "kill-grandchild") == 0) {
+        pid_t forkgp = getppid(), child = fork();
+        if (child == 0) {
+            setsid();
+            kill(forkgp, SIGTERM);
+            _exit(0);
+        }
+        if (child > 0)
+            waitpid(child, NULL, 0);
     }
     if (strcmp(f->mode, "orphan") == 0) {
         if (fork() == 0)
