@@ -23,6 +23,9 @@ rows=${ROWS:-20 1000 10000}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 PY=/usr/bin/python3
+# Copies, so that a rebuild while the benchmark runs cannot touch them
+cp "$forkgp" "$tmp/forkgp" && forkgp=$tmp/forkgp
+if [ -n "${OLD:-}" ]; then cp "$OLD" "$tmp/forkgp-old" && OLD=$tmp/forkgp-old; fi
 
 # data N: Vladislavleva-4's target on N points drawn uniformly from
 # [0.05, 6.05]^5 (its training distribution), a fixed seed per N
