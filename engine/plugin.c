@@ -410,6 +410,15 @@ size_t plugin_files(const struct plugin *pl, const struct plugin_file **out)
     return (size_t)pl->nfiles;
 }
 
+const struct dataset *plugin_dataset(const struct plugin *pl,
+                                     const char *path)
+{
+    for (int i = 0; path && *path && i < pl->ntables; i++)
+        if (strcmp(pl->tables[i].path, path) == 0)
+            return &pl->tables[i];
+    return NULL;
+}
+
 uint64_t plugin_data_hash(const struct plugin *pl)
 {
     uint64_t h = HASH_INIT;
