@@ -87,12 +87,12 @@ expect_status 0 "a batch folder is reused" "$FORKGP" run "${Q[@]}" --runs 2 --ou
 cp "$F/ck/checkpoint.bin" "$F/good.bin"
 rm "$F/ck/checkpoint.bin" && mkfifo "$F/ck/checkpoint.bin"
 expect_status 2 "resume: checkpoint.bin a named pipe is refused" \
-    timeout 60 "$FORKGP" resume "$F/ck" --quiet
+    timeout -k 5 60 "$FORKGP" resume "$F/ck" --quiet
 expect_err "$F/ck/checkpoint.bin: a named pipe, not a checkpoint file" \
     "resume: checkpoint.bin a named pipe: the message"
 rm "$F/ck/checkpoint.bin" && ln -s /dev/zero "$F/ck/checkpoint.bin"
 expect_status 2 "resume: checkpoint.bin a link to /dev/zero is refused" \
-    timeout 60 "$FORKGP" resume "$F/ck" --quiet
+    timeout -k 5 60 "$FORKGP" resume "$F/ck" --quiet
 expect_err "$F/ck/checkpoint.bin: a device, not a checkpoint file" \
     "resume: checkpoint.bin a device: the message"
 # A file of 64 GiB (sparse) that begins as a checkpoint does: its size is
@@ -100,7 +100,7 @@ expect_err "$F/ck/checkpoint.bin: a device, not a checkpoint file" \
 rm "$F/ck/checkpoint.bin" && head -c 12 "$F/good.bin" >"$F/ck/checkpoint.bin"
 truncate -s 64G "$F/ck/checkpoint.bin"
 expect_status 2 "resume: a checkpoint of 64 GiB is refused" \
-    timeout 60 "$FORKGP" resume "$F/ck" --quiet
+    timeout -k 5 60 "$FORKGP" resume "$F/ck" --quiet
 expect_err "68719476736 bytes: larger than a checkpoint of this configuration can be" \
     "resume: a checkpoint of 64 GiB: the message"
 rm "$F/ck/checkpoint.bin" && cp "$F/good.bin" "$F/ck/checkpoint.bin"
@@ -109,19 +109,19 @@ expect_status 0 "resume: the checkpoint put back resumes" "$FORKGP" resume "$F/c
 # --- data from pipes and devices ---------------------------------------------
 # /dev/zero has no line end: refused at the line bound, not read on.
 expect_status 2 "[data] train = /dev/zero is refused" \
-    timeout 60 "$FORKGP" run "${Q[@]}" --set data.train=/dev/zero --out "$F/zero"
+    timeout -k 5 60 "$FORKGP" run "${Q[@]}" --set data.train=/dev/zero --out "$F/zero"
 expect_err "/dev/zero:1: a line longer than 16 MiB (the most a line of a CSV file may be)" \
     "[data] train = /dev/zero: the message"
 # A line over the bound in a regular file: its file and line named.
 $PY -c "import sys; open(sys.argv[1], 'w').write('x,y\\n1,2\\n' + '1' * (17 << 20) + ',2\\n')" "$F/long.csv"
 expect_status 2 "a CSV line over 16 MiB is refused" \
-    timeout 60 "$FORKGP" run "${Q[@]}" --set data.train="$F/long.csv" --out "$F/long"
+    timeout -k 5 60 "$FORKGP" run "${Q[@]}" --set data.train="$F/long.csv" --out "$F/long"
 expect_err "$F/long.csv:3: a line longer than 16 MiB" "a CSV line over 16 MiB: file and line named"
 rm -f "$F/long.csv"
 # Data from a command (process substitution) and from a named pipe: the
 # same run as from the file.
 "$FORKGP" run "${Q[@]}" --out "$F/from-file" >/dev/null 2>&1
-expect_status 0 "data from a process substitution" timeout 120 \
+expect_status 0 "data from a process substitution" timeout -k 5 120 \
     "$FORKGP" run "${Q[@]}" --set data.train=<(cat configs/data/quartic.csv) --out "$F/from-cmd"
 same_outputs "$F/from-file" "$F/from-cmd" &&
     pass "data from a process substitution: the file's results" ||
@@ -129,7 +129,7 @@ same_outputs "$F/from-file" "$F/from-cmd" &&
 mkfifo "$F/data.fifo"
 cat configs/data/quartic.csv >"$F/data.fifo" &
 writer=$!
-expect_status 0 "data from a named pipe" timeout 120 \
+expect_status 0 "data from a named pipe" timeout -k 5 120 \
     "$FORKGP" run "${Q[@]}" --set data.train="$F/data.fifo" --out "$F/from-fifo"
 wait "$writer" 2>/dev/null
 same_outputs "$F/from-file" "$F/from-fifo" &&
