@@ -304,8 +304,8 @@ int checkpoint_read_key(const unsigned char *buf, size_t len,
                         struct checkpoint_key *key, struct error *err)
 {
     uint64_t sum;
-    if (checkpoint_check_head(buf, len < CHECKPOINT_HEAD ? len : CHECKPOINT_HEAD,
-                              err) < 0)
+    size_t head = len < CHECKPOINT_HEAD ? len : CHECKPOINT_HEAD;
+    if (checkpoint_check_head(buf, head, err) < 0)
         return -1;
     if (len < CHECKPOINT_HEAD + sizeof sum)
         return error_set(err, "truncated (%zu bytes)", len);
