@@ -277,9 +277,10 @@ int batch_main(struct config *c, const struct run_options *o)
             /* An interrupted run resumes from its checkpoint, if any. */
             char ck[PATH_MAX];
             path_join(ck, dir, "checkpoint.bin"); /* fits: checked above */
-            FILE *probe = before == -2 ? NULL : fopen(ck, "rb");
-            if (probe)
-                fclose(probe);
+            /* Looked at, not opened: a named pipe there would wait for a
+             * writer. The resume says what is wrong with it. */
+            struct stat ckst;
+            int probe = before != -2 && lstat(ck, &ckst) == 0;
             const char *sets[] = {"run.runs=1", seed, out};
             struct config one;
             struct error cerr;
@@ -288,7 +289,7 @@ int batch_main(struct config *c, const struct run_options *o)
                 status = EXIT_INPUT;
                 break;
             }
-            struct run_options ro = {.quiet = 1, .resume = probe != NULL};
+            struct run_options ro = {.quiet = 1, .resume = probe};
             printf("run %03ld (seed %llu)%s\n", i,
                    (unsigned long long)one.run_seed, probe ? ": resuming" : "");
             fflush(stdout);

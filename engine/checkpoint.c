@@ -259,30 +259,77 @@ static int read_front(struct buf_reader *in, struct run_state *st,
     return rc;
 }
 
-int checkpoint_read_key(const unsigned char *buf, size_t len,
-                        struct checkpoint_key *key, struct error *err)
+int checkpoint_check_head(const unsigned char *head, size_t n,
+                          struct error *err)
 {
-    char head[8];
     uint32_t version;
-    uint64_t sum;
-    if (len < sizeof magic + sizeof version + sizeof sum)
-        return error_set(err, "truncated (%zu bytes)", len);
-    memcpy(head, buf, sizeof head);
-    if (memcmp(head, magic, sizeof magic) != 0)
+    _Static_assert(CHECKPOINT_HEAD == sizeof magic + sizeof version,
+                   "the head is the magic and the version");
+    /* A short file's first bytes that are not the magic's: not a
+     * checkpoint at all, which says more than "truncated". */
+    if (memcmp(head, magic, n < sizeof magic ? n : sizeof magic) != 0)
         return error_set(err, "not a forkgp checkpoint");
+    if (n < CHECKPOINT_HEAD)
+        return error_set(err, "truncated (%zu bytes)", n);
     /* The version before the checksum: another version's checksum may be
      * another function, and its message says more than "corrupted". */
-    memcpy(&version, buf + sizeof magic, sizeof version);
+    memcpy(&version, head + sizeof magic, sizeof version);
     if (version != CHECKPOINT_VERSION)
         return error_set(err,
                     "format version %u, but this forkgp reads version %u",
                     version, CHECKPOINT_VERSION);
+    return 0;
+}
+
+/* a + b, or UINT64_MAX when that overflows. */
+static uint64_t add_sat(uint64_t a, uint64_t b)
+{
+    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+/* a * b, or UINT64_MAX when that overflows. */
+static uint64_t mul_sat(uint64_t a, uint64_t b)
+{
+    return b != 0 && a > UINT64_MAX / b ? UINT64_MAX : a * b;
+}
+
+uint64_t checkpoint_max_len(size_t n, uint32_t max_size)
+{
+    /* put_individual: status, detail, fitness, scaling (on, a, b), size,
+     * nodes. */
+    uint64_t ind = 4 + 4 + 8 + 4 + 8 + 8 + 4 +
+                   (uint64_t)max_size * sizeof(struct node);
+    struct checkpoint_key key;
+    uint64_t len = CHECKPOINT_HEAD + 8 + 8 + 4 + sizeof key.build;
+    len += 8 * 8 + ind + 8 + 8 * EVAL_NSTATUS + 4; /* state, best, counts */
+    /* The notes: each program's text read with a bound of 1 << 24. */
+    len += SHOWN_FAILURES * (8 + 8 + 4 + 4 + 4 + ((uint64_t)1 << 24));
+    len = add_sat(len, add_sat(8, mul_sat(n, ind)));
+    /* The front: at most one entry per size up to max_size, the entry of
+     * size s holding s nodes. */
+    uint64_t sizes = (uint64_t)max_size * ((uint64_t)max_size + 1) / 2;
+    len = add_sat(len, 4 + (uint64_t)max_size * (8 + 8 + ind -
+                                                 (uint64_t)max_size *
+                                                     sizeof(struct node)));
+    len = add_sat(len, mul_sat(sizes, sizeof(struct node)));
+    return add_sat(len, 8); /* the checksum */
+}
+
+int checkpoint_read_key(const unsigned char *buf, size_t len,
+                        struct checkpoint_key *key, struct error *err)
+{
+    uint64_t sum;
+    size_t head = len < CHECKPOINT_HEAD ? len : CHECKPOINT_HEAD;
+    if (checkpoint_check_head(buf, head, err) < 0)
+        return -1;
+    if (len < CHECKPOINT_HEAD + sizeof sum)
+        return error_set(err, "truncated (%zu bytes)", len);
     memcpy(&sum, buf + len - sizeof sum, sizeof sum);
     if (checkpoint_checksum(buf, len - sizeof sum) != sum)
         return error_set(err, "corrupted or truncated (checksum mismatch)");
     struct buf_reader in;
-    buf_reader_init(&in, buf + sizeof magic + sizeof version,
-                    len - sizeof magic - sizeof version - sizeof sum);
+    buf_reader_init(&in, buf + CHECKPOINT_HEAD,
+                    len - CHECKPOINT_HEAD - sizeof sum);
     buf_get_u64(&in, &key->config_hash);
     buf_get_u64(&in, &key->data_hash);
     char *build = buf_get_string(&in, sizeof key->build - 1);

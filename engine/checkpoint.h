@@ -66,6 +66,25 @@ int checkpoint_encode(const struct checkpoint_key *key,
                       const struct run_state *st, const struct population *p,
                       unsigned char **out, size_t *len);
 
+/* The bytes checkpoint_check_head reads: the magic and the version. */
+#define CHECKPOINT_HEAD 12
+
+/*
+ * Checks the first n bytes of a file (CHECKPOINT_HEAD or fewer when the
+ * file is shorter): forkgp's magic and this format version, so that what
+ * is not a checkpoint is refused before the rest is read. Returns 0, or
+ * -1 with a message.
+ */
+int checkpoint_check_head(const unsigned char *head, size_t n,
+                          struct error *err);
+
+/*
+ * The most bytes a checkpoint of a population of n programs of at most
+ * max_size nodes can have (every length at its greatest): a larger file
+ * is not one of this run's, and is refused before it is read.
+ */
+uint64_t checkpoint_max_len(size_t n, uint32_t max_size);
+
 /*
  * Reads only what a checkpoint is for (magic, format version, checksum
  * and key), so that a checkpoint of another run is told as such before its

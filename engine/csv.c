@@ -9,11 +9,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "hash.h"
 #include "text.h"
+
+/* The longest line, without its end, in bytes: a file with no line end
+ * (/dev/zero, a binary file) is refused here, not read to its end. */
+#define CSV_LINE_MAX (16 << 20)
+/* The most bytes read from a pipe or a device, which have no size. */
+#define CSV_STREAM_MAX ((uint64_t)1 << 30)
+/* Bytes asked of each read(). */
+#define CSV_CHUNK (64 << 10)
 
 /* Longest piece of a bad cell quoted back in a message, in bytes. */
 #define CSV_SHOW_MAX 40
@@ -23,9 +33,14 @@ struct csv_reader {
     const char *path;
     struct error *err;
     int io;         /* the file could not be read (CSV_EIO) */
-    FILE *f;
+    int fd;
+    int regular;    /* a regular file: its size bounds what is read */
+    int eof;        /* read() said end of file */
+    char *in;       /* what read() gave, CSV_CHUNK bytes of room */
+    size_t in_pos, in_len; /* the unread part is in[in_pos..in_len) */
+    uint64_t total; /* bytes read from the file so far */
     char *line;     /* the current line, its end of line removed */
-    size_t linecap; /* getline's buffer size */
+    size_t linecap; /* line's buffer size */
     size_t len;     /* bytes in line, which may hold NUL bytes */
     size_t lineno;  /* physical line number, 1 = header */
     double *rows;   /* row-major values read so far */
@@ -157,32 +172,83 @@ static void next_field(const struct csv_reader *r, size_t *pos, const char **p,
     *pos += *n + 1;
 }
 
+/* Fills r->in with what the file gives next; at the end r->eof is set.
+ * Returns 0, or -1 with the message set. */
+static int fill(struct csv_reader *r)
+{
+    ssize_t n;
+    do
+        n = read(r->fd, r->in, CSV_CHUNK);
+    while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        r->io = 1;
+        return error_set(r->err, "cannot read '%s': %s", r->path,
+                         strerror(errno));
+    }
+    r->in_pos = 0;
+    r->in_len = (size_t)n;
+    r->eof = n == 0;
+    r->total += (uint64_t)n;
+    /* A pipe or a device has no size to stop at: a command that never
+     * ends, or /dev/zero, would be read until memory runs out. */
+    if (!r->regular && r->total > CSV_STREAM_MAX)
+        return error_set(r->err,
+                         "%s: more than %d MiB from a pipe or device (save "
+                         "the data to a file)",
+                         r->path, (int)(CSV_STREAM_MAX >> 20));
+    return 0;
+}
+
 /*
  * Reads the next line into r->line without its LF or CRLF, and without a
- * UTF-8 byte order mark on line 1. Returns 1, 0 at end of file, or -1
- * with the message set.
+ * UTF-8 byte order mark on line 1. A line may hold NUL bytes, and at
+ * most CSV_LINE_MAX bytes besides its end. Returns 1, 0 at end of file,
+ * or -1 with the message set.
  */
 static int next_line(struct csv_reader *r)
 {
-    errno = 0;
-    ssize_t got = getline(&r->line, &r->linecap, r->f);
-    if (got < 0) {
-        if (ferror(r->f)) {
-            r->io = 1;
-            return error_set(r->err, "cannot read '%s': %s", r->path,
-                        strerror(errno));
+    r->len = 0;
+    int newline = 0;
+    while (!newline) {
+        if (r->in_pos == r->in_len) {
+            if (!r->eof && fill(r) < 0)
+                return -1;
+            if (r->eof)
+                break;
         }
-        if (errno == ENOMEM)
-            return error_set(r->err, "%s:%zu: out of memory", r->path,
-                        r->lineno + 1);
-        return 0;
+        const char *p = r->in + r->in_pos;
+        size_t avail = r->in_len - r->in_pos;
+        const char *nl = memchr(p, '\n', avail);
+        size_t take = nl ? (size_t)(nl - p) + 1 : avail;
+        newline = nl != NULL;
+        if (r->len + take - (size_t)newline > CSV_LINE_MAX)
+            return error_set(r->err,
+                             "%s:%zu: a line longer than %d MiB (the "
+                             "most a line of a CSV file may be)",
+                             r->path, r->lineno + 1,
+                             (int)(CSV_LINE_MAX >> 20));
+        if (r->len + take + 1 > r->linecap) {
+            size_t cap = r->linecap ? r->linecap : 256;
+            while (cap < r->len + take + 1)
+                cap *= 2;
+            char *line = realloc(r->line, cap);
+            if (!line)
+                return error_set(r->err, "%s:%zu: out of memory", r->path,
+                                 r->lineno + 1);
+            r->line = line;
+            r->linecap = cap;
+        }
+        memcpy(r->line + r->len, p, take);
+        /* Hashed here, as read, so the manifest names the bytes this run
+         * used: the file is never opened a second time, which a pipe
+         * would not allow and a file changed meanwhile would belie. */
+        r->hash = hash_update(r->hash, p, take);
+        r->len += take;
+        r->in_pos += take;
     }
-    /* Hashed here, as read, so the manifest names the bytes this run
-     * used: the file is never opened a second time, which a pipe would
-     * not allow and a file changed meanwhile would belie. */
-    r->hash = hash_update(r->hash, r->line, (size_t)got);
+    if (r->len == 0)
+        return 0;
     r->lineno++;
-    r->len = (size_t)got;
     if (r->len > 0 && r->line[r->len - 1] == '\n')
         r->len--;
     if (r->len > 0 && r->line[r->len - 1] == '\r')
@@ -475,16 +541,22 @@ int csv_load(struct dataset *d, const char *path, struct error *err)
     memset(d, 0, sizeof *d);
     error_clear(err);
     struct csv_reader r = {.path = path, .err = err, .hash = HASH_INIT};
-    r.f = fopen(path, "r");
-    if (!r.f) {
+    /* A named pipe is a feature (data from a command, `<(...)`): opening
+     * it waits for its writer, as a shell's redirection would. */
+    r.fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (r.fd < 0) {
         error_set(err, "cannot open '%s': %s", path, strerror(errno));
         return CSV_EIO;
     }
-
-    int rc = read_all(&r, d);
+    struct stat st;
+    r.regular = fstat(r.fd, &st) == 0 && S_ISREG(st.st_mode);
+    r.in = malloc(CSV_CHUNK);
+    int rc = r.in ? read_all(&r, d)
+                  : error_set(err, "%s: out of memory", path);
+    free(r.in);
     free(r.line);
     free(r.rows);
-    fclose(r.f);
+    close(r.fd);
     if (rc < 0)
         dataset_release(d);
     return rc < 0 && r.io ? CSV_EIO : rc;

@@ -26,7 +26,19 @@ int durable_write(const char *dir, const char *name, const void *data,
         return error_set(err, "cannot write '%s/%s': %s", dir, name,
                          strerror(ENAMETOOLONG));
     int e = 0;
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    /* The temporary is made afresh (O_EXCL), never opened through what
+     * stands at its name: a link planted there would have its target
+     * overwritten. What stands there (a temporary left by a writer that
+     * was killed, or such a link) is removed first: unlink removes a
+     * link, not its target. */
+    int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+    int fd = open(tmp, flags, 0666);
+    if (fd < 0 && errno == EEXIST) {
+        if (unlink(tmp) < 0)
+            return error_set(err, "cannot write '%s': %s", path,
+                             strerror(errno));
+        fd = open(tmp, flags, 0666);
+    }
     if (fd < 0)
         return error_set(err, "cannot write '%s': %s", path, strerror(errno));
     for (size_t done = 0; done < len && !e;) {

@@ -12,7 +12,9 @@
 /*
  * Writes dir/name with len bytes of data: a temporary file, fsync, rename,
  * fsync of the folder (Redis's rdbSave), so that a crash of the process or
- * of the machine leaves the old file or the new one, never a mix. Returns
+ * of the machine leaves the old file or the new one, never a mix. The
+ * temporary (dir/name.tmp) is created anew, never followed through a
+ * link, and the rename replaces a link at dir/name, not its target. Returns
  * 0, or -1 with a message in err (`cannot write '<path>': <reason>`).
  */
 int durable_write(const char *dir, const char *name, const void *data,

@@ -21,11 +21,12 @@
 #include "prim.h"
 #include "replay.h"
 #include "run.h"
+#include "rundir.h"
 #include "text.h"
 
 static const char usage[] =
     "usage: forkgp run CONFIG.ini [--set section.key=value]... [--seed N]\n"
-    "                  [--runs N] [--out DIR] [--quiet]\n"
+    "                  [--runs N] [--out DIR] [--force] [--quiet]\n"
     "       forkgp check CONFIG.ini [--set section.key=value]...\n"
     "       forkgp resume RUNDIR [--workers N] [--backend fork|mpi] [--quiet]\n"
     "       forkgp plot RUNDIR\n"
@@ -50,6 +51,8 @@ static const char run_help[] =
     "  --runs N                 N runs (seeds N, N+1, ...) in run-NNN/\n"
     "                           folders, then a summary (run.runs=N)\n"
     "  --out DIR                the same as --set output.dir=DIR\n"
+    "  --force                  write into an output folder that holds\n"
+    "                           files but no forkgp run (refused without)\n"
     "  --quiet                  print only the final lines\n"
     "\n"
     "  Exit status: 0 done; 1 runtime failure; 2 bad usage, configuration\n"
@@ -164,6 +167,7 @@ struct args {
     char **owned; /* strings made from --seed and --out */
     int nowned;
     int quiet;
+    int force; /* run: write into a folder of other files */
     const char *program; /* eval */
     uint64_t generation, index;
 };
@@ -248,6 +252,8 @@ static int parse_args(struct args *a, int argc, char **argv,
         } else if ((cmd == CMD_RUN || cmd == CMD_RESUME) &&
                    strcmp(arg, "--quiet") == 0) {
             a->quiet = 1;
+        } else if (cmd == CMD_RUN && strcmp(arg, "--force") == 0) {
+            a->force = 1;
         } else if (cmd == CMD_RESUME && strcmp(arg, "--workers") == 0 &&
                    has_value) {
             if (add_set(a, "run.workers=", argv[++i]) < 0)
@@ -320,19 +326,26 @@ static void free_args(struct args *a)
     free(a->sets);
 }
 
-/* Whether dir can be a run's output folder: not a file, nor below one
- * (a mistake on the command line, told before anything is loaded; a
- * folder that cannot be made for other reasons fails when it is made).
- * Says why not on stderr. */
-static int output_dir_usable(const char *dir)
+/* Whether dir can be a run's output folder: not a file, nor below one,
+ * nor (unless forced) a folder of files that no forkgp run made (a
+ * mistake on the command line, told before anything is loaded; a folder
+ * that cannot be made for other reasons fails when it is made). Says why
+ * not on stderr. */
+static int output_dir_usable(const char *dir, int force)
 {
     struct stat st;
-    if (stat(dir, &st) == 0 ? S_ISDIR(st.st_mode) : errno != ENOTDIR)
-        return 1;
-    fprintf(stderr, "forkgp: output folder '%s': %s\n", dir,
-            stat(dir, &st) == 0 ? "not a folder"
-                                : "a part of its path is not a folder");
-    return 0;
+    struct error err;
+    if (stat(dir, &st) == 0 ? !S_ISDIR(st.st_mode) : errno == ENOTDIR) {
+        fprintf(stderr, "forkgp: output folder '%s': %s\n", dir,
+                stat(dir, &st) == 0 ? "not a folder"
+                                    : "a part of its path is not a folder");
+        return 0;
+    }
+    if (!force && rundir_check(dir, &err) < 0) {
+        fprintf(stderr, "forkgp: %s\n", err.msg);
+        return 0;
+    }
+    return 1;
 }
 
 /* Whether the command line after the command asks for its help (--help or
@@ -371,7 +384,7 @@ static int run_check_eval(int argc, char **argv, enum command cmd)
         return EXIT_INPUT;
     }
     int status = EXIT_OK;
-    if (cmd == CMD_RUN && !output_dir_usable(cfg.output_dir)) {
+    if (cmd == CMD_RUN && !output_dir_usable(cfg.output_dir, a.force)) {
         config_release(&cfg);
         free_args(&a);
         return EXIT_INPUT;

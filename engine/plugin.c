@@ -15,6 +15,7 @@
 
 #include "builtin.h"
 #include "csv.h"
+#include "guard.h"
 #include "hash.h"
 #include "optimize.h"
 #include "interp.h"
@@ -99,6 +100,10 @@ struct fgp_setup {
 };
 
 /* ---- setup: messages and strings -------------------------------------- */
+
+/* The setup in progress (plugin_load): what a call that passes NULL for
+ * its setup is told against. */
+static struct fgp_setup *current_setup;
 
 static int setup_fail(struct fgp_setup *s, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -424,6 +429,15 @@ size_t plugin_files(const struct plugin *pl, const struct plugin_file **out)
     return (size_t)pl->nfiles;
 }
 
+const struct dataset *plugin_dataset(const struct plugin *pl,
+                                     const char *path)
+{
+    for (int i = 0; path && *path && i < pl->ntables; i++)
+        if (strcmp(pl->tables[i].path, path) == 0)
+            return &pl->tables[i];
+    return NULL;
+}
+
 uint64_t plugin_data_hash(const struct plugin *pl)
 {
     uint64_t h = HASH_INIT;
@@ -472,9 +486,33 @@ int fgp_load_csv(struct fgp_setup *s, const char *path,
     return 0;
 }
 
+/*
+ * Checks a setup call's arguments: s, or the setup in progress when s is
+ * NULL, and the string arg. A NULL fails the setup, with the function's
+ * name (the setup may ignore what the call returns: plugin_load still
+ * sees it). Returns 0, or -1 (*s then the setup to fail, or NULL outside
+ * one).
+ */
+static int check_call(struct fgp_setup **s, const char *fn, const char *arg,
+                      const char *what)
+{
+    if (!*s) {
+        *s = current_setup;
+        return *s ? setup_fail(*s, "fitness '%s': %s was passed a NULL setup",
+                               (*s)->own, fn)
+                  : -1;
+    }
+    if (!arg)
+        return setup_fail(*s, "fitness '%s': %s was passed a NULL %s",
+                          (*s)->own, fn, what);
+    return 0;
+}
+
 int fgp_use_functions(struct fgp_setup *s, const char *list)
 {
     struct error perr;
+    if (check_call(&s, "fgp_use_functions", list, "list") < 0)
+        return -1;
     if (prim_parse_functions(s->pl->ps, list, &perr) < 0)
         return setup_fail(s, "fitness '%s': functions '%s': %s", s->own, list,
                           perr.msg);
@@ -484,6 +522,8 @@ int fgp_use_functions(struct fgp_setup *s, const char *list)
 int fgp_use_constants(struct fgp_setup *s, const char *spec)
 {
     struct error perr;
+    if (check_call(&s, "fgp_use_constants", spec, "list") < 0)
+        return -1;
     if (prim_parse_constants(s->pl->ps, spec, &perr) < 0)
         return setup_fail(s, "fitness '%s': constants '%s': %s", s->own, spec,
                           perr.msg);
@@ -517,6 +557,8 @@ static int name_free(const struct primset *ps, const char *name)
 
 int fgp_add_variable(struct fgp_setup *s, const char *name)
 {
+    if (check_call(&s, "fgp_add_variable", name, "name") < 0)
+        return -1;
     struct primset *ps = s->pl->ps;
     if (ps->nvars == PRIM_MAX_VARS)
         return setup_fail(s, "fitness '%s': more than %d variables", s->own,
@@ -545,6 +587,8 @@ int fgp_add_variable(struct fgp_setup *s, const char *name)
 int fgp_add_symbol(struct fgp_setup *s, const char *name, int arity)
 {
     struct error perr;
+    if (check_call(&s, "fgp_add_symbol", name, "name") < 0)
+        return -1;
     if (!name_free(s->pl->ps, name))
         return setup_fail(s,
                           "fitness '%s': symbol '%s' has the name of a "
@@ -746,20 +790,37 @@ static void load_error(const struct config *c, struct error *err,
                        const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* The place of [fitness] function, as a message's lead, into buf. Returns
+ * what snprintf does. */
+static int function_place(const struct config *c, char *buf, size_t cap)
+{
+    int line = c->origin[CFG_KEY_fitness_function].line;
+    if (line > 0)
+        return snprintf(buf, cap, "%s:%d: [fitness] function: ", c->file,
+                        line);
+    if (line < 0)
+        return snprintf(buf, cap, "--set fitness.function=%s: ",
+                        c->origin[CFG_KEY_fitness_function].raw);
+    return snprintf(buf, cap, "%s: [fitness] function: ", c->file);
+}
+
+/* Watches a shared object's code while it runs in this process (guard.c):
+ * its loading (constructors) or its setup. */
+static void guard_plugin(const struct config *c, const char *crashed,
+                         const char *exited)
+{
+    char who[1024];
+    int n = function_place(c, who, sizeof who);
+    if (n >= 0 && (size_t)n < sizeof who)
+        snprintf(who + n, sizeof who - (size_t)n, "plug-in '%s'",
+                 c->fitness_function);
+    guard_begin(who, crashed, exited);
+}
+
 static void load_error(const struct config *c, struct error *err,
                        const char *fmt, ...)
 {
-    int line = c->origin[CFG_KEY_fitness_function].line;
-    int n;
-    if (line > 0)
-        n = snprintf(err->msg, sizeof err->msg,
-                     "%s:%d: [fitness] function: ", c->file, line);
-    else if (line < 0)
-        n = snprintf(err->msg, sizeof err->msg, "--set fitness.function=%s: ",
-                     c->origin[CFG_KEY_fitness_function].raw);
-    else
-        n = snprintf(err->msg, sizeof err->msg,
-                     "%s: [fitness] function: ", c->file);
+    int n = function_place(c, err->msg, sizeof err->msg);
     if (n < 0 || (size_t)n >= sizeof err->msg)
         return;
     va_list ap;
@@ -835,8 +896,11 @@ static const struct fgp_plugin *find(struct plugin *pl, const struct config *c,
                    strerror(errno));
         return NULL;
     }
-    /* RTLD_NOW: an unresolved symbol fails here, not mid-run in a worker. */
+    /* RTLD_NOW: an unresolved symbol fails here, not mid-run in a worker.
+     * Its constructors run here, in this process: watched. */
+    guard_plugin(c, "crashed while being loaded", "while being loaded");
     pl->handle = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+    guard_end();
     if (!pl->handle) {
         load_error(c, err, "cannot load plug-in '%s': %s", name, dlerror());
         return NULL;
@@ -916,7 +980,13 @@ struct plugin *plugin_load(struct config *c, struct primset *ps,
                             .used = used,
                             .maximise = (pl->desc->flags & FGP_MAXIMISE) != 0,
                             .score_name = "fitness"};
+    if (pl->handle)
+        guard_plugin(c, "setup crashed", "during setup");
+    current_setup = s;
     int rc = pl->desc->setup(s, &pl->state);
+    current_setup = NULL;
+    if (pl->handle)
+        guard_end();
     /* teardown is owed even when setup fails: a setup that fails midway
      * leaves in *state what it allocated (see the built-ins). */
     pl->set_up = 1;

@@ -4,6 +4,7 @@
 #define FORKGP_PLUGIN_H
 
 #include "config.h"
+#include "csv.h"
 #include "error.h"
 #include "fitness.h"
 #include "forkgp.h"
@@ -41,6 +42,12 @@ struct plugin_file {
 
 /* The files loaded so far (data read by fgp_load_csv, the .so). */
 size_t plugin_files(const struct plugin *pl, const struct plugin_file **out);
+
+/* The data loaded from path (as the setup named it to fgp_load_csv),
+ * or NULL: the bytes the run used, never read again (a named pipe could
+ * not be, and a file may have changed since). Lives as long as pl. */
+const struct dataset *plugin_dataset(const struct plugin *pl,
+                                     const char *path);
 
 /* One hash of all of them, in load order. */
 uint64_t plugin_data_hash(const struct plugin *pl);

@@ -35,13 +35,59 @@ int report_make_dirs(const char *path)
     return 0;
 }
 
+/* Opens dir/name as a stream of mode, with flags and O_NOFOLLOW: a link
+ * planted in the run folder must not have its target written. Only a
+ * regular file is taken (O_NONBLOCK: a named pipe does not wait for its
+ * other end). NULL with errno set (ELOOP for a link, EINVAL for a file
+ * that is not regular). */
+static FILE *open_nofollow(const char *dir, const char *name, int flags,
+                           const char *mode)
+{
+    char path[PATH_MAX];
+    if (path_join(path, dir, name) < 0) {
+        errno = ENAMETOOLONG;
+        return NULL;
+    }
+    int fd = open(path, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0666);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    FILE *f = NULL;
+    if (fstat(fd, &st) < 0)
+        ;
+    else if (!S_ISREG(st.st_mode))
+        errno = EINVAL;
+    else if (fcntl(fd, F_SETFL, 0) == 0) /* blocking again */
+        f = fdopen(fd, mode);
+    if (!f) {
+        int e = errno;
+        close(fd);
+        errno = e;
+    }
+    return f;
+}
+
+/* Why dir/name could not be opened, from open_nofollow's errno. */
+static const char *open_why(int e)
+{
+    return e == ELOOP    ? "it is a symbolic link"
+           : e == EINVAL ? "not a regular file"
+                         : strerror(e);
+}
+
+/* A log file of a new run: whatever stood at its name (an old run's log,
+ * or a link or pipe planted there) is removed, and the file made anew. */
 static FILE *open_in(struct report *rp, const char *name, struct error *err)
 {
     char path[PATH_MAX];
-    FILE *f = path_join(path, rp->dir, name) == 0 ? fopen(path, "w") : NULL;
+    FILE *f = NULL;
+    if (path_join(path, rp->dir, name) < 0)
+        errno = ENAMETOOLONG;
+    else if (unlink(path) == 0 || errno == ENOENT)
+        f = open_nofollow(rp->dir, name, O_WRONLY | O_CREAT | O_EXCL, "w");
     if (!f)
         error_set(err, "cannot write '%s/%s': %s", rp->dir, name,
-                  strerror(errno));
+                  open_why(errno));
     return f;
 }
 
@@ -109,10 +155,12 @@ static FILE *reopen_at(struct report *rp, const char *name, uint64_t size,
                        struct error *err)
 {
     char path[PATH_MAX];
-    FILE *f = path_join(path, rp->dir, name) == 0 ? fopen(path, "r+") : NULL;
+    FILE *f = path_join(path, rp->dir, name) == 0
+                  ? open_nofollow(rp->dir, name, O_RDWR, "r+")
+                  : NULL;
     if (!f) {
         error_set(err, "cannot resume: '%s/%s': %s", rp->dir, name,
-                  strerror(errno));
+                  open_why(errno));
         return NULL;
     }
     struct stat st;

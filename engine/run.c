@@ -20,10 +20,13 @@
 #include "run.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "breed.h"
 #include "buf.h"
@@ -464,7 +467,8 @@ static int finish(struct run *r, enum stop_reason why, long generations)
     printf("best program: %s", text); /* the rest are key = value lines */
     /* r->model: the best model (with its scaling), made above. */
     if (simplify_lines(&text, &len, stdout, &r->model, &r->ps,
-                       r->cfg->data_train, (int)r->cfg->output_digits) < 0)
+                       plugin_dataset(r->plugin, r->cfg->data_train),
+                       (int)r->cfg->output_digits) < 0)
         fprintf(stderr, "forkgp: out of memory for the simplified program\n");
     print_failures(r, stdout);
     fflush(stdout);
@@ -545,46 +549,109 @@ static struct breed_options breed_options(const struct config *c)
     return o;
 }
 
+/* What a file of mode m is, for a message: what is not a regular file. */
+static const char *file_kind(mode_t m)
+{
+    return S_ISDIR(m)                   ? "a folder"
+           : S_ISFIFO(m)                ? "a named pipe"
+           : S_ISCHR(m) || S_ISBLK(m)   ? "a device"
+           : S_ISSOCK(m)                ? "a socket"
+                                        : "not a regular file";
+}
+
+/*
+ * Reads the checkpoint at path into in: only a regular file (a named pipe
+ * would wait for a writer, a device never end), its head checked before
+ * the rest is read, and no more than its size, which may not exceed what
+ * a checkpoint of this configuration can be. Returns 0, -1 with a
+ * message in err, or -2 with errno set when it cannot be opened.
+ */
+static int read_checkpoint_file(const char *path, const struct config *c,
+                                struct buf *in, struct error *err)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return -2;
+    struct stat st;
+    unsigned char head[CHECKPOINT_HEAD];
+    size_t got = 0;
+    int rc = 0;
+    if (fstat(fd, &st) < 0)
+        rc = error_set(err, "cannot read: %s", strerror(errno));
+    else if (!S_ISREG(st.st_mode))
+        rc = error_set(err, "%s, not a checkpoint file",
+                       file_kind(st.st_mode));
+    else if ((uint64_t)st.st_size >
+             checkpoint_max_len((size_t)c->run_population,
+                                (uint32_t)c->tree_max_size))
+        rc = error_set(err,
+                       "%llu bytes: larger than a checkpoint of this "
+                       "configuration can be",
+                       (unsigned long long)st.st_size);
+    /* The head first: what is not a checkpoint is not read further. */
+    while (rc == 0 && got < sizeof head) {
+        ssize_t n = read(fd, head + got, sizeof head - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            rc = error_set(err, "cannot read: %s", strerror(errno));
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    if (rc == 0)
+        rc = checkpoint_check_head(head, got, err);
+    size_t size = (size_t)st.st_size;
+    if (rc == 0) {
+        if (buf_reserve(in, size > got ? size : got) == 0)
+            buf_put(in, head, got);
+        if (in->failed)
+            rc = error_set(err, "out of memory");
+    }
+    /* The rest, up to the size it had: a file that grows meanwhile is
+     * read no further (the checksum then tells). */
+    while (rc == 0 && in->len < size) {
+        ssize_t n = read(fd, in->data + in->len, size - in->len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            rc = error_set(err, "cannot read: %s", strerror(errno));
+        if (n <= 0)
+            break;
+        in->len += (size_t)n;
+    }
+    close(fd);
+    return rc;
+}
+
 /* Reads the run folder's checkpoint into r and checks that it fits this
  * configuration and data. Returns 0, or -1 after a message. */
 static int load_checkpoint(struct run *r)
 {
     const char *dir = r->cfg->output_dir;
     char path[PATH_MAX];
-    FILE *f =
-        path_join(path, dir, CHECKPOINT_FILE) == 0 ? fopen(path, "rb") : NULL;
-    if (!f) {
+    struct buf in;
+    struct error err;
+    buf_init(&in);
+    int rc = path_join(path, dir, CHECKPOINT_FILE) == 0
+                 ? read_checkpoint_file(path, r->cfg, &in, &err)
+                 : -2;
+    if (rc == -2) {
         fprintf(stderr, "forkgp: cannot resume '%s': no checkpoint (%s)\n", dir,
                 strerror(errno));
         return -1;
     }
-    struct buf in;
-    buf_init(&in);
-    for (;;) {
-        if (buf_reserve(&in, 1 << 16) < 0)
-            break;
-        size_t got = fread(in.data + in.len, 1, in.cap - in.len, f);
-        in.len += got;
-        if (got == 0)
-            break;
-    }
-    const unsigned char *buf = in.failed ? NULL : in.data;
-    size_t len = in.len;
-    /* A folder opens but does not read: not a truncated checkpoint. */
-    if (ferror(f)) {
-        fprintf(stderr, "forkgp: cannot resume '%s': cannot read '%s': %s\n",
-                dir, path, strerror(errno));
-        fclose(f);
+    if (rc < 0) {
+        fprintf(stderr, "forkgp: %s: %s\n", path, err.msg);
         buf_release(&in);
         return -1;
     }
-    fclose(f);
+    const unsigned char *buf = in.data;
+    size_t len = in.len;
     struct checkpoint_key key;
-    struct error err;
-    error_set(&err, "out of memory");
     /* Whose checkpoint it is first, then whether its contents are sound:
      * another run's is named as such, not as "corrupted". */
-    int rc = buf ? checkpoint_read_key(buf, len, &key, &err) : -1;
+    rc = checkpoint_read_key(buf, len, &key, &err);
     if (rc == 0 && key.config_hash != r->key.config_hash) {
         /* A --set that changes what the run computes is the likelier
          * cause than an edited config.ini: name it. */

@@ -356,20 +356,18 @@ static int simplified_line(struct buf *b, const struct tree *s,
 
 int simplify_lines(char **text, size_t *len, FILE *screen,
                    const struct tree *t, const struct primset *ps,
-                   const char *train, int digits)
+                   const struct dataset *train, int digits)
 {
-    struct dataset d;
-    memset(&d, 0, sizeof d);
     const double *cols[PRIM_MAX_VARS];
     size_t nrows = 0;
-    if (train && *train && csv_load(&d, train, NULL) == 0) {
-        nrows = d.nrows;
+    if (train) {
+        nrows = train->nrows;
         for (int k = 0; k < ps->nvars && nrows > 0; k++) {
-            int c = dataset_find(&d, ps->var_names[k]);
+            int c = dataset_find(train, ps->var_names[k]);
             if (c < 0)
                 nrows = 0;
             else
-                cols[k] = d.cols[c];
+                cols[k] = train->cols[c];
         }
     }
     struct tree s;
@@ -394,6 +392,5 @@ int simplify_lines(char **text, size_t *len, FILE *screen,
     tree_release(&s);
     buf_release(&full);
     buf_release(&brief);
-    dataset_release(&d);
     return rc;
 }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "csv.h"
 #include "prim.h"
 #include "tree.h"
 
@@ -32,16 +33,15 @@ int simplify_tree(struct tree *out, const struct tree *t,
 
 /*
  * The simplified program of a run's outputs: t simplified (simplify_tree)
- * against the CSV file `train` (its columns found by the names of ps's
- * variables; NULL, "", a file that does not load or a variable it lacks:
- * no rows), appended to the malloc'd text *text of *len bytes (realloc'd)
- * as the line "simplified = PROGRAM" with every digit of its constants,
- * and written to `screen` as the same line with `digits` significant
- * digits (infix_append_digits). Returns 0, or -1 when memory ran out
- * (nothing appended or written).
+ * against the training data `train` (its columns found by the names of
+ * ps's variables; NULL or a variable it lacks: no rows), appended to the
+ * malloc'd text *text of *len bytes (realloc'd) as the line "simplified =
+ * PROGRAM" with every digit of its constants, and written to `screen` as
+ * the same line with `digits` significant digits (infix_append_digits).
+ * Returns 0, or -1 when memory ran out (nothing appended or written).
  */
 int simplify_lines(char **text, size_t *len, FILE *screen,
                    const struct tree *t, const struct primset *ps,
-                   const char *train, int digits);
+                   const struct dataset *train, int digits);
 
 #endif

@@ -60,7 +60,7 @@ LAYERS = [
      "engine/child engine/fitness engine/stop engine/build engine/exitcode "
      "engine/buf engine/hash engine/clock engine/path engine/error "
      "engine/model engine/front engine/jacobian engine/optimize "
-     "engine/simplify"),
+     "engine/simplify engine/rundir engine/guard"),
     ("api", "", "fitness/forkgp"),
 ]
 

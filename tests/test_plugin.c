@@ -451,6 +451,16 @@ static int group_setup(void **state)
     for (size_t i = 0; i < sizeof builds / sizeof builds[0]; i++)
         if (build_so(builds[i].src, builds[i].so, builds[i].flags) < 0)
             return -1;
+    /* The test plug-in whose setup misbehaves, from its own file. */
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd,
+             "cc -shared -fPIC -std=c11 -O1 -Wall -Wextra -Werror -I'%s' "
+             "-o '%s/hostile.so' tests/plugins/hostile.c",
+             include_dir, tmpdir);
+    if (system(cmd) != 0) {
+        fprintf(stderr, "test_plugin: failed: %s\n", cmd);
+        return -1;
+    }
     return 0;
 }
 
@@ -655,6 +665,35 @@ static void test_bad_descriptor(void **state)
     /* No test callback. */
     assert_int_equal(score_test(x, "x", s), -1);
     testutil_fitness_free(x);
+}
+
+/* A NULL passed to a setup call fails the setup with the call's name,
+ * even when the setup ignores what the call returned; never a crash. */
+static void test_null_arguments(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *mode, *want;
+    } cases[] = {
+        {"null_variable", "fgp_add_variable was passed a NULL name"},
+        {"null_symbol", "fgp_add_symbol was passed a NULL name"},
+        {"null_functions", "fgp_use_functions was passed a NULL list"},
+        {"null_constants", "fgp_use_constants was passed a NULL list"},
+        {"null_setup", "fgp_add_variable was passed a NULL setup"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char ini[256], want[256];
+        snprintf(ini, sizeof ini,
+                 "[fitness]\nfunction = hostile.so\n[hostile]\nmode = %s\n",
+                 cases[i].mode);
+        snprintf(want, sizeof want, "fitness 'hostile': %s", cases[i].want);
+        load_fails("null.ini", ini, want);
+    }
+    /* Outside a setup, a NULL setup is refused and nothing else. */
+    assert_int_equal(fgp_add_variable(NULL, "x"), -1);
+    assert_int_equal(fgp_add_symbol(NULL, "s", 0), -1);
+    assert_int_equal(fgp_use_functions(NULL, "add"), -1);
+    assert_int_equal(fgp_use_constants(NULL, "1"), -1);
 }
 
 static void test_setup_fails(void **state)
@@ -1112,6 +1151,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_not_found),
         cmocka_unit_test(test_not_a_plugin),
+        cmocka_unit_test(test_null_arguments),
         cmocka_unit_test(test_bad_descriptor),
         cmocka_unit_test(test_setup_fails),
         cmocka_unit_test(test_bad_values),

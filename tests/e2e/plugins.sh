@@ -66,6 +66,57 @@ plugin_ini nobuiltin regresion
 expect_status 2 "unknown built-in" "$FORKGP" run "$TMP/p/nobuiltin.ini"
 expect_err "$TMP/p/nobuiltin.ini:2: [fitness] function: no built-in fitness 'regresion'; did you mean 'regression'?" "unknown built-in message"
 
+# --- a setup or a loading that crashes or exits ----------------------------
+# The plug-in's code runs in forkgp's own process there: a crash or an
+# exit() ends forkgp with exit 2 and a message naming the plug-in and
+# what it did, on run and check alike, and no run folder is touched.
+cc -shared -fPIC -O2 -Ifitness -o "$TMP/p/hostile.so" tests/plugins/hostile.c &&
+    cc -shared -fPIC -O2 -Ifitness -DCTOR_EXIT=0 -o "$TMP/p/ctor.so" tests/plugins/hostile.c ||
+    fail "cannot build tests/plugins/hostile.c"
+printf '[run]\npopulation = 20\ngenerations = 2\n[fitness]\nfunction = ./hostile.so\n' >"$TMP/p/hostile.ini"
+place="$TMP/p/hostile.ini:5: [fitness] function: plug-in '$TMP/p/./hostile.so'"
+for case in "segv:setup crashed (segmentation fault)" "abort:setup crashed (aborted)" \
+    "fpe:setup crashed (arithmetic exception)" "overflow:setup crashed (segmentation fault)" \
+    "exit0:called exit(0) during setup" "exit3:called exit(3) during setup"; do
+    mode=${case%%:*} want=${case#*:}
+    expect_status 2 "setup $mode: exit 2" \
+        "$FORKGP" run "$TMP/p/hostile.ini" --quiet --set hostile.mode="$mode" --out "$TMP/p/h-$mode"
+    expect_err "forkgp: $place: $want" "setup $mode: the message"
+    [ ! -e "$TMP/p/h-$mode" ] && pass "setup $mode: no run folder" ||
+        fail "setup $mode: a run folder was made"
+    expect_status 2 "setup $mode: check exits 2" \
+        "$FORKGP" check "$TMP/p/hostile.ini" --set hostile.mode="$mode"
+    expect_err "forkgp: $place: $want" "setup $mode: check's message"
+done
+printf '[fitness]\nfunction = ./ctor.so\n' >"$TMP/p/ctor.ini"
+expect_status 2 "exit(0) in a constructor: exit 2" "$FORKGP" run "$TMP/p/ctor.ini" --quiet --out "$TMP/p/h-ctor"
+expect_err "forkgp: $TMP/p/ctor.ini:2: [fitness] function: plug-in '$TMP/p/./ctor.so': called exit(0) while being loaded" \
+    "exit(0) in a constructor: the message"
+expect_status 2 "exit(0) in a constructor: check exits 2" "$FORKGP" check "$TMP/p/ctor.ini"
+for case in "null_variable:fgp_add_variable was passed a NULL name" \
+    "null_symbol:fgp_add_symbol was passed a NULL name" \
+    "null_functions:fgp_use_functions was passed a NULL list" \
+    "null_constants:fgp_use_constants was passed a NULL list" \
+    "null_setup:fgp_add_variable was passed a NULL setup"; do
+    mode=${case%%:*} want=${case#*:}
+    expect_status 2 "setup $mode: exit 2" \
+        "$FORKGP" run "$TMP/p/hostile.ini" --quiet --set hostile.mode="$mode" --out "$TMP/p/h-$mode"
+    expect_err "forkgp: fitness 'hostile': $want" "setup $mode: the message"
+done
+# A run folder made by a good setup, then a run into it whose setup
+# crashes, and a resume whose setup exits: every file as it was.
+"$FORKGP" run "$TMP/p/hostile.ini" --quiet --out "$TMP/p/h-kept" >/dev/null 2>&1
+cp -r "$TMP/p/h-kept" "$TMP/p/h-before"
+expect_status 2 "a crashing setup into a run folder: exit 2" \
+    "$FORKGP" run "$TMP/p/hostile.ini" --quiet --set hostile.mode=segv --out "$TMP/p/h-kept"
+cp "$TMP/p/h-kept/config.ini" "$TMP/p/h-config.ini"
+printf '[hostile]\nmode = exit0\n' >>"$TMP/p/h-kept/config.ini"
+expect_status 2 "a resume whose setup exits: exit 2" "$FORKGP" resume "$TMP/p/h-kept" --quiet
+cp "$TMP/p/h-config.ini" "$TMP/p/h-kept/config.ini"
+diff -r "$TMP/p/h-kept" "$TMP/p/h-before" >/dev/null &&
+    pass "a crashing or exiting setup leaves the run folder as it was" ||
+    fail "a crashing or exiting setup changed the run folder"
+
 # --- out of tree: make install, pkg-config, cc, run ------------------------
 prefix="$TMP/prefix"
 if make -s --no-print-directory install PREFIX="$prefix" BUILD="$BUILD" >"$TMP/install.log" 2>&1 &&

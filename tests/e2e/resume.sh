@@ -173,9 +173,10 @@ unset REF
 # (here: checkpoint.bin.tmp is a folder) stops the run as soon as the run
 # sees it (a generation or so later, the next checkpoint at the latest),
 # with the file's name, exit status 1, the log kept and no process left.
+# (--force: a folder holding only that folder is no run folder yet.)
 mkdir -p "$R/unwritable/checkpoint.bin.tmp"
 expect_status 1 "an unwritable checkpoint stops the run" "$FORKGP" run "$R/p.ini" \
-    --quiet --set run.population=200 --out "$R/unwritable"
+    --quiet --set run.population=200 --out "$R/unwritable" --force
 expect_err "forkgp: cannot write '$R/unwritable/checkpoint.bin': Is a directory" \
     "an unwritable checkpoint: the message names the file"
 lines=$(wc -l <"$R/unwritable/log.csv")
