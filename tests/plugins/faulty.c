@@ -4,16 +4,20 @@
  * [faulty] mode says: segv, abort, exit (_exit(3)), loop (forever), bomb
  * (allocates until it fails), nan (returns a NaN score), stdout (writes
  * garbage to stdout, then scores), closefd1 (closes fd 1, then scores),
- * grandchild (forks a child that sleeps, then scores), orphan (forks a
- * child that sleeps holding the worker's pipes, then _exit(3): only
- * waitpid shows the death), or none. Every other program scores as with
- * mode = none, so runs can be compared.
+ * grandchild (forks a child that sleeps, then scores), setsid (the same,
+ * the child leaving the worker's session and group with setsid()), orphan
+ * (forks a child that sleeps holding the worker's pipes, then _exit(3):
+ * only waitpid shows the death), sleep (sleeps [faulty] sleep_ms, then
+ * scores: a worker that blocks), or none. Every other program scores as
+ * with mode = none, so runs can be compared. [faulty] forks bounds the
+ * children each worker forks (0: no bound).
  */
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "forkgp.h"
@@ -21,14 +25,20 @@
 struct faulty {
     char mode[16];
     long every;
+    long forks;
+    long sleep_ms;
 };
+
+static long forked; /* children this worker forked */
 
 static int setup(struct fgp_setup *s, void **state)
 {
     static struct faulty f;
     const char *mode;
     if (fgp_get_string(s, NULL, "mode", "none", &mode) < 0 ||
-        fgp_get_int(s, NULL, "every", 5, 1, 1000, &f.every) < 0)
+        fgp_get_int(s, NULL, "every", 5, 1, 1000, &f.every) < 0 ||
+        fgp_get_int(s, NULL, "forks", 0, 0, 1000000, &f.forks) < 0 ||
+        fgp_get_int(s, NULL, "sleep_ms", 500, 0, 100000, &f.sleep_ms) < 0)
         return -1;
     snprintf(f.mode, sizeof f.mode, "%s", mode);
     *state = &f;
@@ -87,9 +97,20 @@ static int evaluate(void *state, const struct fgp_program *p,
     }
     if (strcmp(f->mode, "closefd1") == 0)
         close(1);
-    if (strcmp(f->mode, "grandchild") == 0 && fork() == 0) {
-        sleep(1000);
-        _exit(0);
+    int forks = strcmp(f->mode, "grandchild") == 0 ||
+                strcmp(f->mode, "setsid") == 0;
+    if (forks && (f->forks == 0 || forked < f->forks)) {
+        forked++;
+        if (fork() == 0) {
+            if (strcmp(f->mode, "setsid") == 0)
+                setsid();
+            sleep(1000);
+            _exit(0);
+        }
+    }
+    if (strcmp(f->mode, "sleep") == 0) {
+        struct timespec ts = {f->sleep_ms / 1000, f->sleep_ms % 1000 * 1000000};
+        nanosleep(&ts, NULL);
     }
     if (strcmp(f->mode, "orphan") == 0) {
         if (fork() == 0)
