@@ -343,32 +343,44 @@ done
     fail "kill -9 of the parent: workers left:$alive (had: $kids)"
 
 # --- kill -9 of the parent: no grandchild outlives it ------------------------
-# Each worker forks one sleeping child, plain or setsid(); forkgp is then
-# killed with -9. Each worker's descendants are in a PID namespace whose
-# init dies with the worker, so the kernel ends them all. Where no PID
-# namespace can be had, forkgp cannot promise it (docs/farm.md).
+# Each worker forks one sleeping child, plain or setsid(), which writes
+# its pid to a file; forkgp is then killed with -9. Each worker's
+# descendants are in a PID namespace whose init dies with the worker, so
+# the kernel ends them all. Where no PID namespace can be had, forkgp
+# cannot promise it (docs/farm.md).
+# alive PID...: those of the pids that still run (a zombie does not)
+alive() {
+    local p state
+    for p in "$@"; do
+        state=$(awk '/^State:/ { print $2 }' "/proc/$p/status" 2>/dev/null)
+        [ -n "$state" ] && [ "$state" != Z ] && printf '%s ' "$p"
+    done
+}
 if unshare -p -f true 2>/dev/null || unshare -Urpf true 2>/dev/null; then
     for mode in grandchild setsid; do
-        ini="$TMP/f/k9-$mode.ini"
-        cp "$TMP/f/faulty.ini" "$ini"
-        "$FORKGP" run "$ini" --quiet --set faulty.mode=$mode --set faulty.every=1 \
-            --set faulty.forks=1 --set run.eval_timeout=30 \
-            --set run.generations=100000 --out "$TMP/f/k9-$mode" >/dev/null 2>&1 &
+        pids="$TMP/f/k9-$mode.pids"
+        "$FORKGP" run "$TMP/f/faulty.ini" --quiet --set faulty.mode=$mode \
+            --set faulty.every=1 --set faulty.forks=1 --set faulty.pids="$pids" \
+            --set run.eval_timeout=30 --set run.generations=10000000 \
+            --out "$TMP/f/k9-$mode" >/dev/null 2>&1 &
         pid=$!
-        # forkgp, 2 workers, their namespaces' inits, 2 grandchildren
-        n=0
-        for _ in $(seq 400); do
-            n=$(pgrep -fc -- "$ini")
-            [ "$n" -ge 7 ] && break
+        for _ in $(seq 400); do # both workers' children, once forked
+            [ -f "$pids" ] && [ "$(wc -l <"$pids")" -ge 2 ] && break
             sleep 0.05
         done
+        kids=$(cat "$pids" 2>/dev/null | tr '\n' ' ')
+        before=$(alive $kids)
         kill -9 $pid
         wait $pid 2>/dev/null
-        left=$(leftovers "$ini")
-        [ "$n" -ge 7 ] && [ -z "$left" ] &&
-            pass "kill -9 of the parent, $mode: every descendant gone" ||
-            fail "kill -9 of the parent, $mode: $n processes before, left: $left"
-        kill_leftovers "$ini"
+        for _ in $(seq 100); do
+            left=$(alive $kids)
+            [ -z "$left" ] && break
+            sleep 0.1
+        done
+        [ -n "$before" ] && [ "$before" = "$kids" ] && [ -z "$left" ] &&
+            pass "kill -9 of the parent, $mode: its grandchildren ($kids) gone" ||
+            fail "kill -9 of the parent, $mode: grandchildren $kids, alive before: $before, left: $left"
+        for p in $left; do kill -9 "$p" 2>/dev/null; done
     done
 else
     pass "kill -9 of the parent and grandchildren: skipped (no PID namespace here)"

@@ -10,8 +10,11 @@
  * only waitpid shows the death), sleep (sleeps [faulty] sleep_ms, then
  * scores: a worker that blocks), or none. Every other program scores as
  * with mode = none, so runs can be compared. [faulty] forks bounds the
- * children each worker forks (0: no bound).
+ * children each worker forks (0: no bound); [faulty] pids names a file
+ * each child appends its pid to, as the system sees it (/proc/self: in a
+ * PID namespace getpid() gives the inner one).
  */
+#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -27,6 +30,7 @@ struct faulty {
     long every;
     long forks;
     long sleep_ms;
+    char pids[4096];
 };
 
 static long forked; /* children this worker forked */
@@ -41,6 +45,10 @@ static int setup(struct fgp_setup *s, void **state)
         fgp_get_int(s, NULL, "sleep_ms", 500, 0, 100000, &f.sleep_ms) < 0)
         return -1;
     snprintf(f.mode, sizeof f.mode, "%s", mode);
+    const char *pids;
+    if (fgp_get_string(s, NULL, "pids", "", &pids) < 0)
+        return -1;
+    snprintf(f.pids, sizeof f.pids, "%s", pids);
     *state = &f;
     fgp_add_variable(s, "x");
     fgp_use_constants(s, "-1..1");
@@ -104,6 +112,17 @@ static int evaluate(void *state, const struct fgp_program *p,
         if (fork() == 0) {
             if (strcmp(f->mode, "setsid") == 0)
                 setsid();
+            char pid[32] = "";
+            ssize_t n = readlink("/proc/self", pid, sizeof pid - 2);
+            int fd = f->pids[0] ? open(f->pids, O_WRONLY | O_APPEND | O_CREAT,
+                                       0644)
+                                : -1;
+            if (fd >= 0 && n > 0) {
+                pid[n] = '\n';
+                (void)!write(fd, pid, (size_t)n + 1);
+            }
+            if (fd >= 0)
+                close(fd);
             sleep(1000);
             _exit(0);
         }
