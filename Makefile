@@ -124,7 +124,8 @@ layers: $(CORE_OBJ) $(BUILD)/engine/main.o
 
 # make test while 8 processes spin beside it, 3 times in a row
 # (tools/test_load.sh; make test-load RUNS=1 for one): no check may depend
-# on the machine being idle. Not in make test: it takes an hour on 2 cores.
+# on the machine being idle. Not in make test: each run takes several times
+# as long as make test alone.
 RUNS ?= 3
 BUSY ?= 8
 test-load: deps
