@@ -81,7 +81,7 @@ PREDICT  := $(BUILD)/tools/predict_rows
 EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%.so,$(wildcard examples/*.c))
 
 .PHONY: all deps run test unit e2e layers asan bench format clean readme \
-        install test-mpi \
+        install test-mpi test-load \
         uninstall examples
 .SECONDARY:
 all: $(BIN)
@@ -121,6 +121,15 @@ e2e: $(BIN) $(EXAMPLES) $(PREDICT)
 layers: $(CORE_OBJ) $(BUILD)/engine/main.o
 	@st=0; python3 tests/check_layers.py --self-test || st=1; \
 	    python3 tests/check_layers.py --objects $(BUILD) || st=1; exit $$st
+
+# make test while 8 processes spin beside it, 3 times in a row
+# (tools/test_load.sh; make test-load RUNS=1 for one): no check may depend
+# on the machine being idle. Not in make test: each run takes several times
+# as long as make test alone.
+RUNS ?= 3
+BUSY ?= 8
+test-load: deps
+	@BUILD=$(BUILD) ./tools/test_load.sh $(RUNS) $(BUSY)
 
 # The MPI backend's tests: installs Open MPI, builds with MPI=1 in its own
 # tree, and compares mpirun runs with the fork backend (not in make test).

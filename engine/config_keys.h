@@ -38,8 +38,9 @@
       "fork: workers on this machine; mpi: under mpirun, rank 0 breeds and " \
       "every other rank evaluates with its own workers (make MPI=1)")         \
     X(run, eval_timeout, REAL, "0", 0, 1e6, NULL,                             \
-      "seconds one evaluation may take before its worker is killed and it "  \
-      "is TIMEOUT (0: no limit)")                                            \
+      "CPU seconds one evaluation may use before its worker is killed and "  \
+      "it is TIMEOUT; one that blocks is stopped after 10 times as long "    \
+      "plus 1 s of wall-clock time (0: no limit)")                           \
     X(run, worker_memory_mb, INT, "0", 0, 16777216, NULL,                     \
       "address-space limit of each worker in MiB (0: none)")                 \
     X(run, on_failure, CHOICE, "penalize", 0, 0, "penalize|abort",            \

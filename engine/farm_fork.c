@@ -33,6 +33,7 @@
 #include "buf.h"
 #include "child.h"
 #include "clock.h"
+#include "contain.h"
 #include "error.h"
 #include "forkgp.h"
 #include "rng.h"
@@ -50,6 +51,12 @@
 /* A worker's exit status when [run] worker_memory_mb is below the address
  * space it starts with: no evaluation could run. */
 #define EXIT_LIMIT_TOO_SMALL 124
+#define MAX_FOREIGN 64 /* children of the parent's own before the farm */
+/* eval_timeout counts a worker's CPU time; a worker that blocks (sleeps,
+ * reads) is stopped by the wall clock after WALL_FACTOR times as long plus
+ * WALL_EXTRA seconds: enough for a busy machine's share of a CPU. */
+#define WALL_FACTOR 10.0
+#define WALL_EXTRA 1.0
 
 struct worker {
     pid_t pid; /* 0: not running */
@@ -76,6 +83,10 @@ struct fork_farm {
     char oom_path[PATH_MAX]; /* the kernel's OOM-kill counter; "" none */
     int keep_fds[MAX_KEEP_FDS]; /* open at start: the plug-in's; kept */
     int nkeep;
+    pid_t foreign[MAX_FOREIGN]; /* the parent's children before the farm,
+                                   not the farm's to sweep */
+    int nforeign;
+    pid_t *spare; /* room for the pids a sweep spares */
     double mean_eval; /* seconds, running estimate for chunk sizes */
     double next_scan; /* when to look for dead workers with waitpid next */
     int forked;       /* the workers were started */
@@ -190,20 +201,63 @@ static double address_space(void)
     return (double)pages * (double)sysconf(_SC_PAGESIZE);
 }
 
+/* The worker's end of eval_timeout: SIGXCPU once the evaluation has used
+ * that much CPU time, whatever the machine's load. The signal's default
+ * action would write a core file: the handler turns that off, then dies of
+ * the same signal, which the parent reads as the timeout. */
+static void on_cpu_limit(int sig)
+{
+    struct rlimit none = {0, 0};
+    setrlimit(RLIMIT_CORE, &none);
+    raise(sig); /* SA_RESETHAND | SA_NODEFER: the default action, now */
+}
+
+/* Makes the worker's CPU-time timer. Returns 0, or -1 (then only the
+ * parent's wall clock limits an evaluation). */
+static int cpu_limit_new(timer_t *timer)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_cpu_limit;
+    sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+    sigaction(SIGXCPU, &sa, NULL);
+    struct sigevent ev;
+    memset(&ev, 0, sizeof ev);
+    ev.sigev_notify = SIGEV_SIGNAL;
+    ev.sigev_signo = SIGXCPU;
+    return timer_create(CLOCK_PROCESS_CPUTIME_ID, &ev, timer);
+}
+
+/* Arms the timer to fire after `seconds` more of this process's CPU time
+ * (all its threads); 0 disarms it. */
+static void cpu_limit_arm(timer_t timer, double seconds)
+{
+    struct itimerspec it;
+    memset(&it, 0, sizeof it);
+    it.it_value.tv_sec = (time_t)seconds;
+    it.it_value.tv_nsec = (long)((seconds - (double)(time_t)seconds) * 1e9);
+    if (seconds > 0 && it.it_value.tv_sec == 0 && it.it_value.tv_nsec == 0)
+        it.it_value.tv_nsec = 1;
+    timer_settime(timer, 0, &it, NULL);
+}
+
 static void worker_main(struct fork_farm *fm, int in, int out)
     __attribute__((noreturn));
 
 static void worker_main(struct fork_farm *fm, int in, int out)
 {
-    /* Die with the parent, even if it is killed with -9. */
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != fm->parent)
-        _exit(0);
     /* Its own session, and so its own process group: no terminal, whose
      * signals are the parent's to handle; killing the group takes any
      * grandchildren too; and the parent ignores signals from the session
      * (stop_ignore_session). */
     setsid();
+    /* What it forks dies with it, even a child that calls setsid(). */
+    contain_enter();
+    /* Die with the parent, even if it is killed with -9. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != fm->parent)
+        _exit(0);
     /* Neither it nor anything it starts may signal the parent: a plug-in
      * stops its own evaluation at most, never the run. Where the kernel
      * has no filter, the session check above still holds for all but a
@@ -233,6 +287,8 @@ static void worker_main(struct fork_farm *fm, int in, int out)
     }
     dup2(2, 1);
     close_foreign_fds(fm, in, out);
+    timer_t cpu_timer;
+    int timed = fm->opt.eval_timeout > 0 && cpu_limit_new(&cpu_timer) == 0;
 
     /* The worker's own buffers first, so that the memory limit is the
      * evaluations' alone. */
@@ -268,7 +324,11 @@ static void worker_main(struct fork_farm *fm, int in, int out)
         jobs.start += WIRE_HEADER + h.length;
         struct wire_result res;
         double t0 = clock_now();
+        if (timed)
+            cpu_limit_arm(cpu_timer, fm->opt.eval_timeout);
         evaluate_one(fm, generation, index, &t, &res);
+        if (timed)
+            cpu_limit_arm(cpu_timer, 0);
         res.seconds = clock_now() - t0;
         /* Each result goes up as soon as it is known: the parent's record
          * of what is in flight then says whose evaluation a crash was. */
@@ -387,9 +447,23 @@ static int start_worker(struct fork_farm *fm, int i)
     return 0;
 }
 
+/* Kills and reaps what workers left re-parented to this process (their
+ * namespaces' inits, grandchildren that left their group), sparing the
+ * workers and what the parent had forked before the farm. */
+static void sweep(struct fork_farm *fm)
+{
+    size_t n = 0;
+    for (int i = 0; i < fm->nforeign; i++)
+        fm->spare[n++] = fm->foreign[i];
+    for (int i = 0; i < fm->opt.workers; i++)
+        if (fm->w[i].pid)
+            fm->spare[n++] = fm->w[i].pid;
+    contain_sweep(fm->spare, n);
+}
+
 /* Waits up to `seconds` for the worker to end; then kills its group and
- * reaps it. Returns its wait status. */
-static int reap(struct worker *w, double seconds)
+ * reaps it, and what it left. Returns its wait status. */
+static int reap(struct fork_farm *fm, struct worker *w, double seconds)
 {
     int status = 0;
     double until = clock_now() + seconds;
@@ -414,6 +488,7 @@ static int reap(struct worker *w, double seconds)
     close(w->job_fd);
     close(w->result_fd);
     w->pid = 0;
+    sweep(fm);
     return status;
 }
 
@@ -487,13 +562,20 @@ static int replace_worker(struct fork_farm *fm, struct round *rd, int i,
     return start_worker(fm, i);
 }
 
+/* How long an evaluation may take by the wall clock: the backstop for a
+ * worker that blocks, which its CPU-time limit does not see. */
+static double wall_limit(const struct fork_farm *fm)
+{
+    return WALL_FACTOR * fm->opt.eval_timeout + WALL_EXTRA;
+}
+
 /* Kills a worker that hangs or misbehaves: TERM, a short grace, KILL. */
-static int stop_worker(struct worker *w)
+static int stop_worker(struct fork_farm *fm, struct worker *w)
 {
     kill(-w->pid, SIGTERM);
     kill(w->pid, SIGTERM);
     w->killed = 1;
-    return reap(w, TERM_GRACE);
+    return reap(fm, w, TERM_GRACE);
 }
 
 /* Takes one evaluation's time, as the evaluating process measured it, into
@@ -550,7 +632,7 @@ static double quiet_time(const struct fork_farm *fm, const struct round *rd,
         int keep = rd->nqueue == 0 ? 0 : chunk / 2 > 1 ? chunk / 2 : 1;
         double due = w->started + (w->nin - keep) * fm->mean_eval - t;
         if (fm->opt.eval_timeout > 0) {
-            double limit = w->started + fm->opt.eval_timeout - t;
+            double limit = w->started + wall_limit(fm) - t;
             if (limit < due)
                 due = limit;
         }
@@ -664,7 +746,7 @@ static int service(struct fork_farm *fm, struct round *rd, int i, short revents,
     if (revents & (POLLIN | POLLHUP | POLLERR)) {
         int rc = collect(fm, rd, i);
         if (rc < 0) {
-            stop_worker(w);
+            stop_worker(fm, w);
             return replace_worker(fm, rd, i, EVAL_PROTOCOL, 0);
         }
         eof = rc == 1;
@@ -674,13 +756,13 @@ static int service(struct fork_farm *fm, struct round *rd, int i, short revents,
     if (r == w->pid) {
         /* Dead (or closing): take the results it managed to send. */
         if (collect(fm, rd, i) < 0) {
-            stop_worker(w);
+            stop_worker(fm, w);
             return replace_worker(fm, rd, i, EVAL_PROTOCOL, 0);
         }
         if (eof)
-            wstatus = reap(w, TERM_GRACE);
+            wstatus = reap(fm, w, TERM_GRACE);
         else
-            reap(w, 0); /* already reaped: close and kill its group */
+            reap(fm, w, 0); /* already reaped: close and kill its group */
         if (WIFEXITED(wstatus) &&
             WEXITSTATUS(wstatus) == EXIT_LIMIT_TOO_SMALL &&
             fm->opt.memory_mb > 0) {
@@ -688,11 +770,17 @@ static int service(struct fork_farm *fm, struct round *rd, int i, short revents,
             return -1;
         }
         int detail, status = death_status(fm, w, wstatus, &detail);
+        /* The worker's CPU-time limit (on_cpu_limit): a timeout. */
+        if (status == EVAL_CRASHED && detail == SIGXCPU &&
+            fm->opt.eval_timeout > 0) {
+            status = EVAL_TIMEOUT;
+            detail = 0;
+        }
         return replace_worker(fm, rd, i, status, detail);
     }
     if (fm->opt.eval_timeout > 0 && w->nin > 0 &&
-        clock_now() - w->started > fm->opt.eval_timeout) {
-        stop_worker(w);
+        clock_now() - w->started > wall_limit(fm)) {
+        stop_worker(fm, w);
         return replace_worker(fm, rd, i, EVAL_TIMEOUT, 0);
     }
     return 0;
@@ -834,7 +922,7 @@ int fork_farm_eval(struct fork_farm *fm, struct population *p,
             pfd[2 * i + 1] = (struct pollfd){
                 w->out.len > w->outoff ? w->job_fd : -1, POLLOUT, 0};
             if (fm->opt.eval_timeout > 0 && w->nin > 0) {
-                double left = w->started + fm->opt.eval_timeout - clock_now();
+                double left = w->started + wall_limit(fm) - clock_now();
                 int ms = left > 0 ? (int)(left * 1000) + 1 : 0;
                 if (ms < timeout)
                     timeout = ms;
@@ -867,7 +955,7 @@ out:
     if (result != FARM_DONE)
         for (int i = 0; i < nw; i++)
             if (fm->w[i].pid && fm->w[i].nin > 0) {
-                stop_worker(&fm->w[i]);
+                stop_worker(fm, &fm->w[i]);
                 fm->w[i].nin = 0;
                 start_worker(fm, i);
             }
@@ -916,7 +1004,8 @@ struct fork_farm *fork_farm_new(const struct fitness *f, uint64_t seed,
         return fm;
     fm->w = calloc((size_t)o->workers, sizeof *fm->w);
     fm->frame = malloc(WIRE_HEADER + WIRE_MAX_PAYLOAD);
-    int no_room = !fm->w || !fm->frame;
+    fm->spare = malloc(((size_t)o->workers + MAX_FOREIGN) * sizeof *fm->spare);
+    int no_room = !fm->w || !fm->frame || !fm->spare;
     for (int i = 0; !no_room && i < o->workers; i++)
         no_room = !(fm->w[i].in = malloc(WIRE_RESULT_MAX));
     if (no_room) {
@@ -926,6 +1015,11 @@ struct fork_farm *fork_farm_new(const struct fitness *f, uint64_t seed,
     }
     note_open_fds(fm);
     find_oom_counter(fm);
+    /* What a worker's descendants leave comes here, to be swept; children
+     * the parent had before (a plug-in's setup may fork) are not ours. */
+    contain_adopt();
+    int n = contain_children(fm->foreign, MAX_FOREIGN);
+    fm->nforeign = n > 0 ? n : 0;
     if (!o->adaptive && start_workers(fm, err) < 0) {
         fork_farm_free(fm);
         return NULL;
@@ -947,12 +1041,13 @@ void fork_farm_free(struct fork_farm *fm)
     for (int i = 0; fm->w && i < fm->opt.workers; i++) {
         if (fm->w[i].pid) {
             double left = until - clock_now();
-            reap(&fm->w[i], left > 0 ? left : 0);
+            reap(fm, &fm->w[i], left > 0 ? left : 0);
         }
         buf_release(&fm->w[i].out);
         free(fm->w[i].in);
     }
     free(fm->w);
+    free(fm->spare);
     free(fm->frame);
     free(fm->consts);
     free(fm);

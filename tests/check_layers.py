@@ -57,7 +57,8 @@ LAYERS = [
      "engine/tree engine/prim engine/interp engine/rng engine/pop "
      "engine/wire engine/csv engine/text engine/config engine/config_keys "
      "engine/vmath engine/stats engine/infix engine/parse engine/durable "
-     "engine/child engine/fitness engine/stop engine/build engine/exitcode "
+     "engine/child engine/contain engine/fitness engine/stop engine/build "
+     "engine/exitcode "
      "engine/buf engine/hash engine/clock engine/path engine/error "
      "engine/model engine/front engine/jacobian engine/optimize "
      "engine/simplify engine/rundir engine/guard"),
