@@ -43,6 +43,7 @@ struct fgp_program {
     struct plugin *pl;       /* fgp_optimize's scratch; NULL outside
                                 evaluate */
     int tuned;               /* fgp_optimize tuned it: tree is pl->tuned */
+    double *errors;          /* fgp_case_errors's, or NULL: not wanted */
 };
 struct fgp_rng {
     struct rng rng;
@@ -96,6 +97,7 @@ struct fgp_setup {
     int failed;
     char msg[1024];
     size_t rows; /* fgp_set_rows's; 0 when not said */
+    size_t ncases; /* fgp_set_cases's; 0 when not said */
 };
 
 /* ---- setup: messages and strings -------------------------------------- */
@@ -365,6 +367,15 @@ void fgp_set_rows(struct fgp_setup *s, size_t rows)
     s->rows = rows;
 }
 
+int fgp_set_cases(struct fgp_setup *s, size_t ncases)
+{
+    if (ncases < 1 || ncases > FGP_MAX_CASES)
+        return fgp_fail(s, "fgp_set_cases: %zu cases, expected 1..%d", ncases,
+                        FGP_MAX_CASES);
+    s->ncases = ncases;
+    return 0;
+}
+
 int fgp_fail_key(struct fgp_setup *s, const char *section, const char *key,
                  const char *fmt, ...)
 {
@@ -586,6 +597,11 @@ size_t fgp_subtree_end(const struct fgp_program *p, size_t i)
     return tree_subtree_end(p->tree->nodes, (uint32_t)i);
 }
 
+double *fgp_case_errors(const struct fgp_program *p)
+{
+    return p->errors;
+}
+
 void fgp_set_scaling(const struct fgp_program *p, double intercept,
                      double slope)
 {
@@ -704,11 +720,12 @@ static int map_status(int rc, const double *scores)
 
 static int plugin_evaluate(void *ctx, const struct tree *t, struct rng *r,
                            double *scores, struct scaling *scaling,
-                           const struct tree **tuned)
+                           const struct tree **tuned, double *case_errors)
 {
     struct plugin *pl = ctx;
     *scaling = (struct scaling){0, 0.0, 1.0};
-    struct fgp_program prog = {t, pl->ps, &pl->interp, scaling, pl, 0};
+    struct fgp_program prog = {t,  pl->ps, &pl->interp, scaling,
+                               pl, 0,      case_errors};
     for (int i = 0; i < pl->desc->nscores; i++)
         scores[i] = NAN;
     int rc = pl->desc->evaluate(pl->state, &prog, (struct fgp_rng *)r, scores);
@@ -720,7 +737,7 @@ int plugin_test(struct plugin *pl, const struct tree *t, double *scores)
 {
     if (!pl->desc->test)
         return -1;
-    struct fgp_program prog = {t, pl->ps, &pl->interp, NULL, NULL, 0};
+    struct fgp_program prog = {t, pl->ps, &pl->interp, NULL, NULL, 0, NULL};
     for (int i = 0; i < pl->desc->nscores; i++)
         scores[i] = NAN;
     int rc = pl->desc->test(pl->state, &prog, scores);
@@ -929,6 +946,7 @@ struct plugin *plugin_load(struct config *c, struct primset *ps,
     f->maximise = s->maximise;
     snprintf(f->score_name, sizeof f->score_name, "%s", s->score_name);
     f->rows = s->rows;
+    f->ncases = s->ncases;
     free(used);
     free(s);
     f->name = pl->desc->name;

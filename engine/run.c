@@ -80,7 +80,62 @@ struct run {
     struct tree model;        /* scratch: a program with its scaling */
     int status;               /* the exit status so far */
     int folder_open; /* the run folder is open: it is closed at the end */
+    uint32_t cases;  /* the case errors each evaluation gives selection
+                        (lexicase); 0: none */
 };
+
+/* The most case errors a population keeps (floats, all individuals
+ * together): a gigabyte. */
+#define MAX_CASE_CELLS ((size_t)1 << 28)
+
+/*
+ * Which case errors selection needs, from [selection] and the fitness
+ * (whose setup counted its cases): sets r->cases, whether copies are
+ * rescored, and the populations' room. Returns 0, or -1 after a message
+ * (r->status set).
+ */
+static int setup_cases(struct run *r)
+{
+    const struct config *c = r->cfg;
+    struct fitness *f = &r->fitness;
+    f->rescore = f->stochastic;
+    if (strcmp(c->selection_method, "tournament") == 0)
+        return 0;
+    struct error err;
+    size_t n = (size_t)c->run_population, want = (size_t)c->selection_cases;
+    if (f->ncases == 0)
+        config_key_error(c, CFG_KEY_selection_method, &err,
+                         "%s needs each case's error, and fitness '%s' "
+                         "gives none (a plug-in declares its cases with "
+                         "fgp_set_cases, forkgp.h)",
+                         c->selection_method, f->name);
+    else if (want > f->ncases)
+        config_key_error(c, CFG_KEY_selection_cases, &err,
+                         "%zu is more than the %zu cases of fitness '%s'",
+                         want, f->ncases, f->name);
+    else if ((want ? want : f->ncases) > MAX_CASE_CELLS / n)
+        config_key_error(c, CFG_KEY_selection_cases, &err,
+                         "%zu cases of %zu individuals are more errors than "
+                         "forkgp keeps (%zu): set cases to at most %zu",
+                         want ? want : f->ncases, n, MAX_CASE_CELLS,
+                         MAX_CASE_CELLS / n);
+    else {
+        r->cases = (uint32_t)(want ? want : f->ncases);
+        /* Each generation's own cases: a copy's errors from the
+         * generation before are on other cases. */
+        f->rescore = f->stochastic || r->cases < f->ncases;
+        if (pop_keep_errors(&r->cur, r->cases) < 0 ||
+            pop_keep_errors(&r->next, r->cases) < 0) {
+            fprintf(stderr, "forkgp: out of memory for the case errors\n");
+            r->status = EXIT_RUNTIME;
+            return -1;
+        }
+        return 0;
+    }
+    fprintf(stderr, "forkgp: %s\n", err.msg);
+    r->status = EXIT_INPUT;
+    return -1;
+}
 
 static double elapsed(const struct run *r)
 {
@@ -158,7 +213,7 @@ static void note_failures(struct run *r, const struct population *p)
     for (size_t i = 0; i < p->n; i++) {
         const struct individual *x = &p->ind[i];
         if (x->status < EVAL_ERROR || x->status >= EVAL_NSTATUS ||
-            !ind_needs_eval(x, r->fitness.stochastic))
+            !ind_needs_eval(x, r->fitness.rescore))
             continue;
         st->fail_count[x->status]++;
         if (st->nshown == SHOWN_FAILURES)
@@ -191,9 +246,11 @@ static int score_generation(struct run *r, double breed_seconds, int bred)
     double t0 = clock_now();
     /* A deterministic fitness evaluates no program whose score is known
      * (where that pays): a repeat of one of the generation, or of the
-     * generation before, which r->next holds after a breeding. */
+     * generation before, which r->next holds after a breeding (unless
+     * each generation's case errors are on cases of its own). */
     if (!r->fitness.stochastic && twins_pay(r->fitness.rows))
-        twins_pair(&r->twins, &r->cur, bred ? &r->next : NULL);
+        twins_pair(&r->twins, &r->cur,
+                   bred && !r->fitness.rescore ? &r->next : NULL);
     int fr = farm_eval(r->farm, &r->cur, (uint64_t)r->st.generation);
     twins_score(&r->cur);
     if (fr == FARM_FAILED)
@@ -202,7 +259,7 @@ static int score_generation(struct run *r, double breed_seconds, int bred)
         return fr;
     struct gen_timing tm = {.breed_seconds = breed_seconds};
     for (size_t i = 0; i < r->cur.n; i++)
-        if (ind_needs_eval(&r->cur.ind[i], r->fitness.stochastic)) {
+        if (ind_needs_eval(&r->cur.ind[i], r->fitness.rescore)) {
             tm.evaluations++;
             tm.nodes += r->cur.ind[i].tree.size;
         }
@@ -499,7 +556,8 @@ static void run_release(struct run *r)
 
 /* The farm's settings from the config, for fitness f. */
 static struct farm_options farm_options(const struct config *c,
-                                        const struct fitness *f)
+                                        const struct fitness *f,
+                                        uint32_t cases)
 {
     int fork = strcmp(c->run_backend, "mpi") != 0;
     struct farm_options fo = {
@@ -511,6 +569,7 @@ static struct farm_options farm_options(const struct config *c,
         .restart_limit = c->run_restart_limit,
         .stop_on_failure = strcmp(c->run_on_failure, "abort") == 0,
         .max_size = (uint32_t)c->tree_max_size,
+        .cases = cases,
         /* auto: workers only when they pay (see farm_eval); a plug-in's
          * evaluations always run in workers, for containment, and so do
          * any evaluations given a time or memory limit, which only
@@ -531,6 +590,11 @@ static struct breed_options breed_options(const struct config *c)
                .internal_bias = c->operators_internal_bias,
                .root_points = strcmp(c->operators_root_crossover, "never") != 0,
                .point_replace = c->operators_point_replace},
+        .method = strcmp(c->selection_method, "lexicase") == 0
+                      ? SELECT_LEXICASE
+                  : strcmp(c->selection_method, "epsilon_lexicase") == 0
+                      ? SELECT_EPSILON_LEXICASE
+                      : SELECT_TOURNAMENT,
         .tournament_size = (int)c->operators_tournament_size,
         .elitism = (size_t)c->operators_elitism,
         .share = {[BREED_CROSSOVER] = c->operators_crossover,
@@ -688,6 +752,8 @@ static int setup(struct run *r, const struct run_options *o)
         fprintf(stderr, "forkgp: out of memory for a population of %zu\n", n);
         return -1;
     }
+    if (setup_cases(r) < 0)
+        return -1;
     if (o->resume && load_checkpoint(r) < 0) {
         r->status = EXIT_INPUT;
         return -1;
@@ -706,7 +772,7 @@ static int setup(struct run *r, const struct run_options *o)
 static int start(struct run *r, const struct run_options *o)
 {
     const struct config *c = r->cfg;
-    struct farm_options fo = farm_options(c, &r->fitness);
+    struct farm_options fo = farm_options(c, &r->fitness, r->cases);
     start_manifest(r, fo.workers);
     struct error ferr;
     int served = farm_serve(&r->fitness, c->run_seed, &fo,

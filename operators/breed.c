@@ -8,6 +8,7 @@ int breed_init(struct breed *b, const struct breed_options *o)
 {
     memset(b, 0, sizeof *b);
     b->vp = o->vp;
+    b->method = o->method;
     b->tournament_size = o->tournament_size;
     b->elitism = o->elitism;
     memcpy(b->share, o->share, sizeof b->share);
@@ -28,6 +29,7 @@ void breed_release(struct breed *b)
     free(b->elites);
     free(b->standings);
     tree_release(&b->scratch);
+    lexicase_release(&b->lex);
     memset(b, 0, sizeof *b);
 }
 
@@ -40,6 +42,15 @@ static enum breed_op choose_op(const struct breed *b, struct rng *r)
             return (enum breed_op)op;
     }
     return BREED_REPRODUCTION;
+}
+
+/* One parent, by the generation's method. */
+static size_t choose_parent(struct breed *b, struct rng *r)
+{
+    if (b->method == SELECT_TOURNAMENT)
+        return select_tournament(b->standings, &b->draw, b->tournament_size,
+                                 r);
+    return lexicase_select(&b->lex, r);
 }
 
 /* Makes x, whose tree is parent's already, an unchanged copy of it, score
@@ -65,6 +76,10 @@ int breed_next(struct breed *b, struct population *next,
     select_standings(cur, rk, b->standings);
     select_best_standings(b->standings, cur->n, b->elites, b->elitism);
     rng_bound_init(&b->draw, (uint32_t)cur->n);
+    if (b->method != SELECT_TOURNAMENT &&
+        lexicase_prepare(&b->lex, cur,
+                         b->method == SELECT_EPSILON_LEXICASE) < 0)
+        return -1;
     size_t i = 0;
     for (; i < b->elitism; i++) {
         pop_place(next, i);
@@ -75,14 +90,12 @@ int breed_next(struct breed *b, struct population *next,
         pop_place(next, i);
         struct individual *x = &next->ind[i];
         enum breed_op op = choose_op(b, r);
-        size_t i1 =
-            select_tournament(b->standings, &b->draw, b->tournament_size, r);
+        size_t i1 = choose_parent(b, r);
         const struct individual *p1 = &cur->ind[i1];
         int changed;
         switch (op) {
         case BREED_CROSSOVER: {
-            size_t i2 = select_tournament(b->standings, &b->draw,
-                                          b->tournament_size, r);
+            size_t i2 = choose_parent(b, r);
             changed = vary_crossover(&x->tree, &p1->tree, &cur->ind[i2].tree,
                                      &b->vp, r);
             break;
