@@ -578,10 +578,11 @@ static int check_together(struct config *c, struct error *err)
                                 : CFG_KEY_run_runs,
                          err, "batches (runs > 1) use the fork backend");
     if (c->selection_cases != 0 &&
-        strcmp(c->selection_method, "tournament") == 0)
+        strstr(c->selection_method, "lexicase") == NULL)
         return config_key_error(c, CFG_KEY_selection_cases, err,
                                 "only lexicase and epsilon_lexicase use it "
-                                "([selection] method is tournament)");
+                                "([selection] method is %s)",
+                                c->selection_method);
     if (c->operators_elitism >= c->run_population)
         return config_key_error(c, CFG_KEY_operators_elitism, err,
                          "%ld leaves no room for offspring in a population "

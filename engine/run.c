@@ -65,6 +65,10 @@ struct run {
     struct ranking rank;
     struct farm *farm;
     struct population cur, next; /* cur: the last scored generation */
+    struct population spare; /* nsga2: the survivors, made here, then
+                                swapped into cur */
+    struct nsga2 ns;         /* nsga2: the survivors' fronts */
+    int nsga2;               /* [selection] method = nsga2 */
     struct breed breed;
     struct report report;
     struct run_state st;
@@ -99,7 +103,7 @@ static int setup_cases(struct run *r)
     const struct config *c = r->cfg;
     struct fitness *f = &r->fitness;
     f->rescore = f->stochastic;
-    if (strcmp(c->selection_method, "tournament") == 0)
+    if (strstr(c->selection_method, "lexicase") == NULL)
         return 0;
     struct error err;
     size_t n = (size_t)c->run_population, want = (size_t)c->selection_cases;
@@ -272,6 +276,20 @@ static int score_generation(struct run *r, double breed_seconds, int bred)
     if (front_update(&r->st.front, &r->cur, r->fitness.maximise,
                      r->st.generation) < 0)
         return FARM_BROKEN;
+    if (r->nsga2 && bred) {
+        /* NSGA-II: the offspring counted for the best of run and the
+         * front as they were scored; the generation is then the
+         * survivors of the parents (r->next) and the offspring together,
+         * and its report and population.csv are theirs. */
+        if (nsga2_survivors(&r->ns, &r->next, &r->cur, &r->spare,
+                            r->fitness.maximise) < 0)
+            return FARM_BROKEN;
+        struct population swap = r->cur;
+        r->cur = r->spare;
+        r->spare = swap;
+        if (pop_stats(&r->cur, &r->rank, &s) < 0)
+            return FARM_BROKEN;
+    }
     tm.eval_seconds = clock_now() - t0;
     tm.elapsed = elapsed(r);
     report_generation(&r->report, r->st.generation, &s, &tm, eta(r));
@@ -407,18 +425,44 @@ static int append_model(struct run *r, struct buf *b,
     return infix_append(b, &r->model, &r->ps);
 }
 
+static int write_front_of(struct run *r, const struct front *fr,
+                          const char *metric);
+
 /*
  * Writes front.csv: the Pareto front of accuracy against size (a program's
  * nodes, its scaling's not counted), each size's best program the run has
  * seen that is better than every smaller one, with its train and test
  * scores (test empty without test data); and, unless quiet, prints it as
- * a table after the run. Returns 0 or -1.
+ * a table after the run. With nsga2, of the last generation alone (its
+ * first front). Returns 0 or -1.
  */
 static int write_front(struct run *r)
 {
     const char *metric = r->fitness.score_name;
-    uint32_t *sizes = malloc(((size_t)r->st.front.max_size + 1) *
-                             sizeof *sizes);
+    /* NSGA-II's answer is its last generation's first front: the best
+     * of each size there that beats every smaller one. */
+    struct front last;
+    const struct front *fr = &r->st.front;
+    if (r->nsga2) {
+        if (front_init(&last, r->cur.max_size) < 0 ||
+            front_update(&last, &r->cur, r->fitness.maximise,
+                         r->st.generation) < 0) {
+            fprintf(stderr, "forkgp: out of memory for front.csv\n");
+            return -1;
+        }
+        fr = &last;
+    }
+    int rc = write_front_of(r, fr, metric);
+    if (r->nsga2)
+        front_release(&last);
+    return rc;
+}
+
+/* write_front for the front fr. */
+static int write_front_of(struct run *r, const struct front *fr,
+                          const char *metric)
+{
+    uint32_t *sizes = malloc(((size_t)fr->max_size + 1) * sizeof *sizes);
     struct buf b, table;
     buf_init(&b);
     buf_init(&table);
@@ -426,14 +470,14 @@ static int write_front(struct run *r)
         fprintf(stderr, "forkgp: out of memory for front.csv\n");
         return -1;
     }
-    size_t n = front_pareto(&r->st.front, r->fitness.maximise, sizes);
+    size_t n = front_pareto(fr, r->fitness.maximise, sizes);
     char line[256];
     int len = snprintf(line, sizeof line, "size,train_%s,test_%s,program\n",
                        metric, metric);
     buf_put(&b, line, (size_t)len);
     buf_put(&table, "front: the best program of each size\n", 37);
     for (size_t k = 0; k < n; k++) {
-        const struct front_entry *e = &r->st.front.slot[sizes[k]];
+        const struct front_entry *e = &fr->slot[sizes[k]];
         double test[FGP_MAX_SCORES];
         int ts = plugin_test(r->plugin, &e->ind.tree, test);
         char train_text[32], test_text[32] = "";
@@ -547,6 +591,8 @@ static void run_release(struct run *r)
     farm_free(r->farm);
     pop_release(&r->cur);
     pop_release(&r->next);
+    pop_release(&r->spare);
+    nsga2_release(&r->ns);
     breed_release(&r->breed);
     tree_release(&r->st.best.tree);
     front_release(&r->st.front);
@@ -594,6 +640,8 @@ static struct breed_options breed_options(const struct config *c)
                       ? SELECT_LEXICASE
                   : strcmp(c->selection_method, "epsilon_lexicase") == 0
                       ? SELECT_EPSILON_LEXICASE
+                  : strcmp(c->selection_method, "nsga2") == 0
+                      ? SELECT_NSGA2
                       : SELECT_TOURNAMENT,
         .tournament_size = (int)c->operators_tournament_size,
         .elitism = (size_t)c->operators_elitism,
@@ -754,6 +802,14 @@ static int setup(struct run *r, const struct run_options *o)
     }
     if (setup_cases(r) < 0)
         return -1;
+    r->nsga2 = strcmp(c->selection_method, "nsga2") == 0;
+    if (r->nsga2 &&
+        (pop_init(&r->spare, n, max_size) < 0 ||
+         (strcmp(c->optimize_lamarckian, "no") == 0 &&
+          pop_keep_tuned(&r->spare) < 0))) {
+        fprintf(stderr, "forkgp: out of memory for a population of %zu\n", n);
+        return -1;
+    }
     if (o->resume && load_checkpoint(r) < 0) {
         r->status = EXIT_INPUT;
         return -1;

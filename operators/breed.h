@@ -8,6 +8,7 @@
 #include "prim.h"
 #include "rng.h"
 #include "lexicase.h"
+#include "nsga2.h"
 #include "select.h"
 #include "vary.h"
 
@@ -46,6 +47,8 @@ struct breed {
     size_t population;          /* room in standings */
     struct rng_bound draw;      /* tournament draws among the generation */
     struct lexicase lex;        /* lexicase's view of the generation */
+    struct nsga2 ns;            /* NSGA-II's fronts of the generation */
+    const struct individual **ptrs; /* the generation's, for nsga2_rank */
 };
 
 /* Takes the plan (copied) and allocates scratch. Returns 0 or -1. */
@@ -58,7 +61,8 @@ void breed_release(struct breed *b);
  * Fills next (same size as cur) from cur, drawing only on r: first the
  * `elitism` best individuals unchanged, then offspring, each made by one
  * operator chosen by the shares, from parents chosen by the method
- * (tournament, or lexicase on cur's case errors). An
+ * (tournament, lexicase on cur's case errors, or NSGA-II's crowded
+ * tournament on cur's fronts of error and size). An
  * unchanged copy (an elite, reproduction, or an operator the limits left
  * no choice) keeps its parent's score and is ORIGIN_COPY; the others are
  * ORIGIN_NEW. Returns 0 or -1 (out of memory).

@@ -13,6 +13,7 @@ enum select_method {
     SELECT_TOURNAMENT = 0,
     SELECT_LEXICASE = 1,
     SELECT_EPSILON_LEXICASE = 2,
+    SELECT_NSGA2 = 3,
 };
 
 /*

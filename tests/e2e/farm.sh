@@ -34,6 +34,7 @@ cc -shared -fPIC -O2 -Ifitness -o "$TMP/f/cases.so" tests/plugins/cases.c ||
     fail "cannot build tests/plugins/cases.c"
 printf '[fitness]\nfunction = %s\n[run]\npopulation = 200\n' "$TMP/f/cases.so" >"$TMP/f/cases.ini"
 for spec in "configs/parity5.ini lexicase 0" "configs/pagie1.ini epsilon_lexicase 0" \
+    "configs/pagie1.ini nsga2 0" "configs/multiplexer6.ini nsga2 0" \
     "configs/pagie1.ini epsilon_lexicase 40" "configs/multiplexer6.ini lexicase 16" \
     "$TMP/f/cases.ini lexicase 0"; do
     set -- $spec
@@ -48,6 +49,25 @@ for spec in "configs/parity5.ini lexicase 0" "configs/pagie1.ini epsilon_lexicas
         pass "$name: the same bytes for workers 0, 1, 3" ||
         fail "$name: outputs differ between worker counts"
 done
+# NSGA-II: front.csv is the last generation's first front: each row one
+# of population.csv's programs, and no program there as good and as small
+# as a row's, one better in either (maximised hits: 6-multiplexer).
+"$FORKGP" run configs/multiplexer6.ini --quiet --seed 5 --set run.generations=8 \
+    --set fitness.target_fitness=none --set selection.method=nsga2 \
+    --out "$TMP/lx-ns" >/dev/null 2>&1
+$PY - "$TMP/lx-ns" <<'PYEOF' && pass "nsga2: front.csv is the last generation's first front" ||
+import csv, sys
+d = sys.argv[1]
+pop = [(float(r["hits"]), int(r["size"])) for r in csv.DictReader(open(d + "/population.csv")) if r["status"] == "ok"]
+front = [(float(r["train_hits"]), int(r["size"])) for r in csv.DictReader(open(d + "/front.csv"))]
+assert front and all(f in pop for f in front), "a front row is not in the population"
+for h, s in front:
+    assert not any(ph >= h and ps <= s and (ph > h or ps < s) for ph, ps in pop), (h, s)
+first = {p for p in pop if not any(q[0] >= p[0] and q[1] <= p[1] and q != p for q in pop)}
+assert set(front) == first, (sorted(front), sorted(first))
+PYEOF
+    fail "nsga2: front.csv is not the last generation's first front"
+
 # A plug-in that gives no case errors still runs with tournament, and
 # lexicase refuses it by name.
 "$FORKGP" run examples/minimal.ini --quiet --set run.generations=2 \

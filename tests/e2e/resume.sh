@@ -116,8 +116,9 @@ signal_run 9
 REF=$R/bref resume "$dir" 2 "lamarckian = no: kill -9 after generation 5, resumed with 2 workers"
 
 # --- lexicase: the case errors go through the checkpoint; down-sampled
-# cases are drawn by generation, so a resumed run draws the same ----------
-for sel in "epsilon_lexicase 0" "epsilon_lexicase 60" "lexicase 0"; do
+# cases are drawn by generation, so a resumed run draws the same; NSGA-II's
+# checkpoint holds the survivors it breeds from --------------------------
+for sel in "epsilon_lexicase 0" "epsilon_lexicase 60" "lexicase 0" "nsga2 0"; do
     set -- $sel
     lex=(--set selection.method=$1 --set selection.cases=$2
          --set run.population=300 --set run.generations=16)
