@@ -32,7 +32,7 @@
 
 #define POP 1000
 #define MAX_SIZE 500
-#define REPEATS 5
+#define REPEATS 7
 
 struct setup {
     struct config cfg;
