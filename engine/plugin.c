@@ -811,6 +811,36 @@ static int check_unread(const struct fgp_setup *s, struct error *err)
     return 0;
 }
 
+int plugin_cases(const struct config *c, const struct fitness *f,
+                 uint32_t *cases, struct error *err)
+{
+    *cases = 0;
+    if (strstr(c->selection_method, "lexicase") == NULL)
+        return 0;
+    size_t n = (size_t)c->run_population, want = (size_t)c->selection_cases;
+    if (f->ncases == 0)
+        return config_key_error(c, CFG_KEY_selection_method, err,
+                                "%s needs each case's error, and fitness "
+                                "'%s' gives none (a plug-in declares its "
+                                "cases with fgp_set_cases, forkgp.h)",
+                                c->selection_method, f->name);
+    if (want > f->ncases)
+        return config_key_error(c, CFG_KEY_selection_cases, err,
+                                "%zu is more than the %zu cases of fitness "
+                                "'%s'",
+                                want, f->ncases, f->name);
+    size_t use = want ? want : f->ncases;
+    if (use > PLUGIN_MAX_CASE_CELLS / n)
+        return config_key_error(c, CFG_KEY_selection_cases, err,
+                                "%zu cases of %zu individuals are more "
+                                "errors than forkgp keeps (%zu): set cases "
+                                "to at most %zu",
+                                use, n, PLUGIN_MAX_CASE_CELLS,
+                                PLUGIN_MAX_CASE_CELLS / n);
+    *cases = (uint32_t)use;
+    return 0;
+}
+
 /* Finds the descriptor: a built-in by name, or a shared object's. */
 static const struct fgp_plugin *find(struct plugin *pl, const struct config *c,
                                      struct error *err)

@@ -88,10 +88,6 @@ struct run {
                         (lexicase); 0: none */
 };
 
-/* The most case errors a population keeps (floats, all individuals
- * together): a gigabyte. */
-#define MAX_CASE_CELLS ((size_t)1 << 28)
-
 /*
  * Which case errors selection needs, from [selection] and the fitness
  * (whose setup counted its cases): sets r->cases, whether copies are
@@ -100,45 +96,26 @@ struct run {
  */
 static int setup_cases(struct run *r)
 {
-    const struct config *c = r->cfg;
     struct fitness *f = &r->fitness;
-    f->rescore = f->stochastic;
-    if (strstr(c->selection_method, "lexicase") == NULL)
-        return 0;
     struct error err;
-    size_t n = (size_t)c->run_population, want = (size_t)c->selection_cases;
-    if (f->ncases == 0)
-        config_key_error(c, CFG_KEY_selection_method, &err,
-                         "%s needs each case's error, and fitness '%s' "
-                         "gives none (a plug-in declares its cases with "
-                         "fgp_set_cases, forkgp.h)",
-                         c->selection_method, f->name);
-    else if (want > f->ncases)
-        config_key_error(c, CFG_KEY_selection_cases, &err,
-                         "%zu is more than the %zu cases of fitness '%s'",
-                         want, f->ncases, f->name);
-    else if ((want ? want : f->ncases) > MAX_CASE_CELLS / n)
-        config_key_error(c, CFG_KEY_selection_cases, &err,
-                         "%zu cases of %zu individuals are more errors than "
-                         "forkgp keeps (%zu): set cases to at most %zu",
-                         want ? want : f->ncases, n, MAX_CASE_CELLS,
-                         MAX_CASE_CELLS / n);
-    else {
-        r->cases = (uint32_t)(want ? want : f->ncases);
-        /* Each generation's own cases: a copy's errors from the
-         * generation before are on other cases. */
-        f->rescore = f->stochastic || r->cases < f->ncases;
-        if (pop_keep_errors(&r->cur, r->cases) < 0 ||
-            pop_keep_errors(&r->next, r->cases) < 0) {
-            fprintf(stderr, "forkgp: out of memory for the case errors\n");
-            r->status = EXIT_RUNTIME;
-            return -1;
-        }
-        return 0;
+    f->rescore = f->stochastic;
+    if (plugin_cases(r->cfg, f, &r->cases, &err) < 0) {
+        fprintf(stderr, "forkgp: %s\n", err.msg);
+        r->status = EXIT_INPUT;
+        return -1;
     }
-    fprintf(stderr, "forkgp: %s\n", err.msg);
-    r->status = EXIT_INPUT;
-    return -1;
+    if (r->cases == 0)
+        return 0;
+    /* Each generation's own cases: a copy's errors from the generation
+     * before are on other cases. */
+    f->rescore = f->stochastic || r->cases < f->ncases;
+    if (pop_keep_errors(&r->cur, r->cases) < 0 ||
+        pop_keep_errors(&r->next, r->cases) < 0) {
+        fprintf(stderr, "forkgp: out of memory for the case errors\n");
+        r->status = EXIT_RUNTIME;
+        return -1;
+    }
+    return 0;
 }
 
 static double elapsed(const struct run *r)

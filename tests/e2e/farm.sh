@@ -79,6 +79,15 @@ expect_status 2 "lexicase with a plug-in without case errors: exit 2" \
     --set fitness.function="$EXAMPLES/minimal.so" --out "$TMP/lx-min"
 expect_err "selection.method=lexicase: lexicase needs each case's error, and fitness 'minimal' gives none" \
     "lexicase refuses a plug-in without case errors, by name"
+expect_status 2 "check: lexicase with a plug-in without case errors: exit 2" \
+    "$FORKGP" check examples/minimal.ini --set selection.method=lexicase \
+    --set fitness.function="$EXAMPLES/minimal.so"
+expect_err "fitness 'minimal' gives none" "check refuses it too, by name"
+expect_status 2 "more case errors than a population keeps: exit 2" \
+    "$FORKGP" check configs/parity5.ini --set selection.method=lexicase \
+    --set run.population=10000000
+expect_err "[selection] cases: 32 cases of 10000000 individuals are more errors than forkgp keeps (268435456): set cases to at most 26" \
+    "more case errors than a population keeps: refused, saying how many"
 expect_status 2 "cases above the fitness's: exit 2" \
     "$FORKGP" run configs/parity5.ini --quiet --set selection.method=lexicase \
     --set selection.cases=33 --out "$TMP/lx-big"
