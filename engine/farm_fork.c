@@ -114,6 +114,12 @@ static void evaluate_one(struct fork_farm *fm, uint64_t generation,
     res->index = index;
     struct scaling s = {0, 0.0, 1.0};
     const struct tree *tuned = NULL;
+    /* A plug-in that leaves a case unwritten must not pass on the last
+     * evaluation's error there (whichever this process made last): it
+     * reads as NaN, the worst. The built-ins write every case. */
+    if (fm->opt.cases && !fm->fitness->builtin)
+        for (size_t k = 0; k < fm->fitness->ncases; k++)
+            fm->case_errors[k] = NAN;
     res->status = fm->fitness->evaluate(fm->fitness->ctx, t, &r, res->scores,
                                         &s, &tuned, fm->case_errors);
     res->nscores = (uint32_t)fm->fitness->nscores;

@@ -421,9 +421,11 @@ static int write_front(struct run *r)
     struct front last;
     const struct front *fr = &r->st.front;
     if (r->nsga2) {
+        memset(&last, 0, sizeof last);
         if (front_init(&last, r->cur.max_size) < 0 ||
             front_update(&last, &r->cur, r->fitness.maximise,
                          r->st.generation) < 0) {
+            front_release(&last);
             fprintf(stderr, "forkgp: out of memory for front.csv\n");
             return -1;
         }

@@ -301,8 +301,8 @@ int fgp_set_cases(struct fgp_setup *s, size_t ncases);
  * the direction of scores[0] (a regression's |residual|, a boolean case's
  * 0 or 1). NULL when this run does not use them (no lexicase selection,
  * or a call outside evaluate): then there is nothing to write. Read only
- * when evaluate returns FGP_OK; a NaN counts as the worst error. Owned by
- * forkgp, valid until evaluate returns.
+ * when evaluate returns FGP_OK; a NaN, or a case left unwritten, counts
+ * as the worst error. Owned by forkgp, valid until evaluate returns.
  */
 double *fgp_case_errors(const struct fgp_program *p);
 
