@@ -74,7 +74,7 @@ TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TESTS    += $(BUILD)/tests/test_wire_capped
 ORACLE   := $(BUILD)/tests/pcg_oracle
 BENCH    := $(BUILD)/tools/bench_interp $(BUILD)/tools/bench_breed \
-            $(BUILD)/tools/bench_jacobian
+            $(BUILD)/tools/bench_jacobian $(BUILD)/tools/bench_cases
 # What forkgp computes for printed programs on a CSV's rows, for
 # tests/e2e/sympy.sh.
 PREDICT  := $(BUILD)/tools/predict_rows
@@ -147,6 +147,7 @@ bench: $(BENCH) $(BIN)
 	$(BUILD)/tools/bench_interp
 	$(BUILD)/tools/bench_breed
 	$(BUILD)/tools/bench_jacobian
+	$(BUILD)/tools/bench_cases
 	./tools/bench_quartic.sh $(BIN)
 	./tools/bench_scaling.sh $(BIN)
 	./tools/bench_optimize.sh $(BIN)

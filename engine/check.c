@@ -14,7 +14,11 @@ int check_main(struct config *cfg)
     struct error err;
     struct plugin *pl = ps ? plugin_load(cfg, ps, &f, &err) : NULL;
     int status = pl ? EXIT_OK : ps ? EXIT_INPUT : EXIT_RUNTIME;
-    if (!pl)
+    uint32_t cases;
+    /* What a run refuses after the setup, check refuses too. */
+    if (pl && plugin_cases(cfg, &f, &cases, &err) < 0)
+        status = EXIT_INPUT;
+    if (status != EXIT_OK)
         fprintf(stderr, "forkgp: %s\n", ps ? err.msg : "out of memory");
     else
         config_dump(cfg, stdout);

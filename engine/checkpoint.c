@@ -5,8 +5,8 @@
  * wrote it): "FGPCKPT\0", version u32, then the key (config hash u64, data
  * hash u64, build string), the state (generation, main stream, elapsed,
  * log sizes, best of run, failure counts and notes), the population (n,
- * then per individual status, detail, fitness, scaling, size, nodes and
- * tuned constants kept apart), and last
+ * then per individual status, detail, fitness, scaling, size, nodes,
+ * tuned constants kept apart and case errors), and last
  * a checksum of everything before it (checkpoint_checksum, below).
  */
 #include "checkpoint.h"
@@ -33,6 +33,9 @@ static void put_individual(struct buf *o, const struct individual *x)
     buf_put(o, x->tree.nodes, x->tree.size * sizeof(struct node));
     buf_put_u32(o, x->ntuned);
     buf_put(o, x->tuned, x->ntuned * sizeof(double));
+    /* Lexicase selects from them when the run goes on. */
+    buf_put_u32(o, x->nerrors);
+    buf_put(o, x->errors, x->nerrors * sizeof(float));
 }
 
 /* ---- the checksum --------------------------------------------------------
@@ -113,7 +116,8 @@ int checkpoint_encode(const struct checkpoint_key *key,
     size_t room = 65536 + (p->n + 1) * 24 + st->best.tree.size * 16;
     for (size_t i = 0; i < p->n; i++)
         room += p->ind[i].tree.size * sizeof(struct node) +
-                p->ind[i].ntuned * sizeof(double);
+                p->ind[i].ntuned * sizeof(double) +
+                p->ind[i].nerrors * sizeof(float) + 8;
     buf_reserve(&o, room);
     buf_put(&o, magic, sizeof magic);
     buf_put_u32(&o, CHECKPOINT_VERSION);
@@ -181,9 +185,10 @@ static int declared(unsigned op, const struct primset *ps)
     return 0;
 }
 
-/* Reads an individual into x (whose tree has its cap); -1 if malformed. */
+/* Reads an individual into x (whose tree has its cap; ncases: the case
+ * errors its population keeps, 0 for none); -1 if malformed. */
 static int get_individual(struct buf_reader *in, struct individual *x,
-                          const struct primset *ps)
+                          const struct primset *ps, uint32_t ncases)
 {
     int32_t status, detail, scaled;
     uint32_t size;
@@ -222,6 +227,15 @@ static int get_individual(struct buf_reader *in, struct individual *x,
         return -1;
     buf_get(in, x->tuned, ntuned * sizeof(double));
     x->ntuned = ntuned;
+    /* Case errors: all the population's, for an OK individual of one
+     * that keeps them; else none. */
+    uint32_t nerrors;
+    buf_get_u32(in, &nerrors);
+    if (in->failed ||
+        nerrors != (x->status == EVAL_OK && x->errors ? ncases : 0))
+        return -1;
+    buf_get(in, x->errors, nerrors * sizeof(float));
+    x->nerrors = nerrors;
     return in->failed ? -1 : 0;
 }
 
@@ -248,7 +262,7 @@ static int read_front(struct buf_reader *in, struct run_state *st,
         buf_get_i64(in, &g);
         buf_get_u64(in, &index);
         if (in->failed || g < 0 || g > st->generation || index >= p->n ||
-            get_individual(in, &x, ps) < 0 || x.status != EVAL_OK ||
+            get_individual(in, &x, ps, 0) < 0 || x.status != EVAL_OK ||
             x.tree.size > st->front.max_size ||
             st->front.slot[x.tree.size].ind.tree.size != 0)
             rc = error_set(err, "corrupted (front)");
@@ -368,7 +382,7 @@ int checkpoint_decode(const unsigned char *buf, size_t len,
     if (in.failed || gen < 0 || best_gen < 0 || best_gen > gen ||
         (st->rng.inc & 1) == 0)
         return error_set(err, "corrupted (run state)");
-    if (get_individual(&in, &st->best, ps) < 0)
+    if (get_individual(&in, &st->best, ps, 0) < 0)
         return error_set(err, "corrupted (best of run)");
     buf_get_u64(&in, &st->evaluations);
     for (int i = 0; i < EVAL_NSTATUS; i++)
@@ -415,7 +429,7 @@ int checkpoint_decode(const unsigned char *buf, size_t len,
         if (st->shown[i].index >= n)
             return error_set(err, "corrupted (failure notes)");
     for (size_t i = 0; i < p->n; i++)
-        if (get_individual(&in, &p->ind[i], ps) < 0)
+        if (get_individual(&in, &p->ind[i], ps, p->ncases) < 0)
             return error_set(err, "corrupted (individual %zu)", i);
     if (read_front(&in, st, p, ps, err) < 0)
         return -1;

@@ -13,11 +13,11 @@
 #include "rng.h"
 
 #define CHECKPOINT_FILE "checkpoint.bin"
-/* 4: a count of the `killed` status (3 had 8 statuses), and tuned
- * constants kept apart from each individual's tree (lamarckian = no);
- * 3: each individual's linear scaling, and the front (2 had neither, 1
- * ended in FNV-1a 64: all refused by version). */
-#define CHECKPOINT_VERSION 4
+/* 5: each individual's case errors; 4: a count of the `killed` status (3
+ * had 8 statuses), and tuned constants kept apart from each individual's
+ * tree (lamarckian = no); 3: each individual's linear scaling, and the
+ * front (2 had neither, 1 ended in FNV-1a 64: all refused by version). */
+#define CHECKPOINT_VERSION 5
 #define SHOWN_FAILURES 5
 
 /* A failed evaluation kept for the summary (program owned). */

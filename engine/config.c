@@ -29,8 +29,8 @@ const struct config_key config_keys[CONFIG_NKEYS] = {
 };
 
 static const char *const sections[] = {
-    "run", "data", "fitness", "primitives", "tree", "operators", "optimize",
-    "output"};
+    "run", "data", "fitness", "primitives", "tree", "operators", "selection",
+    "optimize", "output"};
 #define NSECTIONS (sizeof sections / sizeof sections[0])
 
 /* State shared by the line reader and the key handler while parsing. */
@@ -405,10 +405,7 @@ void config_place(const struct config *c, const char *section,
     snprintf(buf, size, "%s: [%s] %s: ", c->file, section, name);
 }
 
-static int key_error(const struct config *c, int k, struct error *err,
-                     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static int key_error(const struct config *c, int k, struct error *err,
+int config_key_error(const struct config *c, int k, struct error *err,
                      const char *fmt, ...)
 {
     int n = place(c, k, err->msg, sizeof err->msg);
@@ -459,10 +456,10 @@ static int convert_choice(const struct config *c, int k, const char *raw,
     }
     const char *near = text_suggest(raw, names, n);
     if (near)
-        return key_error(c, k, err, "expected one of %s, got '%s'; did you "
+        return config_key_error(c, k, err, "expected one of %s, got '%s'; did you "
                                     "mean '%s'?",
                          pretty, raw, near);
-    return key_error(c, k, err, "expected one of %s, got '%s'", pretty, raw);
+    return config_key_error(c, k, err, "expected one of %s, got '%s'", pretty, raw);
 }
 
 /* Turns key k's raw text into its typed field, checking type and range. */
@@ -480,10 +477,10 @@ static int convert(struct config *c, int k, struct error *err)
             return 0;
         }
         if (text_to_long(raw, &v) < 0)
-            return key_error(c, k, err, "expected an integer%s, got '%s'",
+            return config_key_error(c, k, err, "expected an integer%s, got '%s'",
                              key->type == CFG_AUTOINT ? " or auto" : "", raw);
         if (v < key->min || v > key->max)
-            return key_error(c, k, err, "expected %.0f..%.0f, got %ld",
+            return config_key_error(c, k, err, "expected %.0f..%.0f, got %ld",
                              key->min, key->max, v);
         *(long *)field = v;
         return 0;
@@ -496,10 +493,10 @@ static int convert(struct config *c, int k, struct error *err)
             return 0;
         }
         if (text_to_double(raw, &v) < 0)
-            return key_error(c, k, err, "expected a number%s, got '%s'",
+            return config_key_error(c, k, err, "expected a number%s, got '%s'",
                              key->type == CFG_OPTREAL ? " or none" : "", raw);
         if (v < key->min || v > key->max)
-            return key_error(c, k, err, "expected %g..%g, got %s", key->min,
+            return config_key_error(c, k, err, "expected %g..%g, got %s", key->min,
                              key->max, raw);
         *(double *)field = v;
         return 0;
@@ -509,7 +506,7 @@ static int convert(struct config *c, int k, struct error *err)
         errno = 0;
         unsigned long long v = strtoull(raw, &end, 10);
         if (*raw == '\0' || *raw == '-' || *end != '\0' || errno == ERANGE)
-            return key_error(c, k, err,
+            return config_key_error(c, k, err,
                              "expected an integer 0..18446744073709551615, "
                              "got '%s'",
                              raw);
@@ -529,7 +526,7 @@ static int convert(struct config *c, int k, struct error *err)
                                           : prim_parse_constants(ps, raw, &perr);
         free(ps);
         if (rc < 0)
-            return key_error(c, k, err, "%s", perr.msg);
+            return config_key_error(c, k, err, "%s", perr.msg);
         break;
     }
     case CFG_STR:
@@ -549,7 +546,7 @@ static int convert(struct config *c, int k, struct error *err)
     else
         s = strdup(raw);
     if (!s)
-        return key_error(c, k, err, "out of memory");
+        return config_key_error(c, k, err, "out of memory");
     free(*(char **)field);
     *(char **)field = s;
     return 0;
@@ -575,25 +572,31 @@ static int check_together(struct config *c, struct error *err)
         if (va <= vb)
             continue;
         if (c->origin[a].line == 0 && c->origin[b].line != 0)
-            return key_error(c, b, err, "%ld is less than [%s] %s (%ld)", vb,
+            return config_key_error(c, b, err, "%ld is less than [%s] %s (%ld)", vb,
                              config_keys[a].section, config_keys[a].name,
                              va);
-        return key_error(c, a, err, "%ld is more than [%s] %s (%ld)", va,
+        return config_key_error(c, a, err, "%ld is more than [%s] %s (%ld)", va,
                          config_keys[b].section, config_keys[b].name, vb);
     }
 #ifndef FORKGP_MPI
     if (strcmp(c->run_backend, "mpi") == 0)
-        return key_error(c, CFG_KEY_run_backend, err,
+        return config_key_error(c, CFG_KEY_run_backend, err,
                          "this forkgp was built without MPI (build it with "
                          "make MPI=1)");
 #endif
     if (c->run_runs > 1 && strcmp(c->run_backend, "mpi") == 0)
-        return key_error(c, c->origin[CFG_KEY_run_backend].line != 0
+        return config_key_error(c, c->origin[CFG_KEY_run_backend].line != 0
                                 ? CFG_KEY_run_backend
                                 : CFG_KEY_run_runs,
                          err, "batches (runs > 1) use the fork backend");
+    if (c->selection_cases != 0 &&
+        strstr(c->selection_method, "lexicase") == NULL)
+        return config_key_error(c, CFG_KEY_selection_cases, err,
+                                "only lexicase and epsilon_lexicase use it "
+                                "([selection] method is %s)",
+                                c->selection_method);
     if (c->operators_elitism >= c->run_population)
-        return key_error(c, CFG_KEY_operators_elitism, err,
+        return config_key_error(c, CFG_KEY_operators_elitism, err,
                          "%ld leaves no room for offspring in a population "
                          "of %ld",
                          c->operators_elitism, c->run_population);
@@ -609,7 +612,7 @@ static int check_together(struct config *c, struct error *err)
                 (c->origin[k].line == 0 || c->origin[i].line < 0 ||
                  (c->origin[k].line > 0 && c->origin[i].line > c->origin[k].line)))
                 k = i;
-        return key_error(c, k, err,
+        return config_key_error(c, k, err,
                          "crossover + subtree_mutation + point_mutation + "
                          "hoist_mutation + reproduction must be 1, got %.17g",
                          sum);
@@ -623,7 +626,7 @@ static int check_together(struct config *c, struct error *err)
             len -= 4;
         char *dir = malloc(len + 6);
         if (!dir)
-            return key_error(c, CFG_KEY_output_dir, err, "out of memory");
+            return config_key_error(c, CFG_KEY_output_dir, err, "out of memory");
         snprintf(dir, len + 6, "runs/%.*s", (int)len, base);
         free(c->output_dir);
         c->output_dir = dir;
@@ -717,7 +720,7 @@ static int check_writable(const struct config *c, struct error *err)
                                             config_keys[k].offset);
         const char *why = unwritable(config_keys[k].name, text);
         if (why)
-            return key_error(c, k, err, "%s", why);
+            return config_key_error(c, k, err, "%s", why);
     }
     for (int i = 0; i < c->nextras; i++) {
         const struct config_extra *x = &c->extras[i];

@@ -127,6 +127,10 @@ int config_core_section(const char *name);
  * "FILE:LINE: [section] name: ", or "--set section.name=VALUE: ". */
 void config_place(const struct config *c, const char *section,
                   const char *name, char *buf, size_t size);
+/* Fills err with a message about core key k, led by its place (file:line,
+ * the --set that gave it, or the file alone for a default). Returns -1. */
+int config_key_error(const struct config *c, int k, struct error *err,
+                     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* Frees what *c holds; a zeroed config is fine. */
 void config_release(struct config *c);

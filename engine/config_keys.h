@@ -110,6 +110,19 @@
       "never: DEAP's, which grows programs far less)")                        \
     X(operators, point_replace, REAL, "0.05", 0, 1, NULL,                     \
       "chance that point mutation replaces each node (at least one is)")      \
+    X(selection, method, CHOICE, "tournament", 0, 0,                          \
+      "tournament|lexicase|epsilon_lexicase|nsga2",                           \
+      "how parents are chosen: tournament ([operators] tournament_size); "    \
+      "lexicase (Spector: on the cases in a random order, keep those best "   \
+      "on each; for boolean and classification problems); "                  \
+      "epsilon_lexicase (La Cava 2016: within each case's median absolute "  \
+      "deviation of the best; for regression); nsga2 (Deb 2002: "            \
+      "non-dominated sorting on error and size; the survivors of parents "   \
+      "and offspring form each generation, and the last one's first front " \
+      "is front.csv)")                                                        \
+    X(selection, cases, INT, "0", 0, 16777216, NULL,                          \
+      "lexicase: the cases each generation's selection uses, drawn anew "     \
+      "each generation (down-sampled lexicase); 0: all of them")              \
     X(optimize, method, CHOICE, "none", 0, 0, "none|lm",                     \
       "regression: tune each program's constants (and linear scaling's a "    \
       "and b) by Levenberg-Marquardt with exact derivatives, in the "         \

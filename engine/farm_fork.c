@@ -69,7 +69,7 @@ struct worker {
     struct buf out; /* jobs queued for the pipe; the first outoff sent */
     size_t outoff;
     unsigned char *in; /* result frames read, not yet taken (room for
-                          WIRE_RESULT_MAX bytes: a whole frame) */
+                          result_max bytes: a whole frame) */
     size_t inlen;
     uint32_t job_id, result_id;
 };
@@ -94,10 +94,30 @@ struct fork_farm {
     struct farm_stats stats;
     unsigned char *frame; /* one job frame */
     double *consts;       /* one evaluation's tuned constants */
+    size_t result_max;    /* the largest result frame */
+    double *case_errors;  /* one evaluation's errors on every case */
+    float *errors;        /* the opt.cases of them a result carries */
+    uint32_t *sample;     /* which ones, when fewer than all */
+    uint64_t sample_generation; /* whose they are; UINT64_MAX: none yet */
 };
 
+/* The cases of generation g whose errors go back, when a result carries
+ * fewer than the fitness has: drawn once per generation and process from
+ * their own stream, so every process draws the same. */
+static const uint32_t *case_sample(struct fork_farm *fm, uint64_t g)
+{
+    if (fm->sample_generation != g) {
+        struct rng r;
+        rng_derive(&r, fm->seed, RNG_CASES, g, 0);
+        rng_sample(&r, (uint32_t)fm->fitness->ncases, fm->opt.cases,
+                   fm->sample);
+        fm->sample_generation = g;
+    }
+    return fm->sample;
+}
+
 /* One evaluation, the same in a worker and in the parent (workers = 0). */
-static void evaluate_one(const struct fork_farm *fm, uint64_t generation,
+static void evaluate_one(struct fork_farm *fm, uint64_t generation,
                          uint64_t index, const struct tree *t,
                          struct wire_result *res)
 {
@@ -111,8 +131,14 @@ static void evaluate_one(const struct fork_farm *fm, uint64_t generation,
     res->index = index;
     struct scaling s = {0, 0.0, 1.0};
     const struct tree *tuned = NULL;
+    /* A plug-in that leaves a case unwritten must not pass on the last
+     * evaluation's error there (whichever this process made last): it
+     * reads as NaN, the worst. The built-ins write every case. */
+    if (fm->opt.cases && !fm->fitness->builtin)
+        for (size_t k = 0; k < fm->fitness->ncases; k++)
+            fm->case_errors[k] = NAN;
     res->status = fm->fitness->evaluate(fm->fitness->ctx, t, &r, res->scores,
-                                        &s, &tuned);
+                                        &s, &tuned, fm->case_errors);
     res->nscores = (uint32_t)fm->fitness->nscores;
     res->scaled = s.on;
     res->intercept = s.intercept;
@@ -122,6 +148,20 @@ static void evaluate_one(const struct fork_farm *fm, uint64_t generation,
     if (tuned && res->status == EVAL_OK) {
         res->nconst = tree_get_constants(tuned, fm->consts);
         res->constants = fm->consts;
+    }
+    /* The case errors selection asked for, as floats; a NaN is the worst
+     * error there is. */
+    if (fm->opt.cases && res->status == EVAL_OK) {
+        uint32_t k = fm->opt.cases;
+        const uint32_t *which = k < fm->fitness->ncases
+                                    ? case_sample(fm, generation)
+                                    : NULL;
+        for (uint32_t j = 0; j < k; j++) {
+            double e = fm->case_errors[which ? which[j] : j];
+            fm->errors[j] = e == e ? (float)e : INFINITY;
+        }
+        res->nerrors = k;
+        res->errors = fm->errors;
     }
 }
 
@@ -295,7 +335,7 @@ static void worker_main(struct fork_farm *fm, int in, int out)
     struct tree t;
     struct job_reader jobs = {.fd = in, .cap = 2 * WIRE_FRAME_MAX};
     jobs.buf = malloc(jobs.cap);
-    unsigned char *result = malloc(WIRE_RESULT_MAX);
+    unsigned char *result = malloc(fm->result_max);
     if (!jobs.buf || !result || tree_init(&t, fm->opt.max_size) < 0)
         _exit(125);
     if (fm->opt.memory_mb > 0) {
@@ -413,6 +453,15 @@ static int start_worker(struct fork_farm *fm, int i)
     }
     /* Room for a chunk of big trees without blocking (best effort). */
     fcntl(down[1], F_SETPIPE_SZ, 1 << 20);
+    /* Results that carry case errors are large: room for a chunk of them
+     * too, or a worker waits for the parent, which sleeps by the pace
+     * (best effort: 1 MiB is the most an unprivileged process gets). */
+    if (fm->opt.cases) {
+        size_t want = MAX_CHUNK * fm->result_max;
+        want = want < ((size_t)16 << 20) ? want : ((size_t)16 << 20);
+        if (fcntl(up[1], F_SETPIPE_SZ, (int)want) < 0)
+            fcntl(up[1], F_SETPIPE_SZ, 1 << 20);
+    }
 
     pid_t pid = child_fork();
     if (pid == 0) {
@@ -685,7 +734,7 @@ static int collect(struct fork_farm *fm, struct round *rd, int i)
 {
     struct worker *w = &fm->w[i];
     for (;;) {
-        size_t room = WIRE_RESULT_MAX - w->inlen;
+        size_t room = fm->result_max - w->inlen;
         ssize_t got = read(w->result_fd, w->in + w->inlen, room);
         if (got < 0 && errno == EINTR)
             continue;
@@ -698,7 +747,7 @@ static int collect(struct fork_farm *fm, struct round *rd, int i)
         double t = clock_now();
         while (w->inlen - off >= WIRE_HEADER) {
             struct wire_header h;
-            const size_t max = WIRE_RESULT_MAX;
+            const size_t max = fm->result_max;
             if (wire_get_header(w->in + off, &h, WIRE_RESULT,
                                 max - WIRE_HEADER) < 0 ||
                 h.id != w->result_id)
@@ -714,8 +763,10 @@ static int collect(struct fork_farm *fm, struct round *rd, int i)
             /* Tuned constants fit the program sent, or the frame is
              * wrong. */
             if (res.status == EVAL_OK &&
-                ind_set_tuned(&rd->p->ind[res.index], res.constants,
-                              res.nconst) < 0)
+                (ind_set_tuned(&rd->p->ind[res.index], res.constants,
+                               res.nconst) < 0 ||
+                 ind_set_errors(&rd->p->ind[res.index], res.errors,
+                                res.nerrors, rd->p->ncases) < 0))
                 return -1;
             off += WIRE_HEADER + h.length;
             w->result_id++;
@@ -838,13 +889,15 @@ static int eval_in_process(struct fork_farm *fm, struct population *p,
             break;
         }
         struct individual *x = &p->ind[i];
-        if (!ind_needs_eval(x, fm->fitness->stochastic))
+        if (!ind_needs_eval(x, fm->fitness->rescore))
             continue;
         struct wire_result res;
         evaluate_one(fm, generation, i, &x->tree, &res);
         done++;
-        if (res.status == EVAL_OK)
+        if (res.status == EVAL_OK) {
             ind_set_tuned(x, res.constants, res.nconst);
+            ind_set_errors(x, res.errors, res.nerrors, p->ncases);
+        }
         struct scaling s = {res.scaled, res.intercept, res.slope};
         ind_set_result(x, res.status, 0, res.scores[0], &s);
         if (res.status >= EVAL_ERROR && fm->opt.stop_on_failure)
@@ -864,7 +917,7 @@ int fork_farm_eval(struct fork_farm *fm, struct population *p,
 {
     size_t todo = 0;
     for (size_t i = 0; i < p->n; i++)
-        if (ind_needs_eval(&p->ind[i], fm->fitness->stochastic)) {
+        if (ind_needs_eval(&p->ind[i], fm->fitness->rescore)) {
             p->ind[i].status = -1; /* not scored yet */
             todo++;
         }
@@ -884,7 +937,7 @@ int fork_farm_eval(struct fork_farm *fm, struct population *p,
     }
     /* Taken from the end: individual 0 goes first. */
     for (size_t i = p->n; i-- > 0;)
-        if (ind_needs_eval(&p->ind[i], fm->fitness->stochastic))
+        if (ind_needs_eval(&p->ind[i], fm->fitness->rescore))
             rd.queue[rd.nqueue++] = i;
 
     int result = FARM_DONE, stopping = 0;
@@ -995,7 +1048,16 @@ struct fork_farm *fork_farm_new(const struct fitness *f, uint64_t seed,
     fm->parent = getpid();
     fm->parent_group = getpgrp();
     fm->consts = malloc(((size_t)o->max_size + 1) * sizeof *fm->consts);
-    if (!fm->consts) {
+    fm->result_max = WIRE_RESULT_MAX_FOR(o->cases);
+    fm->sample_generation = UINT64_MAX;
+    int no_cases = 0;
+    if (o->cases) {
+        fm->case_errors = malloc(f->ncases * sizeof *fm->case_errors);
+        fm->errors = malloc(o->cases * sizeof *fm->errors);
+        fm->sample = malloc(o->cases * sizeof *fm->sample);
+        no_cases = !fm->case_errors || !fm->errors || !fm->sample;
+    }
+    if (!fm->consts || no_cases) {
         error_set(err, "out of memory");
         fork_farm_free(fm);
         return NULL;
@@ -1007,7 +1069,7 @@ struct fork_farm *fork_farm_new(const struct fitness *f, uint64_t seed,
     fm->spare = malloc(((size_t)o->workers + MAX_FOREIGN) * sizeof *fm->spare);
     int no_room = !fm->w || !fm->frame || !fm->spare;
     for (int i = 0; !no_room && i < o->workers; i++)
-        no_room = !(fm->w[i].in = malloc(WIRE_RESULT_MAX));
+        no_room = !(fm->w[i].in = malloc(fm->result_max));
     if (no_room) {
         error_set(err, "out of memory");
         fork_farm_free(fm);
@@ -1050,6 +1112,9 @@ void fork_farm_free(struct fork_farm *fm)
     free(fm->spare);
     free(fm->frame);
     free(fm->consts);
+    free(fm->case_errors);
+    free(fm->errors);
+    free(fm->sample);
     free(fm);
 }
 

@@ -29,8 +29,10 @@
 
 enum { TAG_JOBS = 1, TAG_RESULTS = 2, TAG_STOP = 3, TAG_BROKEN = 4 };
 
-/* A RESULT frame of one score and n constants, and its detail. */
-#define RESULT_BYTES(n) (WIRE_HEADER + WIRE_RESULT_FIXED + 8 + 8 * (n) + 4)
+/* A RESULT frame of one score, n constants and e case errors, and its
+ * detail. */
+#define RESULT_BYTES(n, e)                                                    \
+    (WIRE_HEADER + WIRE_RESULT_FIXED + 8 + 8 * (n) + 4 * (size_t)(e) + 4)
 
 struct mpi_farm {
     const struct fitness *fitness;
@@ -123,7 +125,8 @@ static long take_results(struct population *p, const unsigned char *buf,
         int32_t detail;
         if (len - off < WIRE_HEADER ||
             wire_get_header(buf + off, &h, WIRE_RESULT,
-                            WIRE_RESULT_MAX - WIRE_HEADER) < 0 ||
+                            WIRE_RESULT_MAX_FOR(p->ncases) - WIRE_HEADER) <
+                0 ||
             len - off < WIRE_HEADER + h.length + 4 ||
             wire_get_result(buf + off + WIRE_HEADER, h.length, &res) < 0 ||
             res.index >= p->n || res.status < EVAL_OK ||
@@ -132,7 +135,10 @@ static long take_results(struct population *p, const unsigned char *buf,
         memcpy(&detail, buf + off + WIRE_HEADER + h.length, 4);
         off += WIRE_HEADER + h.length + 4;
         if (res.status == EVAL_OK &&
-            ind_set_tuned(&p->ind[res.index], res.constants, res.nconst) < 0)
+            (ind_set_tuned(&p->ind[res.index], res.constants, res.nconst) <
+                 0 ||
+             ind_set_errors(&p->ind[res.index], res.errors, res.nerrors,
+                            p->ncases) < 0))
             return -1;
         struct scaling s = {res.scaled, res.intercept, res.slope};
         ind_set_result(&p->ind[res.index], res.status, detail, res.scores[0],
@@ -152,7 +158,7 @@ int mpi_farm_eval(struct mpi_farm *mf, struct population *p,
         return FARM_BROKEN;
     size_t nqueue = 0, remaining, lost = 0;
     for (size_t i = p->n; i-- > 0;)
-        if (ind_needs_eval(&p->ind[i], mf->fitness->stochastic)) {
+        if (ind_needs_eval(&p->ind[i], mf->fitness->rescore)) {
             p->ind[i].status = -1;
             queue[nqueue++] = i;
         }
@@ -272,7 +278,8 @@ int mpi_farm_serve(const struct fitness *f, uint64_t seed,
     buf_init(&in);
     buf_init(&out);
     double *consts = malloc(((size_t)o->max_size + 1) * sizeof *consts);
-    if (!fm || !consts || pop_init(&p, population, o->max_size) < 0) {
+    if (!fm || !consts || pop_init(&p, population, o->max_size) < 0 ||
+        pop_keep_errors(&p, o->cases) < 0) {
         if (fm)
             error_set(err, "out of memory");
         fork_farm_free(fm);
@@ -327,7 +334,7 @@ int mpi_farm_serve(const struct fitness *f, uint64_t seed,
         size_t olen = 0, room = 0;
         for (size_t i = 0; i < p.n; i++)
             if (p.ind[i].origin == ORIGIN_NEW)
-                room += RESULT_BYTES((size_t)p.ind[i].tree.size);
+                room += RESULT_BYTES((size_t)p.ind[i].tree.size, o->cases);
         buf_reset(&out);
         if (buf_reserve(&out, room) < 0)
             MPI_Abort(MPI_COMM_WORLD, 1);
@@ -343,6 +350,8 @@ int mpi_farm_serve(const struct fitness *f, uint64_t seed,
             if (x->status == EVAL_OK) {
                 res.nconst = tree_get_constants(&x->tree, consts);
                 res.constants = consts;
+                res.nerrors = x->nerrors;
+                res.errors = x->errors;
             }
             olen += wire_put_result(out.data + olen, id++, &res);
             int32_t detail = x->detail;

@@ -22,6 +22,11 @@ struct farm_options {
     uint32_t max_size;    /* the largest tree a job carries */
     int adaptive;         /* workers = auto with a built-in fitness: see
                              fork_farm_eval */
+    uint32_t cases;       /* case errors each result carries (lexicase):
+                             0 none; the fitness's ncases: all of them;
+                             fewer: those rng_sample draws from the stream
+                             (seed, RNG_CASES, generation), the same in
+                             every process */
 };
 
 /* What an evaluation of a generation returns. */

@@ -12,8 +12,11 @@
  * scores[0..nscores) and *scaling (how the output was scored: linear
  * scaling's intercept and slope, or off) are meaningful only for EVAL_OK;
  * *tuned is the program with its constants tuned (the fitness's scratch,
- * valid until its next evaluation), or NULL when they were not. It must depend on (program,
- * stream) only: in a forked worker, whatever else it changes is lost.
+ * valid until its next evaluation), or NULL when they were not.
+ * case_errors: room for ncases doubles that an EVAL_OK evaluation fills
+ * with each case's error (lower is better), or NULL when they are not
+ * wanted. It must depend on (program, stream) only: in a forked worker,
+ * whatever else it changes is lost.
  */
 struct fitness {
     const char *name;
@@ -23,15 +26,21 @@ struct fitness {
                        boolean), not a shared object */
     int draws;      /* evaluate may draw on its stream (a plug-in's always
                        may): the farm derives it for every evaluation */
+    int rescore;    /* an unchanged copy is evaluated again, as its score
+                       may differ from its parent's: the fitness is
+                       stochastic, or each generation's case errors are on
+                       cases of its own (set by the run) */
     int nscores;    /* scores per evaluation; scores[0] is the fitness */
     size_t rows;    /* the rows an evaluation runs a program over (a
                        built-in's data), so what it costs; 0: not known
                        (a plug-in) */
+    size_t ncases;  /* cases with an error each (fgp_set_cases); 0: the
+                       fitness gives none */
     char score_name[32]; /* what scores[0] is called in reports */
     void *ctx;
     int (*evaluate)(void *ctx, const struct tree *t, struct rng *r,
                     double *scores, struct scaling *scaling,
-                    const struct tree **tuned);
+                    const struct tree **tuned, double *case_errors);
 };
 
 /* Nonzero when fitness a reaches the target t in the direction given. */

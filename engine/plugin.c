@@ -44,6 +44,7 @@ struct fgp_program {
     struct plugin *pl;       /* fgp_optimize's scratch; NULL outside
                                 evaluate */
     int tuned;               /* fgp_optimize tuned it: tree is pl->tuned */
+    double *errors;          /* fgp_case_errors's, or NULL: not wanted */
 };
 struct fgp_rng {
     struct rng rng;
@@ -97,6 +98,7 @@ struct fgp_setup {
     int failed;
     char msg[1024];
     size_t rows; /* fgp_set_rows's; 0 when not said */
+    size_t ncases; /* fgp_set_cases's; 0 when not said */
 };
 
 /* ---- setup: messages and strings -------------------------------------- */
@@ -384,6 +386,15 @@ void fgp_set_rows(struct fgp_setup *s, size_t rows)
     s->rows = rows;
 }
 
+int fgp_set_cases(struct fgp_setup *s, size_t ncases)
+{
+    if (ncases < 1 || ncases > FGP_MAX_CASES)
+        return fgp_fail(s, "fgp_set_cases: %zu cases, expected 1..%d", ncases,
+                        FGP_MAX_CASES);
+    s->ncases = ncases;
+    return 0;
+}
+
 int fgp_fail_key(struct fgp_setup *s, const char *section, const char *key,
                  const char *fmt, ...)
 {
@@ -644,6 +655,11 @@ size_t fgp_subtree_end(const struct fgp_program *p, size_t i)
     return tree_subtree_end(p->tree->nodes, (uint32_t)i);
 }
 
+double *fgp_case_errors(const struct fgp_program *p)
+{
+    return p->errors;
+}
+
 void fgp_set_scaling(const struct fgp_program *p, double intercept,
                      double slope)
 {
@@ -762,11 +778,12 @@ static int map_status(int rc, const double *scores)
 
 static int plugin_evaluate(void *ctx, const struct tree *t, struct rng *r,
                            double *scores, struct scaling *scaling,
-                           const struct tree **tuned)
+                           const struct tree **tuned, double *case_errors)
 {
     struct plugin *pl = ctx;
     *scaling = (struct scaling){0, 0.0, 1.0};
-    struct fgp_program prog = {t, pl->ps, &pl->interp, scaling, pl, 0};
+    struct fgp_program prog = {t,  pl->ps, &pl->interp, scaling,
+                               pl, 0,      case_errors};
     for (int i = 0; i < pl->desc->nscores; i++)
         scores[i] = NAN;
     int rc = pl->desc->evaluate(pl->state, &prog, (struct fgp_rng *)r, scores);
@@ -778,7 +795,7 @@ int plugin_test(struct plugin *pl, const struct tree *t, double *scores)
 {
     if (!pl->desc->test)
         return -1;
-    struct fgp_program prog = {t, pl->ps, &pl->interp, NULL, NULL, 0};
+    struct fgp_program prog = {t, pl->ps, &pl->interp, NULL, NULL, 0, NULL};
     for (int i = 0; i < pl->desc->nscores; i++)
         scores[i] = NAN;
     int rc = pl->desc->test(pl->state, &prog, scores);
@@ -866,6 +883,36 @@ static int check_unread(const struct fgp_setup *s, struct error *err)
                  where, s->own);
         return -1;
     }
+    return 0;
+}
+
+int plugin_cases(const struct config *c, const struct fitness *f,
+                 uint32_t *cases, struct error *err)
+{
+    *cases = 0;
+    if (strstr(c->selection_method, "lexicase") == NULL)
+        return 0;
+    size_t n = (size_t)c->run_population, want = (size_t)c->selection_cases;
+    if (f->ncases == 0)
+        return config_key_error(c, CFG_KEY_selection_method, err,
+                                "%s needs each case's error, and fitness "
+                                "'%s' gives none (a plug-in declares its "
+                                "cases with fgp_set_cases, forkgp.h)",
+                                c->selection_method, f->name);
+    if (want > f->ncases)
+        return config_key_error(c, CFG_KEY_selection_cases, err,
+                                "%zu is more than the %zu cases of fitness "
+                                "'%s'",
+                                want, f->ncases, f->name);
+    size_t use = want ? want : f->ncases;
+    if (use > PLUGIN_MAX_CASE_CELLS / n)
+        return config_key_error(c, CFG_KEY_selection_cases, err,
+                                "%zu cases of %zu individuals are more "
+                                "errors than forkgp keeps (%zu): set cases "
+                                "to at most %zu",
+                                use, n, PLUGIN_MAX_CASE_CELLS,
+                                PLUGIN_MAX_CASE_CELLS / n);
+    *cases = (uint32_t)use;
     return 0;
 }
 
@@ -1013,6 +1060,7 @@ struct plugin *plugin_load(struct config *c, struct primset *ps,
     f->maximise = s->maximise;
     snprintf(f->score_name, sizeof f->score_name, "%s", s->score_name);
     f->rows = s->rows;
+    f->ncases = s->ncases;
     free(used);
     free(s);
     f->name = pl->desc->name;

@@ -27,6 +27,20 @@ struct plugin;
 struct plugin *plugin_load(struct config *c, struct primset *ps,
                            struct fitness *f, struct error *err);
 
+/* The most case errors a population keeps (floats, all individuals
+ * together): a gigabyte. */
+#define PLUGIN_MAX_CASE_CELLS ((size_t)1 << 28)
+
+/*
+ * The case errors [selection] asks each evaluation of f (loaded from c)
+ * for, into *cases: 0 when the method uses none; else all of f's, or
+ * [selection] cases of them. Returns 0, or -1 with a message led by the
+ * key's place: f gives none, fewer than asked, or more than a population
+ * of c's size keeps (PLUGIN_MAX_CASE_CELLS).
+ */
+int plugin_cases(const struct config *c, const struct fitness *f,
+                 uint32_t *cases, struct error *err);
+
 /* Runs teardown and frees everything; plugin_free(NULL) is a no-op. */
 void plugin_free(struct plugin *pl);
 

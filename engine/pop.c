@@ -60,6 +60,7 @@ void pop_release(struct population *p)
     if (p->arena)
         munmap(p->arena, p->arena_bytes);
     free(p->tuned);
+    free(p->errors);
     free(p->ind);
     memset(p, 0, sizeof *p);
 }
@@ -78,6 +79,35 @@ int pop_keep_tuned(struct population *p)
         p->ind[i].tuned = p->tuned + i * p->max_size;
         p->ind[i].ntuned = 0;
     }
+    return 0;
+}
+
+int pop_keep_errors(struct population *p, uint32_t ncases)
+{
+    if (p->errors || ncases == 0)
+        return 0;
+    size_t n = p->n ? p->n : 1;
+    if (n > SIZE_MAX / sizeof(float) / ncases)
+        return -1;
+    p->errors = malloc(n * ncases * sizeof(float));
+    if (!p->errors)
+        return -1;
+    p->ncases = ncases;
+    for (size_t i = 0; i < p->n; i++) {
+        p->ind[i].errors = p->errors + i * ncases;
+        p->ind[i].nerrors = 0;
+    }
+    return 0;
+}
+
+int ind_set_errors(struct individual *x, const void *values, uint32_t n,
+                   uint32_t ncases)
+{
+    if (n != (x->errors ? ncases : 0))
+        return -1;
+    if (n)
+        memcpy(x->errors, values, n * sizeof(float));
+    x->nerrors = n;
     return 0;
 }
 

@@ -67,6 +67,12 @@ struct individual {
      * none (pop_keep_tuned). */
     double *tuned;
     uint32_t ntuned;
+    /* Each case's error as the evaluation gave it (rounded to float), for
+     * lexicase selection: nerrors of them, 0 when the individual failed or
+     * its population keeps none; errors is room for the population's
+     * ncases, or NULL (pop_keep_errors). */
+    float *errors;
+    uint32_t nerrors;
 };
 
 /* Sets x's evaluation result: a fitness and scaling only when status is
@@ -79,8 +85,10 @@ static inline void ind_set_result(struct individual *x, int status,
     x->status = status;
     x->detail = detail;
     x->fitness = status == EVAL_OK ? fitness : 0.0;
-    if (status != EVAL_OK)
+    if (status != EVAL_OK) {
         x->ntuned = 0;
+        x->nerrors = 0;
+    }
     if (status == EVAL_OK && s && s->on)
         x->scaling = *s;
     else
@@ -88,9 +96,9 @@ static inline void ind_set_result(struct individual *x, int status,
 }
 
 /* Gives `to` the evaluation's result that `from` holds (status, detail,
- * fitness, scaling, constants kept apart): for a copy or a twin of the
- * same program, in a population that keeps tuned constants when from's
- * does. */
+ * fitness, scaling, constants kept apart, case errors): for a copy or a
+ * twin of the same program, in a population that keeps tuned constants
+ * and case errors (as many) when from's does. */
 static inline void ind_take_result(struct individual *to,
                                    const struct individual *from)
 {
@@ -101,6 +109,9 @@ static inline void ind_take_result(struct individual *to,
     to->ntuned = to->tuned ? from->ntuned : 0;
     if (to->ntuned)
         memcpy(to->tuned, from->tuned, from->ntuned * sizeof(double));
+    to->nerrors = to->errors ? from->nerrors : 0;
+    if (to->nerrors)
+        memcpy(to->errors, from->errors, from->nerrors * sizeof(float));
 }
 
 /*
@@ -128,17 +139,21 @@ struct population {
     uint32_t max_size; /* each tree's room */
     double *tuned;     /* each individual's tuned room, in one block, or
                           NULL (pop_keep_tuned) */
+    float *errors;     /* each individual's case errors, in one block, or
+                          NULL (pop_keep_errors) */
+    uint32_t ncases;   /* room per individual in errors */
 };
 
 /*
  * Whether x is evaluated this generation: a new program always; an
- * unchanged copy only when the fitness is stochastic (a deterministic one
- * would give the score it carries); a twin or another rank's individual
+ * unchanged copy only when copies are rescored (a stochastic fitness, or
+ * case errors on each generation's own cases; otherwise an evaluation
+ * would give the result it carries); a twin or another rank's individual
  * never. The one rule the farms and the run's counts share.
  */
-static inline int ind_needs_eval(const struct individual *x, int stochastic)
+static inline int ind_needs_eval(const struct individual *x, int rescore)
 {
-    return x->origin == ORIGIN_NEW || (x->origin == ORIGIN_COPY && stochastic);
+    return x->origin == ORIGIN_NEW || (x->origin == ORIGIN_COPY && rescore);
 }
 
 /* A finite double as an unsigned integer in the same order: the sign bit
@@ -187,6 +202,16 @@ void pop_release(struct population *p);
 /* Gives each individual of p room for tuned constants kept apart from its
  * tree (lamarckian = no). Returns 0 or -1 (out of memory). */
 int pop_keep_tuned(struct population *p);
+
+/* Gives each individual of p room for ncases case errors (lexicase
+ * selection). Returns 0 or -1 (out of memory). */
+int pop_keep_errors(struct population *p, uint32_t ncases);
+
+/* Sets x's case errors from an evaluation's n values (host order,
+ * possibly unaligned). Returns 0, or -1 (x unchanged) when x's population
+ * keeps another number of them (none: n must be 0). */
+int ind_set_errors(struct individual *x, const void *values, uint32_t n,
+                   uint32_t ncases);
 
 /*
  * How individuals are ranked for selection, elitism and best of run: by

@@ -45,7 +45,7 @@ int replay_main(struct config *c, const char *program,
     double scores[FGP_MAX_SCORES];
     struct scaling scaling;
     const struct tree *tuned = NULL;
-    int st = f.evaluate(f.ctx, &t, &r, scores, &scaling, &tuned);
+    int st = f.evaluate(f.ctx, &t, &r, scores, &scaling, &tuned, NULL);
     /* Tuned constants: what was scored is the tuned program. */
     if (tuned && st == EVAL_OK)
         tree_copy(&t, tuned);

@@ -89,3 +89,13 @@ int rng_chance(struct rng *r, double p)
 {
     return rng_double(r) < p;
 }
+
+void rng_sample(struct rng *r, uint32_t n, uint32_t k, uint32_t *out)
+{
+    uint32_t m = 0;
+    for (uint32_t t = 0; t < n && m < k; t++)
+        /* Index t is taken with chance (k - m) / (n - t): what is still
+         * wanted of what is still to look at. */
+        if (n - t == k - m || rng_below(r, n - t) < k - m)
+            out[m++] = t;
+}

@@ -17,6 +17,7 @@ struct rng {
 enum rng_purpose {
     RNG_MAIN = 1, /* the parent's stream: init, selection, variation */
     RNG_EVAL = 2, /* one individual's evaluation in one generation */
+    RNG_CASES = 3, /* the cases a generation's lexicase selection uses */
 };
 
 /*
@@ -49,6 +50,11 @@ static inline uint32_t rng_u32(struct rng *r)
 
 /* Uniform integer in [0, bound) without modulo bias; bound > 0. */
 uint32_t rng_below(struct rng *r, uint32_t bound);
+
+/* Writes into out[0..k) k distinct indices of [0, n), k <= n, uniformly
+ * chosen, in increasing order (Knuth's selection sampling: one draw per
+ * index looked at, no scratch). */
+void rng_sample(struct rng *r, uint32_t n, uint32_t k, uint32_t *out);
 
 /*
  * A bound fixed for many draws (a tournament's population size): its

@@ -68,6 +68,10 @@ struct run {
     struct ranking rank;
     struct farm *farm;
     struct population cur, next; /* cur: the last scored generation */
+    struct population spare; /* nsga2: the survivors, made here, then
+                                swapped into cur */
+    struct nsga2 ns;         /* nsga2: the survivors' fronts */
+    int nsga2;               /* [selection] method = nsga2 */
     struct breed breed;
     struct report report;
     struct run_state st;
@@ -85,7 +89,39 @@ struct run {
                                  run (STOP_BROKEN, STOP_FAILED) */
     int status;               /* the exit status so far */
     int folder_open; /* the run folder is open: it is closed at the end */
+    uint32_t cases;  /* the case errors each evaluation gives selection
+                        (lexicase); 0: none */
 };
+
+/*
+ * Which case errors selection needs, from [selection] and the fitness
+ * (whose setup counted its cases): sets r->cases, whether copies are
+ * rescored, and the populations' room. Returns 0, or -1 after a message
+ * (r->status set).
+ */
+static int setup_cases(struct run *r)
+{
+    struct fitness *f = &r->fitness;
+    struct error err;
+    f->rescore = f->stochastic;
+    if (plugin_cases(r->cfg, f, &r->cases, &err) < 0) {
+        fprintf(stderr, "forkgp: %s\n", err.msg);
+        r->status = EXIT_INPUT;
+        return -1;
+    }
+    if (r->cases == 0)
+        return 0;
+    /* Each generation's own cases: a copy's errors from the generation
+     * before are on other cases. */
+    f->rescore = f->stochastic || r->cases < f->ncases;
+    if (pop_keep_errors(&r->cur, r->cases) < 0 ||
+        pop_keep_errors(&r->next, r->cases) < 0) {
+        fprintf(stderr, "forkgp: out of memory for the case errors\n");
+        r->status = EXIT_RUNTIME;
+        return -1;
+    }
+    return 0;
+}
 
 static double elapsed(const struct run *r)
 {
@@ -163,7 +199,7 @@ static void note_failures(struct run *r, const struct population *p)
     for (size_t i = 0; i < p->n; i++) {
         const struct individual *x = &p->ind[i];
         if (x->status < EVAL_ERROR || x->status >= EVAL_NSTATUS ||
-            !ind_needs_eval(x, r->fitness.stochastic))
+            !ind_needs_eval(x, r->fitness.rescore))
             continue;
         st->fail_count[x->status]++;
         if (st->nshown == SHOWN_FAILURES)
@@ -196,9 +232,11 @@ static int score_generation(struct run *r, double breed_seconds, int bred)
     double t0 = clock_now();
     /* A deterministic fitness evaluates no program whose score is known
      * (where that pays): a repeat of one of the generation, or of the
-     * generation before, which r->next holds after a breeding. */
+     * generation before, which r->next holds after a breeding (unless
+     * each generation's case errors are on cases of its own). */
     if (!r->fitness.stochastic && twins_pay(r->fitness.rows))
-        twins_pair(&r->twins, &r->cur, bred ? &r->next : NULL);
+        twins_pair(&r->twins, &r->cur,
+                   bred && !r->fitness.rescore ? &r->next : NULL);
     int fr = farm_eval(r->farm, &r->cur, (uint64_t)r->st.generation);
     twins_score(&r->cur);
     if (fr == FARM_FAILED)
@@ -207,7 +245,7 @@ static int score_generation(struct run *r, double breed_seconds, int bred)
         return fr;
     struct gen_timing tm = {.breed_seconds = breed_seconds};
     for (size_t i = 0; i < r->cur.n; i++)
-        if (ind_needs_eval(&r->cur.ind[i], r->fitness.stochastic)) {
+        if (ind_needs_eval(&r->cur.ind[i], r->fitness.rescore)) {
             tm.evaluations++;
             tm.nodes += r->cur.ind[i].tree.size;
         }
@@ -220,6 +258,20 @@ static int score_generation(struct run *r, double breed_seconds, int bred)
     if (front_update(&r->st.front, &r->cur, r->fitness.maximise,
                      r->st.generation) < 0)
         return FARM_BROKEN;
+    if (r->nsga2 && bred) {
+        /* NSGA-II: the offspring counted for the best of run and the
+         * front as they were scored; the generation is then the
+         * survivors of the parents (r->next) and the offspring together,
+         * and its report and population.csv are theirs. */
+        if (nsga2_survivors(&r->ns, &r->next, &r->cur, &r->spare,
+                            r->fitness.maximise) < 0)
+            return FARM_BROKEN;
+        struct population swap = r->cur;
+        r->cur = r->spare;
+        r->spare = swap;
+        if (pop_stats(&r->cur, &r->rank, &s) < 0)
+            return FARM_BROKEN;
+    }
     tm.eval_seconds = clock_now() - t0;
     tm.elapsed = elapsed(r);
     report_generation(&r->report, r->st.generation, &s, &tm, eta(r));
@@ -355,18 +407,46 @@ static int append_model(struct run *r, struct buf *b,
     return infix_append(b, &r->model, &r->ps);
 }
 
+static int write_front_of(struct run *r, const struct front *fr,
+                          const char *metric);
+
 /*
  * Writes front.csv: the Pareto front of accuracy against size (a program's
  * nodes, its scaling's not counted), each size's best program the run has
  * seen that is better than every smaller one, with its train and test
  * scores (test empty without test data); and, unless quiet, prints it as
- * a table after the run. Returns 0 or -1.
+ * a table after the run. With nsga2, of the last generation alone (its
+ * first front). Returns 0 or -1.
  */
 static int write_front(struct run *r)
 {
     const char *metric = r->fitness.score_name;
-    uint32_t *sizes = malloc(((size_t)r->st.front.max_size + 1) *
-                             sizeof *sizes);
+    /* NSGA-II's answer is its last generation's first front: the best
+     * of each size there that beats every smaller one. */
+    struct front last;
+    const struct front *fr = &r->st.front;
+    if (r->nsga2) {
+        memset(&last, 0, sizeof last);
+        if (front_init(&last, r->cur.max_size) < 0 ||
+            front_update(&last, &r->cur, r->fitness.maximise,
+                         r->st.generation) < 0) {
+            front_release(&last);
+            fprintf(stderr, "forkgp: out of memory for front.csv\n");
+            return -1;
+        }
+        fr = &last;
+    }
+    int rc = write_front_of(r, fr, metric);
+    if (r->nsga2)
+        front_release(&last);
+    return rc;
+}
+
+/* write_front for the front fr. */
+static int write_front_of(struct run *r, const struct front *fr,
+                          const char *metric)
+{
+    uint32_t *sizes = malloc(((size_t)fr->max_size + 1) * sizeof *sizes);
     struct buf b, table;
     buf_init(&b);
     buf_init(&table);
@@ -374,14 +454,14 @@ static int write_front(struct run *r)
         fprintf(stderr, "forkgp: out of memory for front.csv\n");
         return -1;
     }
-    size_t n = front_pareto(&r->st.front, r->fitness.maximise, sizes);
+    size_t n = front_pareto(fr, r->fitness.maximise, sizes);
     char line[256];
     int len = snprintf(line, sizeof line, "size,train_%s,test_%s,program\n",
                        metric, metric);
     buf_put(&b, line, (size_t)len);
     buf_put(&table, "front: the best program of each size\n", 37);
     for (size_t k = 0; k < n; k++) {
-        const struct front_entry *e = &r->st.front.slot[sizes[k]];
+        const struct front_entry *e = &fr->slot[sizes[k]];
         double test[FGP_MAX_SCORES];
         int ts = plugin_test(r->plugin, &e->ind.tree, test);
         char train_text[32], test_text[32] = "";
@@ -496,6 +576,8 @@ static void run_release(struct run *r)
     farm_free(r->farm);
     pop_release(&r->cur);
     pop_release(&r->next);
+    pop_release(&r->spare);
+    nsga2_release(&r->ns);
     breed_release(&r->breed);
     tree_release(&r->st.best.tree);
     front_release(&r->st.front);
@@ -505,7 +587,8 @@ static void run_release(struct run *r)
 
 /* The farm's settings from the config, for fitness f. */
 static struct farm_options farm_options(const struct config *c,
-                                        const struct fitness *f)
+                                        const struct fitness *f,
+                                        uint32_t cases)
 {
     int fork = strcmp(c->run_backend, "mpi") != 0;
     struct farm_options fo = {
@@ -517,6 +600,7 @@ static struct farm_options farm_options(const struct config *c,
         .restart_limit = c->run_restart_limit,
         .stop_on_failure = strcmp(c->run_on_failure, "abort") == 0,
         .max_size = (uint32_t)c->tree_max_size,
+        .cases = cases,
         /* auto: workers only when they pay (see farm_eval); a plug-in's
          * evaluations always run in workers, for containment, and so do
          * any evaluations given a time or memory limit, which only
@@ -537,6 +621,13 @@ static struct breed_options breed_options(const struct config *c)
                .internal_bias = c->operators_internal_bias,
                .root_points = strcmp(c->operators_root_crossover, "never") != 0,
                .point_replace = c->operators_point_replace},
+        .method = strcmp(c->selection_method, "lexicase") == 0
+                      ? SELECT_LEXICASE
+                  : strcmp(c->selection_method, "epsilon_lexicase") == 0
+                      ? SELECT_EPSILON_LEXICASE
+                  : strcmp(c->selection_method, "nsga2") == 0
+                      ? SELECT_NSGA2
+                      : SELECT_TOURNAMENT,
         .tournament_size = (int)c->operators_tournament_size,
         .elitism = (size_t)c->operators_elitism,
         .share = {[BREED_CROSSOVER] = c->operators_crossover,
@@ -757,6 +848,16 @@ static int setup(struct run *r, const struct run_options *o)
         fprintf(stderr, "forkgp: out of memory for a population of %zu\n", n);
         return -1;
     }
+    if (setup_cases(r) < 0)
+        return -1;
+    r->nsga2 = strcmp(c->selection_method, "nsga2") == 0;
+    if (r->nsga2 &&
+        (pop_init(&r->spare, n, max_size) < 0 ||
+         (strcmp(c->optimize_lamarckian, "no") == 0 &&
+          pop_keep_tuned(&r->spare) < 0))) {
+        fprintf(stderr, "forkgp: out of memory for a population of %zu\n", n);
+        return -1;
+    }
     if (o->resume && load_checkpoint(r) < 0) {
         r->status = EXIT_INPUT;
         return -1;
@@ -775,7 +876,7 @@ static int setup(struct run *r, const struct run_options *o)
 static int start(struct run *r, const struct run_options *o)
 {
     const struct config *c = r->cfg;
-    struct farm_options fo = farm_options(c, &r->fitness);
+    struct farm_options fo = farm_options(c, &r->fitness, r->cases);
     start_manifest(r, fo.workers);
     struct error ferr;
     int served = farm_serve(&r->fitness, c->run_seed, &fo,

@@ -42,9 +42,11 @@ size_t wire_put_result(unsigned char *buf, uint32_t id,
 {
     uint32_t n = r->nscores <= FGP_MAX_SCORES ? r->nscores : FGP_MAX_SCORES;
     uint32_t nc = r->nconst <= 65535 ? r->nconst : 0;
+    uint32_t ne = r->nerrors <= FGP_MAX_CASES ? r->nerrors : 0;
     unsigned char *p = put_header(
         buf, WIRE_RESULT, id,
-        (uint32_t)(WIRE_RESULT_FIXED + 8 * (size_t)n + 8 * (size_t)nc));
+        (uint32_t)(WIRE_RESULT_FIXED + 8 * (size_t)n + 8 * (size_t)nc +
+                   4 * (size_t)ne));
     p = buf_store_u64(p, r->index);
     p = buf_store_i32(p, r->status);
     p = buf_store_u32(p, n);
@@ -53,9 +55,13 @@ size_t wire_put_result(unsigned char *buf, uint32_t id,
     p = buf_store_u32(p, nc);
     p = buf_store_f64(p, r->intercept);
     p = buf_store_f64(p, r->slope);
+    p = buf_store_u32(p, ne);
+    p = buf_store_u32(p, 0);
     p = buf_store(p, r->scores, 8 * (size_t)n);
     if (nc)
         p = buf_store(p, r->constants, 8 * (size_t)nc);
+    if (ne)
+        p = buf_store(p, r->errors, 4 * (size_t)ne);
     return (size_t)(p - buf);
 }
 
@@ -108,12 +114,18 @@ int wire_get_result(const unsigned char *p, size_t len,
     buf_get_u32(&in, &r->nconst);
     buf_get_f64(&in, &r->intercept);
     buf_get_f64(&in, &r->slope);
+    uint32_t zero;
+    buf_get_u32(&in, &r->nerrors);
+    buf_get_u32(&in, &zero);
     if (in.failed || r->nscores > FGP_MAX_SCORES || r->nconst > 65535 ||
+        r->nerrors > FGP_MAX_CASES || zero != 0 ||
         (r->scaled != 0 && r->scaled != 1) ||
-        in.left != 8 * (size_t)r->nscores + 8 * (size_t)r->nconst)
+        in.left != 8 * (size_t)r->nscores + 8 * (size_t)r->nconst +
+                       4 * (size_t)r->nerrors)
         return -1;
     buf_get(&in, r->scores, 8 * (size_t)r->nscores);
     r->constants = r->nconst ? in.p : NULL;
+    r->errors = r->nerrors ? in.p + 8 * (size_t)r->nconst : NULL;
     return 0;
 }
 

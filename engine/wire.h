@@ -17,20 +17,27 @@
  *   JOB      generation u64, index u64, size u32, 0 u32, size nodes
  *   RESULT   index u64, status i32, nscores u32, seconds f64,
  *            scaled i32, nconst u32, intercept f64, slope f64,
- *            nscores doubles, nconst doubles
+ *            nerrors u32, 0 u32, nscores doubles, nconst doubles,
+ *            nerrors floats
  * id numbers the frames each way, so a lost or repeated frame is seen.
  * seconds: how long the evaluation took the worker, by its own clock (the
  * farm paces itself by it: the parent's clock would add its own delays).
  * scaled, intercept, slope: the program's output o scored as intercept +
  * slope * o (linear scaling), when scaled is 1. nconst: the program's
  * constants as the evaluation tuned them, in prefix order (0: untuned).
+ * nerrors: the case errors selection asked for (0: none), as floats:
+ * selection only compares them, and half the bytes is half the cost of
+ * the largest part of a result when there are many cases.
  */
 #define WIRE_MAGIC 0x57504746u /* "FGPW" */
 #define WIRE_HEADER 16
 #define WIRE_MAX_PAYLOAD (24u + 65535u * sizeof(struct node)) /* largest JOB */
-#define WIRE_RESULT_FIXED 48u /* a RESULT payload before its scores */
-#define WIRE_RESULT_MAX                                                       \
-    (WIRE_HEADER + WIRE_RESULT_FIXED + 8u * FGP_MAX_SCORES + 8u * 65535u)
+#define WIRE_RESULT_FIXED 56u /* a RESULT payload before its scores */
+/* The largest RESULT frame with at most nerrors case errors. */
+#define WIRE_RESULT_MAX_FOR(nerrors)                                          \
+    (WIRE_HEADER + WIRE_RESULT_FIXED + 8u * FGP_MAX_SCORES + 8u * 65535u +    \
+     4u * (size_t)(nerrors))
+#define WIRE_RESULT_MAX WIRE_RESULT_MAX_FOR(0) /* one without case errors */
 
 enum wire_type { WIRE_JOB = 1, WIRE_RESULT = 2 };
 
@@ -53,6 +60,8 @@ struct wire_result {
     const void *constants; /* nconst doubles, host order; decoded, they
                               point into the payload (possibly unaligned:
                               read them with memcpy) */
+    uint32_t nerrors;      /* case errors; 0: none */
+    const void *errors;    /* nerrors floats, host order, as constants */
     double scores[FGP_MAX_SCORES];
 };
 
@@ -61,8 +70,8 @@ struct wire_result {
 size_t wire_put_job(unsigned char *buf, uint32_t id, uint64_t generation,
                     uint64_t index, const struct tree *t);
 
-/* Writes a RESULT frame into buf (room for WIRE_RESULT_MAX). Returns the
- * frame's length. */
+/* Writes a RESULT frame into buf (room for WIRE_RESULT_MAX_FOR(its
+ * nerrors)). Returns the frame's length. */
 size_t wire_put_result(unsigned char *buf, uint32_t id,
                        const struct wire_result *r);
 
@@ -79,7 +88,8 @@ int wire_get_header(const unsigned char *buf, struct wire_header *h,
 int wire_get_job(const unsigned char *p, size_t len, uint64_t *generation,
                  uint64_t *index, struct tree *t);
 
-/* Decodes a RESULT payload of len bytes. Returns 0 or -1 (malformed). */
+/* Decodes a RESULT payload of len bytes. Returns 0 or -1 (malformed; more
+ * than FGP_MAX_CASES case errors is). */
 int wire_get_result(const unsigned char *p, size_t len,
                     struct wire_result *r);
 

@@ -48,6 +48,8 @@ static int setup(struct fgp_setup *s, void **state)
     b->ninputs = mux ? (int)bits + (1 << bits) : (int)bits;
     b->ncases = (size_t)1 << b->ninputs;
     fgp_set_rows(s, b->ncases);
+    if (fgp_set_cases(s, b->ncases) < 0)
+        return -1;
     b->stride = (b->ncases + FGP_LANES - 1) / FGP_LANES * FGP_LANES;
     b->cells = calloc((size_t)(b->ninputs + 1) * b->stride, sizeof(double));
     if (!b->cells)
@@ -92,11 +94,15 @@ static int evaluate(void *state, const struct fgp_program *p,
     (void)rng; /* deterministic */
     const struct boolean *b = state;
     size_t hits = 0;
+    double *cases = fgp_case_errors(p); /* 0 a hit, 1 a miss */
     for (size_t row = 0; row < b->ncases; row += FGP_BLOCK) {
         size_t n = b->ncases - row < FGP_BLOCK ? b->ncases - row : FGP_BLOCK;
         const double *o = fgp_eval_block_padded(p, b->x, row, n);
         for (size_t k = 0; k < n; k++)
             hits += (o[k] != 0.0) == (b->y[row + k] != 0.0);
+        if (cases)
+            for (size_t k = 0; k < n; k++)
+                cases[row + k] = (o[k] != 0.0) != (b->y[row + k] != 0.0);
     }
     scores[0] = (double)hits;
     return FGP_OK;

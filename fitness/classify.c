@@ -128,6 +128,7 @@ static int score(const struct classify *c, const struct tabular_set *set,
 {
     size_t right[MAX_CLASSES] = {0}, hits = 0;
     double top = (double)(c->nclasses - 1);
+    double *cases = fgp_case_errors(p); /* 0 right, 1 wrong */
     for (size_t row = 0; row < set->nrows; row += FGP_BLOCK) {
         size_t n = set->nrows - row < FGP_BLOCK ? set->nrows - row : FGP_BLOCK;
         const double *o = fgp_eval_block_padded(p, set->x, row, n);
@@ -140,6 +141,8 @@ static int score(const struct classify *c, const struct tabular_set *set,
                 hits++;
                 right[guess]++;
             }
+            if (cases)
+                cases[row + k] = guess != cls[row + k];
         }
     }
     if (!c->balanced) {

@@ -279,6 +279,34 @@ int fgp_optimize(const struct fgp_program *p, const double *const *x,
                  const double *y, size_t nrows, fgp_residuals residuals,
                  void *ctx, struct fgp_fit *fit);
 
+/* ---- per-case errors (lexicase selection) ------------------------------
+ * A fitness over cases (rows, fitness cases, trials) may report each
+ * case's error, which lexicase and epsilon-lexicase selection compare
+ * ([selection] method). setup declares how many cases there are; evaluate
+ * then asks for the array to fill. A plug-in that does neither keeps
+ * working with every other selection method; lexicase refuses it by name.
+ * These functions were added without changing FGP_ABI_VERSION (the
+ * descriptor is as it was): a plug-in that calls them fails to load in a
+ * forkgp that lacks them, with the function's name. FGP_HAS_CASE_ERRORS
+ * tells the header that has them. */
+#define FGP_HAS_CASE_ERRORS 1
+
+/* Declares that every evaluation has ncases cases (1..FGP_MAX_CASES).
+ * Call it from setup; returns 0, or -1 after failing the setup. */
+#define FGP_MAX_CASES 16777216
+int fgp_set_cases(struct fgp_setup *s, size_t ncases);
+
+/*
+ * The array of ncases doubles (fgp_set_cases's) into which evaluate writes
+ * case k's error at [k]: 0 for a case solved, larger for worse, whatever
+ * the direction of scores[0] (a regression's |residual|, a boolean case's
+ * 0 or 1). NULL when this run does not use them (no lexicase selection,
+ * or a call outside evaluate): then there is nothing to write. Read only
+ * when evaluate returns FGP_OK; a NaN, or a case left unwritten, counts
+ * as the worst error. Owned by forkgp, valid until evaluate returns.
+ */
+double *fgp_case_errors(const struct fgp_program *p);
+
 /* ---- evaluate: the evaluation's random stream -------------------------- */
 uint32_t fgp_rng_u32(struct fgp_rng *r);
 uint32_t fgp_rng_below(struct fgp_rng *r, uint32_t bound); /* [0, bound) */

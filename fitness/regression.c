@@ -217,11 +217,15 @@ static int score(const struct regression *reg, const struct tabular_set *set,
 {
     double lane[LANES] = {0};
     int absolute = reg->metric == METRIC_MAE;
+    double *cases = fgp_case_errors(p); /* NULL: not wanted */
     for (size_t row = 0; row < set->nrows; row += FGP_BLOCK) {
         size_t n = set->nrows - row < FGP_BLOCK ? set->nrows - row
                                                 : FGP_BLOCK;
         const double *y = fgp_eval_block_padded(p, set->x, row, n);
         add_errors(y, set->y + row, n, absolute, lane);
+        if (cases)
+            for (size_t k = 0; k < n; k++)
+                cases[row + k] = fabs(y[k] - set->y[row + k]);
         /* Not finite: a prediction was not, or the sum overflowed; either
          * way the score would be, so stop here. */
         if (!(lanes_sum(lane) <= DBL_MAX))
@@ -302,10 +306,11 @@ static int fit_scaling(const struct regression *reg, int constant,
 }
 
 /* Scores the model a + b*o on set, whose outputs o are in reg->pred: the
- * error of exactly what the printed model computes (a + (b * o)). */
+ * error of exactly what the printed model computes (a + (b * o)); each
+ * row's |error| into cases[row] unless cases is NULL. */
 static int score_scaled(const struct regression *reg,
                         const struct tabular_set *set, double ss_tot,
-                        double a, double b, double *out)
+                        double a, double b, double *out, double *cases)
 {
     double lane[LANES] = {0};
     const double *o = reg->pred;
@@ -319,6 +324,10 @@ static int score_scaled(const struct regression *reg,
         double e = set->y[k] - (a + b * o[k]);
         lane[l] += e * e;
     }
+    /* Apart from the sums, so that their loop stays as it was. */
+    if (cases)
+        for (k = 0; k < n; k++)
+            cases[k] = fabs(set->y[k] - (a + b * o[k]));
     return metric_of(reg, lanes_sum(lane), n, ss_tot, out);
 }
 
@@ -346,7 +355,7 @@ static int evaluate(void *state, const struct fgp_program *p,
         return FGP_INVALID;
     fgp_set_scaling(p, a, b);
     return score_scaled(reg, &reg->tab.train, reg->ss_tot_train, a, b,
-                        scores);
+                        scores, fgp_case_errors(p));
 }
 
 /* Scores on the test data; a scaled model keeps the training data's
@@ -363,7 +372,8 @@ static int test(void *state, const struct fgp_program *p, double *scores)
     if (constant < 0 || fit_scaling(reg, constant, &a, &b) < 0 ||
         outputs(reg, &reg->tab.test, p) < 0)
         return FGP_INVALID;
-    return score_scaled(reg, &reg->tab.test, reg->ss_tot_test, a, b, scores);
+    return score_scaled(reg, &reg->tab.test, reg->ss_tot_test, a, b, scores,
+                        NULL);
 }
 
 static void teardown(void *state)

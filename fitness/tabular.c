@@ -206,6 +206,10 @@ int tabular_setup(struct fgp_setup *s, struct tabular *t, const char *who)
     if (test)
         bind(&t->test, t, test);
     fgp_set_rows(s, train->nrows);
+    /* Each training row a case, for lexicase selection (more rows than
+     * it takes: none, and lexicase says so). */
+    if (train->nrows <= FGP_MAX_CASES && fgp_set_cases(s, train->nrows) < 0)
+        return -1;
     return 0;
 }
 

@@ -8,6 +8,7 @@ int breed_init(struct breed *b, const struct breed_options *o)
 {
     memset(b, 0, sizeof *b);
     b->vp = o->vp;
+    b->method = o->method;
     b->tournament_size = o->tournament_size;
     b->elitism = o->elitism;
     memcpy(b->share, o->share, sizeof b->share);
@@ -15,7 +16,8 @@ int breed_init(struct breed *b, const struct breed_options *o)
     b->population = o->population;
     b->standings =
         calloc(b->population ? b->population : 1, sizeof *b->standings);
-    if (!b->elites || !b->standings ||
+    b->ptrs = calloc(b->population ? b->population : 1, sizeof *b->ptrs);
+    if (!b->elites || !b->standings || !b->ptrs ||
         tree_init(&b->scratch, b->vp.max_size) < 0) {
         breed_release(b);
         return -1;
@@ -27,7 +29,10 @@ void breed_release(struct breed *b)
 {
     free(b->elites);
     free(b->standings);
+    free(b->ptrs);
     tree_release(&b->scratch);
+    lexicase_release(&b->lex);
+    nsga2_release(&b->ns);
     memset(b, 0, sizeof *b);
 }
 
@@ -40,6 +45,17 @@ static enum breed_op choose_op(const struct breed *b, struct rng *r)
             return (enum breed_op)op;
     }
     return BREED_REPRODUCTION;
+}
+
+/* One parent, by the generation's method. */
+static size_t choose_parent(struct breed *b, struct rng *r)
+{
+    if (b->method == SELECT_TOURNAMENT)
+        return select_tournament(b->standings, &b->draw, b->tournament_size,
+                                 r);
+    if (b->method == SELECT_NSGA2)
+        return nsga2_tournament(&b->ns, &b->draw, r);
+    return lexicase_select(&b->lex, r);
 }
 
 /* Makes x, whose tree is parent's already, an unchanged copy of it, score
@@ -60,11 +76,29 @@ int breed_next(struct breed *b, struct population *next,
         if (!more)
             return -1;
         b->standings = more;
+        const struct individual **ptrs =
+            realloc(b->ptrs, cur->n * sizeof *b->ptrs);
+        if (!ptrs)
+            return -1;
+        b->ptrs = ptrs;
         b->population = cur->n;
     }
     select_standings(cur, rk, b->standings);
     select_best_standings(b->standings, cur->n, b->elites, b->elitism);
     rng_bound_init(&b->draw, (uint32_t)cur->n);
+    if ((b->method == SELECT_LEXICASE ||
+         b->method == SELECT_EPSILON_LEXICASE) &&
+        lexicase_prepare(&b->lex, cur,
+                         b->method == SELECT_EPSILON_LEXICASE) < 0)
+        return -1;
+    if (b->method == SELECT_NSGA2) {
+        /* The fronts of cur alone, made afresh each generation (a resumed
+         * run makes the same). */
+        for (size_t k = 0; k < cur->n; k++)
+            b->ptrs[k] = &cur->ind[k];
+        if (nsga2_rank(&b->ns, b->ptrs, cur->n, rk->maximise) < 0)
+            return -1;
+    }
     size_t i = 0;
     for (; i < b->elitism; i++) {
         pop_place(next, i);
@@ -75,14 +109,12 @@ int breed_next(struct breed *b, struct population *next,
         pop_place(next, i);
         struct individual *x = &next->ind[i];
         enum breed_op op = choose_op(b, r);
-        size_t i1 =
-            select_tournament(b->standings, &b->draw, b->tournament_size, r);
+        size_t i1 = choose_parent(b, r);
         const struct individual *p1 = &cur->ind[i1];
         int changed;
         switch (op) {
         case BREED_CROSSOVER: {
-            size_t i2 = select_tournament(b->standings, &b->draw,
-                                          b->tournament_size, r);
+            size_t i2 = choose_parent(b, r);
             changed = vary_crossover(&x->tree, &p1->tree, &cur->ind[i2].tree,
                                      &b->vp, r);
             break;

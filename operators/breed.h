@@ -7,6 +7,8 @@
 #include "pop.h"
 #include "prim.h"
 #include "rng.h"
+#include "lexicase.h"
+#include "nsga2.h"
 #include "select.h"
 #include "vary.h"
 
@@ -24,6 +26,7 @@ enum breed_op {
  * give it. */
 struct breed_options {
     struct vary_params vp;      /* variation's limits and choices */
+    int method;                 /* enum select_method */
     int tournament_size;
     size_t elitism;             /* the best carried over unchanged */
     double share[BREED_NOPS];   /* each operator's share of offspring */
@@ -34,6 +37,7 @@ struct breed_options {
  * offspring). */
 struct breed {
     struct vary_params vp;
+    int method;
     int tournament_size;
     size_t elitism;
     double share[BREED_NOPS];
@@ -42,6 +46,9 @@ struct breed {
     struct standing *standings; /* the current generation's, for tournaments */
     size_t population;          /* room in standings */
     struct rng_bound draw;      /* tournament draws among the generation */
+    struct lexicase lex;        /* lexicase's view of the generation */
+    struct nsga2 ns;            /* NSGA-II's fronts of the generation */
+    const struct individual **ptrs; /* the generation's, for nsga2_rank */
 };
 
 /* Takes the plan (copied) and allocates scratch. Returns 0 or -1. */
@@ -53,7 +60,9 @@ void breed_release(struct breed *b);
 /*
  * Fills next (same size as cur) from cur, drawing only on r: first the
  * `elitism` best individuals unchanged, then offspring, each made by one
- * operator chosen by the shares, from parents chosen by tournament. An
+ * operator chosen by the shares, from parents chosen by the method
+ * (tournament, lexicase on cur's case errors, or NSGA-II's crowded
+ * tournament on cur's fronts of error and size). An
  * unchanged copy (an elite, reproduction, or an operator the limits left
  * no choice) keeps its parent's score and is ORIGIN_COPY; the others are
  * ORIGIN_NEW. Returns 0 or -1 (out of memory).

@@ -8,6 +8,14 @@
 #include "pop.h"
 #include "rng.h"
 
+/* How parents are chosen ([selection] method). */
+enum select_method {
+    SELECT_TOURNAMENT = 0,
+    SELECT_LEXICASE = 1,
+    SELECT_EPSILON_LEXICASE = 2,
+    SELECT_NSGA2 = 3,
+};
+
 /*
  * An individual's standing: ind_better's order as plain numbers, made once
  * per generation, so that a tournament compares small contiguous records

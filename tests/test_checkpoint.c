@@ -112,6 +112,8 @@ struct fixture {
 /* Whether the populations made below keep tuned constants apart
  * (lamarckian = no). */
 static int keep_tuned;
+/* And how many case errors they keep (lexicase); 0: none. */
+static uint32_t keep_errors;
 
 /* Room for a decode: a state whose best has CAP, n individuals. */
 static void make_target(struct run_state *st, struct population *p, size_t n)
@@ -121,6 +123,8 @@ static void make_target(struct run_state *st, struct population *p, size_t n)
     assert_int_equal(pop_init(p, n, CAP), 0);
     if (keep_tuned)
         assert_int_equal(pop_keep_tuned(p), 0);
+    if (keep_errors)
+        assert_int_equal(pop_keep_errors(p, keep_errors), 0);
     assert_int_equal(front_init(&st->front, CAP), 0);
 }
 
@@ -208,6 +212,9 @@ static void assert_same_individual(const struct individual *a,
     assert_int_equal(a->ntuned, b->ntuned);
     if (a->ntuned)
         assert_memory_equal(a->tuned, b->tuned, a->ntuned * sizeof(double));
+    assert_int_equal(a->nerrors, b->nerrors);
+    if (a->nerrors)
+        assert_memory_equal(a->errors, b->errors, a->nerrors * sizeof(float));
 }
 
 /* Decodes buf into a fresh target and checks it equals fx, bit for bit. */
@@ -289,6 +296,56 @@ static void test_round_trip(void **state)
         free(buf);
         release_fixture(&fx);
     }
+}
+
+/* Case errors (lexicase) come back bit for bit, infinities too; where the
+ * population keeps another number of them, or none, the checkpoint is
+ * refused. */
+static void test_round_trip_errors(void **state)
+{
+    (void)state;
+    for (uint64_t seed = 1; seed <= 10; seed++) {
+        keep_errors = 3 + (uint32_t)seed;
+        struct fixture fx;
+        make_fixture(&fx, seed, 1 + seed * 7 % 30, 0);
+        struct rng r;
+        rng_seed(&r, seed, 11);
+        size_t ok = 0;
+        for (size_t i = 0; i < fx.pop.n; i++) {
+            struct individual *x = &fx.pop.ind[i];
+            float e[16];
+            for (uint32_t k = 0; k < keep_errors; k++)
+                e[k] = k == 1 ? INFINITY : (float)rng_double(&r);
+            if (x->status == EVAL_OK) {
+                assert_int_equal(ind_set_errors(x, e, keep_errors,
+                                                keep_errors), 0);
+                ok++;
+            }
+        }
+        unsigned char *buf;
+        size_t len;
+        encode(&fx, &buf, &len);
+        check_round_trip(&fx, buf, len);
+        if (ok) {
+            for (int other = 0; other < 2; other++) {
+                uint32_t saved = keep_errors;
+                keep_errors = other ? 0 : saved + 1;
+                struct checkpoint_key key;
+                struct run_state st;
+                struct population p;
+                make_target(&st, &p, fx.pop.n);
+                struct error err = {""};
+                assert_int_equal(checkpoint_decode(buf, len, &key, &st, &p,
+                                                   &fx.ps, &err),
+                                 -1);
+                release_target(&st, &p);
+                keep_errors = saved;
+            }
+        }
+        free(buf);
+        release_fixture(&fx);
+    }
+    keep_errors = 0;
 }
 
 /* Tuned constants kept apart (lamarckian = no) come back bit for bit,
@@ -495,7 +552,8 @@ static void write_u64(unsigned char *b, size_t off, uint64_t v)
 static size_t skip_individual(const unsigned char *b, size_t off)
 {
     off += IND_NODES + read_u32(b, off + IND_SIZE) * sizeof(struct node);
-    return off + 4 + read_u32(b, off) * sizeof(double);
+    off += 4 + read_u32(b, off) * sizeof(double); /* tuned constants */
+    return off + 4 + read_u32(b, off) * sizeof(float); /* case errors */
 }
 
 static void read_layout(const unsigned char *b, size_t len, struct layout *l)
@@ -700,7 +758,7 @@ static void test_version(void **state)
 static void test_version_1(void **state)
 {
     (void)state;
-    assert_int_equal(CHECKPOINT_VERSION, 4);
+    assert_int_equal(CHECKPOINT_VERSION, 5);
     struct fixture fx;
     make_fixture(&fx, 14, 4, 1);
     unsigned char *buf;
@@ -708,7 +766,7 @@ static void test_version_1(void **state)
     encode(&fx, &buf, &len);
     write_u32(buf, 8, 1);
     write_u64(buf, len - 8, fnv1a(buf, len - 8));
-    const char *want = "format version 1, but this forkgp reads version 4";
+    const char *want = "format version 1, but this forkgp reads version 5";
     struct checkpoint_key key;
     struct error err = {""};
     assert_int_equal(checkpoint_read_key(buf, len, &key, &err), -1);
@@ -1174,6 +1232,7 @@ int main(void)
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_round_trip_extremes),
         cmocka_unit_test(test_round_trip_tuned),
+        cmocka_unit_test(test_round_trip_errors),
         cmocka_unit_test(test_decode_replaces_notes),
         cmocka_unit_test(test_every_truncation),
         cmocka_unit_test(test_every_byte_changed),

@@ -117,9 +117,70 @@ static int score(struct testutil_fitness *x, const char *spec, double *s)
     rng_seed(&r, 1, 1);
     struct scaling scaling;
     const struct tree *tuned;
-    int rc = x->f.evaluate(x->f.ctx, &t, &r, s, &scaling, &tuned);
+    int rc = x->f.evaluate(x->f.ctx, &t, &r, s, &scaling, &tuned, NULL);
     tree_release(&t);
     return rc;
+}
+
+/* Scores the program spec with case errors asked for: they go to e (room
+ * for the fitness's ncases). */
+static int score_cases(struct testutil_fitness *x, const char *spec,
+                       double *s, double *e)
+{
+    struct tree t;
+    struct rng r;
+    assert_int_equal(tree_init(&t, 512), 0);
+    build(&t, &x->ps, spec);
+    rng_seed(&r, 1, 1);
+    struct scaling scaling;
+    const struct tree *tuned;
+    int rc = x->f.evaluate(x->f.ctx, &t, &r, s, &scaling, &tuned, e);
+    tree_release(&t);
+    return rc;
+}
+
+/* The built-ins give each case's error: regression |residual| of the
+ * model scored (scaled or not, whatever the metric), boolean and
+ * classification 0 for a case right and 1 for a case wrong. */
+static void test_case_errors(void **state)
+{
+    (void)state;
+    write_file("xy.csv", "x,y\n0,1\n1,2\n2,3\n3,4\n"); /* y = x + 1 */
+    static const char *const metric[] = {"mae", "r2"};
+    for (int k = 0; k < 2; k++) {
+        char ini[256];
+        snprintf(ini, sizeof ini,
+                 "[data]\ntrain = xy.csv\n[fitness]\nmetric = %s\n"
+                 "linear_scaling = no\n",
+                 metric[k]);
+        struct testutil_fitness *x = load_ok("cases.ini", ini);
+        assert_int_equal(x->f.ncases, 4);
+        double s, e[4];
+        assert_int_equal(score_cases(x, "mul x 2", &s, e), EVAL_OK);
+        static const double want[4] = {1, 0, 1, 2}; /* 2x - (x + 1) */
+        for (int i = 0; i < 4; i++)
+            assert_true(e[i] == want[i]);
+        testutil_fitness_free(x);
+    }
+    /* Scaled: a + b * x fits y = x + 1 exactly. */
+    struct testutil_fitness *x =
+        load_ok("scaled.ini", "[data]\ntrain = xy.csv\n");
+    double s, e[4] = {9, 9, 9, 9};
+    assert_int_equal(score_cases(x, "x", &s, e), EVAL_OK);
+    for (int i = 0; i < 4; i++)
+        assert_true(e[i] == 0.0);
+    testutil_fitness_free(x);
+    x = load_ok("par3.ini", "[fitness]\nfunction = boolean\n"
+                            "[boolean]\nproblem = parity\nbits = 2\n"
+                            "[primitives]\nfunctions = and, or, not\n"
+                            "constants =\n");
+    assert_int_equal(x->f.ncases, 4);
+    /* Even-2-parity is true for cases 0 and 3; b0 is 1 in cases 1, 3. */
+    assert_int_equal(score_cases(x, "b0", &s, e), EVAL_OK);
+    static const double miss[4] = {1, 1, 0, 0};
+    for (int i = 0; i < 4; i++)
+        assert_true(e[i] == miss[i]);
+    testutil_fitness_free(x);
 }
 
 /* Scores the program spec on the test data (plugin_test). */
@@ -491,7 +552,7 @@ static void expect_scaled(struct testutil_fitness *x, const char *spec,
     double s = NAN;
     struct scaling sc = {0, NAN, NAN};
     const struct tree *tuned;
-    assert_int_equal(x->f.evaluate(x->f.ctx, &t, &r, &s, &sc, &tuned), EVAL_OK);
+    assert_int_equal(x->f.evaluate(x->f.ctx, &t, &r, &s, &sc, &tuned, NULL), EVAL_OK);
     tree_release(&t);
     if (s != want || !sc.on || sc.intercept != intercept ||
         sc.slope != slope)
@@ -580,7 +641,7 @@ static void test_optimize(void **state)
     double s = NAN;
     struct scaling sc;
     const struct tree *tuned = NULL;
-    assert_int_equal(x->f.evaluate(x->f.ctx, &t, &r, &s, &sc, &tuned),
+    assert_int_equal(x->f.evaluate(x->f.ctx, &t, &r, &s, &sc, &tuned, NULL),
                      EVAL_OK);
     assert_non_null(tuned);
     assert_true(s < 1e-20);
@@ -596,7 +657,7 @@ static void test_optimize(void **state)
     assert_int_equal(tree_init(&t, 64), 0);
     build(&t, &x->ps, "add mul x 1 1");
     tuned = &t;
-    assert_int_equal(x->f.evaluate(x->f.ctx, &t, &r, &s, &sc, &tuned),
+    assert_int_equal(x->f.evaluate(x->f.ctx, &t, &r, &s, &sc, &tuned, NULL),
                      EVAL_OK);
     assert_null(tuned);
     tree_release(&t);
@@ -1143,6 +1204,7 @@ int main(void)
         cmocka_unit_test(test_inputs),
         cmocka_unit_test(test_setup_errors),
         cmocka_unit_test(test_metrics),
+        cmocka_unit_test(test_case_errors),
         cmocka_unit_test(test_linear_scaling),
         cmocka_unit_test(test_optimize),
         cmocka_unit_test(test_invalid),

@@ -564,7 +564,7 @@ static int score(struct testutil_fitness *x, const char *spec, uint64_t seed,
     rng_seed(&r, seed, 1);
     struct scaling scaling;
     const struct tree *tuned;
-    int rc = x->f.evaluate(x->f.ctx, &t, &r, scores, &scaling, &tuned);
+    int rc = x->f.evaluate(x->f.ctx, &t, &r, scores, &scaling, &tuned, NULL);
     tree_release(&t);
     return rc;
 }

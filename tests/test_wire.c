@@ -251,6 +251,8 @@ static void result_round_trip(uint32_t id, const struct wire_result *r)
     assert_int_equal(get_u32(p + 28), 0);
     assert_memory_equal(p + 32, &r->intercept, 8);
     assert_memory_equal(p + 40, &r->slope, 8);
+    assert_int_equal(get_u32(p + 48), 0); /* no case errors */
+    assert_int_equal(get_u32(p + 52), 0);
 
     unsigned char *payload = exact_copy(p, len);
     struct wire_result out;
@@ -533,6 +535,47 @@ static void test_result_malformed(void **state)
     }
     put_u32(p + 12, FGP_MAX_SCORES);
     assert_int_equal(result_ok(p, WIRE_RESULT_FIXED + 8 * FGP_MAX_SCORES), 0);
+}
+
+/* Case errors travel after the constants, as floats, bit for bit; a
+ * count over FGP_MAX_CASES, a length that does not match it, or a
+ * nonzero padding word is malformed. */
+static void test_result_case_errors(void **state)
+{
+    (void)state;
+    static unsigned char buf[WIRE_RESULT_MAX_FOR(5)];
+    const float errs[5] = {0.0f, 1.5f, INFINITY, 1e-30f, 3.25f};
+    const double consts[2] = {0.5, -2.0};
+    struct wire_result r = {.index = 7, .status = 0, .nscores = 1,
+                            .nconst = 2, .constants = consts,
+                            .nerrors = 5, .errors = errs};
+    r.scores[0] = 0.25;
+    size_t n = wire_put_result(buf, 3, &r);
+    assert_int_equal(n, WIRE_HEADER + WIRE_RESULT_FIXED + 8 + 16 + 20);
+    const unsigned char *p = buf + WIRE_HEADER;
+    size_t len = n - WIRE_HEADER;
+    assert_int_equal(get_u32(p + 48), 5);
+    unsigned char *copy = exact_copy(p, len);
+    struct wire_result out;
+    assert_int_equal(wire_get_result(copy, len, &out), 0);
+    assert_int_equal(out.nerrors, 5);
+    assert_int_equal(out.nconst, 2);
+    assert_memory_equal(out.errors, errs, sizeof errs);
+    assert_memory_equal(out.constants, consts, sizeof consts);
+    free(copy);
+    /* A count the length does not hold, or more than there may be. */
+    unsigned char *bad = exact_copy(p, len);
+    put_u32(bad + 48, 4);
+    assert_int_equal(wire_get_result(bad, len, &out), -1);
+    put_u32(bad + 48, FGP_MAX_CASES + 1);
+    assert_int_equal(wire_get_result(bad, len, &out), -1);
+    put_u32(bad + 48, 5);
+    put_u32(bad + 52, 1);
+    assert_int_equal(wire_get_result(bad, len, &out), -1);
+    put_u32(bad + 52, 0);
+    assert_int_equal(wire_get_result(bad, len, &out), 0);
+    assert_int_equal(wire_get_result(bad, len - 4, &out), -1);
+    free(bad);
 }
 
 /* ---- wire_read_full / wire_write_full ------------------------------------ */
@@ -982,6 +1025,7 @@ int main(void)
         cmocka_unit_test(test_largest_job_fits_max_payload),
         cmocka_unit_test(test_job_malformed),
         cmocka_unit_test(test_result_malformed),
+        cmocka_unit_test(test_result_case_errors),
         cmocka_unit_test(test_pipe_frames),
         cmocka_unit_test(test_socketpair_frames),
         cmocka_unit_test(test_pipe_back_to_back),

@@ -43,6 +43,76 @@ for ini in configs/quartic.ini configs/keijzer6.ini examples/subsample.ini; do
         fail "$name: outputs differ between worker counts"
 done
 
+# --- lexicase: the case errors come back with the scores, so the same
+# bytes for any worker count; down-sampled cases are drawn alike in every
+# process -----------------------------------------------------------------
+cc -shared -fPIC -O2 -Ifitness -o "$TMP/f/cases.so" tests/plugins/cases.c ||
+    fail "cannot build tests/plugins/cases.c"
+printf '[fitness]\nfunction = %s\n[run]\npopulation = 200\n' "$TMP/f/cases.so" >"$TMP/f/cases.ini"
+# Cases left unwritten by the plug-in: the worst, not what the process's
+# last evaluation wrote there.
+printf '[cases]\nhalf = yes\n' | cat "$TMP/f/cases.ini" - >"$TMP/f/half.ini"
+for spec in "configs/parity5.ini lexicase 0" "configs/pagie1.ini epsilon_lexicase 0" \
+    "configs/pagie1.ini nsga2 0" "configs/multiplexer6.ini nsga2 0" \
+    "configs/pagie1.ini epsilon_lexicase 40" "configs/multiplexer6.ini lexicase 16" \
+    "$TMP/f/cases.ini lexicase 0" "$TMP/f/half.ini lexicase 0"; do
+    set -- $spec
+    name="$(basename "$1" .ini) $2 cases=$3"
+    for w in 0 1 3; do
+        "$FORKGP" run "$1" --quiet --seed 5 --set run.workers=$w \
+            --set run.generations=8 --set fitness.target_fitness=none \
+            --set selection.method=$2 --set selection.cases=$3 \
+            --out "$TMP/lx-$w" >/dev/null 2>"$TMP/lx-err" || { fail "$name with $w workers exits nonzero"; head -3 "$TMP/lx-err"; }
+    done
+    same_outputs "$TMP/lx-0" "$TMP/lx-1" && same_outputs "$TMP/lx-0" "$TMP/lx-3" &&
+        pass "$name: the same bytes for workers 0, 1, 3" ||
+        fail "$name: outputs differ between worker counts"
+done
+# NSGA-II: front.csv is the last generation's first front: each row one
+# of population.csv's programs, and no program there as good and as small
+# as a row's, one better in either (maximised hits: 6-multiplexer).
+"$FORKGP" run configs/multiplexer6.ini --quiet --seed 5 --set run.generations=8 \
+    --set fitness.target_fitness=none --set selection.method=nsga2 \
+    --out "$TMP/lx-ns" >/dev/null 2>&1
+$PY - "$TMP/lx-ns" <<'PYEOF' && pass "nsga2: front.csv is the last generation's first front" ||
+import csv, sys
+d = sys.argv[1]
+pop = [(float(r["hits"]), int(r["size"])) for r in csv.DictReader(open(d + "/population.csv")) if r["status"] == "ok"]
+front = [(float(r["train_hits"]), int(r["size"])) for r in csv.DictReader(open(d + "/front.csv"))]
+assert front and all(f in pop for f in front), "a front row is not in the population"
+for h, s in front:
+    assert not any(ph >= h and ps <= s and (ph > h or ps < s) for ph, ps in pop), (h, s)
+first = {p for p in pop if not any(q[0] >= p[0] and q[1] <= p[1] and q != p for q in pop)}
+assert set(front) == first, (sorted(front), sorted(first))
+PYEOF
+    fail "nsga2: front.csv is not the last generation's first front"
+
+# A plug-in that gives no case errors still runs with tournament, and
+# lexicase refuses it by name.
+"$FORKGP" run examples/minimal.ini --quiet --set run.generations=2 \
+    --set fitness.function="$EXAMPLES/minimal.so" --out "$TMP/lx-min" >/dev/null 2>&1 &&
+    pass "a plug-in without case errors runs with tournament" ||
+    fail "a plug-in without case errors: tournament run fails"
+expect_status 2 "lexicase with a plug-in without case errors: exit 2" \
+    "$FORKGP" run examples/minimal.ini --quiet --set selection.method=lexicase \
+    --set fitness.function="$EXAMPLES/minimal.so" --out "$TMP/lx-min"
+expect_err "selection.method=lexicase: lexicase needs each case's error, and fitness 'minimal' gives none" \
+    "lexicase refuses a plug-in without case errors, by name"
+expect_status 2 "check: lexicase with a plug-in without case errors: exit 2" \
+    "$FORKGP" check examples/minimal.ini --set selection.method=lexicase \
+    --set fitness.function="$EXAMPLES/minimal.so"
+expect_err "fitness 'minimal' gives none" "check refuses it too, by name"
+expect_status 2 "more case errors than a population keeps: exit 2" \
+    "$FORKGP" check configs/parity5.ini --set selection.method=lexicase \
+    --set run.population=10000000
+expect_err "[selection] cases: 32 cases of 10000000 individuals are more errors than forkgp keeps (268435456): set cases to at most 26" \
+    "more case errors than a population keeps: refused, saying how many"
+expect_status 2 "cases above the fitness's: exit 2" \
+    "$FORKGP" run configs/parity5.ini --quiet --set selection.method=lexicase \
+    --set selection.cases=33 --out "$TMP/lx-big"
+expect_err "selection.cases=33: 33 is more than the 32 cases of fitness 'boolean'" \
+    "cases above the fitness's refused, naming the key"
+
 # Constant optimisation tunes in the workers: the tuned constants come
 # back with the scores, so the bytes are the same for any worker count,
 # and the printed model scores what best.txt says, whether the constants

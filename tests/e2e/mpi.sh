@@ -40,6 +40,24 @@ same_outputs "$TMP/fork-lm" "$TMP/mpi-lm" &&
     pass "optimize.method = lm: mpirun -n 3, the fork backend's bytes" ||
     fail "optimize.method = lm: mpirun -n 3: outputs differ"
 
+# --- selection by case errors and NSGA-II: the errors come back from the
+# ranks, down-sampled cases are drawn alike on every rank ------------------
+for sel in "configs/pagie1.ini epsilon_lexicase 0" "configs/pagie1.ini epsilon_lexicase 30" \
+    "configs/parity5.ini lexicase 0" "configs/pagie1.ini nsga2 0"; do
+    set -- $sel
+    name="$(basename "$1" .ini) $2 cases=$3"
+    common=(--quiet --seed 2 --set run.generations=5 --set fitness.target_fitness=none
+            --set selection.method=$2 --set selection.cases=$3)
+    "$FORKGP" run "$1" "${common[@]}" --set run.workers=0 \
+        --out "$TMP/fork-sel" >/dev/null 2>&1 || fail "$name: the fork run failed"
+    timeout 120 "${MPIRUN[@]}" -n 3 "$FORKGP" run "$1" "${common[@]}" \
+        --set run.backend=mpi --set run.workers=1 --out "$TMP/mpi-sel" >"$TMP/mpi.log" 2>&1 ||
+        fail "$name: mpirun -n 3: exit $? ($(tail -2 "$TMP/mpi.log"))"
+    same_outputs "$TMP/fork-sel" "$TMP/mpi-sel" &&
+        pass "$name: mpirun -n 3, the fork backend's bytes" ||
+        fail "$name: mpirun -n 3: outputs differ"
+done
+
 # --- a fork run's checkpoint resumes under mpirun ------------------------------
 "$FORKGP" run "${args0[@]}" --out "$TMP/fk" >/dev/null 2>&1 &
 job=$!

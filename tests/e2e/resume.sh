@@ -115,6 +115,23 @@ signal_run 9
 [ $landed = 1 ] || echo "     (the run ended before the kill at generation 5)"
 REF=$R/bref resume "$dir" 2 "lamarckian = no: kill -9 after generation 5, resumed with 2 workers"
 
+# --- lexicase: the case errors go through the checkpoint; down-sampled
+# cases are drawn by generation, so a resumed run draws the same; NSGA-II's
+# checkpoint holds the survivors it breeds from --------------------------
+for sel in "epsilon_lexicase 0" "epsilon_lexicase 60" "lexicase 0" "nsga2 0"; do
+    set -- $sel
+    lex=(--set selection.method=$1 --set selection.cases=$2
+         --set run.population=300 --set run.generations=16)
+    "$FORKGP" run "$R/p.ini" --quiet --out "$R/lref" "${lex[@]}" >/dev/null 2>&1 ||
+        fail "$1 cases=$2: the reference run exits nonzero"
+    dir=$R/lex-$1-$2
+    start "$dir" "${lex[@]}" --set output.checkpoint_every=2 --set output.checkpoint_seconds=0
+    at_gen "$dir" 5 || fail "$1 cases=$2: no checkpoint in time"
+    signal_run 9
+    [ $landed = 1 ] || echo "     (the run ended before the kill at generation 5)"
+    REF=$R/lref resume "$dir" 2 "$1 cases=$2: kill -9 after generation 5, resumed with 2 workers"
+done
+
 # --- twice: the resumed run killed too, resumed again ------------------------
 dir=$R/twice
 start "$dir" --set output.checkpoint_every=3 --set output.checkpoint_seconds=0
@@ -278,10 +295,10 @@ refused
 expect_err "checksum mismatch" "$case: message"
 # The version is read before the checksum (which covers it): the version
 # message wins and names both versions.
-broken "format version 5 (a newer forkgp's)"
-poke "$bad/checkpoint.bin" 8 01
+broken "format version 6 (a newer forkgp's)"
+poke "$bad/checkpoint.bin" 8 03
 refused
-expect_err "checkpoint.bin: format version 5, but this forkgp reads version 4" "$case: message"
+expect_err "checkpoint.bin: format version 6, but this forkgp reads version 5" "$case: message"
 broken "not a checkpoint"
 echo "hello, world, this is not a checkpoint" >"$bad/checkpoint.bin"
 refused

@@ -1,0 +1,393 @@
+/* lexicase: lexicase and epsilon-lexicase parent selection on the case
+ * errors of an evaluated population. */
+#include "lexicase.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Grows *p to hold n elements of size bytes each (never shrinks). Returns
+ * 0 or -1. */
+static int grow(void *p, size_t *cap, size_t n, size_t size)
+{
+    if (n <= *cap)
+        return 0;
+    void *more = realloc(*(void **)p, n * size);
+    if (!more)
+        return -1;
+    *(void **)p = more;
+    *cap = n;
+    return 0;
+}
+
+/* A float as an unsigned integer in the same order (the sign bit flipped
+ * for positives, every bit for negatives), and back. */
+static uint32_t float_key(float f)
+{
+    uint32_t b;
+    memcpy(&b, &f, sizeof b);
+    return b >> 31 ? ~b : b | 0x80000000u;
+}
+
+static float key_float(uint32_t k)
+{
+    uint32_t b = k >> 31 ? k & 0x7fffffffu : ~k;
+    float f;
+    memcpy(&f, &b, sizeof f);
+    return f;
+}
+
+#define BUCKETS 1024
+
+/*
+ * The keys at weighted ranks k - 1 (k itself when k = 0) and k of key[0..n)
+ * (key[i] counted w[i] times), into *lower and *upper; key and w are
+ * reordered. By buckets over the keys' range rather than by comparisons
+ * (pop.c's order_stats, with weights): a comparison per element is a
+ * branch no predictor gets right half the time.
+ */
+static void weighted_pair(uint32_t *key, uint32_t *w, size_t n, uint64_t k,
+                          uint32_t *lower, uint32_t *upper)
+{
+    uint64_t count[BUCKETS];
+    for (;;) {
+        uint64_t first = k ? k - 1 : 0;
+        if (n <= 32) {
+            for (size_t i = 1; i < n; i++) /* insertion sort */
+                for (size_t j = i; j > 0 && key[j - 1] > key[j]; j--) {
+                    uint32_t t = key[j];
+                    key[j] = key[j - 1];
+                    key[j - 1] = t;
+                    t = w[j];
+                    w[j] = w[j - 1];
+                    w[j - 1] = t;
+                }
+            uint64_t below = 0;
+            size_t i = 0;
+            while (i + 1 < n && below + w[i] <= first)
+                below += w[i++];
+            *lower = key[i];
+            while (i + 1 < n && below + w[i] <= k)
+                below += w[i++];
+            *upper = key[i];
+            return;
+        }
+        uint32_t lo = key[0], hi = key[0];
+        for (size_t i = 1; i < n; i++) {
+            lo = key[i] < lo ? key[i] : lo;
+            hi = key[i] > hi ? key[i] : hi;
+        }
+        if (lo == hi) {
+            *lower = *upper = lo;
+            return;
+        }
+        unsigned shift = 0;
+        while (((hi - lo) >> shift) >= BUCKETS)
+            shift++;
+        size_t nb = (size_t)((hi - lo) >> shift) + 1;
+        memset(count, 0, nb * sizeof *count);
+        for (size_t i = 0; i < n; i++)
+            count[(key[i] - lo) >> shift] += w[i];
+        uint64_t below = 0;
+        size_t b = 0;
+        while (below + count[b] <= first)
+            below += count[b++];
+        size_t low_b = b;
+        uint64_t upto = below;
+        while (upto + count[b] <= k)
+            upto += count[b++];
+        if (low_b != b) {
+            /* Rank k opens bucket b, rank k - 1 closes low_b. */
+            uint32_t least = UINT32_MAX, most = 0;
+            for (size_t i = 0; i < n; i++) {
+                size_t kb = (size_t)((key[i] - lo) >> shift);
+                if (kb == b && key[i] < least)
+                    least = key[i];
+                if (kb == low_b && key[i] > most)
+                    most = key[i];
+            }
+            *lower = most;
+            *upper = least;
+            return;
+        }
+        /* Both in one bucket, never all the keys (lo and hi are in two):
+         * keep it. */
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++) {
+            key[m] = key[i];
+            w[m] = w[i];
+            m += (size_t)((key[i] - lo) >> shift) == low_b;
+        }
+        n = m;
+        k -= below;
+    }
+}
+
+double lexicase_median(const float *v, const uint32_t *w, size_t n,
+                       uint32_t *keys, uint32_t *kw)
+{
+    uint64_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+        keys[i] = float_key(v[i]);
+        kw[i] = w ? w[i] : 1;
+        total += kw[i];
+    }
+    uint32_t lower, upper;
+    weighted_pair(keys, kw, n, total / 2, &lower, &upper);
+    if (total % 2)
+        return key_float(upper);
+    return 0.5 * ((double)key_float(lower) + (double)key_float(upper));
+}
+
+/* Case j's epsilon: the median absolute deviation of the finite errors on
+ * it, each vector counted as often as individuals have it (0 when there
+ * are none). */
+static float mad(struct lexicase *lx, uint32_t j, float *vals, uint32_t *w)
+{
+    const float *row = lx->by_case + (size_t)j * lx->ng;
+    size_t m = 0;
+    for (size_t g = 0; g < lx->ng; g++) {
+        vals[m] = row[g];
+        w[m] = lx->first[g + 1] - lx->first[g];
+        m += isfinite(row[g]) != 0;
+    }
+    if (m == 0)
+        return 0.0f;
+    double med = lexicase_median(vals, w, m, lx->keys, lx->weight);
+    for (size_t i = 0; i < m; i++)
+        vals[i] = (float)fabs((double)vals[i] - med);
+    return (float)lexicase_median(vals, w, m, lx->keys, lx->weight);
+}
+
+/* An individual's errors, for grouping: NULL when it failed. */
+struct entry {
+    const float *e;
+    uint32_t index;
+    uint32_t ncases;
+};
+
+/* Orders entries by their errors' bytes (failed ones last), then by
+ * index: a total order, so any sort gives the same groups. */
+static int by_errors(const void *pa, const void *pb)
+{
+    const struct entry *a = pa, *b = pb;
+    int c = 0;
+    if (a->e && b->e)
+        c = memcmp(a->e, b->e, a->ncases * sizeof(float));
+    else if (a->e || b->e)
+        c = a->e ? -1 : 1;
+    if (c)
+        return c;
+    return a->index < b->index ? -1 : a->index > b->index;
+}
+
+static int same_errors(const struct entry *a, const struct entry *b)
+{
+    if (!a->e || !b->e)
+        return a->e == b->e;
+    return memcmp(a->e, b->e, a->ncases * sizeof(float)) == 0;
+}
+
+/* Cases transposed a tile at a time: each vector's errors are read in runs
+ * of TILE, and each case's row written TILE vectors at a time. */
+#define TILE 32
+
+int lexicase_prepare(struct lexicase *lx, const struct population *p,
+                     int epsilon)
+{
+    size_t n = p->n;
+    uint32_t nc = p->ncases;
+    size_t room = n ? n : 1;
+    if (room > lx->cap_n) {
+        uint32_t *first = realloc(lx->first, (room + 1) * sizeof *first);
+        if (first)
+            lx->first = first;
+        uint32_t *members = realloc(lx->members, room * sizeof *members);
+        if (members)
+            lx->members = members;
+        uint32_t *pool = realloc(lx->pool, room * sizeof *pool);
+        if (pool)
+            lx->pool = pool;
+        uint32_t *keys = realloc(lx->keys, room * sizeof *keys);
+        if (keys)
+            lx->keys = keys;
+        uint32_t *weight = realloc(lx->weight, room * sizeof *weight);
+        if (weight)
+            lx->weight = weight;
+        void *sorted = realloc(lx->sorted, room * sizeof(struct entry));
+        if (sorted)
+            lx->sorted = sorted;
+        if (!first || !members || !pool || !keys || !weight || !sorted)
+            return -1;
+        lx->cap_n = room;
+    }
+    if (nc > lx->cap_cases) {
+        float *eps = realloc(lx->eps, nc * sizeof *eps);
+        if (!eps)
+            return -1;
+        lx->eps = eps;
+        float *best = realloc(lx->best, nc * sizeof *best);
+        if (!best)
+            return -1;
+        lx->best = best;
+        uint32_t *order = realloc(lx->order, nc * sizeof *order);
+        if (!order)
+            return -1;
+        lx->order = order;
+        lx->cap_cases = nc;
+    }
+    /* The distinct vectors: sorted, then runs of the same. */
+    struct entry *sorted = lx->sorted;
+    for (size_t i = 0; i < n; i++)
+        sorted[i] = (struct entry){p->ind[i].nerrors ? p->ind[i].errors : NULL,
+                                   (uint32_t)i, nc};
+    qsort(sorted, n, sizeof *sorted, by_errors);
+    size_t ng = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i == 0 || !same_errors(&sorted[i - 1], &sorted[i]))
+            lx->first[ng++] = (uint32_t)i;
+        lx->members[i] = sorted[i].index;
+    }
+    lx->first[ng] = (uint32_t)n;
+    if (grow(&lx->by_case, &lx->cap_cells, ng * nc > 0 ? ng * nc : 1,
+             sizeof *lx->by_case) < 0)
+        return -1;
+    lx->n = n;
+    lx->ng = ng;
+    lx->ncases = nc;
+    for (size_t g0 = 0; g0 < ng; g0 += TILE)
+        for (uint32_t j0 = 0; j0 < nc; j0 += TILE) {
+            size_t g1 = g0 + TILE < ng ? g0 + TILE : ng;
+            uint32_t j1 = j0 + TILE < nc ? j0 + TILE : nc;
+            for (size_t g = g0; g < g1; g++) {
+                /* A failed individual has no errors: it loses every
+                 * case to any that has. */
+                const float *e = sorted[lx->first[g]].e;
+                for (uint32_t j = j0; j < j1; j++)
+                    lx->by_case[(size_t)j * ng + g] = e ? e[j] : INFINITY;
+            }
+        }
+    /* Every generation starts from the same order, so that a resumed run
+     * draws what an uninterrupted one does. The scratch of the grouping
+     * is free again: it holds a case's values for its median. */
+    float *vals = lx->sorted;
+    uint32_t *w = (uint32_t *)((char *)lx->sorted + room * sizeof(float));
+    for (uint32_t j = 0; j < nc; j++) {
+        lx->order[j] = j;
+        lx->eps[j] = epsilon ? mad(lx, j, vals, w) : 0.0f;
+        const float *row = lx->by_case + (size_t)j * ng;
+        float best = INFINITY;
+        for (size_t g = 0; g < ng; g++)
+            best = row[g] < best ? row[g] : best;
+        lx->best[j] = best;
+    }
+    return 0;
+}
+
+/* One of the individuals of the m vectors in pool, each as likely. */
+static size_t pick(const struct lexicase *lx, const uint32_t *pool, size_t m,
+                   struct rng *r)
+{
+    uint32_t total = 0;
+    for (size_t c = 0; c < m; c++)
+        total += lx->first[pool[c] + 1] - lx->first[pool[c]];
+    uint32_t u = total > 1 ? rng_below(r, total) : 0;
+    for (size_t c = 0;; c++) {
+        uint32_t g = pool[c], size = lx->first[g + 1] - lx->first[g];
+        if (u < size)
+            return lx->members[lx->first[g] + u];
+        u -= size;
+    }
+}
+
+/* The pool size from which a selection asks whether any case is left that
+ * could still filter it. */
+#define FEW 16
+
+/*
+ * Whether no case after the t-th of the current order could filter the
+ * m vectors in pool: on each, their errors all lie within the case's
+ * epsilon of their best. Then none ever will (the pool can only shrink,
+ * and it would not), so where the rest of the order falls makes no
+ * difference, and the selection need not draw it. Near-identical programs
+ * (constants a hair apart) would otherwise be taken through every case.
+ */
+static int settled(const struct lexicase *lx, const uint32_t *pool, size_t m,
+                   uint32_t t)
+{
+    for (uint32_t k = t + 1; k < lx->ncases; k++) {
+        uint32_t j = lx->order[k];
+        const float *row = lx->by_case + (size_t)j * lx->ng;
+        float lo = row[pool[0]], hi = lo;
+        for (size_t c = 1; c < m; c++) {
+            float e = row[pool[c]];
+            lo = e < lo ? e : lo;
+            hi = e > hi ? e : hi;
+        }
+        if (hi > lo + lx->eps[j])
+            return 0;
+    }
+    return 1;
+}
+
+size_t lexicase_select(struct lexicase *lx, struct rng *r)
+{
+    size_t ng = lx->ng, m = 0;
+    uint32_t nc = lx->ncases;
+    uint32_t *pool = lx->pool;
+    if (ng == 0)
+        return 0;
+    for (uint32_t t = 0; t < nc && m != 1; t++) {
+        /* The next case of a random order: a Fisher-Yates step, taken
+         * only as far as the selection goes. */
+        uint32_t k = t + rng_below(r, nc - t);
+        uint32_t j = lx->order[k];
+        lx->order[k] = lx->order[t];
+        lx->order[t] = j;
+        const float *row = lx->by_case + (size_t)j * ng;
+        float best = INFINITY;
+        if (t == 0) {
+            /* Every vector, whose best prepare found: read the case's row
+             * straight. */
+            float limit = lx->best[j] + lx->eps[j];
+            for (size_t g = 0; g < ng; g++) {
+                pool[m] = (uint32_t)g;
+                m += row[g] <= limit;
+            }
+            continue;
+        }
+        for (size_t c = 0; c < m; c++)
+            best = row[pool[c]] < best ? row[pool[c]] : best;
+        float limit = best + lx->eps[j];
+        size_t kept = 0;
+        for (size_t c = 0; c < m; c++) {
+            uint32_t g = pool[c];
+            pool[kept] = g;
+            kept += row[g] <= limit;
+        }
+        if (kept != m && kept <= FEW && kept > 1 && settled(lx, pool, kept, t))
+            return pick(lx, pool, kept, r);
+        m = kept;
+    }
+    if (m == 0) { /* no cases: every vector is in */
+        for (size_t g = 0; g < ng; g++)
+            pool[g] = (uint32_t)g;
+        m = ng;
+    }
+    return pick(lx, pool, m, r);
+}
+
+void lexicase_release(struct lexicase *lx)
+{
+    free(lx->by_case);
+    free(lx->eps);
+    free(lx->best);
+    free(lx->first);
+    free(lx->members);
+    free(lx->pool);
+    free(lx->order);
+    free(lx->keys);
+    free(lx->weight);
+    free(lx->sorted);
+    memset(lx, 0, sizeof *lx);
+}
