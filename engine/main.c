@@ -79,7 +79,9 @@ static const char plot_help[] =
     "  generation) and size growth with gnuplot, as convergence.png,\n"
     "  convergence.svg, size.png and size.svg in RUNDIR, beside the script\n"
     "  that draws them (plot.gp). For a batch (RUNDIR/run-NNN/), every\n"
-    "  run's best curve and their median.\n";
+    "  run's best curve and their median over the runs (a run that stopped\n"
+    "  counts with its last value). The target fitness is a line, with a\n"
+    "  mark where a run reached it.\n";
 
 static const char eval_help[] =
     "forkgp eval CONFIG.ini --program EXPR [--generation G] [--index I]\n"

@@ -49,8 +49,10 @@ drawings "batch" "$TMP/b"
 for i in 0 1 2; do
     grep -q "run-00$i/log.csv" "$TMP/b/plot.gp" || fail "batch: plot.gp draws run-00$i/log.csv"
 done
-# plot_median.dat: per generation, the median over the runs that reached it
-if $PY - "$TMP/b" <<'PYEOF'; then pass "batch: plot_median.dat holds the medians"; else fail "batch: plot_median.dat holds the medians"; fi
+# plot_median.dat: per generation, the median over all the runs, a run
+# that stopped counting with its last values (quartic's runs stop at the
+# target at different generations)
+if $PY - "$TMP/b" <<'PYEOF'; then pass "batch: plot_median.dat holds the medians, finished runs carried forward"; else fail "batch: plot_median.dat holds the medians, finished runs carried forward"; fi
 import csv, statistics, sys
 d = sys.argv[1]
 logs = []
@@ -64,14 +66,31 @@ assert lines[0].split(",")[0] == "generation", lines[0]
 got = [list(map(float, l.split(","))) for l in lines[1:]]
 last = max(max(l) for l in logs)
 assert len(got) == last + 1, (len(got), last)
+assert len({max(l) for l in logs}) > 1, "the runs should end apart"
 for g, best, size in got:
-    reached = [l[int(g)] for l in logs if int(g) in l]
+    reached = [l[min(int(g), max(l))] for l in logs]
     want_best = statistics.median(b for b, _ in reached)
     want_size = statistics.median(s for _, s in reached)
     assert abs(best - want_best) <= 1e-12 * abs(want_best), (g, best, want_best)
     assert abs(size - want_size) <= 1e-12 * abs(want_size), (g, size, want_size)
 PYEOF
 redraws "batch" "$TMP/b"
+
+# The target fitness as a line, a mark where each run reached it, and the
+# values of solved runs (mse 1e-32) drawn at a floor that the axis names.
+solved=$(grep -l "^stopped = target" "$TMP"/b/run-*/best.txt | wc -l)
+grep -q "title 'target 1e-08'" "$TMP/b/plot.gp" && pass "batch: the target fitness is drawn" ||
+    fail "batch: the target fitness is drawn"
+if [ "$solved" -gt 0 ] && [ "$(sed -n '/^\$solved << EOD/,/^EOD/p' "$TMP/b/plot.gp" | grep -c '^[0-9]')" = "$solved" ] &&
+    grep -q "title 'target reached'" "$TMP/b/plot.gp"; then
+    pass "batch: each run that reached the target is marked"
+else fail "batch: each run that reached the target is marked ($solved solved)"; fi
+if grep -q "clip(y) = y < 1e-10 ? 1e-10 : y" "$TMP/b/plot.gp" &&
+    grep -q "(below 1e-10 drawn at 1e-10)" "$TMP/b/plot.gp"; then
+    pass "batch: solved runs' values are drawn at a floor, and the axis says so"
+else fail "batch: solved runs' values are drawn at a floor, and the axis says so"; fi
+grep -q "title 'target 1e-08'" "$TMP/q/plot.gp" && pass "run: the target fitness is drawn" ||
+    fail "run: the target fitness is drawn"
 
 # --- errors --------------------------------------------------------------------
 mkdir -p "$TMP/empty"
