@@ -13,9 +13,11 @@
 #include "rng.h"
 
 #define CHECKPOINT_FILE "checkpoint.bin"
-/* 3: each individual's linear scaling, and the front (2 had neither, 1
- * ended in FNV-1a 64: both refused by version). */
-#define CHECKPOINT_VERSION 4
+/* 5: whether the run ended, last (4 lacks it and is read as a run going
+ * on; 3 lacked the tuned constants kept apart, 2 each individual's linear
+ * scaling and the front, 1 ended in FNV-1a 64: refused by version). */
+#define CHECKPOINT_VERSION 5
+#define CHECKPOINT_VERSION_OLDEST 4
 #define SHOWN_FAILURES 5
 
 /* A failed evaluation kept for the summary (program owned). */
@@ -46,6 +48,9 @@ struct run_state {
     struct failure_note shown[SHOWN_FAILURES];
     struct front front; /* the best program of each size (the owner
                            allocates it: front_init) */
+    int finished; /* nonzero once the run has ended and written its
+                     outputs (why it stopped, as run.c numbers it): a
+                     resume then has nothing to do */
 };
 
 /* What makes a checkpoint fit a run: the effective configuration's hash,

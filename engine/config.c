@@ -899,7 +899,11 @@ static void dump_value(const struct config *c, int k, FILE *out)
  * folder. */
 int config_outside_hash(int k)
 {
+    /* The generation budget decides only where a run stops: a run
+     * resumed with a larger one goes on as one that had it from the
+     * start. */
     return k == CFG_KEY_output_dir || k == CFG_KEY_run_workers ||
+           k == CFG_KEY_run_generations ||
            k == CFG_KEY_output_checkpoint_every ||
            k == CFG_KEY_output_checkpoint_seconds || k == CFG_KEY_run_backend ||
            k == CFG_KEY_output_digits;

@@ -27,7 +27,8 @@ static const char usage[] =
     "usage: forkgp run CONFIG.ini [--set section.key=value]... [--seed N]\n"
     "                  [--runs N] [--out DIR] [--quiet]\n"
     "       forkgp check CONFIG.ini [--set section.key=value]...\n"
-    "       forkgp resume RUNDIR [--workers N] [--backend fork|mpi] [--quiet]\n"
+    "       forkgp resume RUNDIR [--workers N] [--backend fork|mpi]\n"
+    "                     [--generations N] [--quiet]\n"
     "       forkgp plot RUNDIR\n"
     "       forkgp eval CONFIG.ini --program EXPR [--generation G] [--index I]\n"
     "                   [--set section.key=value]... [--seed N]\n"
@@ -65,13 +66,19 @@ static const char check_help[] =
 
 /* The protection table: what each function computes and how it prints. */
 static const char resume_help[] =
-    "forkgp resume RUNDIR [--workers N] [--backend fork|mpi] [--quiet]\n"
+    "forkgp resume RUNDIR [--workers N] [--backend fork|mpi]\n"
+    "                     [--generations N] [--quiet]\n"
     "  Continues the run in RUNDIR from its checkpoint.bin (written after\n"
     "  generation 0, every [output] checkpoint_every generations at most\n"
-    "  once in checkpoint_seconds, and on SIGINT, SIGTERM or SIGHUP), with\n"
-    "  RUNDIR/config.ini. The result is the same bytes as a\n"
-    "  run never stopped, with any number of workers and either backend\n"
-    "  (an MPI run resumes on one machine with --backend fork).\n";
+    "  once in checkpoint_seconds, on SIGINT, SIGTERM or SIGHUP, and when\n"
+    "  the run ends), with RUNDIR/config.ini. The result is the same bytes\n"
+    "  as a run never stopped, with any number of workers and either\n"
+    "  backend (an MPI run resumes on one machine with --backend fork).\n"
+    "  A run that ended says so and exits 0.\n"
+    "\n"
+    "  --generations N  a new generation budget: a run that used its own\n"
+    "                   goes on to generation N, as a run with N from the\n"
+    "                   start would (config.ini is written with it)\n";
 
 static const char plot_help[] =
     "forkgp plot RUNDIR\n"
@@ -217,7 +224,8 @@ static int takes_value(const char *arg, enum command cmd)
             (strcmp(arg, "--seed") == 0 || strcmp(arg, "--out") == 0)) ||
            (cmd == CMD_RUN && strcmp(arg, "--runs") == 0) ||
            (cmd == CMD_RESUME &&
-            (strcmp(arg, "--workers") == 0 || strcmp(arg, "--backend") == 0)) ||
+            (strcmp(arg, "--workers") == 0 || strcmp(arg, "--backend") == 0 ||
+             strcmp(arg, "--generations") == 0)) ||
            (cmd == CMD_EVAL &&
             (strcmp(arg, "--program") == 0 ||
              strcmp(arg, "--generation") == 0 || strcmp(arg, "--index") == 0));
@@ -257,6 +265,10 @@ static int parse_args(struct args *a, int argc, char **argv,
         } else if (cmd == CMD_RESUME && strcmp(arg, "--backend") == 0 &&
                    has_value) {
             if (add_set(a, "run.backend=", argv[++i]) < 0)
+                return -1;
+        } else if (cmd == CMD_RESUME && strcmp(arg, "--generations") == 0 &&
+                   has_value) {
+            if (add_set(a, "run.generations=", argv[++i]) < 0)
                 return -1;
         } else if (cmd == CMD_EVAL && strcmp(arg, "--program") == 0 &&
                    has_value) {

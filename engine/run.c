@@ -45,7 +45,8 @@
 #include "stop.h"
 #include "twins.h"
 
-/* Why the loop ended. */
+/* Why the loop ended. A checkpoint keeps the reason a run ended
+ * (run_state.finished), so the numbers stay as they are. */
 enum stop_reason {
     STOP_NONE,
     STOP_GENERATIONS,
@@ -594,8 +595,8 @@ static int load_checkpoint(struct run *r)
             error_set(&err,
                       "written for another configuration: --set %s.%s "
                       "changes what the run computes (only the worker count, "
-                      "the backend, checkpoint_every and checkpoint_seconds "
-                      "may change on resume)",
+                      "the backend, the generation budget, checkpoint_every "
+                      "and checkpoint_seconds may change on resume)",
                       config_keys[k].section, config_keys[k].name);
         else
             error_set(&err,
@@ -692,6 +693,20 @@ static int setup(struct run *r, const struct run_options *o)
         r->status = EXIT_INPUT;
         return -1;
     }
+    /* A run that ended has nothing to resume: said, and left as it is;
+     * unless it used its generation budget and a larger one is given
+     * (forkgp resume --generations), which re-opens it. */
+    if (o->resume && r->st.finished == STOP_GENERATIONS &&
+        c->run_generations > r->st.generation)
+        r->st.finished = 0;
+    if (o->resume && r->st.finished > STOP_NONE &&
+        r->st.finished <= STOP_TIME) {
+        printf("the run in '%s' is complete: it stopped after generation "
+               "%ld (%s); nothing to resume\n",
+               c->output_dir, r->st.generation, stop_text[r->st.finished]);
+        r->status = EXIT_OK;
+        return -1;
+    }
     r->first_generation = r->st.generation;
     r->last_checkpoint = clock_now(); /* resumed: the checkpoint just read */
     return 0;
@@ -727,24 +742,28 @@ static int start(struct run *r, const struct run_options *o)
     struct report_options ro = {.dir = c->output_dir,
                                 .score_name = r->fitness.score_name,
                                 .quiet = o->quiet};
+    /* config.ini: the effective configuration, what a repeat loads (a
+     * resume with a new generation budget writes it again) */
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (!mem) {
+        fprintf(stderr, "forkgp: out of memory\n");
+        return -1;
+    }
+    config_dump(c, mem);
+    fclose(mem);
     int opened;
     if (o->resume) {
         opened = report_reopen(&r->report, &ro, r->st.log_size,
                                r->st.timing_size, &err);
+        if (opened == 0 && c->origin[CFG_KEY_run_generations].line < 0)
+            opened = report_write_file(&r->report, "config.ini", text, len,
+                                       &err);
     } else {
-        /* config.ini: the effective configuration, what a repeat loads */
-        char *text = NULL;
-        size_t len = 0;
-        FILE *mem = open_memstream(&text, &len);
-        if (!mem) {
-            fprintf(stderr, "forkgp: out of memory\n");
-            return -1;
-        }
-        config_dump(c, mem);
-        fclose(mem);
         opened = report_open(&r->report, &ro, text, len, &err);
-        free(text);
     }
+    free(text);
     if (opened < 0) {
         fprintf(stderr, "forkgp: %s\n", err.msg);
         r->status = o->resume ? EXIT_INPUT : EXIT_RUNTIME;
@@ -844,6 +863,13 @@ static void finish_run(struct run *r, enum stop_reason why)
     if (write_population(r, &r->cur) < 0 || write_front(r) < 0 ||
         finish(r, why, r->st.generation) < 0)
         return;
+    /* A last checkpoint marks a run that ended as ended, so that a resume
+     * says so rather than going on from an earlier checkpoint. */
+    if (why == STOP_GENERATIONS || why == STOP_TARGET || why == STOP_TIME) {
+        r->st.finished = why;
+        if (write_checkpoint(r) < 0)
+            return;
+    }
     r->status = exit_why;
 }
 
