@@ -126,6 +126,7 @@ struct population {
     uint32_t max_size; /* each tree's room */
     double *tuned;     /* each individual's tuned room, in one block, or
                           NULL (pop_keep_tuned) */
+    size_t tuned_bytes;
 };
 
 /*
@@ -159,7 +160,8 @@ static inline double double_of_order_key(uint64_t key)
 }
 
 /* Allocates n empty individuals, each with room for max_size nodes, all in
- * one block (huge pages when big). Returns 0 or -1 (out of memory). */
+ * one block (huge pages when big; memory only as the trees use it).
+ * Returns 0 or -1 (out of memory, or of address space). */
 int pop_init(struct population *p, size_t n, uint32_t max_size);
 
 /*
@@ -183,7 +185,8 @@ static inline void pop_place(struct population *p, size_t i)
 void pop_release(struct population *p);
 
 /* Gives each individual of p room for tuned constants kept apart from its
- * tree (lamarckian = no). Returns 0 or -1 (out of memory). */
+ * tree (lamarckian = no), memory only as used. Returns 0 or -1 (out of
+ * memory, or of address space). */
 int pop_keep_tuned(struct population *p);
 
 /*

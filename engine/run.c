@@ -686,7 +686,11 @@ static int setup(struct run *r, const struct run_options *o)
         front_init(&r->st.front, max_size) < 0 ||
         (strcmp(c->optimize_lamarckian, "no") == 0 &&
          (pop_keep_tuned(&r->cur) < 0 || pop_keep_tuned(&r->next) < 0))) {
-        fprintf(stderr, "forkgp: out of memory for a population of %zu\n", n);
+        fprintf(stderr,
+                "forkgp: out of memory for two generations of %zu programs "
+                "of up to %u nodes: lower [run] population or [tree] "
+                "max_size\n",
+                n, max_size);
         return -1;
     }
     if (o->resume && load_checkpoint(r) < 0) {

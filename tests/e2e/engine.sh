@@ -270,6 +270,32 @@ done
 [ "$wins" -ge 12 ] && pass "quartic solved in $wins of 30 seeds (>= 12)" ||
     fail "quartic solved in only $wins of 30 seeds (want >= 12)"
 
+# --- room for the populations ------------------------------------------------
+# Two generations' room for every tree at its largest is reserved up front,
+# but only what the trees use is memory: 100,000 programs of up to 65,535
+# nodes (2 x 98 GiB of room, more than most machines have) run where the
+# kernel overcommits (its heuristic, the default, or always).
+if [ "$(cat /proc/sys/vm/overcommit_memory 2>/dev/null)" != 2 ]; then
+    expect_status 0 "a population whose largest room exceeds the memory runs" \
+        "$FORKGP" run configs/quartic.ini --quiet --out "$TMP/room" \
+        --set run.population=100000 --set tree.max_size=65535 --set run.generations=1
+fi
+# Where the system refuses the room (here an address-space limit), check and
+# run refuse the configuration, naming the key and what it asks for.
+if [ -z "${FORKGP_ASAN:-}" ]; then
+    for cmd in check run; do
+        more=()
+        [ $cmd = run ] && more=(--quiet --out "$TMP/room")
+        (ulimit -v 2000000 && exec "$FORKGP" $cmd configs/quartic.ini \
+            --set run.population=5000000 "${more[@]}") >"$TMP/out" 2>"$TMP/err"
+        st=$?
+        [ $st = 2 ] && pass "$cmd: a population the system has no room for: exit 2" ||
+            fail "$cmd: a population the system has no room for: exit $st, want 2"
+        expect_err "--set run.population=5000000: 5000000 programs of up to 500 nodes need 74.5 GiB of room for two generations, which this system refuses: lower [run] population or [tree] max_size" \
+            "$cmd: the message names the key and the room asked for"
+    done
+fi
+
 # --- the README's generated tables are the code's ---------------------------
 section() { sed -n "/^<!-- $1:begin -->\$/,/^<!-- $1:end -->\$/p" README.md | sed '1d;$d'; }
 if "$FORKGP" help keys --markdown | diff - <(section keys) >/dev/null &&
