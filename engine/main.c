@@ -32,6 +32,7 @@ static const char usage[] =
     "       forkgp plot RUNDIR\n"
     "       forkgp eval CONFIG.ini --program EXPR [--generation G] [--index I]\n"
     "                   [--set section.key=value]... [--seed N]\n"
+    "       forkgp eval RUNDIR [--program EXPR] [--generation G] [--index I]\n"
     "       forkgp predict RUNDIR --data FILE.csv [--out FILE.csv] [--size N]\n"
     "       forkgp export RUNDIR --format c|python|sympy|latex [--size N]\n"
     "       forkgp help [run | check | resume | plot | eval | predict |\n"
@@ -92,11 +93,16 @@ static const char plot_help[] =
 
 static const char eval_help[] =
     "forkgp eval CONFIG.ini --program EXPR [--generation G] [--index I]\n"
+    "forkgp eval RUNDIR [--program EXPR] [--generation G] [--index I]\n"
     "  Evaluates one program (infix, as forkgp prints it) with the\n"
     "  configured fitness, in this process, with the random stream that\n"
     "  individual I of generation G gets in a run (default 0 and 0), and\n"
     "  prints its status and scores. Run it under gdb to replay an\n"
-    "  evaluation that misbehaved.\n";
+    "  evaluation that misbehaved.\n"
+    "\n"
+    "  Given a run folder, it reads RUNDIR/config.ini, and by default\n"
+    "  replays the run's best program (best.txt's program) with the\n"
+    "  generation and index it was found at: the score best.txt gives.\n";
 
 static const char predict_help[] =
     "forkgp predict RUNDIR --data FILE.csv [--out FILE.csv] [--size N]\n"
@@ -175,6 +181,8 @@ struct args {
     int quiet;
     const char *program; /* eval */
     uint64_t generation, index;
+    int given_generation, given_index;
+    const char *run_dir; /* eval RUNDIR: the run folder */
 };
 
 /* Parses a whole decimal uint64; returns 0 or -1. */
@@ -278,6 +286,7 @@ static int parse_args(struct args *a, int argc, char **argv,
                     strcmp(arg, "--index") == 0) &&
                    has_value) {
             uint64_t *to = arg[2] == 'g' ? &a->generation : &a->index;
+            *(arg[2] == 'g' ? &a->given_generation : &a->given_index) = 1;
             if (parse_u64(argv[++i], to) < 0) {
                 fprintf(stderr, "forkgp: %s: expected a whole number, got "
                                 "'%s'\n",
@@ -306,7 +315,10 @@ static int parse_args(struct args *a, int argc, char **argv,
                 cmd == CMD_RESUME ? "a RUNDIR" : "a CONFIG.ini", usage);
         return -2;
     }
-    if (cmd == CMD_RESUME) {
+    struct stat st;
+    if (cmd == CMD_EVAL && stat(a->config, &st) == 0 && S_ISDIR(st.st_mode))
+        a->run_dir = a->config; /* a run folder: its config.ini */
+    if (cmd == CMD_RESUME || a->run_dir) {
         /* The run's own effective config; its outputs stay in RUNDIR. */
         const char *dir = a->config;
         size_t n = strlen(dir) + sizeof "/config.ini";
@@ -319,8 +331,9 @@ static int parse_args(struct args *a, int argc, char **argv,
         a->owned[a->nowned++] = path;
         a->config = path;
     }
-    if (cmd == CMD_EVAL && !a->program) {
-        fprintf(stderr, "forkgp: eval needs --program EXPR\n%s", usage);
+    if (cmd == CMD_EVAL && !a->program && !a->run_dir) {
+        fprintf(stderr, "forkgp: eval needs a RUNDIR or --program EXPR\n%s",
+                usage);
         return -2;
     }
     return 0;
@@ -396,6 +409,20 @@ static int run_check_eval(int argc, char **argv, enum command cmd)
         stop_catch_signals();
         status = cfg.run_runs > 1 ? batch_main(&cfg, &o)
                                   : run_main(&cfg, &o, NULL);
+    } else if (cmd == CMD_EVAL && !a.program) {
+        /* forkgp eval RUNDIR: the run's best program, where it was found
+         * (unless --generation or --index say otherwise) */
+        struct replay_best best;
+        if (replay_read_best(a.run_dir, &best, &err) < 0) {
+            fprintf(stderr, "forkgp: %s\n", err.msg);
+            status = EXIT_INPUT;
+        } else {
+            status = replay_main(
+                &cfg, best.program,
+                a.given_generation ? a.generation : best.generation,
+                a.given_index ? a.index : best.index);
+            free(best.program);
+        }
     } else if (cmd == CMD_EVAL) {
         status = replay_main(&cfg, a.program, a.generation, a.index);
     } else {

@@ -213,6 +213,21 @@ if grep "^train_" "$TMP/kepler2/best.txt" | cmp -s - <(grep "^train_" "$TMP/kepl
 else
     fail "kepler: the printed model gives $(grep "^train_" "$TMP/kepler2.eval"), best.txt $(grep "^train_" "$TMP/kepler2/best.txt")"
 fi
+# forkgp eval RUNDIR replays the run's best program, with its config.ini,
+# generation and index: best.txt's score, to the last bit.
+expect_status 0 "eval RUNDIR" "$FORKGP" eval "$TMP/kepler2"
+if grep "^train_" "$TMP/kepler2/best.txt" | cmp -s - <(grep "^train_" "$TMP/out") &&
+    grep -q "^generation = $(sed -n 's/^generation = //p' "$TMP/kepler2/best.txt")$" "$TMP/out" &&
+    grep -q "^index = $(sed -n 's/^index = //p' "$TMP/kepler2/best.txt")$" "$TMP/out"; then
+    pass "eval RUNDIR: the best program, where it was found, with best.txt's score"
+else
+    fail "eval RUNDIR: $(head -c 300 "$TMP/out")"
+fi
+"$FORKGP" eval --help | grep -q "^forkgp eval RUNDIR" && pass "eval --help names RUNDIR" ||
+    fail "eval --help names RUNDIR"
+mkdir -p "$TMP/notarun"
+expect_status 2 "eval of a folder without a run: exit 2" "$FORKGP" eval "$TMP/notarun"
+expect_err "$TMP/notarun/config.ini" "eval of a folder without a run: names the file"
 
 # --- the printed programs are SymPy expressions -----------------------------
 if $PY - "$TMP" <<'PYEOF'; then pass "best programs parse with sympify"; else fail "best programs parse with sympify"; fi
