@@ -433,7 +433,7 @@ static int run_check_eval(int argc, char **argv, enum command cmd)
     return status;
 }
 
-/* forkgp plot RUNDIR: becomes gnuplot, whose exit status is ours. */
+/* forkgp plot RUNDIR: gnuplot draws, then the files written are named. */
 static int plot_main(int argc, char **argv)
 {
     if (argc == 3 &&
@@ -446,7 +446,9 @@ static int plot_main(int argc, char **argv)
         return EXIT_INPUT;
     }
     struct error err;
-    int rc = plot_exec(argv[2], &err);
+    int rc = plot_draw(argv[2], &err);
+    if (rc == 0)
+        return EXIT_OK;
     fprintf(stderr, "forkgp: %s\n", err.msg);
     return rc == PLOT_EINPUT ? EXIT_INPUT : EXIT_RUNTIME;
 }

@@ -4,14 +4,16 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "durable.h"
 #include "path.h"
 
@@ -1031,7 +1033,23 @@ static int on_path(const char *name)
     }
 }
 
-int plot_exec(const char *dir, struct error *err)
+/* Writes "wrote DIR/NAME" on out for each file a plot of dir's kind
+ * (batch: 1 run, 2 batch) leaves there. */
+static void print_written(FILE *out, const char *dir, int kind)
+{
+    static const char *const names[] = {
+        "convergence.png", "convergence.svg", "size.png", "size.svg",
+        "front.png",       "front.svg",       "plot.gp",  "plot_median.dat"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char path[PATH_MAX];
+        if (kind != 2 && strcmp(names[i], "plot_median.dat") == 0)
+            continue; /* a run's folder may hold an old one */
+        if (path_join(path, dir, names[i]) == 0 && file_exists(path))
+            fprintf(out, "wrote %s\n", path);
+    }
+}
+
+int plot_draw(const char *dir, struct error *err)
 {
     error_set(err, "%s", "");
     int kind = folder_kind(dir, err);
@@ -1045,28 +1063,42 @@ int plot_exec(const char *dir, struct error *err)
     int rc = plot_write(dir, err);
     if (rc < 0)
         return rc;
-    /* Come back here if exec fails, so that a caller's relative paths
-     * still mean what they meant; O_CLOEXEC keeps it out of gnuplot. */
-    int here = open(".", O_RDONLY | O_CLOEXEC);
-    if (chdir(dir) < 0) {
-        error_set(err, "cannot enter '%s': %s", dir, strerror(errno));
-        if (here >= 0)
-            close(here);
+    /* gnuplot in a child, run in dir, so that what it wrote can be told
+     * once it is done. */
+    pid_t pid = child_fork();
+    if (pid < 0) {
+        error_set(err, "cannot run gnuplot: %s", strerror(errno));
         return PLOT_ERUNTIME;
     }
-    /* gnuplot inherits the descriptors, not stdio's buffers. */
-    fflush(stdout);
-    fflush(stderr);
-    char prog[] = "gnuplot", script[] = "plot.gp";
-    char *argv[] = {prog, script, NULL};
-    execvp(argv[0], argv);
-    int e = errno;
-    if (here >= 0) {
-        if (fchdir(here) < 0) {
-            /* nothing better to do: the message below still explains */
-        }
-        close(here);
+    if (pid == 0) {
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        char prog[] = "gnuplot", script[] = "plot.gp";
+        char *argv[] = {prog, script, NULL};
+        if (chdir(dir) == 0)
+            execvp(argv[0], argv);
+        fprintf(stderr, "forkgp: cannot run gnuplot in '%s': %s\n", dir,
+                strerror(errno));
+        _exit(127);
     }
-    error_set(err, "cannot run gnuplot: %s", strerror(e));
-    return PLOT_ERUNTIME;
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR) {
+            error_set(err, "cannot wait for gnuplot: %s", strerror(errno));
+            return PLOT_ERUNTIME;
+        }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+        return error_set(err, "gnuplot did not start"), PLOT_ERUNTIME;
+    if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+        error_set(err, "gnuplot failed (exit status %d) on '%s/plot.gp'",
+                  WEXITSTATUS(status), dir);
+        return PLOT_ERUNTIME;
+    }
+    if (WIFSIGNALED(status)) {
+        error_set(err, "gnuplot was killed by signal %d", WTERMSIG(status));
+        return PLOT_ERUNTIME;
+    }
+    print_written(stdout, dir, kind);
+    return 0;
 }

@@ -36,6 +36,16 @@ redraws() {
 "$FORKGP" run configs/quartic.ini --quiet --out "$TMP/q" >/dev/null
 expect_status 0 "plot a run" "$FORKGP" plot "$TMP/q"
 drawings "run" "$TMP/q"
+# said_written NAME DIR FILE...: stdout names each file as written, and no other
+said_written() {
+    local name=$1 dir=$2 f want=""
+    shift 2
+    for f; do want="${want}wrote $dir/$f"$'\n'; done
+    [ "$(cat "$TMP/out")"$'\n' = "$want" ] && pass "$name: says which files it wrote" ||
+        fail "$name: says which files it wrote: $(head -c 300 "$TMP/out")"
+}
+said_written "run" "$TMP/q" convergence.png convergence.svg size.png size.svg \
+    front.png front.svg plot.gp
 [ ! -e "$TMP/q/plot_median.dat" ] && pass "run: no plot_median.dat" || fail "run: no plot_median.dat"
 grep -q "log.csv" "$TMP/q/plot.gp" && pass "run: plot.gp draws log.csv" || fail "run: plot.gp draws log.csv"
 redraws "run" "$TMP/q"
@@ -46,6 +56,8 @@ for i in 0 1 2; do
 done
 expect_status 0 "plot a batch" "$FORKGP" plot "$TMP/b"
 drawings "batch" "$TMP/b"
+said_written "batch" "$TMP/b" convergence.png convergence.svg size.png size.svg \
+    plot.gp plot_median.dat
 for i in 0 1 2; do
     grep -q "run-00$i/log.csv" "$TMP/b/plot.gp" || fail "batch: plot.gp draws run-00$i/log.csv"
 done
@@ -99,5 +111,13 @@ expect_err "$TMP/empty" "the folder without log.csv is named"
 PATH=/nonexistent "$FORKGP" plot "$TMP/q" >"$TMP/out" 2>"$TMP/err"
 [ $? -ne 0 ] && pass "plot without gnuplot fails" || fail "plot without gnuplot fails"
 expect_err "gnuplot not found: install gnuplot-nox (make deps)" "plot without gnuplot says what to install"
+# A gnuplot that fails: exit 1, said, and no file claimed as written.
+mkdir -p "$TMP/badgp"
+printf '#!/bin/sh\necho "gnuplot: broken" >&2\nexit 3\n' >"$TMP/badgp/gnuplot"
+chmod +x "$TMP/badgp/gnuplot"
+PATH="$TMP/badgp:$PATH" expect_status 1 "plot with a failing gnuplot: exit 1" "$FORKGP" plot "$TMP/q"
+expect_err "gnuplot failed (exit status 3)" "plot with a failing gnuplot: says so"
+[ ! -s "$TMP/out" ] && pass "plot with a failing gnuplot: claims no file" ||
+    fail "plot with a failing gnuplot: claims $(head -c 200 "$TMP/out")"
 
 finish
