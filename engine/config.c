@@ -407,6 +407,7 @@ static int key_error(const struct config *c, int k, struct error *err,
     va_start(ap, fmt);
     vsnprintf(err->msg + n, sizeof err->msg - (size_t)n, fmt, ap);
     va_end(ap);
+    text_hash_hint(err->msg, sizeof err->msg);
     return -1;
 }
 

@@ -285,6 +285,21 @@ done
 [ "$wins" -ge 12 ] && pass "quartic solved in $wins of 30 seeds (>= 12)" ||
     fail "quartic solved in only $wins of 30 seeds (want >= 12)"
 
+# --- a '#' comment after a value: said that only ';' starts one -------------
+hint="(in an INI file only ';' starts a comment: a '#' after a value is part of it)"
+printf '[data]\ntrain = %s/configs/data/quartic.csv # my data\n' "$PWD" >"$TMP/hash1.ini"
+printf '[run]\npopulation = 500 # people\n[data]\ntrain = %s/configs/data/quartic.csv\n' "$PWD" >"$TMP/hash2.ini"
+printf '[fitness]\nfunction = %s/subsample.so\n[subsample]\ndata = %s/configs/data/pagie1.csv\nfraction = 0.25 # a quarter\n' \
+    "$EXAMPLES" "$PWD" >"$TMP/hash3.ini"
+for i in 1 2 3; do
+    expect_status 2 "a '#' comment after a value ($i): exit 2" "$FORKGP" check "$TMP/hash$i.ini"
+    expect_err "$hint" "a '#' comment after a value ($i): only ';' starts a comment"
+done
+expect_err "$TMP/hash3.ini:5: [subsample] fraction" "a '#' comment after a plug-in's value: its place"
+expect_status 2 "a bad value without '#': exit 2" "$FORKGP" check configs/quartic.ini --set run.population=abc
+grep -qF "only ';' starts a comment" "$TMP/err" && fail "no '#': no word of comments" ||
+    pass "no '#': no word of comments"
+
 # --- room for the populations ------------------------------------------------
 # Two generations' room for every tree at its largest is reserved up front,
 # but only what the trees use is memory: 100,000 programs of up to 65,535
