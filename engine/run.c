@@ -41,6 +41,7 @@
 #include "pop.h"
 #include "predict.h"
 #include "report.h"
+#include "rescore.h"
 #include "simplify.h"
 #include "stop.h"
 #include "twins.h"
@@ -372,8 +373,12 @@ static int write_front(struct run *r)
     }
     size_t n = front_pareto(&r->st.front, r->fitness.maximise, sizes);
     char line[256];
-    int len = snprintf(line, sizeof line, "size,train_%s,test_%s,program\n",
-                       metric, metric);
+    /* A stochastic fitness's scores are one evaluation's each: the front
+     * gets its programs' means over streams of their own too. */
+    int again = r->fitness.stochastic;
+    int len = snprintf(line, sizeof line, "size,train_%s,test_%s,%s%s%sprogram\n",
+                       metric, metric, again ? "rescored_" : "",
+                       again ? metric : "", again ? "," : "");
     buf_put(&b, line, (size_t)len);
     buf_put(&table, "front: the best program of each size\n", 37);
     for (size_t k = 0; k < n; k++) {
@@ -386,8 +391,20 @@ static int write_front(struct run *r)
             infix_g17(test_text, sizeof test_text, test[0]);
         else if (ts >= 0)
             snprintf(test_text, sizeof test_text, "invalid");
-        len = snprintf(line, sizeof line, "%u,%s,%s,\"", sizes[k], train_text,
-                       test_text);
+        struct rescore rs = {0, 0, NAN};
+        char again_text[40] = "";
+        if (again) {
+            if (rescore_program(r->farm, &r->next, &e->ind.tree, &rs) !=
+                FARM_DONE)
+                rs.mean = NAN; /* interrupted: left empty */
+            if (!isnan(rs.mean))
+                infix_g17(again_text, sizeof again_text, rs.mean);
+            else if (rs.streams)
+                snprintf(again_text, sizeof again_text, "invalid");
+            strcat(again_text, ",");
+        }
+        len = snprintf(line, sizeof line, "%u,%s,%s,%s\"", sizes[k],
+                       train_text, test_text, again_text);
         buf_put(&b, line, (size_t)len);
         append_model(r, &b, &e->ind);
         buf_put(&b, "\"\n", 2);
@@ -396,6 +413,9 @@ static int write_front(struct run *r)
         if (ts == EVAL_OK)
             len += snprintf(line + len, sizeof line - (size_t)len,
                             ", test_%s %.6g", metric, test[0]);
+        if (!isnan(rs.mean))
+            len += snprintf(line + len, sizeof line - (size_t)len,
+                            ", rescored_%s %.6g", metric, rs.mean);
         len += snprintf(line + len, sizeof line - (size_t)len, ": ");
         buf_put(&table, line, (size_t)len);
         append_model(r, &table, &e->ind);
@@ -443,6 +463,19 @@ static int finish(struct run *r, enum stop_reason why, long generations)
         fprintf(out, "test_%s = %.17g\n", metric, test[0]);
     else if (status >= 0)
         fprintf(out, "test_%s = invalid\n", metric);
+    /* A stochastic fitness's best is its luckiest evaluation: its mean
+     * over streams of its own says what it is worth. */
+    struct rescore rs;
+    if (r->fitness.stochastic &&
+        rescore_program(r->farm, &r->next, &r->st.best.tree, &rs) ==
+            FARM_DONE) {
+        if (rs.valid)
+            fprintf(out, "rescored_%s = %.17g\n", metric, rs.mean);
+        else
+            fprintf(out, "rescored_%s = invalid\n", metric);
+        fprintf(out, "rescored_streams = %zu\nrescored_valid = %zu\n",
+                rs.streams, rs.valid);
+    }
     fprintf(out,
             "size = %u\ndepth = %d\ngeneration = %ld\nindex = %zu\n"
             "stopped = %s\nlast_generation = %ld\nevaluations = %llu\n",
