@@ -959,6 +959,7 @@ static void fill_result(const struct run *r, struct run_result *res)
     res->last_generation = -1;
     snprintf(res->score_name, sizeof res->score_name, "%s",
              r->fitness.score_name);
+    res->maximise = r->plugin ? r->fitness.maximise : -1;
     if (r->st.best_generation < 0)
         return;
     res->scored = 1;
