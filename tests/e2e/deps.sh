@@ -92,9 +92,10 @@ deps bogus
 [ $? = 2 ] && pass "deps with an unknown argument: exit 2" || fail "deps with an unknown argument: exit 2"
 
 # make run asks for the run packages, make test (and .ci/run) for the tests'.
+# (make -n test would run its recursive part: the Makefile's rule is read.)
 if make -n run 2>/dev/null | grep -q "tools/deps.sh run" &&
-    make -n test 2>/dev/null | grep -q "tools/deps.sh test" &&
-    grep -q "make test" .ci/run; then
+    make -n deps 2>/dev/null | grep -q "tools/deps.sh test" &&
+    grep -q "^test: deps$" Makefile && grep -q "make test" .ci/run; then
     pass "make run installs the run packages, make test the tests'"
 else fail "make run installs the run packages, make test the tests'"; fi
 
