@@ -697,15 +697,9 @@ static const char *unwritable(const char *key, const char *value)
  */
 static int check_room(const struct config *c, struct error *err)
 {
-    struct population gen[2] = {{0}};
     size_t n = (size_t)c->run_population;
-    int keep = strcmp(c->optimize_lamarckian, "no") == 0, ok = 1;
-    for (int i = 0; i < 2 && ok; i++)
-        ok = pop_init(&gen[i], n, (uint32_t)c->tree_max_size) == 0 &&
-             (!keep || pop_keep_tuned(&gen[i]) == 0);
-    pop_release(&gen[0]);
-    pop_release(&gen[1]);
-    if (ok)
+    int keep = strcmp(c->optimize_lamarckian, "no") == 0;
+    if (pop_room(n, (uint32_t)c->tree_max_size, keep, 2) == 0)
         return 0;
     double bytes = 2.0 * (double)n * (double)c->tree_max_size *
                    (double)(sizeof(struct node) + (keep ? sizeof(double) : 0));

@@ -61,6 +61,27 @@ int pop_init(struct population *p, size_t n, uint32_t max_size)
     return 0;
 }
 
+int pop_room(size_t n, uint32_t max_size, int keep_tuned, int generations)
+{
+    size_t cap = max_size ? max_size : 1, per = sizeof(struct node) +
+                                                (keep_tuned ? sizeof(double)
+                                                            : 0);
+    if (n > (SIZE_MAX - n * sizeof(struct individual)) / per / cap / 2)
+        return -1;
+    size_t bytes = n * cap * per + n * sizeof(struct individual) + 1;
+    void *mem[8];
+    int got = 0, ok = 1;
+    for (; got < generations && got < 8 && ok; got++) {
+        mem[got] = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        ok = mem[got] != MAP_FAILED;
+    }
+    for (int i = 0; i < got; i++)
+        if (mem[i] != MAP_FAILED)
+            munmap(mem[i], bytes);
+    return ok ? 0 : -1;
+}
+
 void pop_release(struct population *p)
 {
     if (p->arena)

@@ -181,6 +181,14 @@ static inline void pop_place(struct population *p, size_t i)
     t->cap = p->max_size;
 }
 
+/*
+ * Whether the system gives `generations` populations of n individuals,
+ * each with room for max_size nodes (and their tuned constants, when
+ * keep_tuned), the address space pop_init and pop_keep_tuned map: mapped
+ * as they do, without touching a page, and let go. Returns 0 or -1.
+ */
+int pop_room(size_t n, uint32_t max_size, int keep_tuned, int generations);
+
 /* Frees everything; a zeroed population is fine. */
 void pop_release(struct population *p);
 
