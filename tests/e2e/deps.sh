@@ -52,7 +52,7 @@ else
 fi
 STUB_UID=0 deps test
 if installs python3-deap && installs python3-sympy && installs libcmocka-dev &&
-    installs libpcg-cpp-dev && installs gnuplot-nox && installs libinih-dev; then
+    installs libpcg-cpp-dev && installs gnuplot-nox && installs procps && installs libinih-dev; then
     pass "deps test: the tests' and benchmarks' packages too"
 else fail "deps test: the tests' and benchmarks' packages too"; fi
 STUB_UID=0 deps
