@@ -80,17 +80,20 @@ BENCH    := $(BUILD)/tools/bench_interp $(BUILD)/tools/bench_breed \
 PREDICT  := $(BUILD)/tools/predict_rows
 EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%.so,$(wildcard examples/*.c))
 
-.PHONY: all deps run test unit e2e layers asan bench format clean readme \
+.PHONY: all deps deps-run run test unit e2e layers asan bench format clean readme \
         install test-mpi test-load \
         uninstall examples
 .SECONDARY:
 all: $(BIN)
 
-# Installs missing Debian packages (libinih-dev, libcmocka-dev, ...).
+# Installs the missing Debian packages (tools/deps.sh): deps those of the
+# tests and benchmarks too, deps-run only what building and running need.
 deps:
-	@./tools/deps.sh $(if $(MPI),mpi)
+	@./tools/deps.sh $(if $(MPI),mpi,test)
+deps-run:
+	@./tools/deps.sh $(if $(MPI),mpi,run)
 
-run: deps
+run: deps-run
 	@$(MAKE) --no-print-directory all
 	$(BIN) run configs/kepler.ini --out runs/kepler
 
@@ -143,7 +146,7 @@ asan: deps
 	@FORKGP_ASAN=1 $(MAKE) --no-print-directory BUILD=build/asan SANITIZE=1 \
 	    OPT='-O1 -g' unit e2e
 
-bench: $(BENCH) $(BIN)
+bench: deps $(BENCH) $(BIN)
 	$(BUILD)/tools/bench_interp
 	$(BUILD)/tools/bench_breed
 	$(BUILD)/tools/bench_jacobian

@@ -63,6 +63,26 @@ static void read_outcome(const char *dir, const char *score,
     fclose(f);
 }
 
+/* The first line of run dir's best.txt (its best model), malloc'd, or
+ * NULL when there is none. */
+static char *read_program(const char *dir)
+{
+    char path[PATH_MAX];
+    FILE *f = path_join(path, dir, "best.txt") == 0 ? fopen(path, "r") : NULL;
+    if (!f)
+        return NULL;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len = getline(&line, &cap, f);
+    fclose(f);
+    if (len <= 0) {
+        free(line);
+        return NULL;
+    }
+    line[strcspn(line, "\r\n")] = '\0';
+    return line;
+}
+
 /* The score's name ("mse") into score, from run dir's best.txt: the key
  * of its train_ line. Leaves score as it is when there is none. */
 static void read_score_name(const char *dir, char *score, size_t size)
@@ -107,9 +127,12 @@ static int run_exit_status(const char *dir)
     return status;
 }
 
-/* Writes summary.csv and summary.txt and prints the summary. */
+/* Writes summary.csv and summary.txt and prints the summary: the best
+ * program of each run (read from its best.txt) and the best of them all
+ * (by the fitness's direction, maximise; the first run of equals). */
 static int summarise(const struct config *c, struct report *rp,
-                     const struct outcome *runs, long n, const char *score)
+                     const struct outcome *runs, long n, const char *score,
+                     int maximise)
 {
     char *csv = NULL, *txt = NULL;
     size_t csv_len = 0, txt_len = 0;
@@ -129,9 +152,13 @@ static int summarise(const struct config *c, struct report *rp,
         fprintf(stderr, "forkgp: out of memory\n");
         return -1;
     }
-    fprintf(f, "run,seed,best_%s,success,success_generation,evaluations\n",
+    fprintf(f,
+            "run,seed,best_%s,success,success_generation,evaluations,"
+            "program\n",
             score);
     unsigned long wins = 0;
+    long top = -1;           /* the run with the best of all */
+    char *top_program = NULL; /* its program */
     for (long i = 0; i < n; i++) {
         const struct outcome *o = &runs[i];
         best[i] = o->best;
@@ -142,7 +169,23 @@ static int summarise(const struct config *c, struct report *rp,
                 o->success);
         if (o->success)
             fprintf(f, "%ld", o->last_generation);
-        fprintf(f, ",%llu\n", o->evaluations);
+        fprintf(f, ",%llu,", o->evaluations);
+        char dir[PATH_MAX];
+        char *program = path_format(dir, "%s/run-%03ld", c->output_dir, i) == 0
+                            ? read_program(dir)
+                            : NULL;
+        if (program)
+            fprintf(f, "\"%s\"", program); /* programs hold no '"' */
+        fputc('\n', f);
+        if (program && !isnan(o->best) &&
+            (top < 0 || (maximise ? o->best > runs[top].best
+                                  : o->best < runs[top].best))) {
+            top = i;
+            free(top_program);
+            top_program = program;
+        } else {
+            free(program);
+        }
     }
     fclose(f);
 
@@ -152,6 +195,11 @@ static int summarise(const struct config *c, struct report *rp,
             (unsigned long long)c->run_seed);
     fprintf(t, "best %s: median %.6g, interquartile range %.6g .. %.6g\n",
             score, median, q1, q3);
+    if (top >= 0)
+        fprintf(t, "best of all runs: run %03ld (seed %llu), %s %.17g: %s\n",
+                top, (unsigned long long)(c->run_seed + (uint64_t)top), score,
+                runs[top].best, top_program);
+    free(top_program);
     if (!isnan(c->fitness_target_fitness)) {
         struct stats_interval ci =
             stats_wilson(wins, (unsigned long)n, STATS_Z95);
@@ -252,6 +300,7 @@ int batch_main(struct config *c, const struct run_options *o)
     struct outcome *runs = calloc((size_t)n, sizeof *runs);
     if (!runs)
         return EXIT_RUNTIME;
+    int maximise = -1; /* the fitness's direction, once a run says */
     char config_path[PATH_MAX], score[64] = "fitness";
     /* The longest run folder's name fits, or no run starts. */
     char dir[PATH_MAX];
@@ -296,6 +345,8 @@ int batch_main(struct config *c, const struct run_options *o)
             struct run_result res;
             status = run_main(&one, &ro, &res);
             config_release(&one);
+            if (res.maximise >= 0)
+                maximise = res.maximise;
             if (res.score_name[0])
                 snprintf(score, sizeof score, "%s", res.score_name);
             runs[i] = (struct outcome){
@@ -311,7 +362,18 @@ int batch_main(struct config *c, const struct run_options *o)
         read_score_name(dir, score, sizeof score);
         read_outcome(dir, score, &runs[i]);
     }
-    if (status == EXIT_OK && summarise(c, &rp, runs, n, score) < 0)
+    if (status == EXIT_OK && maximise < 0) {
+        /* Every run finished before a resume: the fitness says which way
+         * is better. */
+        struct primset *ps = calloc(1, sizeof *ps);
+        struct fitness f;
+        struct error perr;
+        struct plugin *pl = ps ? plugin_load(c, ps, &f, &perr) : NULL;
+        maximise = pl ? f.maximise : 0;
+        plugin_free(pl);
+        free(ps);
+    }
+    if (status == EXIT_OK && summarise(c, &rp, runs, n, score, maximise) < 0)
         status = EXIT_RUNTIME;
     free(runs);
     return status;

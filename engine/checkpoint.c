@@ -6,8 +6,9 @@
  * hash u64, build string), the state (generation, main stream, elapsed,
  * log sizes, best of run, failure counts and notes), the population (n,
  * then per individual status, detail, fitness, scaling, size, nodes,
- * tuned constants kept apart and case errors), and last
- * a checksum of everything before it (checkpoint_checksum, below).
+ * tuned constants kept apart and case errors), the front, whether the run
+ * ended (from version 6), and last a checksum of everything before it
+ * (checkpoint_checksum, below).
  */
 #include "checkpoint.h"
 
@@ -162,6 +163,7 @@ int checkpoint_encode(const struct checkpoint_key *key,
         buf_put_u64(&o, e->index);
         put_individual(&o, &e->ind);
     }
+    buf_put_i32(&o, st->finished);
     if (!o.failed)
         buf_put_u64(&o, checkpoint_checksum(o.data, o.len));
     *out = buf_steal(&o, len);
@@ -288,7 +290,7 @@ int checkpoint_check_head(const unsigned char *head, size_t n,
     /* The version before the checksum: another version's checksum may be
      * another function, and its message says more than "corrupted". */
     memcpy(&version, head + sizeof magic, sizeof version);
-    if (version != CHECKPOINT_VERSION)
+    if (version < CHECKPOINT_VERSION_OLDEST || version > CHECKPOINT_VERSION)
         return error_set(err,
                     "format version %u, but this forkgp reads version %u",
                     version, CHECKPOINT_VERSION);
@@ -433,6 +435,14 @@ int checkpoint_decode(const unsigned char *buf, size_t len,
             return error_set(err, "corrupted (individual %zu)", i);
     if (read_front(&in, st, p, ps, err) < 0)
         return -1;
+    uint32_t version;
+    memcpy(&version, buf + sizeof magic, sizeof version);
+    int32_t finished = 0;
+    if (version >= 6)
+        buf_get_i32(&in, &finished);
+    if (in.failed || finished < 0)
+        return error_set(err, "corrupted (end of run)");
+    st->finished = finished;
     if (in.left != 0)
         return error_set(err, "corrupted (%zu bytes too many)", in.left);
     return 0;

@@ -13,11 +13,14 @@
 #include "rng.h"
 
 #define CHECKPOINT_FILE "checkpoint.bin"
-/* 5: each individual's case errors; 4: a count of the `killed` status (3
- * had 8 statuses), and tuned constants kept apart from each individual's
- * tree (lamarckian = no); 3: each individual's linear scaling, and the
- * front (2 had neither, 1 ended in FNV-1a 64: all refused by version). */
-#define CHECKPOINT_VERSION 5
+/* 6: whether the run ended, last (5 lacks it and is read as a run going
+ * on); 5: each individual's case errors; 4: a count of the `killed`
+ * status (3 had 8 statuses), and tuned constants kept apart from each
+ * individual's tree (lamarckian = no); 3: each individual's linear
+ * scaling, and the front (2 had neither, 1 ended in FNV-1a 64: all
+ * refused by version). */
+#define CHECKPOINT_VERSION 6
+#define CHECKPOINT_VERSION_OLDEST 5
 #define SHOWN_FAILURES 5
 
 /* A failed evaluation kept for the summary (program owned). */
@@ -48,6 +51,9 @@ struct run_state {
     struct failure_note shown[SHOWN_FAILURES];
     struct front front; /* the best program of each size (the owner
                            allocates it: front_init) */
+    int finished; /* nonzero once the run has ended and written its
+                     outputs (why it stopped, as run.c numbers it): a
+                     resume then has nothing to do */
 };
 
 /* What makes a checkpoint fit a run: the effective configuration's hash,

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "hash.h"
+#include "pop.h"
 #include "prim.h"
 #include "text.h"
 
@@ -415,6 +416,7 @@ int config_key_error(const struct config *c, int k, struct error *err,
     va_start(ap, fmt);
     vsnprintf(err->msg + n, sizeof err->msg - (size_t)n, fmt, ap);
     va_end(ap);
+    text_hash_hint(err->msg, sizeof err->msg);
     return -1;
 }
 
@@ -701,6 +703,33 @@ static const char *unwritable(const char *key, const char *value)
 }
 
 /*
+ * Whether the system gives a run the room its populations take: two
+ * generations of [run] population trees of [tree] max_size nodes (and,
+ * with lamarckian = no, a constant's room per node), reserved up front
+ * but memory only as the trees use it. Where the system refuses (strict
+ * overcommit, an address-space limit), the message says what was asked
+ * for and which keys to lower, now rather than when the run starts.
+ */
+static int check_room(const struct config *c, struct error *err)
+{
+    size_t n = (size_t)c->run_population;
+    int keep = strcmp(c->optimize_lamarckian, "no") == 0;
+    if (pop_room(n, (uint32_t)c->tree_max_size, keep, 2) == 0)
+        return 0;
+    double bytes = 2.0 * (double)n * (double)c->tree_max_size *
+                   (double)(sizeof(struct node) + (keep ? sizeof(double) : 0));
+    int k = c->origin[CFG_KEY_run_population].line == 0 &&
+                    c->origin[CFG_KEY_tree_max_size].line != 0
+                ? CFG_KEY_tree_max_size
+                : CFG_KEY_run_population;
+    return key_error(c, k, err,
+                     "%ld programs of up to %ld nodes need %.3g GiB of room "
+                     "for two generations, which this system refuses: lower "
+                     "[run] population or [tree] max_size",
+                     c->run_population, c->tree_max_size, bytes / 1073741824.0);
+}
+
+/*
  * Every run writes its effective configuration as config.ini, to be read
  * back by `forkgp resume` and `forkgp run RUNDIR/config.ini`: a value
  * that would not read back as itself (a path with a line break or " ;"
@@ -772,7 +801,8 @@ int config_load(struct config *c, const char *path, const char *const *sets,
     for (int k = 0; k < CONFIG_NKEYS; k++)
         if (convert(c, k, err) < 0)
             goto fail;
-    if (check_together(c, err) < 0 || check_writable(c, err) < 0)
+    if (check_together(c, err) < 0 || check_writable(c, err) < 0 ||
+        check_room(c, err) < 0)
         goto fail;
     return 0;
 oom:
@@ -914,7 +944,11 @@ static void dump_value(const struct config *c, int k, FILE *out)
  * folder. */
 int config_outside_hash(int k)
 {
+    /* The generation budget decides only where a run stops: a run
+     * resumed with a larger one goes on as one that had it from the
+     * start. */
     return k == CFG_KEY_output_dir || k == CFG_KEY_run_workers ||
+           k == CFG_KEY_run_generations ||
            k == CFG_KEY_output_checkpoint_every ||
            k == CFG_KEY_output_checkpoint_seconds || k == CFG_KEY_run_backend ||
            k == CFG_KEY_output_digits;

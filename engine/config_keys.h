@@ -137,7 +137,7 @@
       "and the printed program, and offspring inherit the untuned ones")     \
     X(output, checkpoint_every, INT, "10", 0, 10000000, NULL,                \
       "write checkpoint.bin every this many generations (0: only on "       \
-      "SIGINT, SIGTERM or SIGHUP)")                                                   \
+      "SIGINT, SIGTERM or SIGHUP, and when the run ends)")                   \
     X(output, checkpoint_seconds, REAL, "1", 0, 1e9, NULL,                    \
       "least seconds between two periodic checkpoints after generation "     \
       "0's (0: every checkpoint_every generations, however quick)")          \

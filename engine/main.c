@@ -28,10 +28,12 @@ static const char usage[] =
     "usage: forkgp run CONFIG.ini [--set section.key=value]... [--seed N]\n"
     "                  [--runs N] [--out DIR] [--force] [--quiet]\n"
     "       forkgp check CONFIG.ini [--set section.key=value]...\n"
-    "       forkgp resume RUNDIR [--workers N] [--backend fork|mpi] [--quiet]\n"
+    "       forkgp resume RUNDIR [--workers N] [--backend fork|mpi]\n"
+    "                     [--generations N] [--quiet]\n"
     "       forkgp plot RUNDIR\n"
     "       forkgp eval CONFIG.ini --program EXPR [--generation G] [--index I]\n"
     "                   [--set section.key=value]... [--seed N]\n"
+    "       forkgp eval RUNDIR [--program EXPR] [--generation G] [--index I]\n"
     "       forkgp predict RUNDIR --data FILE.csv [--out FILE.csv] [--size N]\n"
     "       forkgp export RUNDIR --format c|python|sympy|latex [--size N]\n"
     "       forkgp help [run | check | resume | plot | eval | predict |\n"
@@ -68,13 +70,19 @@ static const char check_help[] =
 
 /* The protection table: what each function computes and how it prints. */
 static const char resume_help[] =
-    "forkgp resume RUNDIR [--workers N] [--backend fork|mpi] [--quiet]\n"
+    "forkgp resume RUNDIR [--workers N] [--backend fork|mpi]\n"
+    "                     [--generations N] [--quiet]\n"
     "  Continues the run in RUNDIR from its checkpoint.bin (written after\n"
     "  generation 0, every [output] checkpoint_every generations at most\n"
-    "  once in checkpoint_seconds, and on SIGINT, SIGTERM or SIGHUP), with\n"
-    "  RUNDIR/config.ini. The result is the same bytes as a\n"
-    "  run never stopped, with any number of workers and either backend\n"
-    "  (an MPI run resumes on one machine with --backend fork).\n";
+    "  once in checkpoint_seconds, on SIGINT, SIGTERM or SIGHUP, and when\n"
+    "  the run ends), with RUNDIR/config.ini. The result is the same bytes\n"
+    "  as a run never stopped, with any number of workers and either\n"
+    "  backend (an MPI run resumes on one machine with --backend fork).\n"
+    "  A run that ended says so and exits 0.\n"
+    "\n"
+    "  --generations N  a new generation budget: a run that used its own\n"
+    "                   goes on to generation N, as a run with N from the\n"
+    "                   start would (config.ini is written with it)\n";
 
 static const char plot_help[] =
     "forkgp plot RUNDIR\n"
@@ -82,15 +90,22 @@ static const char plot_help[] =
     "  generation) and size growth with gnuplot, as convergence.png,\n"
     "  convergence.svg, size.png and size.svg in RUNDIR, beside the script\n"
     "  that draws them (plot.gp). For a batch (RUNDIR/run-NNN/), every\n"
-    "  run's best curve and their median.\n";
+    "  run's best curve and their median over the runs (a run that stopped\n"
+    "  counts with its last value). The target fitness is a line, with a\n"
+    "  mark where a run reached it.\n";
 
 static const char eval_help[] =
     "forkgp eval CONFIG.ini --program EXPR [--generation G] [--index I]\n"
+    "forkgp eval RUNDIR [--program EXPR] [--generation G] [--index I]\n"
     "  Evaluates one program (infix, as forkgp prints it) with the\n"
     "  configured fitness, in this process, with the random stream that\n"
     "  individual I of generation G gets in a run (default 0 and 0), and\n"
     "  prints its status and scores. Run it under gdb to replay an\n"
-    "  evaluation that misbehaved.\n";
+    "  evaluation that misbehaved.\n"
+    "\n"
+    "  Given a run folder, it reads RUNDIR/config.ini, and by default\n"
+    "  replays the run's best program (best.txt's program) with the\n"
+    "  generation and index it was found at: the score best.txt gives.\n";
 
 static const char predict_help[] =
     "forkgp predict RUNDIR --data FILE.csv [--out FILE.csv] [--size N]\n"
@@ -170,6 +185,8 @@ struct args {
     int force; /* run: write into a folder of other files */
     const char *program; /* eval */
     uint64_t generation, index;
+    int given_generation, given_index;
+    const char *run_dir; /* eval RUNDIR: the run folder */
 };
 
 /* Parses a whole decimal uint64; returns 0 or -1. */
@@ -219,7 +236,8 @@ static int takes_value(const char *arg, enum command cmd)
             (strcmp(arg, "--seed") == 0 || strcmp(arg, "--out") == 0)) ||
            (cmd == CMD_RUN && strcmp(arg, "--runs") == 0) ||
            (cmd == CMD_RESUME &&
-            (strcmp(arg, "--workers") == 0 || strcmp(arg, "--backend") == 0)) ||
+            (strcmp(arg, "--workers") == 0 || strcmp(arg, "--backend") == 0 ||
+             strcmp(arg, "--generations") == 0)) ||
            (cmd == CMD_EVAL &&
             (strcmp(arg, "--program") == 0 ||
              strcmp(arg, "--generation") == 0 || strcmp(arg, "--index") == 0));
@@ -262,6 +280,10 @@ static int parse_args(struct args *a, int argc, char **argv,
                    has_value) {
             if (add_set(a, "run.backend=", argv[++i]) < 0)
                 return -1;
+        } else if (cmd == CMD_RESUME && strcmp(arg, "--generations") == 0 &&
+                   has_value) {
+            if (add_set(a, "run.generations=", argv[++i]) < 0)
+                return -1;
         } else if (cmd == CMD_EVAL && strcmp(arg, "--program") == 0 &&
                    has_value) {
             a->program = argv[++i];
@@ -270,6 +292,7 @@ static int parse_args(struct args *a, int argc, char **argv,
                     strcmp(arg, "--index") == 0) &&
                    has_value) {
             uint64_t *to = arg[2] == 'g' ? &a->generation : &a->index;
+            *(arg[2] == 'g' ? &a->given_generation : &a->given_index) = 1;
             if (parse_u64(argv[++i], to) < 0) {
                 fprintf(stderr, "forkgp: %s: expected a whole number, got "
                                 "'%s'\n",
@@ -298,7 +321,10 @@ static int parse_args(struct args *a, int argc, char **argv,
                 cmd == CMD_RESUME ? "a RUNDIR" : "a CONFIG.ini", usage);
         return -2;
     }
-    if (cmd == CMD_RESUME) {
+    struct stat st;
+    if (cmd == CMD_EVAL && stat(a->config, &st) == 0 && S_ISDIR(st.st_mode))
+        a->run_dir = a->config; /* a run folder: its config.ini */
+    if (cmd == CMD_RESUME || a->run_dir) {
         /* The run's own effective config; its outputs stay in RUNDIR. */
         const char *dir = a->config;
         size_t n = strlen(dir) + sizeof "/config.ini";
@@ -311,8 +337,9 @@ static int parse_args(struct args *a, int argc, char **argv,
         a->owned[a->nowned++] = path;
         a->config = path;
     }
-    if (cmd == CMD_EVAL && !a->program) {
-        fprintf(stderr, "forkgp: eval needs --program EXPR\n%s", usage);
+    if (cmd == CMD_EVAL && !a->program && !a->run_dir) {
+        fprintf(stderr, "forkgp: eval needs a RUNDIR or --program EXPR\n%s",
+                usage);
         return -2;
     }
     return 0;
@@ -395,6 +422,20 @@ static int run_check_eval(int argc, char **argv, enum command cmd)
         stop_catch_signals();
         status = cfg.run_runs > 1 ? batch_main(&cfg, &o)
                                   : run_main(&cfg, &o, NULL);
+    } else if (cmd == CMD_EVAL && !a.program) {
+        /* forkgp eval RUNDIR: the run's best program, where it was found
+         * (unless --generation or --index say otherwise) */
+        struct replay_best best;
+        if (replay_read_best(a.run_dir, &best, &err) < 0) {
+            fprintf(stderr, "forkgp: %s\n", err.msg);
+            status = EXIT_INPUT;
+        } else {
+            status = replay_main(
+                &cfg, best.program,
+                a.given_generation ? a.generation : best.generation,
+                a.given_index ? a.index : best.index);
+            free(best.program);
+        }
     } else if (cmd == CMD_EVAL) {
         status = replay_main(&cfg, a.program, a.generation, a.index);
     } else {
@@ -405,7 +446,7 @@ static int run_check_eval(int argc, char **argv, enum command cmd)
     return status;
 }
 
-/* forkgp plot RUNDIR: becomes gnuplot, whose exit status is ours. */
+/* forkgp plot RUNDIR: gnuplot draws, then the files written are named. */
 static int plot_main(int argc, char **argv)
 {
     if (argc == 3 &&
@@ -418,7 +459,9 @@ static int plot_main(int argc, char **argv)
         return EXIT_INPUT;
     }
     struct error err;
-    int rc = plot_exec(argv[2], &err);
+    int rc = plot_draw(argv[2], &err);
+    if (rc == 0)
+        return EXIT_OK;
     fprintf(stderr, "forkgp: %s\n", err.msg);
     return rc == PLOT_EINPUT ? EXIT_INPUT : EXIT_RUNTIME;
 }

@@ -4,14 +4,16 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "child.h"
 #include "durable.h"
 #include "path.h"
 
@@ -267,17 +269,60 @@ static double median(double *v, size_t n)
     return m % 2 ? v[m / 2] : 0.5 * (v[m / 2 - 1] + v[m / 2]);
 }
 
-/*
- * The convergence plot's y scale, as a gnuplot line: logarithmic when every
- * finite best (and median, when with_median) value is > 0, else linear.
- * NaN and inf cells are not drawn, so they do not count; a log without a
- * finite value gets a linear scale. Over many decades the minor tics of a
- * log scale crowd around the major ones, so they go.
- */
-static const char *y_scale(const struct plot_log *logs, size_t nlogs,
-                           int with_median)
+/* What the convergence plot draws besides the curves, and how. */
+struct yaxis {
+    int log;        /* a log scale: every finite value is > 0 */
+    int wide;       /* over four decades: no minor tics */
+    int has_target; /* draw the target fitness as a line */
+    double target;  /* [fitness] target_fitness of the folder's config.ini */
+    double floor;   /* > 0: values below it are drawn at it */
+};
+
+/* Reads [fitness] target_fitness from dir/config.ini (the effective
+ * configuration a run or batch wrote), or from the config.ini beside the
+ * log named logname (a batch's first run) into *t. Returns 1 when it is a
+ * number, 0 when it is none or cannot be read (then no line is drawn). */
+static int read_target(const char *dir, const char *logname, double *t)
 {
+    char path[PATH_MAX], line[512];
+    const char *slash = strrchr(logname, '/');
+    int n = slash ? (int)(slash - logname + 1) : 0;
+    FILE *f = path_join(path, dir, "config.ini") == 0 ? fopen(path, "r") : NULL;
+    if (!f && n && path_format(path, "%s/%.*sconfig.ini", dir, n, logname) == 0)
+        f = fopen(path, "r");
+    if (!f)
+        return 0;
+    int in_fitness = 0, found = 0;
+    while (fgets(line, sizeof line, f)) {
+        if (line[0] == '[')
+            in_fitness = strncmp(line, "[fitness]", 9) == 0;
+        else if (in_fitness && strncmp(line, "target_fitness = ", 17) == 0) {
+            char *end;
+            *t = strtod(line + 17, &end);
+            found = end != line + 17 && (*end == '\n' || *end == '\0') &&
+                    isfinite(*t);
+        }
+    }
+    fclose(f);
+    return found;
+}
+
+/*
+ * The convergence plot's y axis: logarithmic when every finite best (and
+ * median, when with_median) value is > 0, else linear (NaN and inf cells
+ * are not drawn, so they do not count; a log without a finite value gets
+ * a linear scale). On a log scale, runs that solve a problem exactly fall
+ * to 1e-32 and squash the decades that matter into a strip: values more
+ * than 12 decades below the largest (2 below a target's power of ten)
+ * are drawn at that floor, and the axis says so.
+ */
+static void y_axis(const struct plot_log *logs, size_t nlogs, int with_median,
+                   const char *dir, struct yaxis *y)
+{
+    memset(y, 0, sizeof *y);
+    y->has_target = read_target(dir, logs[0].name, &y->target);
     double lo = INFINITY, hi = 0;
+    int positive = 1;
     for (size_t r = 0; r < nlogs; r++) {
         for (size_t i = 0; i < logs[r].n; i++) {
             double v[2] = {logs[r].best[i], logs[r].median[i]};
@@ -285,18 +330,115 @@ static const char *y_scale(const struct plot_log *logs, size_t nlogs,
                 if (!isfinite(v[k]))
                     continue;
                 if (v[k] <= 0)
-                    return "unset logscale y; set mytics default"
-                           "   # a value is <= 0";
+                    positive = 0;
                 lo = fmin(lo, v[k]);
                 hi = fmax(hi, v[k]);
             }
         }
     }
-    if (hi == 0)
-        return "unset logscale y; set mytics default   # no finite value";
-    if (hi / lo > 1e4)
-        return "set logscale y; unset mytics   # every value is > 0";
-    return "set logscale y; set mytics default   # every value is > 0";
+    y->log = positive && hi > 0;
+    if (!y->log)
+        return;
+    if (y->has_target && y->target <= 0)
+        y->has_target = 0; /* no place on a log scale */
+    y->wide = hi / lo > 1e4;
+    /* Two decades below a target under the curves (a minimised
+     * fitness), else 12 below the largest value; a power of ten, for a
+     * plain label. */
+    double at = y->has_target && y->target < hi ? y->target / 100
+                                                : hi * 1e-12;
+    at = pow(10, floor(log10(at)));
+    if (lo < at)
+        y->floor = at;
+}
+
+/* The y axis's settings, and clip(y), the value a curve draws for y. */
+static void put_y_axis(FILE *out, const struct yaxis *y)
+{
+    if (!y->log)
+        fputs("    unset logscale y; set mytics default   # a value is <= 0, "
+              "or none is finite\n",
+              out);
+    else if (y->wide)
+        fputs("    set logscale y; unset mytics   # every value is > 0\n", out);
+    else
+        fputs("    set logscale y; set mytics default   # every value is > "
+              "0\n",
+              out);
+    if (y->floor > 0)
+        fprintf(out,
+                "    # Values below %g (solved runs) are drawn at %g, so "
+                "that the decades\n"
+                "    # above stay readable.\n"
+                "    clip(y) = y < %.17g ? %.17g : y\n"
+                "    set ylabel score.' (below %g drawn at %g)'\n",
+                y->floor, y->floor, y->floor, y->floor, y->floor, y->floor);
+    else
+        fputs("    clip(y) = y\n"
+              "    set ylabel score\n",
+              out);
+}
+
+/* The target fitness as a line, when there is one to draw. */
+static void put_target(FILE *out, const struct yaxis *y)
+{
+    if (y->has_target)
+        fprintf(out,
+                ", \\\n         clip(%.17g) with lines lw 2 dt 3 "
+                "lc rgb '#2ca02c' \\\n"
+                "             title 'target %g'",
+                y->target, y->target);
+}
+
+/* Whether the run whose log is dir/logname stopped because it reached the
+ * target: its best.txt, beside the log, says "stopped = target". */
+static int run_solved(const char *dir, const char *logname)
+{
+    char path[PATH_MAX], line[256];
+    const char *slash = strrchr(logname, '/');
+    int n = slash ? (int)(slash - logname + 1) : 0;
+    if (path_format(path, "%s/%.*sbest.txt", dir, n, logname) < 0)
+        return 0;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return 0;
+    int solved = 0;
+    while (!solved && fgets(line, sizeof line, f))
+        solved = strcmp(line, "stopped = target\n") == 0;
+    fclose(f);
+    return solved;
+}
+
+/* $solved, a data block of where each run that reached the target did
+ * (its last generation and best value). Returns how many did. */
+static size_t put_solved(FILE *out, const char *dir,
+                         const struct plot_log *logs, size_t nlogs)
+{
+    size_t n = 0;
+    for (size_t r = 0; r < nlogs; r++) {
+        const struct plot_log *l = &logs[r];
+        if (l->n == 0 || !run_solved(dir, l->name))
+            continue;
+        if (n++ == 0)
+            fputs("# Where a run reached the target fitness: its last "
+                  "generation and best.\n"
+                  "$solved << EOD\ngeneration,best\n",
+                  out);
+        fprintf(out, "%ld,%.17g\n", (long)l->gen[l->n - 1], l->best[l->n - 1]);
+    }
+    if (n)
+        fputs("EOD\n\n", out);
+    return n;
+}
+
+/* The solved runs' marks, when there are some. */
+static void put_solved_marks(FILE *out, size_t nsolved)
+{
+    if (nsolved)
+        fputs(", \\\n         $solved using 1:(clip(column(2))) with points "
+              "pt 9 ps 1.6 \\\n"
+              "             lc rgb '#2ca02c' title 'target reached'",
+              out);
 }
 
 /* How a curve is drawn: with points as well while there are few
@@ -400,9 +542,9 @@ static void script_head(FILE *out, const char *dir, const struct plot_log *l,
                 "mean_size; and\n"
                 "# plot_median.dat, written by forkgp plot: per generation, "
                 "the median\n"
-                "# over the runs that reached it of best_%s (column 2) and "
-                "of mean_size\n"
-                "# (column 3).\n",
+                "# over the runs (a run that stopped counting with its last "
+                "values) of\n"
+                "# best_%s (column 2) and of mean_size (column 3).\n",
                 nruns, l->col_gen, l->col_best, l->score, l->col_mean_size,
                 l->score);
     }
@@ -503,23 +645,28 @@ static void script_run(FILE *out, const char *dir, const struct plot_log *l)
     int front = front_kind(dir);
     long last = last_generation(l, 1);
     const char *line = curve(last, 0);
+    struct yaxis y;
+    y_axis(l, 1, 1, dir, &y);
     script_head(out, dir, l, 0, last);
+    size_t solved = put_solved(out, dir, l, 1);
     script_terminals(out);
+    fputs("    # Convergence: the best and the median fitness of each "
+          "generation.\n"
+          "    set output 'convergence.'.fmt\n"
+          "    set title 'convergence: '.folder\n",
+          out);
+    put_y_axis(out, &y);
     fprintf(out,
-            "    # Convergence: the best and the median fitness of each "
-            "generation.\n"
-            "    set output 'convergence.'.fmt\n"
-            "    set title 'convergence: '.folder\n"
-            "    set ylabel score\n"
-            "    %s\n"
-            "    plot 'log.csv' using %d:%d with %s lw 2 "
+            "    plot 'log.csv' using %d:(clip(column(%d))) with %s lw 2 "
             "lc rgb '#1f77b4' \\\n"
             "             title 'best '.score, \\\n"
-            "         'log.csv' using %d:%d with %s lw 2 dt 2 "
-            "lc rgb '#ff7f0e' \\\n"
-            "             title 'median '.score\n\n",
-            y_scale(l, 1, 1), l->col_gen, l->col_best, line, l->col_gen,
-            l->col_median, line);
+            "         'log.csv' using %d:(clip(column(%d))) with %s lw 2 "
+            "dt 2 lc rgb '#ff7f0e' \\\n"
+            "             title 'median '.score",
+            l->col_gen, l->col_best, line, l->col_gen, l->col_median, line);
+    put_target(out, &y);
+    put_solved_marks(out, solved);
+    fputs("\n\n", out);
     fprintf(out,
             "    # Size growth: the best program's size and the mean size "
             "(nodes).\n"
@@ -546,6 +693,8 @@ static void script_batch(FILE *out, const char *dir,
     const struct plot_log *l = &logs[0];
     long last = last_generation(logs, nruns);
     const char *thin = curve(last, 1), *thick = curve(last, 0);
+    struct yaxis y;
+    y_axis(logs, nruns, 0, dir, &y);
     script_head(out, dir, l, nruns, last);
     fputs("# The runs' logs, separated by spaces.\n"
           "logs = ''\n",
@@ -557,25 +706,30 @@ static void script_batch(FILE *out, const char *dir,
         fputs("'\n", out);
     }
     fputs("nruns = words(logs)\n\n", out);
+    size_t solved = put_solved(out, dir, logs, nruns);
     script_terminals(out);
+    fputs("    # Convergence: each run's best fitness per generation "
+          "(thin), and their\n"
+          "    # median over all the runs, a run that stopped counting "
+          "with its last\n"
+          "    # best (thick).\n"
+          "    set output 'convergence.'.fmt\n"
+          "    set title sprintf('convergence: %s, %d runs', folder, "
+          "nruns)\n",
+          out);
+    put_y_axis(out, &y);
     fprintf(out,
-            "    # Convergence: each run's best fitness per generation "
-            "(thin), and their\n"
-            "    # median over the runs that reached the generation "
-            "(thick).\n"
-            "    set output 'convergence.'.fmt\n"
-            "    set title sprintf('convergence: %%s, %%d runs', folder, "
-            "nruns)\n"
-            "    set ylabel score\n"
-            "    %s\n"
-            "    plot for [i=1:nruns] word(logs, i) using %d:%d with %s "
-            "lw 1 \\\n"
-            "             lc rgb '#9dbfe3' title (i == 1 ? 'best '.score.', "
+            "    plot for [i=1:nruns] word(logs, i) using %d:(clip(column(%d))) "
+            "with %s \\\n"
+            "             lw 1 lc rgb '#9dbfe3' title (i == 1 ? 'best '.score.', "
             "each run' : ''), \\\n"
-            "         'plot_median.dat' using 1:2 with %s lw 3 "
+            "         'plot_median.dat' using 1:(clip(column(2))) with %s lw 3 "
             "lc rgb '#c0392b' \\\n"
-            "             title 'median best '.score\n\n",
-            y_scale(logs, nruns, 0), l->col_gen, l->col_best, thin, thick);
+            "             title 'median best '.score",
+            l->col_gen, l->col_best, thin, thick);
+    put_target(out, &y);
+    put_solved_marks(out, solved);
+    fputs("\n\n", out);
     fprintf(out,
             "    # Size growth: each run's mean size (thin), and their "
             "median (thick).\n"
@@ -595,9 +749,12 @@ static void script_batch(FILE *out, const char *dir,
             l->col_gen, l->col_mean_size, thin, thick);
 }
 
-/* plot_median.dat: per generation, the median over the runs that reached
- * it of the best fitness and of the mean size. Logs list their generations
- * in increasing order, so one cursor per run finds a generation's row. */
+/* plot_median.dat: per generation, the median over all the runs of the
+ * best fitness and of the mean size, a run that stopped before the
+ * generation counting with its last values (a median over the runs still
+ * going would show, once the successful runs stop, only the failing
+ * ones). Logs list their generations in increasing order, so one cursor
+ * per run finds a generation's row. */
 static int median_data(FILE *out, const struct plot_log *logs, size_t nruns)
 {
     size_t *at = calloc(nruns, sizeof *at);
@@ -612,7 +769,9 @@ static int median_data(FILE *out, const struct plot_log *logs, size_t nruns)
     fprintf(out,
             "# plot_median.dat: written by forkgp plot from the log.csv of "
             "%zu runs.\n"
-            "# Per generation, the median over the runs that reached it.\n"
+            "# Per generation, the median over the runs; a run that stopped "
+            "before it\n"
+            "# counts with its last generation's values.\n"
             "generation,median_best_%s,median_mean_size\n",
             nruns, logs[0].score);
     long last = last_generation(logs, nruns);
@@ -620,13 +779,13 @@ static int median_data(FILE *out, const struct plot_log *logs, size_t nruns)
         size_t m = 0;
         for (size_t r = 0; r < nruns; r++) {
             const struct plot_log *l = &logs[r];
-            while (at[r] < l->n && l->gen[at[r]] < (double)g)
+            while (at[r] + 1 < l->n && l->gen[at[r] + 1] <= (double)g)
                 at[r]++;
-            if (at[r] < l->n && l->gen[at[r]] == (double)g) {
-                best[m] = l->best[at[r]];
-                size[m] = l->mean_size[at[r]];
-                m++;
-            }
+            if (l->n == 0 || l->gen[at[r]] > (double)g)
+                continue; /* no row yet at g */
+            best[m] = l->best[at[r]];
+            size[m] = l->mean_size[at[r]];
+            m++;
         }
         if (m == 0)
             continue;
@@ -874,7 +1033,23 @@ static int on_path(const char *name)
     }
 }
 
-int plot_exec(const char *dir, struct error *err)
+/* Writes "wrote DIR/NAME" on out for each file a plot of dir's kind
+ * (batch: 1 run, 2 batch) leaves there. */
+static void print_written(FILE *out, const char *dir, int kind)
+{
+    static const char *const names[] = {
+        "convergence.png", "convergence.svg", "size.png", "size.svg",
+        "front.png",       "front.svg",       "plot.gp",  "plot_median.dat"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char path[PATH_MAX];
+        if (kind != 2 && strcmp(names[i], "plot_median.dat") == 0)
+            continue; /* a run's folder may hold an old one */
+        if (path_join(path, dir, names[i]) == 0 && file_exists(path))
+            fprintf(out, "wrote %s\n", path);
+    }
+}
+
+int plot_draw(const char *dir, struct error *err)
 {
     error_set(err, "%s", "");
     int kind = folder_kind(dir, err);
@@ -888,28 +1063,42 @@ int plot_exec(const char *dir, struct error *err)
     int rc = plot_write(dir, err);
     if (rc < 0)
         return rc;
-    /* Come back here if exec fails, so that a caller's relative paths
-     * still mean what they meant; O_CLOEXEC keeps it out of gnuplot. */
-    int here = open(".", O_RDONLY | O_CLOEXEC);
-    if (chdir(dir) < 0) {
-        error_set(err, "cannot enter '%s': %s", dir, strerror(errno));
-        if (here >= 0)
-            close(here);
+    /* gnuplot in a child, run in dir, so that what it wrote can be told
+     * once it is done. */
+    pid_t pid = child_fork();
+    if (pid < 0) {
+        error_set(err, "cannot run gnuplot: %s", strerror(errno));
         return PLOT_ERUNTIME;
     }
-    /* gnuplot inherits the descriptors, not stdio's buffers. */
-    fflush(stdout);
-    fflush(stderr);
-    char prog[] = "gnuplot", script[] = "plot.gp";
-    char *argv[] = {prog, script, NULL};
-    execvp(argv[0], argv);
-    int e = errno;
-    if (here >= 0) {
-        if (fchdir(here) < 0) {
-            /* nothing better to do: the message below still explains */
-        }
-        close(here);
+    if (pid == 0) {
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        char prog[] = "gnuplot", script[] = "plot.gp";
+        char *argv[] = {prog, script, NULL};
+        if (chdir(dir) == 0)
+            execvp(argv[0], argv);
+        fprintf(stderr, "forkgp: cannot run gnuplot in '%s': %s\n", dir,
+                strerror(errno));
+        _exit(127);
     }
-    error_set(err, "cannot run gnuplot: %s", strerror(e));
-    return PLOT_ERUNTIME;
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR) {
+            error_set(err, "cannot wait for gnuplot: %s", strerror(errno));
+            return PLOT_ERUNTIME;
+        }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+        return error_set(err, "gnuplot did not start"), PLOT_ERUNTIME;
+    if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+        error_set(err, "gnuplot failed (exit status %d) on '%s/plot.gp'",
+                  WEXITSTATUS(status), dir);
+        return PLOT_ERUNTIME;
+    }
+    if (WIFSIGNALED(status)) {
+        error_set(err, "gnuplot was killed by signal %d", WTERMSIG(status));
+        return PLOT_ERUNTIME;
+    }
+    print_written(stdout, dir, kind);
+    return 0;
 }

@@ -21,13 +21,14 @@
 int plot_write(const char *dir, struct error *err);
 
 /*
- * plot_write, then replaces the process with `gnuplot plot.gp` run in dir,
- * so that the process's exit status is gnuplot's: stdout and stderr are
- * flushed first. Returns only on failure: PLOT_EINPUT as plot_write, or
- * PLOT_ERUNTIME when gnuplot is not on PATH ("gnuplot not found: install
- * gnuplot-nox (make deps)"), a write failed or exec failed; err as above.
+ * plot_write, then runs `gnuplot plot.gp` in dir and waits for it, and on
+ * success writes "wrote DIR/NAME" on stdout for each file the folder now
+ * holds (the drawings, plot.gp, a batch's plot_median.dat). Returns 0,
+ * PLOT_EINPUT as plot_write, or PLOT_ERUNTIME when gnuplot is not on PATH
+ * ("gnuplot not found: install gnuplot-nox (make deps)"), a write failed,
+ * or gnuplot failed (its own messages are on stderr); err as above.
  * Checks PATH before writing anything.
  */
-int plot_exec(const char *dir, struct error *err);
+int plot_draw(const char *dir, struct error *err);
 
 #endif

@@ -844,6 +844,7 @@ static void load_error(const struct config *c, struct error *err,
     va_start(ap, fmt);
     vsnprintf(err->msg + n, sizeof err->msg - (size_t)n, fmt, ap);
     va_end(ap);
+    text_hash_hint(err->msg, sizeof err->msg);
 }
 
 /* Nonzero for a core key that only a fitness function reads: [data],
@@ -1040,6 +1041,7 @@ struct plugin *plugin_load(struct config *c, struct primset *ps,
     if (rc != 0 || s->failed) {
         snprintf(err->msg, sizeof err->msg, "%s",
                  s->failed ? s->msg : "setup failed");
+        text_hash_hint(err->msg, sizeof err->msg);
         goto fail;
     }
     if (primset_nterminals(ps) == 0) {

@@ -1,5 +1,5 @@
 /* pop: individuals, populations, and how two individuals compare. */
-#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, MADV_HUGEPAGE */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, MAP_NORESERVE, MADV_HUGEPAGE */
 #include "pop.h"
 
 #include <math.h>
@@ -22,8 +22,14 @@ int pop_init(struct population *p, size_t n, uint32_t max_size)
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
     bytes = (bytes + page - 1) / page * page;
     bytes = bytes ? bytes : page;
+    /* Room for every tree at its largest, but only the pages the trees
+     * touch are memory: pop_place packs them end to end. MAP_NORESERVE,
+     * so that the kernel's overcommit heuristic does not refuse a room
+     * far larger than what is used (a population of millions); under
+     * strict overcommit or an address-space limit the mapping fails, and
+     * config_load says which key to lower. */
     void *mem = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (mem == MAP_FAILED)
         return -1;
 #ifdef MADV_HUGEPAGE
@@ -55,11 +61,33 @@ int pop_init(struct population *p, size_t n, uint32_t max_size)
     return 0;
 }
 
+int pop_room(size_t n, uint32_t max_size, int keep_tuned, int generations)
+{
+    size_t cap = max_size ? max_size : 1, per = sizeof(struct node) +
+                                                (keep_tuned ? sizeof(double)
+                                                            : 0);
+    if (n > (SIZE_MAX - n * sizeof(struct individual)) / per / cap / 2)
+        return -1;
+    size_t bytes = n * cap * per + n * sizeof(struct individual) + 1;
+    void *mem[8];
+    int got = 0, ok = 1;
+    for (; got < generations && got < 8 && ok; got++) {
+        mem[got] = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        ok = mem[got] != MAP_FAILED;
+    }
+    for (int i = 0; i < got; i++)
+        if (mem[i] != MAP_FAILED)
+            munmap(mem[i], bytes);
+    return ok ? 0 : -1;
+}
+
 void pop_release(struct population *p)
 {
     if (p->arena)
         munmap(p->arena, p->arena_bytes);
-    free(p->tuned);
+    if (p->tuned)
+        munmap(p->tuned, p->tuned_bytes);
     free(p->errors);
     free(p->ind);
     memset(p, 0, sizeof *p);
@@ -72,9 +100,14 @@ int pop_keep_tuned(struct population *p)
     size_t n = p->n ? p->n : 1;
     if (n > SIZE_MAX / sizeof(double) / p->max_size)
         return -1;
-    p->tuned = malloc(n * p->max_size * sizeof(double));
-    if (!p->tuned)
+    /* Reserved as the trees are (pop_init): touched as used. */
+    size_t bytes = n * p->max_size * sizeof(double);
+    void *mem = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (mem == MAP_FAILED)
         return -1;
+    p->tuned = mem;
+    p->tuned_bytes = bytes;
     for (size_t i = 0; i < p->n; i++) {
         p->ind[i].tuned = p->tuned + i * p->max_size;
         p->ind[i].ntuned = 0;

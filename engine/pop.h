@@ -142,6 +142,7 @@ struct population {
     float *errors;     /* each individual's case errors, in one block, or
                           NULL (pop_keep_errors) */
     uint32_t ncases;   /* room per individual in errors */
+    size_t tuned_bytes;
 };
 
 /*
@@ -176,7 +177,8 @@ static inline double double_of_order_key(uint64_t key)
 }
 
 /* Allocates n empty individuals, each with room for max_size nodes, all in
- * one block (huge pages when big). Returns 0 or -1 (out of memory). */
+ * one block (huge pages when big; memory only as the trees use it).
+ * Returns 0 or -1 (out of memory, or of address space). */
 int pop_init(struct population *p, size_t n, uint32_t max_size);
 
 /*
@@ -196,11 +198,20 @@ static inline void pop_place(struct population *p, size_t i)
     t->cap = p->max_size;
 }
 
+/*
+ * Whether the system gives `generations` populations of n individuals,
+ * each with room for max_size nodes (and their tuned constants, when
+ * keep_tuned), the address space pop_init and pop_keep_tuned map: mapped
+ * as they do, without touching a page, and let go. Returns 0 or -1.
+ */
+int pop_room(size_t n, uint32_t max_size, int keep_tuned, int generations);
+
 /* Frees everything; a zeroed population is fine. */
 void pop_release(struct population *p);
 
 /* Gives each individual of p room for tuned constants kept apart from its
- * tree (lamarckian = no). Returns 0 or -1 (out of memory). */
+ * tree (lamarckian = no), memory only as used. Returns 0 or -1 (out of
+ * memory, or of address space). */
 int pop_keep_tuned(struct population *p);
 
 /* Gives each individual of p room for ncases case errors (lexicase

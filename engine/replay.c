@@ -2,15 +2,76 @@
  * generation G is evaluated in a run (forkgp eval), for debugging. */
 #include "replay.h"
 
+#include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "exitcode.h"
 #include "infix.h"
 #include "model.h"
 #include "parse.h"
+#include "path.h"
 #include "plugin.h"
 #include "pop.h"
+
+/* Whether line (without its line end) is "key = ..."; *value then points
+ * past the "= ". */
+static int key_line(const char *line, const char *key, const char **value)
+{
+    size_t n = strlen(key);
+    if (strncmp(line, key, n) != 0 || strncmp(line + n, " = ", 3) != 0)
+        return 0;
+    *value = line + n + 3;
+    return 1;
+}
+
+int replay_read_best(const char *dir, struct replay_best *b,
+                     struct error *err)
+{
+    memset(b, 0, sizeof *b);
+    char path[PATH_MAX];
+    FILE *f = path_join(path, dir, "best.txt") == 0 ? fopen(path, "r") : NULL;
+    if (!f)
+        return error_set(err, "no finished run in '%s': cannot open '%s': %s",
+                         dir, path, strerror(errno));
+    char *line = NULL, *first = NULL;
+    size_t cap = 0;
+    int has_gen = 0, has_index = 0, n = 0;
+    ssize_t len;
+    while ((len = getline(&line, &cap, f)) >= 0) {
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            line[--len] = '\0';
+        const char *v;
+        if (n++ == 0) {
+            first = strdup(line);
+        } else if (key_line(line, "program", &v)) {
+            free(b->program);
+            b->program = strdup(v);
+        } else if (key_line(line, "generation", &v)) {
+            has_gen = sscanf(v, "%" SCNu64, &b->generation) == 1;
+        } else if (key_line(line, "index", &v)) {
+            has_index = sscanf(v, "%" SCNu64, &b->index) == 1;
+        }
+    }
+    free(line);
+    fclose(f);
+    if (!b->program) {
+        b->program = first;
+        first = NULL;
+    }
+    free(first);
+    if (!b->program || !has_gen || !has_index) {
+        free(b->program);
+        b->program = NULL;
+        return error_set(err,
+                         "%s: expected the best program, then generation = "
+                         "G and index = I lines",
+                         path);
+    }
+    return 0;
+}
 
 static const char *const status_names[] = {
     [EVAL_OK] = "ok", [EVAL_INVALID] = "invalid", [EVAL_ERROR] = "error"};

@@ -44,11 +44,13 @@
 #include "pop.h"
 #include "predict.h"
 #include "report.h"
+#include "rescore.h"
 #include "simplify.h"
 #include "stop.h"
 #include "twins.h"
 
-/* Why the loop ended. */
+/* Why the loop ended. A checkpoint keeps the reason a run ended
+ * (run_state.finished), so the numbers stay as they are. */
 enum stop_reason {
     STOP_NONE,
     STOP_GENERATIONS,
@@ -456,8 +458,12 @@ static int write_front_of(struct run *r, const struct front *fr,
     }
     size_t n = front_pareto(fr, r->fitness.maximise, sizes);
     char line[256];
-    int len = snprintf(line, sizeof line, "size,train_%s,test_%s,program\n",
-                       metric, metric);
+    /* A stochastic fitness's scores are one evaluation's each: the front
+     * gets its programs' means over streams of their own too. */
+    int again = r->fitness.stochastic;
+    int len = snprintf(line, sizeof line, "size,train_%s,test_%s,%s%s%sprogram\n",
+                       metric, metric, again ? "rescored_" : "",
+                       again ? metric : "", again ? "," : "");
     buf_put(&b, line, (size_t)len);
     buf_put(&table, "front: the best program of each size\n", 37);
     for (size_t k = 0; k < n; k++) {
@@ -470,8 +476,20 @@ static int write_front_of(struct run *r, const struct front *fr,
             infix_g17(test_text, sizeof test_text, test[0]);
         else if (ts >= 0)
             snprintf(test_text, sizeof test_text, "invalid");
-        len = snprintf(line, sizeof line, "%u,%s,%s,\"", sizes[k], train_text,
-                       test_text);
+        struct rescore rs = {0, 0, NAN};
+        char again_text[40] = "";
+        if (again) {
+            if (rescore_program(r->farm, &r->next, &e->ind.tree, &rs) !=
+                FARM_DONE)
+                rs.mean = NAN; /* interrupted: left empty */
+            if (!isnan(rs.mean))
+                infix_g17(again_text, sizeof again_text, rs.mean);
+            else if (rs.streams)
+                snprintf(again_text, sizeof again_text, "invalid");
+            strcat(again_text, ",");
+        }
+        len = snprintf(line, sizeof line, "%u,%s,%s,%s\"", sizes[k],
+                       train_text, test_text, again_text);
         buf_put(&b, line, (size_t)len);
         append_model(r, &b, &e->ind);
         buf_put(&b, "\"\n", 2);
@@ -480,6 +498,9 @@ static int write_front_of(struct run *r, const struct front *fr,
         if (ts == EVAL_OK)
             len += snprintf(line + len, sizeof line - (size_t)len,
                             ", test_%s %.6g", metric, test[0]);
+        if (!isnan(rs.mean))
+            len += snprintf(line + len, sizeof line - (size_t)len,
+                            ", rescored_%s %.6g", metric, rs.mean);
         len += snprintf(line + len, sizeof line - (size_t)len, ": ");
         buf_put(&table, line, (size_t)len);
         append_model(r, &table, &e->ind);
@@ -527,6 +548,19 @@ static int finish(struct run *r, enum stop_reason why, long generations)
         fprintf(out, "test_%s = %.17g\n", metric, test[0]);
     else if (status >= 0)
         fprintf(out, "test_%s = invalid\n", metric);
+    /* A stochastic fitness's best is its luckiest evaluation: its mean
+     * over streams of its own says what it is worth. */
+    struct rescore rs;
+    if (r->fitness.stochastic &&
+        rescore_program(r->farm, &r->next, &r->st.best.tree, &rs) ==
+            FARM_DONE) {
+        if (rs.valid)
+            fprintf(out, "rescored_%s = %.17g\n", metric, rs.mean);
+        else
+            fprintf(out, "rescored_%s = invalid\n", metric);
+        fprintf(out, "rescored_streams = %zu\nrescored_valid = %zu\n",
+                rs.streams, rs.valid);
+    }
     fprintf(out,
             "size = %u\ndepth = %d\ngeneration = %ld\nindex = %zu\n"
             "stopped = %s\nlast_generation = %ld\nevaluations = %llu\n",
@@ -754,8 +788,8 @@ static int load_checkpoint(struct run *r)
             error_set(&err,
                       "written for another configuration: --set %s.%s "
                       "changes what the run computes (only the worker count, "
-                      "the backend, checkpoint_every and checkpoint_seconds "
-                      "may change on resume)",
+                      "the backend, the generation budget, checkpoint_every "
+                      "and checkpoint_seconds may change on resume)",
                       config_keys[k].section, config_keys[k].name);
         else
             error_set(&err,
@@ -845,7 +879,11 @@ static int setup(struct run *r, const struct run_options *o)
         front_init(&r->st.front, max_size) < 0 ||
         (strcmp(c->optimize_lamarckian, "no") == 0 &&
          (pop_keep_tuned(&r->cur) < 0 || pop_keep_tuned(&r->next) < 0))) {
-        fprintf(stderr, "forkgp: out of memory for a population of %zu\n", n);
+        fprintf(stderr,
+                "forkgp: out of memory for two generations of %zu programs "
+                "of up to %u nodes: lower [run] population or [tree] "
+                "max_size\n",
+                n, max_size);
         return -1;
     }
     if (setup_cases(r) < 0)
@@ -860,6 +898,20 @@ static int setup(struct run *r, const struct run_options *o)
     }
     if (o->resume && load_checkpoint(r) < 0) {
         r->status = EXIT_INPUT;
+        return -1;
+    }
+    /* A run that ended has nothing to resume: said, and left as it is;
+     * unless it used its generation budget and a larger one is given
+     * (forkgp resume --generations), which re-opens it. */
+    if (o->resume && r->st.finished == STOP_GENERATIONS &&
+        c->run_generations > r->st.generation)
+        r->st.finished = 0;
+    if (o->resume && r->st.finished > STOP_NONE &&
+        r->st.finished <= STOP_TIME) {
+        printf("the run in '%s' is complete: it stopped after generation "
+               "%ld (%s); nothing to resume\n",
+               c->output_dir, r->st.generation, stop_text[r->st.finished]);
+        r->status = EXIT_OK;
         return -1;
     }
     r->first_generation = r->st.generation;
@@ -897,24 +949,28 @@ static int start(struct run *r, const struct run_options *o)
     struct report_options ro = {.dir = c->output_dir,
                                 .score_name = r->fitness.score_name,
                                 .quiet = o->quiet};
+    /* config.ini: the effective configuration, what a repeat loads (a
+     * resume with a new generation budget writes it again) */
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (!mem) {
+        fprintf(stderr, "forkgp: out of memory\n");
+        return -1;
+    }
+    config_dump(c, mem);
+    fclose(mem);
     int opened;
     if (o->resume) {
         opened = report_reopen(&r->report, &ro, r->st.log_size,
                                r->st.timing_size, &err);
+        if (opened == 0 && c->origin[CFG_KEY_run_generations].line < 0)
+            opened = report_write_file(&r->report, "config.ini", text, len,
+                                       &err);
     } else {
-        /* config.ini: the effective configuration, what a repeat loads */
-        char *text = NULL;
-        size_t len = 0;
-        FILE *mem = open_memstream(&text, &len);
-        if (!mem) {
-            fprintf(stderr, "forkgp: out of memory\n");
-            return -1;
-        }
-        config_dump(c, mem);
-        fclose(mem);
         opened = report_open(&r->report, &ro, text, len, &err);
-        free(text);
     }
+    free(text);
     if (opened < 0) {
         fprintf(stderr, "forkgp: %s\n", err.msg);
         r->status = o->resume ? EXIT_INPUT : EXIT_RUNTIME;
@@ -1033,6 +1089,13 @@ static void finish_run(struct run *r, enum stop_reason why)
     if (write_population(r, &r->cur) < 0 || write_front(r) < 0 ||
         finish(r, why, r->st.generation) < 0)
         return;
+    /* A last checkpoint marks a run that ended as ended, so that a resume
+     * says so rather than going on from an earlier checkpoint. */
+    if (why == STOP_GENERATIONS || why == STOP_TARGET || why == STOP_TIME) {
+        r->st.finished = why;
+        if (write_checkpoint(r) < 0)
+            return;
+    }
     r->status = exit_why;
 }
 
@@ -1085,6 +1148,7 @@ static void fill_result(const struct run *r, struct run_result *res)
     res->last_generation = -1;
     snprintf(res->score_name, sizeof res->score_name, "%s",
              r->fitness.score_name);
+    res->maximise = r->plugin ? r->fitness.maximise : -1;
     if (r->st.best_generation < 0)
         return;
     res->scored = 1;

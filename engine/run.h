@@ -22,6 +22,8 @@ struct run_result {
     long last_generation; /* the last generation scored */
     uint64_t evaluations; /* over all sessions of the run */
     char score_name[32];  /* what best is ("mse", "hits", ...) */
+    int maximise;         /* the fitness is maximised; -1: no fitness
+                             was loaded */
 };
 
 /* Runs the configured experiment, or resumes it from the checkpoint in

@@ -132,3 +132,13 @@ void text_escape(char *msg, size_t size)
     out[o] = '\0';
     memcpy(msg, out, o + 1);
 }
+
+void text_hash_hint(char *msg, size_t size)
+{
+    if (!strstr(msg, " #") && !strstr(msg, "\t#"))
+        return;
+    size_t n = strlen(msg);
+    snprintf(msg + n, size - n, " (in an INI file only ';' starts a "
+                                "comment: a '#' after a value is part of "
+                                "it)");
+}

@@ -46,4 +46,12 @@ int text_to_double(const char *s, double *out);
 /* Parses a whole string as a decimal long; returns 0 or -1. */
 int text_to_long(const char *s, long *out);
 
+/*
+ * When msg (of size bytes, NUL-terminated) quotes a value with a '#' after
+ * a space or tab, appends that only ';' starts a comment in an INI file:
+ * "x.csv # my data" reads as the whole value, not as "x.csv" and a
+ * comment, and the message about it would otherwise puzzle.
+ */
+void text_hash_hint(char *msg, size_t size);
+
 #endif

@@ -51,7 +51,7 @@ LAYERS = [
      "engine/predict engine/export"),
     ("parts", "plug-ins core api",
      "engine/farm engine/farm_* engine/twin* engine/report engine/checkpoint "
-     "engine/manifest engine/plugin operators/*"),
+     "engine/manifest engine/plugin engine/rescore operators/*"),
     ("plug-ins", "api", "fitness/*"),
     ("core", "api",
      "engine/tree engine/prim engine/interp engine/rng engine/pop "

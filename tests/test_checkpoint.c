@@ -255,6 +255,7 @@ static void check_round_trip(const struct fixture *fx, const unsigned char *buf,
         assert_string_equal(st.shown[i].program,
                             w->shown[i].program ? w->shown[i].program : "");
     }
+    assert_int_equal(st.finished, w->finished);
     assert_int_equal(p.n, fx->pop.n);
     for (size_t i = 0; i < p.n; i++)
         assert_same_individual(&p.ind[i], &fx->pop.ind[i]);
@@ -291,6 +292,7 @@ static void test_round_trip(void **state)
          * as found in generation 0 or later. */
         if (seed % 2 == 0)
             assert_int_equal(front_update(&fx.st.front, &fx.pop, 0, 0), 0);
+        fx.st.finished = (int)(seed % 4); /* a run ended, and why */
         encode(&fx, &buf, &len);
         check_round_trip(&fx, buf, len);
         free(buf);
@@ -506,6 +508,7 @@ struct layout {
     size_t note_len[SHOWN_FAILURES];
     size_t n, ind[MAX_IND];
     size_t front; /* the front's count (u32), then its entries */
+    size_t finished;
     size_t sum;
 };
 
@@ -594,6 +597,8 @@ static void read_layout(const unsigned char *b, size_t len, struct layout *l)
     /* The fixtures' fronts are empty: a count of 0. */
     l->front = off;
     assert_int_equal(read_u32(b, off), 0);
+    off += 4;
+    l->finished = off; /* whether the run ended */
     off += 4;
     l->sum = off;
     assert_int_equal(off + 8, len);
@@ -714,9 +719,12 @@ static void test_every_byte_changed(void **state)
             char what[64];
             snprintf(what, sizeof what, "byte %zu of %zu: %02x -> %02x", at,
                      len, was, buf[at]);
-            const char *want = at < 8    ? "not a forkgp checkpoint"
-                               : at < 12 ? "format version"
-                                         : "checksum";
+            /* Version 4 is read too: then the checksum catches it. */
+            const char *want = at < 8 ? "not a forkgp checkpoint"
+                               : at < 12 && read_u32(buf, 8) !=
+                                                CHECKPOINT_VERSION_OLDEST
+                                   ? "format version"
+                                   : "checksum";
             expect_reject(buf, len, &fx, want, what);
             buf[at] = was;
         }
@@ -751,6 +759,36 @@ static void test_version(void **state)
     release_fixture(&fx);
 }
 
+/* A checkpoint of format version 5, which ends before the mark of a run
+ * that ended, is read as a run going on. */
+static void test_version_5(void **state)
+{
+    (void)state;
+    struct fixture fx;
+    make_fixture(&fx, 17, 6, 1);
+    fx.st.finished = 2;
+    unsigned char *buf;
+    size_t len;
+    encode(&fx, &buf, &len);
+    /* Version 5: the same bytes without the last i32 before the checksum. */
+    memmove(buf + len - 12, buf + len - 8, 8);
+    len -= 4;
+    write_u32(buf, 8, 5);
+    reseal(buf, len);
+    struct checkpoint_key key;
+    struct run_state st;
+    struct population p;
+    make_target(&st, &p, fx.pop.n);
+    struct error err = {""};
+    st.finished = 7;
+    assert_int_equal(checkpoint_decode(buf, len, &key, &st, &p, &fx.ps, &err),
+                     0);
+    assert_int_equal(st.finished, 0);
+    release_target(&st, &p);
+    free(buf);
+    release_fixture(&fx);
+}
+
 /* A checkpoint of format version 1, sealed with FNV-1a as the builds
  * before version 2 wrote it, is refused for its version, not called
  * corrupted, by checkpoint_read_key (which resume asks first) and by
@@ -758,7 +796,7 @@ static void test_version(void **state)
 static void test_version_1(void **state)
 {
     (void)state;
-    assert_int_equal(CHECKPOINT_VERSION, 5);
+    assert_int_equal(CHECKPOINT_VERSION, 6);
     struct fixture fx;
     make_fixture(&fx, 14, 4, 1);
     unsigned char *buf;
@@ -766,7 +804,7 @@ static void test_version_1(void **state)
     encode(&fx, &buf, &len);
     write_u32(buf, 8, 1);
     write_u64(buf, len - 8, fnv1a(buf, len - 8));
-    const char *want = "format version 1, but this forkgp reads version 5";
+    const char *want = "format version 1, but this forkgp reads version 6";
     struct checkpoint_key key;
     struct error err = {""};
     assert_int_equal(checkpoint_read_key(buf, len, &key, &err), -1);
@@ -1238,6 +1276,7 @@ int main(void)
         cmocka_unit_test(test_every_byte_changed),
         cmocka_unit_test(test_version),
         cmocka_unit_test(test_version_1),
+        cmocka_unit_test(test_version_5),
         cmocka_unit_test(test_checksum_reference),
         cmocka_unit_test(test_checksum_two_bits),
         cmocka_unit_test(test_garbage_inside),

@@ -45,6 +45,8 @@
 # average over more seeds where the time allows: how large the programs
 # grow varies so much by seed that five seeds' sums can be 1.5 to 2 times
 # apart from the mean, on either side.
+# -h, --help: prints this header.
+case "${1:-}" in -h | --help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
 set -eu
 forkgp=${1:-build/forkgp}
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -9,6 +9,8 @@
 # Usage: tools/bench_farm.sh [FORKGP] [N...]   (default N: 1 2)
 # Environment: BUSY_SO, the busy plug-in already built (where no compiler
 # is at hand); by default it is built here with cc.
+# -h, --help: prints this header.
+case "${1:-}" in -h | --help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
 set -eu
 forkgp=${1:-build/forkgp}
 shift || true

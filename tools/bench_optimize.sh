@@ -14,6 +14,8 @@
 # Usage: tools/bench_optimize.sh [FORKGP]
 # Environment: SEEDS (default "1 2 3"), GENERATIONS (default 10),
 #              ROWS (default "20 1000 10000"), OLD.
+# -h, --help: prints this header.
+case "${1:-}" in -h | --help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
 set -eu
 forkgp=${1:-build/forkgp}
 root=$(cd "$(dirname "$0")/.." && pwd)

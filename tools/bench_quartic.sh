@@ -1,6 +1,8 @@
 #!/bin/sh
 # bench_quartic: wall time of quartic, population 1000 x 50 generations,
 # with no early stop (for `make bench`).
+# -h, --help: prints this header.
+case "${1:-}" in -h | --help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
 forkgp=${1:-build/forkgp}
 out=$(mktemp -d)
 start=$(date +%s.%N)

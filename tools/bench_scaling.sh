@@ -12,6 +12,8 @@
 # Usage: tools/bench_scaling.sh [FORKGP] [N...]   (default N: 1, 2, 4, ...
 # up to the CPUs this process may use, and that number)
 # Environment: SEEDS (default "1 2 3").
+# -h, --help: prints this header.
+case "${1:-}" in -h | --help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
 set -eu
 forkgp=${1:-build/forkgp}
 shift || true

@@ -41,6 +41,12 @@ CSV load and the setup excluded; m: the best of the run), then
 "deap_evaluations=<n>" (eaSimple evaluates only changed individuals) and
 "deap_evaluated_nodes=<n>" (their nodes: times the rows, DEAP's GPops).
 """
+import sys
+
+# -h, --help: the docstring above, before anything else is read or written.
+if sys.argv[1:2] in (["-h"], ["--help"]):
+    print(__doc__.strip())
+    sys.exit(0)
 
 import collections
 import functools

@@ -1,10 +1,34 @@
 #!/bin/sh
-# Installs what forkgp needs to build and test, from Debian's packages:
-# apt-get when root, sudo when available, else prints the command and fails.
+# Installs the Debian packages forkgp needs that are missing, with apt-get:
+# as root itself, else through sudo when it needs no password, else it
+# prints the command for root and fails.
+usage="usage: tools/deps.sh [run | test | mpi]
+  run   what building forkgp and running it need (make run): gcc, make,
+        pkg-config, libinih-dev, libcminpack-dev
+  test  those, and what the tests and benchmarks need (make test, make
+        deps, the default): g++, libcmocka-dev, libpcg-cpp-dev,
+        gnuplot-nox, python3-numpy, python3-sympy, python3-deap, procps
+  mpi   those of test, and Open MPI (make MPI=1, make test-mpi)
+Waits up to DEPS_LOCK_TIMEOUT seconds (default 600) for another apt or
+dpkg (unattended upgrades on a new machine) to let go of its lock."
 set -u
-pkgs="gcc g++ make pkg-config libinih-dev libcmocka-dev libpcg-cpp-dev libcminpack-dev python3-sympy python3-numpy gnuplot-nox python3-deap"
-# "deps.sh mpi": also Open MPI, for make MPI=1
-[ "${1:-}" = mpi ] && pkgs="$pkgs openmpi-bin libopenmpi-dev"
+run_pkgs="gcc make pkg-config libinih-dev libcminpack-dev"
+# procps: pgrep, with which the tests look for processes left behind.
+test_pkgs="$run_pkgs g++ libcmocka-dev libpcg-cpp-dev gnuplot-nox python3-numpy python3-sympy python3-deap procps"
+case "${1:-test}" in
+run) pkgs=$run_pkgs ;;
+test) pkgs=$test_pkgs ;;
+mpi) pkgs="$test_pkgs openmpi-bin libopenmpi-dev" ;;
+-h | --help)
+    echo "$usage"
+    exit 0
+    ;;
+*)
+    echo "deps: unknown argument '$1'" >&2
+    echo "$usage" >&2
+    exit 2
+    ;;
+esac
 missing=""
 for p in $pkgs; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
@@ -12,13 +36,23 @@ for p in $pkgs; do
 done
 [ -z "$missing" ] && exit 0
 
-cmd="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y$missing"
+# apt-get waits for the dpkg lock instead of failing at once.
+wait="-o DPkg::Lock::Timeout=${DEPS_LOCK_TIMEOUT:-600}"
+cmd="apt-get $wait update && DEBIAN_FRONTEND=noninteractive apt-get $wait install -y$missing"
 echo "deps: installing$missing" >&2
 if [ "$(id -u)" = 0 ]; then
-    sh -c "$cmd" >&2 && exit 0
+    how=""
 elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-    sudo -n sh -c "$cmd" >&2 && exit 0
+    how="sudo -n"
+else
+    echo "deps: cannot install$missing: not root, and no sudo without a" \
+        "password; as root, run:" >&2
+    echo "    $cmd" >&2
+    exit 1
 fi
-echo "deps: cannot install$missing; run as root:" >&2
-echo "    $cmd" >&2
+$how sh -c "$cmd" >&2
+st=$?
+[ "$st" = 0 ] && exit 0
+echo "deps: apt-get failed (exit $st) installing$missing: see its" \
+    "message above" >&2
 exit 1

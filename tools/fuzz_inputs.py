@@ -16,6 +16,13 @@ changed, the file cut short or removed) and runs `forkgp resume` there. A findin
 sanitizer's report, or a run past 60 s: its inputs, command and stderr
 are kept in fuzz-findings/ for replay. Usage: FORKGP CASES [SEED].
 """
+import sys
+
+# -h, --help: the docstring above, before anything else is read or written.
+if sys.argv[1:2] in (["-h"], ["--help"]):
+    print(__doc__.strip())
+    sys.exit(0)
+
 import glob
 import os
 import random

@@ -20,6 +20,12 @@ Files (see configs/data/README.md):
                                y = 10 / (5 + sum_{i=1..5} (x_i - 3)^2)
   kepler.csv                   planets' semi-major axis a and period T
 """
+import sys
+
+# -h, --help: the docstring above, before anything else is read or written.
+if sys.argv[1:2] in (["-h"], ["--help"]):
+    print(__doc__.strip())
+    sys.exit(0)
 
 import math
 import os
@@ -119,6 +125,8 @@ KEPLER = [
 
 def main():
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    if len(sys.argv) > 2 or sys.argv[1:2] and sys.argv[1].startswith("-"):
+        sys.exit("usage: python3 tools/make_data.py [OUTDIR]   (--help says more)")
     outdir = (sys.argv[1] if len(sys.argv) > 1
               else os.path.join(root, "configs", "data"))
     os.makedirs(outdir, exist_ok=True)

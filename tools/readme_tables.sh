@@ -1,6 +1,8 @@
 #!/bin/sh
 # Regenerates the README's generated tables (between <!-- NAME:begin -->
 # and <!-- NAME:end -->) from the forkgp binary, so docs and code agree.
+# -h, --help: prints this header.
+case "${1:-}" in -h | --help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
 set -e
 forkgp=${1:-build/forkgp}
 keys=$(mktemp) funcs=$(mktemp) example=$(mktemp)

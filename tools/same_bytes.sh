@@ -5,6 +5,8 @@
 # checkpoint holds the elapsed time, so it differs between any two runs).
 # Usage: tools/same_bytes.sh OLD_FORKGP NEW_FORKGP [CONFIG.ini...]
 # Exits 1 on any difference.
+# -h, --help: prints this header.
+case "${1:-}" in -h | --help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
 set -u
 old=$1 new=$2
 shift 2

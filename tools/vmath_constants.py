@@ -10,6 +10,12 @@ enough significant bits that k times the part is an exact double: ln 2
 with 42 bits (42 + 11 <= 53), pi/2 with three parts of 33 bits (33 + 20 <=
 53) and a rounded tail, 152 bits of pi/2 in all. Prints the #defines.
 """
+import sys
+
+# -h, --help: the docstring above, before anything else is read or written.
+if sys.argv[1:2] in (["-h"], ["--help"]):
+    print(__doc__.strip())
+    sys.exit(0)
 
 import mpmath as mp
 

@@ -213,6 +213,21 @@ if grep "^train_" "$TMP/kepler2/best.txt" | cmp -s - <(grep "^train_" "$TMP/kepl
 else
     fail "kepler: the printed model gives $(grep "^train_" "$TMP/kepler2.eval"), best.txt $(grep "^train_" "$TMP/kepler2/best.txt")"
 fi
+# forkgp eval RUNDIR replays the run's best program, with its config.ini,
+# generation and index: best.txt's score, to the last bit.
+expect_status 0 "eval RUNDIR" "$FORKGP" eval "$TMP/kepler2"
+if grep "^train_" "$TMP/kepler2/best.txt" | cmp -s - <(grep "^train_" "$TMP/out") &&
+    grep -q "^generation = $(sed -n 's/^generation = //p' "$TMP/kepler2/best.txt")$" "$TMP/out" &&
+    grep -q "^index = $(sed -n 's/^index = //p' "$TMP/kepler2/best.txt")$" "$TMP/out"; then
+    pass "eval RUNDIR: the best program, where it was found, with best.txt's score"
+else
+    fail "eval RUNDIR: $(head -c 300 "$TMP/out")"
+fi
+"$FORKGP" eval --help | grep -q "^forkgp eval RUNDIR" && pass "eval --help names RUNDIR" ||
+    fail "eval --help names RUNDIR"
+mkdir -p "$TMP/notarun"
+expect_status 2 "eval of a folder without a run: exit 2" "$FORKGP" eval "$TMP/notarun"
+expect_err "$TMP/notarun/config.ini" "eval of a folder without a run: names the file"
 
 # --- the printed programs are SymPy expressions -----------------------------
 if $PY - "$TMP" <<'PYEOF'; then pass "best programs parse with sympify"; else fail "best programs parse with sympify"; fi
@@ -269,6 +284,47 @@ for seed in $(seq 1 30); do
 done
 [ "$wins" -ge 12 ] && pass "quartic solved in $wins of 30 seeds (>= 12)" ||
     fail "quartic solved in only $wins of 30 seeds (want >= 12)"
+
+# --- a '#' comment after a value: said that only ';' starts one -------------
+hint="(in an INI file only ';' starts a comment: a '#' after a value is part of it)"
+printf '[data]\ntrain = %s/configs/data/quartic.csv # my data\n' "$PWD" >"$TMP/hash1.ini"
+printf '[run]\npopulation = 500 # people\n[data]\ntrain = %s/configs/data/quartic.csv\n' "$PWD" >"$TMP/hash2.ini"
+printf '[fitness]\nfunction = %s/subsample.so\n[subsample]\ndata = %s/configs/data/pagie1.csv\nfraction = 0.25 # a quarter\n' \
+    "$EXAMPLES" "$PWD" >"$TMP/hash3.ini"
+for i in 1 2 3; do
+    expect_status 2 "a '#' comment after a value ($i): exit 2" "$FORKGP" check "$TMP/hash$i.ini"
+    expect_err "$hint" "a '#' comment after a value ($i): only ';' starts a comment"
+done
+expect_err "$TMP/hash3.ini:5: [subsample] fraction" "a '#' comment after a plug-in's value: its place"
+expect_status 2 "a bad value without '#': exit 2" "$FORKGP" check configs/quartic.ini --set run.population=abc
+grep -qF "only ';' starts a comment" "$TMP/err" && fail "no '#': no word of comments" ||
+    pass "no '#': no word of comments"
+
+# --- room for the populations ------------------------------------------------
+# Two generations' room for every tree at its largest is reserved up front,
+# but only what the trees use is memory: 100,000 programs of up to 65,535
+# nodes (2 x 98 GiB of room, more than most machines have) run where the
+# kernel overcommits (its heuristic, the default, or always).
+if [ "$(cat /proc/sys/vm/overcommit_memory 2>/dev/null)" != 2 ]; then
+    expect_status 0 "a population whose largest room exceeds the memory runs" \
+        "$FORKGP" run configs/quartic.ini --quiet --out "$TMP/room" \
+        --set run.population=100000 --set tree.max_size=65535 --set run.generations=1
+fi
+# Where the system refuses the room (here an address-space limit), check and
+# run refuse the configuration, naming the key and what it asks for.
+if [ -z "${FORKGP_ASAN:-}" ]; then
+    for cmd in check run; do
+        more=()
+        [ $cmd = run ] && more=(--quiet --out "$TMP/room")
+        (ulimit -v 2000000 && exec "$FORKGP" $cmd configs/quartic.ini \
+            --set run.population=5000000 "${more[@]}") >"$TMP/out" 2>"$TMP/err"
+        st=$?
+        [ $st = 2 ] && pass "$cmd: a population the system has no room for: exit 2" ||
+            fail "$cmd: a population the system has no room for: exit $st, want 2"
+        expect_err "--set run.population=5000000: 5000000 programs of up to 500 nodes need 74.5 GiB of room for two generations, which this system refuses: lower [run] population or [tree] max_size" \
+            "$cmd: the message names the key and the room asked for"
+    done
+fi
 
 # --- the README's generated tables are the code's ---------------------------
 section() { sed -n "/^<!-- $1:begin -->\$/,/^<!-- $1:end -->\$/p" README.md | sed '1d;$d'; }

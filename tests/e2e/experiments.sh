@@ -62,6 +62,26 @@ z = 1.959963984540054; n = 30; p = wins / n
 c = (p + z*z/(2*n)) / (1 + z*z/n); h = z / (1 + z*z/n) * math.sqrt(p*(1-p)/n + z*z/(4*n*n))
 assert "Wilson interval %.3f .. %.3f" % (c - h, c + h) in text, (text, c - h, c + h)
 PYEOF
+# The best program of each run (its best.txt's first line), and the best
+# of them all with its run and seed: the first of the lowest mse here, the
+# first of the most hits for a maximised fitness.
+"$FORKGP" run configs/multiplexer6.ini --runs 3 --quiet --set run.generations=3 \
+    --out "$TMP/mux" >/dev/null 2>&1
+if $PY - "$TMP/b" mse min "$TMP/mux" hits max <<'PYEOF'; then pass "the summary names each run's best program and the best of all, with its run and seed"; else fail "the summary names each run's best program and the best of all"; fi
+import csv, os, sys
+for d, score, pick in (sys.argv[1:4], sys.argv[4:7]):
+    rows = list(csv.DictReader(open(os.path.join(d, "summary.csv"))))
+    for r in rows:
+        first = open(os.path.join(d, "run-%03d" % int(r["run"]), "best.txt")).readline().rstrip("\n")
+        assert r["program"] == first, (r, first)
+    vals = [float(r["best_" + score]) for r in rows]
+    want = vals.index(min(vals) if pick == "min" else max(vals))
+    r = rows[want]
+    line = "best of all runs: run %03d (seed %s), %s %s: %s" % (
+        int(r["run"]), r["seed"], score, r["best_" + score], r["program"])
+    text = open(os.path.join(d, "summary.txt")).read()
+    assert line in text.splitlines(), (line, text)
+PYEOF
 grep -q "^computational effort I(M=500, i=[0-9]*, z=0.99) = [0-9]* evaluations$" "$TMP/b/summary.txt" &&
     pass "summary gives Koza's computational effort" || fail "computational effort: $(cat "$TMP/b/summary.txt")"
 "$FORKGP" run configs/quartic.ini --quiet --seed 7 --out "$TMP/b7" >/dev/null

@@ -163,11 +163,43 @@ set -- "$TMP"/ss-1-*
 if cmp -s "$1/log.csv" "$2/log.csv"; then pass "stochastic plug-in: same seed, same bytes"; else fail "stochastic plug-in: same seed, same bytes"; fi
 if ! cmp -s "$1/log.csv" "$TMP"/ss-2-*/log.csv; then pass "stochastic plug-in: another seed, another run"; else fail "stochastic plug-in: another seed, another run"; fi
 
+# The best of a stochastic fitness is its luckiest evaluation: best.txt and
+# front.csv add each program's mean over 30 streams of its own (individuals
+# 0 to 29 of generation 2^62, the same for every program), which forkgp eval
+# replays one at a time.
+dir=$TMP/ss-rescore
+"$FORKGP" run examples/subsample.ini --quiet --set run.generations=10 --out "$dir" >"$TMP/ss.out"
+prog=$(head -1 "$dir/best.txt")
+for k in $(seq 0 29); do
+    "$FORKGP" eval examples/subsample.ini --program "$prog" --generation 4611686018427387904 \
+        --index "$k" | sed -n 's/^train_mse = //p'
+done >"$TMP/streams"
+if $PY - "$dir" "$TMP/streams" "$TMP/ss.out" <<'PYEOF'; then pass "stochastic: the best and the front re-scored on 30 streams of their own"; else fail "stochastic: the best and the front re-scored on 30 streams of their own"; fi
+import csv, sys
+d, streams, out = sys.argv[1:4]
+best = dict(l.rstrip("\n").split(" = ", 1) for l in open(f"{d}/best.txt") if " = " in l)
+xs = [float(l) for l in open(streams)]
+assert len(xs) == 30, len(xs)
+s = 0.0
+for x in xs:
+    s += x
+mean = s / 30
+assert float(best["rescored_mse"]) == mean, (best["rescored_mse"], mean)
+assert best["rescored_streams"] == "30" and best["rescored_valid"] == "30", best
+assert float(best["rescored_mse"]) != float(best["train_mse"])
+prog = open(f"{d}/best.txt").readline().rstrip("\n")
+rows = list(csv.DictReader(open(f"{d}/front.csv")))
+assert all(r["rescored_mse"] for r in rows), rows
+row = [r for r in rows if r["program"] == prog]
+assert row and float(row[0]["rescored_mse"]) == mean, row
+assert "rescored_mse = " in open(out).read()
+PYEOF
+
 # A plug-in's path keys, relative to the INI file's folder, are written
 # absolute in the run's config.ini and in check's output: the run resumes,
 # and the output reads back, from another folder.
 "$FORKGP" run examples/subsample.ini --quiet --set run.generations=12 --out "$TMP/ss-resume" >/dev/null 2>&1
-expect_status 0 "a plug-in's relative data path: the run resumes" "$FORKGP" resume "$TMP/ss-resume" --quiet
+expect_status 0 "a plug-in's relative data path: the run resumes" "$FORKGP" resume "$TMP/ss-resume" --quiet --generations 14
 "$FORKGP" check examples/subsample.ini >"$TMP/ss.ini" 2>/dev/null
 expect_status 0 "a plug-in's relative data path: check's output reads back" "$FORKGP" check "$TMP/ss.ini"
 

@@ -218,11 +218,30 @@ for sig in INT:130:2 TERM:143:0 HUP:129:1; do
     resume "$dir" "$workers" "SIG$name, resumed with $workers workers"
 done
 
-# --- resuming a finished run finishes it again, with the same bytes ----------
-cp -r "$R/ref" "$R/fin40" # its last checkpoint: generation 40, the last
-resume "$R/fin40" 2 "resume of a finished run (checkpoint at the last generation)"
-cp -r "$R/k13" "$R/fin39" # finished after its resume; last checkpoint 39
-resume "$R/fin39" 0 "resume of a finished run (checkpoint before the last generation)"
+# --- resuming a finished run: it says so, exits 0 and changes nothing ------
+# A run writes a last checkpoint when it ends, which marks it as ended.
+for fin in ref:40 k13:40; do
+    name=${fin%:*} gen=${fin#*:}
+    cp -r "$R/$name" "$R/fin-$name"
+    touch -d '2001-01-01' "$R/fin-$name"/* "$R/stamp"
+    expect_status 0 "resume of a finished run ($name): exit 0" "$FORKGP" resume "$R/fin-$name"
+    grep -q "^the run in '$R/fin-$name' is complete: it stopped after generation $gen (generation budget used); nothing to resume$" "$TMP/out" &&
+        ! grep -qE '^ +[0-9]+ ' "$TMP/out" &&
+        pass "resume of a finished run ($name): says it is complete, runs nothing" ||
+        fail "resume of a finished run ($name): $(head -c 300 "$TMP/out")"
+    [ -z "$(find "$R/fin-$name" -mindepth 1 -newer "$R/stamp")" ] &&
+        pass "resume of a finished run ($name): no file rewritten" ||
+        fail "resume of a finished run ($name): rewrote $(find "$R/fin-$name" -mindepth 1 -newer "$R/stamp" | head -3)"
+done
+# --generations N re-opens a run that used its budget: the bytes of a run
+# with N generations from the start.
+"$FORKGP" run "$R/p.ini" --quiet --set run.generations=25 --out "$R/g25" >/dev/null 2>&1
+expect_status 0 "resume --generations 40 of a finished 25-generation run" \
+    "$FORKGP" resume "$R/g25" --generations 40 --workers 1 --quiet
+same "$R/ref" "$R/g25" "a 25-generation run resumed with --generations 40"
+grep -q '^generations = 40$' "$R/g25/config.ini" &&
+    pass "resume --generations: config.ini says the new budget" ||
+    fail "resume --generations: config.ini says $(grep '^generations' "$R/g25/config.ini")"
 
 # --- failure counts and notes come back from the checkpoint -----------------
 # The faulty plug-in makes every program of 7 nodes exit; the final summary
@@ -244,8 +263,10 @@ checkpoint_every = 5
 checkpoint_seconds = 0
 INI
 "$FORKGP" run "$R/f.ini" --quiet --out "$R/fref" >"$R/fref.out" 2>/dev/null
-cp -r "$R/fref" "$R/fres" # last checkpoint: generation 10
-"$FORKGP" resume "$R/fres" --workers 1 --quiet 2>/dev/null | sed "s|$R/fres/|$R/fref/|" >"$R/fres.out"
+# The same run stopped at generation 10, then resumed to 12.
+"$FORKGP" run "$R/f.ini" --quiet --set run.generations=10 --out "$R/fres" >/dev/null 2>&1
+"$FORKGP" resume "$R/fres" --workers 1 --generations 12 --quiet 2>/dev/null |
+    sed "s|$R/fres/|$R/fref/|" >"$R/fres.out"
 grep -q "^failed evaluations: [1-9][0-9]* (exited [1-9][0-9]*)$" "$R/fref.out" &&
     [ "$(grep -c "forkgp eval" "$R/fref.out")" = 5 ] &&
     cmp -s "$R/fref.out" "$R/fres.out" &&
@@ -295,10 +316,10 @@ refused
 expect_err "checksum mismatch" "$case: message"
 # The version is read before the checksum (which covers it): the version
 # message wins and names both versions.
-broken "format version 6 (a newer forkgp's)"
-poke "$bad/checkpoint.bin" 8 03
+broken "format version 7 (a newer forkgp's)"
+poke "$bad/checkpoint.bin" 8 01
 refused
-expect_err "checkpoint.bin: format version 6, but this forkgp reads version 5" "$case: message"
+expect_err "checkpoint.bin: format version 7, but this forkgp reads version 6" "$case: message"
 broken "not a checkpoint"
 echo "hello, world, this is not a checkpoint" >"$bad/checkpoint.bin"
 refused
@@ -325,7 +346,7 @@ grep -qe "another configuration" -e "population of 1000, but the configuration s
     pass "$case: message" || fail "$case: message: $(head -c 300 "$TMP/err")"
 broken "log.csv shorter than the checkpoint says"
 truncate -s 100 "$bad/log.csv"
-"$FORKGP" resume "$bad" --quiet >/dev/null 2>"$TMP/err" && fail "$case: resume succeeds" ||
+"$FORKGP" resume "$bad" --quiet --generations 41 >/dev/null 2>"$TMP/err" && fail "$case: resume succeeds" ||
     pass "$case: resume fails"
 expect_err "log.csv' is shorter than the checkpoint says" "$case: message"
 # Last, since every run folder here reads this copy of the data.
@@ -337,30 +358,33 @@ expect_err "$bad/checkpoint.bin: the data or plug-in files have changed since it
 
 # --- checkpoint_seconds: a quick run does not checkpoint every 10 generations --
 # quartic, 30 generations in well under a second: with the default (1 s
-# between periodic checkpoints) only generation 0's is written, so a resume
-# starts again at generation 1; with 0, at the last tenth generation (30:
-# nothing left to do). Either way the bytes of an uninterrupted run.
-quick=(configs/quartic.ini --quiet --set run.generations=30
-    --set fitness.target_fitness=none)
-"$FORKGP" run "${quick[@]}" --out "$R/quick" >/dev/null 2>&1
-"$FORKGP" run "${quick[@]}" --set output.checkpoint_seconds=0 \
-    --out "$R/quick0" >/dev/null 2>&1
-cp -r "$R/quick" "$R/quick-ref"
-"$FORKGP" resume "$R/quick" >"$TMP/out" 2>&1
-awk 'NR == 2 { exit !($1 == 1) }' "$TMP/out" &&
-    pass "checkpoint_seconds = 1: a quick run keeps generation 0's checkpoint" ||
-    fail "checkpoint_seconds = 1: resumed at: $(sed -n 2p "$TMP/out")"
-same_outputs "$R/quick-ref" "$R/quick" &&
-    pass "checkpoint_seconds = 1: the resumed run's bytes" ||
-    fail "checkpoint_seconds = 1: the resumed run's outputs differ"
-"$FORKGP" resume "$R/quick0" >"$TMP/out" 2>&1
-grep -q "^stopped after generation 30" "$TMP/out" &&
-    ! grep -qE '^ +[0-9]+ ' "$TMP/out" &&
-    pass "checkpoint_seconds = 0: every tenth generation's checkpoint" ||
-    fail "checkpoint_seconds = 0: $(head -3 "$TMP/out")"
-same_outputs "$R/quick-ref" "$R/quick0" &&
-    pass "checkpoint_seconds = 0: the same bytes" ||
-    fail "checkpoint_seconds = 0: the outputs differ"
+# between periodic checkpoints) only generation 0's and the end's are
+# written; with 0, every tenth generation's too (counted with strace, where
+# it is installed). Either way the run ends with a checkpoint of its last
+# generation, from which --generations 40 goes on to a 40-generation run's
+# bytes.
+quick=(configs/quartic.ini --quiet --set fitness.target_fitness=none)
+"$FORKGP" run "${quick[@]}" --set run.generations=40 --out "$R/quick-ref" >/dev/null 2>&1
+for secs in 1 0; do
+    trace=()
+    command -v strace >/dev/null 2>&1 &&
+        trace=(strace -f -qq -e trace=rename,renameat,renameat2 -o "$R/trace$secs")
+    "${trace[@]}" "$FORKGP" run "${quick[@]}" --set run.generations=30 \
+        --set output.checkpoint_seconds=$secs --out "$R/quick$secs" >/dev/null 2>&1
+    "$FORKGP" resume "$R/quick$secs" --generations 40 >"$TMP/out" 2>&1
+    awk 'NR == 2 { exit !($1 == 31) }' "$TMP/out" &&
+        pass "checkpoint_seconds = $secs: the run's last checkpoint is its end" ||
+        fail "checkpoint_seconds = $secs: resumed at: $(sed -n 2p "$TMP/out")"
+    same_outputs "$R/quick-ref" "$R/quick$secs" &&
+        pass "checkpoint_seconds = $secs: the resumed run's bytes" ||
+        fail "checkpoint_seconds = $secs: the resumed run's outputs differ"
+done
+if [ -f "$R/trace1" ]; then
+    n1=$(grep -c 'checkpoint.bin"' "$R/trace1") n0=$(grep -c 'checkpoint.bin"' "$R/trace0")
+    [ "$n1" = 2 ] && [ "$n0" = 5 ] &&
+        pass "checkpoint_seconds = 1: generation 0's and the end's; 0: every tenth's too" ||
+        fail "checkpoints written: $n1 with checkpoint_seconds = 1 (want 2), $n0 with 0 (want 5)"
+fi
 
 # --- nothing left running ---------------------------------------------------------
 left=""

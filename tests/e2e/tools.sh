@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Every script in tools/ takes --help (and -h): it prints what it does and
+# how to call it, exits 0, and writes nothing (make_data.py once took
+# --help for its output folder). An unknown option of make_data.py is
+# refused, not taken for a folder.
+source "$(dirname "$0")/lib.sh"
+
+root=$PWD
+for script in tools/*.sh tools/*.py; do
+    for opt in --help -h; do
+        mkdir -p "$TMP/cwd" && rm -rf "$TMP/cwd"/* "$TMP/cwd"/.[!.]* 2>/dev/null
+        (cd "$TMP/cwd" && timeout 60 "$root/$script" $opt) >"$TMP/out" 2>"$TMP/err" </dev/null
+        st=$?
+        if [ $st = 0 ] && [ -s "$TMP/out" ] && [ -z "$(ls -A "$TMP/cwd")" ]; then
+            pass "$script $opt: prints its usage, writes nothing"
+        else
+            fail "$script $opt: exit $st, $(wc -c <"$TMP/out") bytes out, wrote '$(ls -A "$TMP/cwd" | head -3 | tr '\n' ' ')'"
+            sed 's/^/     /' "$TMP/err" | head -3
+        fi
+    done
+done
+git_status_before=$(git status --porcelain 2>/dev/null)
+(cd "$TMP/cwd" && /usr/bin/python3 "$root/tools/make_data.py" --bogus) >"$TMP/out" 2>"$TMP/err"
+st=$?
+[ $st != 0 ] && [ -z "$(ls -A "$TMP/cwd")" ] && grep -q "usage" "$TMP/err" &&
+    pass "make_data.py --bogus: refused, no folder made" ||
+    fail "make_data.py --bogus: exit $st, wrote '$(ls -A "$TMP/cwd" | head -3 | tr '\n' ' ')'"
+[ "$(git status --porcelain 2>/dev/null)" = "$git_status_before" ] &&
+    pass "no script's --help changed the tree" || fail "a script's --help changed the tree"
+finish
