@@ -722,7 +722,7 @@ static int check_room(const struct config *c, struct error *err)
                     c->origin[CFG_KEY_tree_max_size].line != 0
                 ? CFG_KEY_tree_max_size
                 : CFG_KEY_run_population;
-    return key_error(c, k, err,
+    return config_key_error(c, k, err,
                      "%ld programs of up to %ld nodes need %.3g GiB of room "
                      "for two generations, which this system refuses: lower "
                      "[run] population or [tree] max_size",
