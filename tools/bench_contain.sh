@@ -10,6 +10,8 @@
 #            armed and disarmed around each evaluation
 # Each figure is the best of REPEAT runs (default 3).
 # Usage: tools/bench_contain.sh [FORKGP]
+# -h, --help: prints this header.
+case "${1:-}" in -h | --help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
 set -eu
 forkgp=$(realpath "${1:-build/forkgp}")
 repeat=${REPEAT:-3}

@@ -4,6 +4,8 @@
 # them, stops them, and reports each run's summary line and time. Exits 1
 # when any run failed.
 # Usage: tools/test_load.sh [RUNS] [BUSY]   (make test-load RUNS=1 BUSY=8)
+# -h, --help: prints this header.
+case "${1:-}" in -h | --help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
 runs=${1:-3}
 busy=${2:-8}
 log=${BUILD:-build}/test-load
