@@ -61,7 +61,7 @@ comment and truth.json):
       and log is in the set for that only; x + eps and x * eps are add and
       mul with a constant. C adds sin and cos.
 - Population 1000, 50 generations for every problem (60 for Vladislavleva-4,
-  as issue 17 runs it); `forkgp run --set` overrides them. The target
+  as configs/vladislavleva4.ini runs it); `forkgp run --set` overrides them. The target
   fitness is an MSE of 1e-8 times the training target's variance (an NMSE
   of 1e-8), so that a run stops when it has the formula, on every scale.
 """
@@ -244,7 +244,7 @@ SOURCES = {
 }
 
 POPULATION, GENERATIONS = 1000, 50
-# Vladislavleva-4 as issue 17 runs it.
+# Vladislavleva-4 as configs/vladislavleva4.ini runs it.
 GENERATIONS_OF = {"vladislavleva4": 60}
 
 
