@@ -39,6 +39,17 @@ timeout 120 "${MPIRUN[@]}" -n 3 "$FORKGP" run configs/keijzer6.ini "${common[@]}
 same_outputs "$TMP/fork-lm" "$TMP/mpi-lm" &&
     pass "optimize.method = lm: mpirun -n 3, the fork backend's bytes" ||
     fail "optimize.method = lm: mpirun -n 3: outputs differ"
+# The tuned constants kept apart (lamarckian = no): the ranks send every
+# constant back, the fork backend only tuned ones; the state is the same.
+"$FORKGP" run configs/keijzer6.ini "${common[@]}" --set optimize.lamarckian=no \
+    --set run.workers=0 --out "$TMP/fork-bald" >/dev/null 2>&1 || fail "lamarckian = no: the fork run failed"
+timeout 120 "${MPIRUN[@]}" -n 3 "$FORKGP" run configs/keijzer6.ini "${common[@]}" \
+    --set optimize.lamarckian=no --set run.backend=mpi --set run.workers=1 \
+    --out "$TMP/mpi-bald" >"$TMP/mpi.log" 2>&1 ||
+    fail "lamarckian = no: mpirun -n 3: exit $? ($(tail -2 "$TMP/mpi.log"))"
+same_outputs "$TMP/fork-bald" "$TMP/mpi-bald" &&
+    pass "optimize.method = lm, lamarckian = no: mpirun -n 3, the fork backend's bytes" ||
+    fail "optimize.method = lm, lamarckian = no: mpirun -n 3: outputs differ"
 
 # --- selection by case errors and NSGA-II: the errors come back from the
 # ranks, down-sampled cases are drawn alike on every rank ------------------
