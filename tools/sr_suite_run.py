@@ -18,7 +18,8 @@ that runs, not evaluations, share the cores and a run's CPU time is its own.
 rest go on.
 
 Writes DIR (default runs/sr-suite-results): DIR/NAME/seed-NNN/ (forkgp's run
-folders), runs.csv (a row per run, written as runs finish), summary.csv and
+folders, with seed-NNN.stdout.txt and seed-NNN.stderr.txt beside each),
+runs.csv (a row per run, written as runs finish), summary.csv and
 summary.md (per problem and overall: exact recovery rate, median test R^2,
 median CPU seconds), and prints summary.md. `compare` prints a table of two
 such folders side by side.
@@ -52,6 +53,7 @@ import json
 import math
 import multiprocessing
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -256,8 +258,11 @@ def run_one(task):
     """Runs forkgp once and scores the result; returns a runs.csv row."""
     (forkgp, suite, name, prob, seed, sets, outdir, timeout,
      simplify_s) = task
+    # forkgp writes only into a new or empty folder: the run's own output
+    # goes beside it, and a run left by an earlier invocation is replaced
     rundir = os.path.join(outdir, name, f"seed-{seed:03d}")
-    os.makedirs(rundir, exist_ok=True)
+    shutil.rmtree(rundir, ignore_errors=True)
+    os.makedirs(os.path.dirname(rundir), exist_ok=True)
     cmd = [forkgp, "run", os.path.join(suite, prob["config"]), "--quiet",
            "--seed", str(seed), "--out", rundir, "--set", "run.workers=0"]
     for s in sets:
@@ -266,8 +271,8 @@ def run_one(task):
     row.update(problem=name, seed=seed)
     start = time.monotonic()
     timed_out = threading.Event()
-    with open(os.path.join(rundir, "stdout.txt"), "w") as out, \
-            open(os.path.join(rundir, "stderr.txt"), "w") as err:
+    with open(rundir + ".stdout.txt", "w") as out, \
+            open(rundir + ".stderr.txt", "w") as err:
         p = subprocess.Popen(cmd, stdout=out, stderr=err)
 
         def stop():

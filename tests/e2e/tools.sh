@@ -25,6 +25,19 @@ st=$?
 [ $st != 0 ] && [ -z "$(ls -A "$TMP/cwd")" ] && grep -q "usage" "$TMP/err" &&
     pass "make_data.py --bogus: refused, no folder made" ||
     fail "make_data.py --bogus: exit $st, wrote '$(ls -A "$TMP/cwd" | head -3 | tr '\n' ' ')'"
+# The suite runner with this forkgp: a problem runs, and runs again into
+# the same folder (forkgp refuses a folder that holds other files, so the
+# runner keeps each run's output beside its run folder).
+/usr/bin/python3 tools/sr_suite.py --out "$TMP/suite" --problems nguyen1 >/dev/null 2>&1
+for pass_no in 1 2; do
+    /usr/bin/python3 tools/sr_suite_run.py "$FORKGP" "$TMP/suite" --seeds 1 --jobs 1 \
+        --problems nguyen1 --set run.generations=2 --out "$TMP/suite-runs" \
+        >"$TMP/out" 2>&1
+done
+grep -q '^nguyen1,1,ok,' "$TMP/suite-runs/runs.csv" &&
+    [ -s "$TMP/suite-runs/nguyen1/seed-001/best.txt" ] &&
+    pass "sr_suite_run.py: a problem runs, twice into the same folder" ||
+    fail "sr_suite_run.py: no run recorded ok ($(tail -2 "$TMP/out" | tr '\n' ' '))"
 [ "$(git status --porcelain 2>/dev/null)" = "$git_status_before" ] &&
     pass "no script's --help changed the tree" || fail "a script's --help changed the tree"
 finish
