@@ -30,8 +30,8 @@ const struct config_key config_keys[CONFIG_NKEYS] = {
 };
 
 static const char *const sections[] = {
-    "run", "data", "fitness", "primitives", "tree", "operators", "selection",
-    "optimize", "output"};
+    "run",       "data",    "fitness",  "primitives", "tree",
+    "operators", "selection", "islands", "optimize",  "output"};
 #define NSECTIONS (sizeof sections / sizeof sections[0])
 
 /* State shared by the line reader and the key handler while parsing. */
@@ -597,6 +597,28 @@ static int check_together(struct config *c, struct error *err)
                                 "only lexicase and epsilon_lexicase use it "
                                 "([selection] method is %s)",
                                 c->selection_method);
+    if (c->islands_count > 1) {
+        /* The smallest island holds population / count (rounded down). */
+        long room = c->run_population / c->islands_count;
+        if (room < 2)
+            return config_key_error(c, CFG_KEY_islands_count, err,
+                                    "%ld islands in a population of %ld "
+                                    "leave fewer than 2 individuals each",
+                                    c->islands_count, c->run_population);
+        if (c->operators_elitism >= room)
+            return config_key_error(c, CFG_KEY_operators_elitism, err,
+                                    "%ld leaves no room for offspring in an "
+                                    "island of %ld ([islands] count %ld)",
+                                    c->operators_elitism, room,
+                                    c->islands_count);
+        if (2 * c->islands_migration_size > room)
+            return config_key_error(c, CFG_KEY_islands_migration_size, err,
+                                    "%ld is more than half an island of %ld "
+                                    "([islands] count %ld): the migrants "
+                                    "would replace each other",
+                                    c->islands_migration_size, room,
+                                    c->islands_count);
+    }
     if (c->operators_elitism >= c->run_population)
         return config_key_error(c, CFG_KEY_operators_elitism, err,
                          "%ld leaves no room for offspring in a population "

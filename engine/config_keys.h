@@ -123,6 +123,16 @@
     X(selection, cases, INT, "0", 0, 16777216, NULL,                          \
       "lexicase: the cases each generation's selection uses, drawn anew "     \
       "each generation (down-sampled lexicase); 0: all of them")              \
+    X(islands, count, INT, "1", 1, 5000000, NULL,                             \
+      "subpopulations, each a slice of the population bred on its own "       \
+      "(selection and elitism within it); all of them are scored in one "     \
+      "batch (1: one population)")                                            \
+    X(islands, migration_interval, INT, "10", 1, 10000000, NULL,              \
+      "generations between migrations: after each multiple of it, the best " \
+      "migration_size of each island replace the worst of the next one's "   \
+      "parents (a ring)")                                                     \
+    X(islands, migration_size, INT, "1", 0, 2500000, NULL,                    \
+      "individuals each island sends to the next at a migration (0: none)")  \
     X(optimize, method, CHOICE, "none", 0, 0, "none|lm",                     \
       "regression: tune each program's constants (and linear scaling's a "    \
       "and b) by Levenberg-Marquardt with exact derivatives, in the "         \

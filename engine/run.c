@@ -229,6 +229,34 @@ static void note_failures(struct run *r, const struct population *p)
  * Returns FARM_DONE, or why the generation could not be completed (it is
  * then not reported, and the caller drops it).
  */
+/* NSGA-II: r->spare becomes the survivors of the parents (r->next) and
+ * the offspring (r->cur) together, island by island: each island's
+ * survivors are its own parents' and offspring's. Returns 0 or -1 (out of
+ * memory). */
+static int survive(struct run *r)
+{
+    size_t islands = (size_t)r->cfg->islands_count;
+    for (size_t k = 0; k < islands; k++) {
+        size_t lo, hi;
+        breed_island(r->cur.n, islands, k, &lo, &hi);
+        struct population parents = r->next, offspring = r->cur,
+                          out = r->spare;
+        parents.ind += lo;
+        offspring.ind += lo;
+        out.ind += lo;
+        parents.n = offspring.n = out.n = hi - lo;
+        /* The island's trees go on where the last one's end
+         * (pop_place). */
+        if (lo > 0)
+            out.arena = r->spare.ind[lo - 1].tree.nodes +
+                        r->spare.ind[lo - 1].tree.size;
+        if (nsga2_survivors(&r->ns, &parents, &offspring, &out,
+                            r->fitness.maximise) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int score_generation(struct run *r, double breed_seconds, int bred)
 {
     double t0 = clock_now();
@@ -265,8 +293,7 @@ static int score_generation(struct run *r, double breed_seconds, int bred)
          * front as they were scored; the generation is then the
          * survivors of the parents (r->next) and the offspring together,
          * and its report and population.csv are theirs. */
-        if (nsga2_survivors(&r->ns, &r->next, &r->cur, &r->spare,
-                            r->fitness.maximise) < 0)
+        if (survive(r) < 0)
             return FARM_BROKEN;
         struct population swap = r->cur;
         r->cur = r->spare;
@@ -670,6 +697,9 @@ static struct breed_options breed_options(const struct config *c)
                   [BREED_HOIST] = c->operators_hoist_mutation,
                   [BREED_REPRODUCTION] = c->operators_reproduction},
         .population = (size_t)c->run_population,
+        .islands = (size_t)c->islands_count,
+        .migration_size = (size_t)c->islands_migration_size,
+        .migration_interval = c->islands_migration_interval,
     };
     return o;
 }
@@ -1022,7 +1052,7 @@ static enum stop_reason evolve(struct run *r, int resumed)
         struct rng before = r->st.rng;
         double t0 = clock_now();
         if (breed_next(&r->breed, &r->next, &r->cur, &r->ps, &r->rank,
-                       &r->st.rng) < 0) {
+                       r->st.generation, &r->st.rng) < 0) {
             fprintf(stderr, "forkgp: out of memory\n");
             return STOP_NONE;
         }

@@ -31,6 +31,9 @@ struct breed_options {
     size_t elitism;             /* the best carried over unchanged */
     double share[BREED_NOPS];   /* each operator's share of offspring */
     size_t population;          /* the largest generation to breed */
+    size_t islands;             /* slices bred apart (0 or 1: one) */
+    size_t migration_size;      /* each island's emigrants */
+    long migration_interval;    /* generations between migrations */
 };
 
 /* The breeding plan and its preallocated scratch (no allocation per
@@ -49,6 +52,15 @@ struct breed {
     struct lexicase lex;        /* lexicase's view of the generation */
     struct nsga2 ns;            /* NSGA-II's fronts of the generation */
     const struct individual **ptrs; /* the generation's, for nsga2_rank */
+    size_t islands;             /* 1: the generation is one population */
+    size_t migration_size;
+    long migration_interval;
+    struct individual *pool; /* islands: one island's parents, shallow
+                                copies of cur's (trees and errors shared) */
+    size_t *migrants;        /* islands x migration_size: each island's
+                                best, in cur */
+    size_t *victims;         /* islands x migration_size: each island's
+                                worst, in cur, that its neighbour's replace */
 };
 
 /* Takes the plan (copied) and allocates scratch. Returns 0 or -1. */
@@ -58,17 +70,29 @@ int breed_init(struct breed *b, const struct breed_options *o);
 void breed_release(struct breed *b);
 
 /*
- * Fills next (same size as cur) from cur, drawing only on r: first the
- * `elitism` best individuals unchanged, then offspring, each made by one
- * operator chosen by the shares, from parents chosen by the method
- * (tournament, lexicase on cur's case errors, or NSGA-II's crowded
- * tournament on cur's fronts of error and size). An
+ * Fills next (same size as cur) from cur, generation `generation`, drawing
+ * only on r: first the `elitism` best individuals unchanged, then
+ * offspring, each made by one operator chosen by the shares, from parents
+ * chosen by the method (tournament, lexicase on cur's case errors, or
+ * NSGA-II's crowded tournament on cur's fronts of error and size). An
  * unchanged copy (an elite, reproduction, or an operator the limits left
  * no choice) keeps its parent's score and is ORIGIN_COPY; the others are
  * ORIGIN_NEW. Returns 0 or -1 (out of memory).
+ *
+ * With islands, each island (breed_island's slice of the population) is
+ * bred so from its own slice alone, one island after the other. When
+ * generation is a positive multiple of the migration interval, each
+ * island's parents are first its slice with its migration_size worst
+ * replaced by the best of the island before it (island 0's by the last
+ * one's): a ring. Migration draws nothing.
  */
 int breed_next(struct breed *b, struct population *next,
                const struct population *cur, const struct primset *ps,
-               const struct ranking *rk, struct rng *r);
+               const struct ranking *rk, long generation, struct rng *r);
+
+/* Island k's slice [*lo, *hi) of a population of n in `islands` islands:
+ * sizes that differ by at most one, the larger last. */
+void breed_island(size_t n, size_t islands, size_t k, size_t *lo,
+                  size_t *hi);
 
 #endif

@@ -70,6 +70,22 @@ void select_best_standings(const struct standing *s, size_t count,
     }
 }
 
+void select_worst_standings(const struct standing *s, size_t count,
+                            size_t *order, size_t n)
+{
+    /* The j-th worst is the last in rank before the (j-1)-th. */
+    for (size_t j = 0; j < n && j < count; j++) {
+        size_t worst = SIZE_MAX;
+        for (size_t i = 0; i < count; i++) {
+            if (j > 0 && !ranks_before(s, i, order[j - 1]))
+                continue;
+            if (worst == SIZE_MAX || ranks_before(s, worst, i))
+                worst = i;
+        }
+        order[j] = worst;
+    }
+}
+
 int select_best(const struct population *p, const struct ranking *rk, size_t *order,
                 size_t n)
 {

@@ -55,4 +55,10 @@ int select_best(const struct population *p, const struct ranking *rk, size_t *or
 void select_best_standings(const struct standing *s, size_t count,
                            size_t *order, size_t n);
 
+/* The n worst of the count individuals by their standings s, worst first
+ * (of equals, the higher index is the worse): select_best_standings's
+ * order read from its end. */
+void select_worst_standings(const struct standing *s, size_t count,
+                            size_t *order, size_t n);
+
 #endif

@@ -124,7 +124,7 @@ static uint64_t run(uint64_t seed, int gens, size_t elitism,
         uint64_t before = hash_pop(cur);
         for (size_t i = 0; i < next->n; i++)
             next->ind[i].status = EVAL_INVALID;
-        assert_int_equal(breed_next(&b, next, cur, &ps, rk, &r), 0);
+        assert_int_equal(breed_next(&b, next, cur, &ps, rk, g, &r), 0);
         /* The parents are read, never written. */
         assert_true(hash_pop(cur) == before);
         /* The elites first, best first, unchanged. */
@@ -197,6 +197,103 @@ static void test_deterministic(void **state)
     assert_true(a != c);
 }
 
+/* Island k's slices: sizes that differ by at most one, end to end. */
+static void test_island_slices(void **state)
+{
+    (void)state;
+    size_t lo, hi, end = 0;
+    for (size_t k = 0; k < 3; k++) {
+        breed_island(10, 3, k, &lo, &hi);
+        assert_int_equal(lo, end);
+        assert_true(hi - lo == 3 || (k == 2 && hi - lo == 4));
+        end = hi;
+    }
+    assert_int_equal(end, 10);
+    breed_island(7, 1, 0, &lo, &hi);
+    assert_int_equal(lo, 0);
+    assert_int_equal(hi, 7);
+}
+
+/* cur scored by index (individual i: 100 + i, lower is better), but
+ * individual `star` of island 0 the best of all. */
+static void score_by_index(struct population *p, size_t star)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        p->ind[i].status = EVAL_OK;
+        p->ind[i].fitness = i == star ? 0.0 : 100.0 + (double)i;
+        p->ind[i].origin = ORIGIN_NEW;
+    }
+}
+
+/* Whether x's tree is that of one of p's individuals [lo, hi) or of the
+ * extra ones. */
+static int copy_of(const struct tree *x, const struct population *p,
+                   size_t lo, size_t hi, const size_t *extra, size_t nextra)
+{
+    for (size_t j = lo; j < hi; j++)
+        if (same_tree(x, &p->ind[j].tree))
+            return 1;
+    for (size_t j = 0; j < nextra; j++)
+        if (same_tree(x, &p->ind[extra[j]].tree))
+            return 1;
+    return 0;
+}
+
+/*
+ * Three islands of 20, reproduction only, elitism 1: between migrations
+ * each island's offspring are copies of its own individuals; at a
+ * migration (generation 5, interval 5, 2 migrants) island 1's parents
+ * gain island 0's best two in place of its worst two, so its elite is
+ * island 0's best of all, and island 0's gain island 2's best.
+ */
+static void test_islands(void **state)
+{
+    (void)state;
+    static const struct ranking rk = {0, 0.0};
+    double share[5] = {0, 0, 0, 0, 1};
+    struct breed_options c;
+    plan(&c, 1, share);
+    c.islands = 3;
+    c.migration_size = 2;
+    c.migration_interval = 5;
+    struct breed b;
+    assert_int_equal(breed_init(&b, &c), 0);
+    struct rng r;
+    rng_seed(&r, 5, 1);
+    struct population cur, next;
+    assert_int_equal(pop_init(&cur, POP, MAX_SIZE), 0);
+    assert_int_equal(pop_init(&next, POP, MAX_SIZE), 0);
+    init_ramped(&cur, &ps, 2, MAX_DEPTH, &r);
+    const size_t star = 3, island = POP / 3;
+    score_by_index(&cur, star);
+    /* The test means something only if the star's program is not island
+     * 1's best's. */
+    assert_false(same_tree(&cur.ind[star].tree, &cur.ind[island].tree));
+    for (long g = 4; g <= 6; g++) {
+        assert_int_equal(breed_next(&b, &next, &cur, &ps, &rk, g, &r), 0);
+        int migrated = g == 5;
+        /* each island's best two go to the next: island 0's (the star,
+         * then 0) to island 1, island 1's (20, 21) to island 2, island
+         * 2's (40, 41) to island 0 */
+        const size_t best[3][2] = {{star, 0},
+                                   {island, island + 1},
+                                   {2 * island, 2 * island + 1}};
+        for (size_t k = 0; k < 3; k++) {
+            size_t lo = k * island, hi = lo + island;
+            const size_t *in = best[(k + 2) % 3];
+            /* the elite: the best of the island's parents */
+            size_t elite = k == 0 ? star : migrated ? in[0] : lo;
+            assert_true(same_tree(&next.ind[lo].tree, &cur.ind[elite].tree));
+            for (size_t i = lo; i < hi; i++)
+                assert_true(copy_of(&next.ind[i].tree, &cur, lo, hi, in,
+                                    migrated ? 2 : 0));
+        }
+    }
+    pop_release(&cur);
+    pop_release(&next);
+    breed_release(&b);
+}
+
 static void test_release(void **state)
 {
     (void)state;
@@ -228,6 +325,8 @@ int main(void)
         cmocka_unit_test(test_no_elitism),
         cmocka_unit_test(test_each_operator),
         cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_island_slices),
+        cmocka_unit_test(test_islands),
         cmocka_unit_test(test_release),
     };
     return cmocka_run_group_tests(tests, setup, NULL);

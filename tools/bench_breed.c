@@ -77,7 +77,7 @@ int main(void)
             /* Breed from the same parents each time: the sizes stay put. */
             double t0 = clock_now();
             for (int g = 0; g < 20; g++)
-                if (breed_next(&b, &pb, &pa, &ps, &rk, &r) < 0)
+                if (breed_next(&b, &pb, &pa, &ps, &rk, g, &r) < 0)
                     return 1;
             double ns = (clock_now() - t0) * 1e9 / (20.0 * POP);
             if (ns < best)

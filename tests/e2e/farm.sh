@@ -68,6 +68,56 @@ for spec in "configs/parity5.ini lexicase 0" "configs/pagie1.ini epsilon_lexicas
         pass "$name: the same bytes for workers 0, 1, 3" ||
         fail "$name: outputs differ between worker counts"
 done
+# --- islands: bred apart in the parent, scored in one batch, so the same
+# bytes for any worker count, with each selection method; migration
+# (every 3 generations here) changes the search ----------------------------
+for spec in "configs/parity5.ini tournament 4 5" "configs/pagie1.ini epsilon_lexicase 3 2" \
+    "configs/pagie1.ini nsga2 2 3" "configs/multiplexer6.ini lexicase 5 0"; do
+    set -- $spec
+    name="$(basename "$1" .ini) $2, $3 islands, $4 migrants"
+    for w in 0 1 3; do
+        "$FORKGP" run "$1" --quiet --seed 5 --set run.workers=$w \
+            --set run.generations=8 --set fitness.target_fitness=none \
+            --set selection.method=$2 --set islands.count=$3 \
+            --set islands.migration_size=$4 --set islands.migration_interval=3 \
+            --out "$TMP/is-$w" >/dev/null 2>"$TMP/is-err" || { fail "$name with $w workers exits nonzero"; head -3 "$TMP/is-err"; }
+    done
+    same_outputs "$TMP/is-0" "$TMP/is-1" && same_outputs "$TMP/is-0" "$TMP/is-3" &&
+        pass "$name: the same bytes for workers 0, 1, 3" ||
+        fail "$name: outputs differ between worker counts"
+done
+mig() {
+    "$FORKGP" run configs/parity5.ini --quiet --seed 5 --set run.workers=0 \
+        --set run.generations=8 --set fitness.target_fitness=none \
+        --set islands.count=4 --set islands.migration_interval=3 "$@" >/dev/null 2>&1
+}
+mig --set islands.migration_size=5 --out "$TMP/is-m5"
+mig --set islands.migration_size=0 --out "$TMP/is-m0"
+mig --set islands.count=1 --out "$TMP/is-one"
+"$FORKGP" run configs/parity5.ini --quiet --seed 5 --set run.workers=0 \
+    --set run.generations=8 --set fitness.target_fitness=none --out "$TMP/is-none" >/dev/null 2>&1
+# Generations 0 to 3 are bred alike; the migration after generation 3 makes
+# generation 4 another.
+[ "$(sed -n 1,5p "$TMP/is-m5/log.csv")" = "$(sed -n 1,5p "$TMP/is-m0/log.csv")" ] &&
+    ! cmp -s "$TMP/is-m5/log.csv" "$TMP/is-m0/log.csv" &&
+    pass "islands: migration changes the search after the first interval, not before" ||
+    fail "islands: migration_size 5 and 0 give the same run, or differ before the first migration"
+same_outputs "$TMP/is-one" "$TMP/is-none" &&
+    pass "islands: count = 1 is the run without islands, byte for byte" ||
+    fail "islands: count = 1 differs from the run without islands"
+expect_status 2 "islands: more islands than pairs of individuals: exit 2" \
+    "$FORKGP" check configs/parity5.ini --set islands.count=501
+expect_err "islands.count=501: 501 islands in a population of 1000 leave fewer than 2 individuals each" \
+    "islands: too many islands refused, naming the key"
+expect_status 2 "islands: migrants above half an island: exit 2" \
+    "$FORKGP" check configs/parity5.ini --set islands.count=4 --set islands.migration_size=126
+expect_err "islands.migration_size=126: 126 is more than half an island of 250 ([islands] count 4): the migrants would replace each other" \
+    "islands: too many migrants refused, naming the key"
+expect_status 2 "islands: elitism filling an island: exit 2" \
+    "$FORKGP" check configs/parity5.ini --set islands.count=100 --set operators.elitism=10
+expect_err "operators.elitism=10: 10 leaves no room for offspring in an island of 10 ([islands] count 100)" \
+    "islands: elitism that fills an island refused, naming the key"
+
 # NSGA-II: front.csv is the last generation's first front: each row one
 # of population.csv's programs, and no program there as good and as small
 # as a row's, one better in either (maximised hits: 6-multiplexer).

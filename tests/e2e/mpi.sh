@@ -54,11 +54,15 @@ same_outputs "$TMP/fork-bald" "$TMP/mpi-bald" &&
 # --- selection by case errors and NSGA-II: the errors come back from the
 # ranks, down-sampled cases are drawn alike on every rank ------------------
 for sel in "configs/pagie1.ini epsilon_lexicase 0" "configs/pagie1.ini epsilon_lexicase 30" \
-    "configs/parity5.ini lexicase 0" "configs/pagie1.ini nsga2 0"; do
+    "configs/parity5.ini lexicase 0" "configs/pagie1.ini nsga2 0" \
+    "configs/parity5.ini tournament 0 4" "configs/pagie1.ini epsilon_lexicase 0 3"; do
     set -- $sel
-    name="$(basename "$1" .ini) $2 cases=$3"
+    # islands (a fourth word): migrating every 2 generations
+    name="$(basename "$1" .ini) $2 cases=$3${4:+, $4 islands}"
     common=(--quiet --seed 2 --set run.generations=5 --set fitness.target_fitness=none
-            --set selection.method=$2 --set selection.cases=$3)
+            --set selection.method=$2 --set selection.cases=$3
+            --set islands.count=${4:-1} --set islands.migration_size=$([ -n "${4:-}" ] && echo 3 || echo 1)
+            --set islands.migration_interval=2)
     "$FORKGP" run "$1" "${common[@]}" --set run.workers=0 \
         --out "$TMP/fork-sel" >/dev/null 2>&1 || fail "$name: the fork run failed"
     timeout 120 "${MPIRUN[@]}" -n 3 "$FORKGP" run "$1" "${common[@]}" \

@@ -132,6 +132,20 @@ for sel in "epsilon_lexicase 0" "epsilon_lexicase 60" "lexicase 0" "nsga2 0"; do
     REF=$R/lref resume "$dir" 2 "$1 cases=$2: kill -9 after generation 5, resumed with 2 workers"
 done
 
+# --- islands: which individuals migrate follows from the population and
+# the generation, so a resumed run migrates alike (every 2 generations
+# here, across the kill) ----------------------------------------------------
+isl=(--set islands.count=3 --set islands.migration_size=4 --set islands.migration_interval=2
+     --set run.population=300 --set run.generations=16)
+"$FORKGP" run "$R/p.ini" --quiet --out "$R/iref" "${isl[@]}" >/dev/null 2>&1 ||
+    fail "islands: the reference run exits nonzero"
+dir=$R/islands
+start "$dir" "${isl[@]}" --set output.checkpoint_every=2 --set output.checkpoint_seconds=0
+at_gen "$dir" 5 || fail "islands: no checkpoint in time"
+signal_run 9
+[ $landed = 1 ] || echo "     (the run ended before the kill at generation 5)"
+REF=$R/iref resume "$dir" 2 "islands: kill -9 after generation 5, resumed with 2 workers"
+
 # --- twice: the resumed run killed too, resumed again ------------------------
 dir=$R/twice
 start "$dir" --set output.checkpoint_every=3 --set output.checkpoint_seconds=0
