@@ -9,6 +9,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "stats.h"
+
 int pop_init(struct population *p, size_t n, uint32_t max_size)
 {
     memset(p, 0, sizeof *p);
@@ -204,81 +206,6 @@ int ind_better(const struct individual *a, const struct individual *b,
     return a->tree.size < b->tree.size;
 }
 
-/*
- * The k-th smallest of key[0..n) (from 0) into *kth and, for k > 0, the
- * (k-1)-th into *before; key is reordered. By buckets rather than by
- * comparisons: 1024 of them over the keys' range, counted, and only the
- * bucket(s) holding the two ranks kept, until few keys are left (then
- * sorted) or all are equal. Hoare's quickselect was slower: a branch per
- * comparison that no predictor gets right half the time.
- */
-#define STATS_BUCKETS 1024
-
-static void order_stats(uint64_t *key, size_t n, size_t k, uint64_t *kth,
-                        uint64_t *before)
-{
-    uint32_t count[STATS_BUCKETS];
-    for (;;) {
-        if (n <= 32) {
-            for (size_t i = 1; i < n; i++) /* insertion sort */
-                for (size_t j = i; j > 0 && key[j - 1] > key[j]; j--) {
-                    uint64_t t = key[j];
-                    key[j] = key[j - 1];
-                    key[j - 1] = t;
-                }
-            *kth = key[k];
-            *before = key[k ? k - 1 : k];
-            return;
-        }
-        uint64_t lo = key[0], hi = key[0];
-        for (size_t i = 1; i < n; i++) {
-            lo = key[i] < lo ? key[i] : lo;
-            hi = key[i] > hi ? key[i] : hi;
-        }
-        if (lo == hi) {
-            *kth = *before = lo;
-            return;
-        }
-        unsigned shift = 0;
-        while (((hi - lo) >> shift) >= STATS_BUCKETS)
-            shift++;
-        size_t nb = (size_t)((hi - lo) >> shift) + 1; /* 2 or more */
-        memset(count, 0, nb * sizeof *count);
-        for (size_t i = 0; i < n; i++)
-            count[(key[i] - lo) >> shift]++;
-        /* The buckets of ranks k - 1 (or k, for k = 0) and k. */
-        size_t first = k ? k - 1 : 0, below = 0, b = 0;
-        while (below + count[b] <= first)
-            below += count[b++];
-        size_t low_b = b, upto = below;
-        while (upto + count[b] <= k)
-            upto += count[b++];
-        size_t high_b = b;
-        if (low_b != high_b) {
-            /* Rank k opens bucket high_b, rank k - 1 closes low_b. */
-            uint64_t least = UINT64_MAX, most = 0;
-            for (size_t i = 0; i < n; i++) {
-                size_t kb = (size_t)((key[i] - lo) >> shift);
-                if (kb == high_b && key[i] < least)
-                    least = key[i];
-                if (kb == low_b && key[i] > most)
-                    most = key[i];
-            }
-            *kth = least;
-            *before = most;
-            return;
-        }
-        /* One bucket, never all the keys (lo and hi are in two): keep it. */
-        size_t m = 0;
-        for (size_t i = 0; i < n; i++) {
-            key[m] = key[i];
-            m += (size_t)((key[i] - lo) >> shift) == low_b;
-        }
-        n = m;
-        k -= below;
-    }
-}
-
 int pop_stats(const struct population *p, const struct ranking *rk, struct pop_stats *s)
 {
     memset(s, 0, sizeof *s);
@@ -287,11 +214,16 @@ int pop_stats(const struct population *p, const struct ranking *rk, struct pop_s
         return -1;
     size_t nok = 0;
     double size_sum = 0;
+    uint64_t lo = UINT64_MAX, hi = 0;
     for (size_t i = 0; i < p->n; i++) {
         const struct individual *x = &p->ind[i];
         size_sum += x->tree.size;
-        if (x->status == EVAL_OK)
-            ok[nok++] = double_order_key(x->fitness + 0.0);
+        if (x->status == EVAL_OK) {
+            uint64_t key = double_order_key(x->fitness + 0.0);
+            ok[nok++] = key;
+            lo = key < lo ? key : lo;
+            hi = key > hi ? key : hi;
+        }
         if (ind_better(x, &p->ind[s->best], rk))
             s->best = i;
     }
@@ -306,7 +238,7 @@ int pop_stats(const struct population *p, const struct ranking *rk, struct pop_s
     if (nok > 0) {
         s->best_fitness = p->ind[s->best].fitness;
         uint64_t upper, lower;
-        order_stats(ok, nok, nok / 2, &upper, &lower);
+        stats_order_pair(ok, NULL, nok, nok / 2, lo, hi, &lower, &upper);
         /* The middle one, or the mean of the middle two (lower is the
          * largest of those below). A -0 counts as +0. */
         s->median_fitness = nok % 2 ? double_of_order_key(upper)

@@ -1,8 +1,10 @@
-/* stats: the numbers that summarise a batch of runs. */
+/* stats: the numbers that summarise a batch of runs, and order statistics
+ * for a generation's median and lexicase's epsilons. */
 #include "stats.h"
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 /*
  * Up to this many values, stats_quartiles selects order statistics in
@@ -193,4 +195,103 @@ double stats_koza_effort(const long *success_gen, size_t nruns,
     if (at != NULL)
         *at = best_gen;
     return best;
+}
+
+#define ORDER_BUCKETS 1024
+#define ORDER_SORTED 32 /* keys few enough to sort */
+
+/* The weight of key i: w[i], or 1 without weights. */
+static inline uint64_t weight_of(const uint32_t *w, size_t i)
+{
+    return w ? w[i] : 1;
+}
+
+void stats_order_pair(uint64_t *key, uint32_t *w, size_t n, uint64_t k,
+                      uint64_t lo, uint64_t hi, uint64_t *lower,
+                      uint64_t *upper)
+{
+    uint64_t count[ORDER_BUCKETS];
+    for (;;) {
+        uint64_t first = k ? k - 1 : 0;
+        if (lo == hi) {
+            *lower = *upper = lo;
+            return;
+        }
+        if (n <= ORDER_SORTED) {
+            for (size_t i = 1; i < n; i++) /* insertion sort */
+                for (size_t j = i; j > 0 && key[j - 1] > key[j]; j--) {
+                    uint64_t t = key[j];
+                    key[j] = key[j - 1];
+                    key[j - 1] = t;
+                    if (w) {
+                        uint32_t tw = w[j];
+                        w[j] = w[j - 1];
+                        w[j - 1] = tw;
+                    }
+                }
+            uint64_t below = 0;
+            size_t i = 0;
+            while (i + 1 < n && below + weight_of(w, i) <= first)
+                below += weight_of(w, i++);
+            *lower = key[i];
+            while (i + 1 < n && below + weight_of(w, i) <= k)
+                below += weight_of(w, i++);
+            *upper = key[i];
+            return;
+        }
+        unsigned shift = 0;
+        while (((hi - lo) >> shift) >= ORDER_BUCKETS)
+            shift++;
+        size_t nb = (size_t)((hi - lo) >> shift) + 1; /* 2 or more */
+        memset(count, 0, nb * sizeof *count);
+        if (w)
+            for (size_t i = 0; i < n; i++)
+                count[(key[i] - lo) >> shift] += w[i];
+        else
+            for (size_t i = 0; i < n; i++)
+                count[(key[i] - lo) >> shift]++;
+        /* The buckets of ranks k - 1 (or k, for k = 0) and k. */
+        uint64_t below = 0;
+        size_t b = 0;
+        while (below + count[b] <= first)
+            below += count[b++];
+        size_t low_b = b;
+        uint64_t upto = below;
+        while (upto + count[b] <= k)
+            upto += count[b++];
+        if (low_b != b) {
+            /* Rank k opens bucket b, rank k - 1 closes low_b. */
+            uint64_t least = UINT64_MAX, most = 0;
+            for (size_t i = 0; i < n; i++) {
+                size_t kb = (size_t)((key[i] - lo) >> shift);
+                if (kb == b && key[i] < least)
+                    least = key[i];
+                if (kb == low_b && key[i] > most)
+                    most = key[i];
+            }
+            *lower = most;
+            *upper = least;
+            return;
+        }
+        /* Both in one bucket, never all the keys (lo and hi are in two):
+         * keep it, with its own least and largest. */
+        size_t m = 0;
+        uint64_t nlo = UINT64_MAX, nhi = 0;
+        for (size_t i = 0; i < n; i++) {
+            uint64_t x = key[i];
+            key[m] = x;
+            if (w)
+                w[m] = w[i];
+            int in = (size_t)((x - lo) >> shift) == low_b;
+            m += (size_t)in;
+            if (in) {
+                nlo = x < nlo ? x : nlo;
+                nhi = x > nhi ? x : nhi;
+            }
+        }
+        n = m;
+        k -= below;
+        lo = nlo;
+        hi = nhi;
+    }
 }

@@ -1,8 +1,10 @@
-/* stats: the numbers that summarise a batch of runs. */
+/* stats: the numbers that summarise a batch of runs, and order statistics
+ * for a generation's median and lexicase's epsilons. */
 #ifndef FORKGP_STATS_H
 #define FORKGP_STATS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* A closed interval [lo, hi]. */
 struct stats_interval {
@@ -45,5 +47,22 @@ size_t stats_quartiles(const double *v, size_t n, double *q1, double *median,
 double stats_koza_effort(const long *success_gen, size_t nruns,
                          unsigned long population, long generations, double z,
                          long *at);
+
+/*
+ * The keys at ranks k - 1 (k itself when k = 0) and k of key[0..n) in
+ * ascending order, each key counted w[i] > 0 times (w NULL: once), into
+ * *lower and *upper; lo and hi are the least and the largest key (the
+ * caller has them from filling key). n > 0 and k below the total count.
+ * key and w are reordered. By buckets over the keys' range rather than
+ * by comparisons (a branch per comparison that no predictor gets right
+ * half the time): the keys counted into at most 1024 buckets, only the
+ * bucket(s) of the two ranks kept, until few keys are left (then sorted)
+ * or all are equal. Keys that are doubles or floats in the same order
+ * (sign bit flipped for positives, every bit for negatives) make this a
+ * median of numbers.
+ */
+void stats_order_pair(uint64_t *key, uint32_t *w, size_t n, uint64_t k,
+                      uint64_t lo, uint64_t hi, uint64_t *lower,
+                      uint64_t *upper);
 
 #endif

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stats.h"
+
 /* Grows *p to hold n elements of size bytes each (never shrinks). Returns
  * 0 or -1. */
 static int grow(void *p, size_t *cap, size_t n, size_t size)
@@ -22,141 +24,88 @@ static int grow(void *p, size_t *cap, size_t n, size_t size)
 
 /* A float as an unsigned integer in the same order (the sign bit flipped
  * for positives, every bit for negatives), and back. */
-static uint32_t float_key(float f)
+static uint64_t float_key(float f)
 {
     uint32_t b;
     memcpy(&b, &f, sizeof b);
     return b >> 31 ? ~b : b | 0x80000000u;
 }
 
-static float key_float(uint32_t k)
+static float key_float(uint64_t k)
 {
-    uint32_t b = k >> 31 ? k & 0x7fffffffu : ~k;
+    uint32_t b = (uint32_t)k;
+    b = b >> 31 ? b & 0x7fffffffu : ~b;
     float f;
     memcpy(&f, &b, sizeof f);
     return f;
 }
 
-#define BUCKETS 1024
-
-/*
- * The keys at weighted ranks k - 1 (k itself when k = 0) and k of key[0..n)
- * (key[i] counted w[i] times), into *lower and *upper; key and w are
- * reordered. By buckets over the keys' range rather than by comparisons
- * (pop.c's order_stats, with weights): a comparison per element is a
- * branch no predictor gets right half the time.
- */
-static void weighted_pair(uint32_t *key, uint32_t *w, size_t n, uint64_t k,
-                          uint32_t *lower, uint32_t *upper)
+/* The weighted median of the n keys (counted kw[i] times, total in all;
+ * lo and hi their least and largest), as a float; keys and kw are
+ * reordered. */
+static double median_of_keys(uint64_t *keys, uint32_t *kw, size_t n,
+                             uint64_t total, uint64_t lo, uint64_t hi)
 {
-    uint64_t count[BUCKETS];
-    for (;;) {
-        uint64_t first = k ? k - 1 : 0;
-        if (n <= 32) {
-            for (size_t i = 1; i < n; i++) /* insertion sort */
-                for (size_t j = i; j > 0 && key[j - 1] > key[j]; j--) {
-                    uint32_t t = key[j];
-                    key[j] = key[j - 1];
-                    key[j - 1] = t;
-                    t = w[j];
-                    w[j] = w[j - 1];
-                    w[j - 1] = t;
-                }
-            uint64_t below = 0;
-            size_t i = 0;
-            while (i + 1 < n && below + w[i] <= first)
-                below += w[i++];
-            *lower = key[i];
-            while (i + 1 < n && below + w[i] <= k)
-                below += w[i++];
-            *upper = key[i];
-            return;
-        }
-        uint32_t lo = key[0], hi = key[0];
-        for (size_t i = 1; i < n; i++) {
-            lo = key[i] < lo ? key[i] : lo;
-            hi = key[i] > hi ? key[i] : hi;
-        }
-        if (lo == hi) {
-            *lower = *upper = lo;
-            return;
-        }
-        unsigned shift = 0;
-        while (((hi - lo) >> shift) >= BUCKETS)
-            shift++;
-        size_t nb = (size_t)((hi - lo) >> shift) + 1;
-        memset(count, 0, nb * sizeof *count);
-        for (size_t i = 0; i < n; i++)
-            count[(key[i] - lo) >> shift] += w[i];
-        uint64_t below = 0;
-        size_t b = 0;
-        while (below + count[b] <= first)
-            below += count[b++];
-        size_t low_b = b;
-        uint64_t upto = below;
-        while (upto + count[b] <= k)
-            upto += count[b++];
-        if (low_b != b) {
-            /* Rank k opens bucket b, rank k - 1 closes low_b. */
-            uint32_t least = UINT32_MAX, most = 0;
-            for (size_t i = 0; i < n; i++) {
-                size_t kb = (size_t)((key[i] - lo) >> shift);
-                if (kb == b && key[i] < least)
-                    least = key[i];
-                if (kb == low_b && key[i] > most)
-                    most = key[i];
-            }
-            *lower = most;
-            *upper = least;
-            return;
-        }
-        /* Both in one bucket, never all the keys (lo and hi are in two):
-         * keep it. */
-        size_t m = 0;
-        for (size_t i = 0; i < n; i++) {
-            key[m] = key[i];
-            w[m] = w[i];
-            m += (size_t)((key[i] - lo) >> shift) == low_b;
-        }
-        n = m;
-        k -= below;
-    }
-}
-
-double lexicase_median(const float *v, const uint32_t *w, size_t n,
-                       uint32_t *keys, uint32_t *kw)
-{
-    uint64_t total = 0;
-    for (size_t i = 0; i < n; i++) {
-        keys[i] = float_key(v[i]);
-        kw[i] = w ? w[i] : 1;
-        total += kw[i];
-    }
-    uint32_t lower, upper;
-    weighted_pair(keys, kw, n, total / 2, &lower, &upper);
+    uint64_t lower, upper;
+    stats_order_pair(keys, kw, n, total / 2, lo, hi, &lower, &upper);
     if (total % 2)
         return key_float(upper);
     return 0.5 * ((double)key_float(lower) + (double)key_float(upper));
 }
 
+double lexicase_median(const float *v, const uint32_t *w, size_t n,
+                       uint64_t *keys, uint32_t *kw)
+{
+    uint64_t total = 0, lo = UINT64_MAX, hi = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t key = float_key(v[i]);
+        keys[i] = key;
+        lo = key < lo ? key : lo;
+        hi = key > hi ? key : hi;
+        kw[i] = w ? w[i] : 1;
+        total += kw[i];
+    }
+    return median_of_keys(keys, kw, n, total, lo, hi);
+}
+
 /* Case j's epsilon: the median absolute deviation of the finite errors on
  * it, each vector counted as often as individuals have it (0 when there
- * are none). */
+ * are none). vals and w are scratch of ng. Each pass over the row fills
+ * the keys of a median as it goes (lexicase_median's work, without its
+ * copies). */
 static float mad(struct lexicase *lx, uint32_t j, float *vals, uint32_t *w)
 {
     const float *row = lx->by_case + (size_t)j * lx->ng;
+    uint64_t *keys = lx->keys;
+    uint32_t *kw = lx->weight;
+    uint64_t total = 0, lo = UINT64_MAX, hi = 0;
     size_t m = 0;
     for (size_t g = 0; g < lx->ng; g++) {
-        vals[m] = row[g];
-        w[m] = lx->first[g + 1] - lx->first[g];
-        m += isfinite(row[g]) != 0;
+        float e = row[g];
+        uint32_t n = lx->first[g + 1] - lx->first[g];
+        uint64_t key = float_key(e);
+        int in = isfinite(e) != 0;
+        vals[m] = e;
+        w[m] = kw[m] = n;
+        keys[m] = key;
+        lo = in && key < lo ? key : lo;
+        hi = in && key > hi ? key : hi;
+        total += in ? n : 0;
+        m += (size_t)in;
     }
     if (m == 0)
         return 0.0f;
-    double med = lexicase_median(vals, w, m, lx->keys, lx->weight);
-    for (size_t i = 0; i < m; i++)
-        vals[i] = (float)fabs((double)vals[i] - med);
-    return (float)lexicase_median(vals, w, m, lx->keys, lx->weight);
+    double med = median_of_keys(keys, kw, m, total, lo, hi);
+    lo = UINT64_MAX;
+    hi = 0;
+    for (size_t i = 0; i < m; i++) {
+        uint64_t key = float_key((float)fabs((double)vals[i] - med));
+        keys[i] = key;
+        kw[i] = w[i];
+        lo = key < lo ? key : lo;
+        hi = key > hi ? key : hi;
+    }
+    return (float)median_of_keys(keys, kw, m, total, lo, hi);
 }
 
 /* An individual's errors, for grouping: NULL when it failed. */
@@ -208,7 +157,7 @@ int lexicase_prepare(struct lexicase *lx, const struct population *p,
         uint32_t *pool = realloc(lx->pool, room * sizeof *pool);
         if (pool)
             lx->pool = pool;
-        uint32_t *keys = realloc(lx->keys, room * sizeof *keys);
+        uint64_t *keys = realloc(lx->keys, room * sizeof *keys);
         if (keys)
             lx->keys = keys;
         uint32_t *weight = realloc(lx->weight, room * sizeof *weight);

@@ -32,7 +32,7 @@ struct lexicase {
     uint32_t *pool;    /* scratch: the candidate vectors still in */
     uint32_t *order;   /* the cases, in the order the last selection
                           shuffled them into */
-    uint32_t *keys;    /* scratch: n, for medians */
+    uint64_t *keys;    /* scratch: n, for medians */
     uint32_t *weight;  /* scratch: n, for medians */
     void *sorted;      /* scratch: n, for grouping */
     size_t cap_n;      /* room in the per-individual arrays */
@@ -68,6 +68,6 @@ void lexicase_release(struct lexicase *lx);
  * NULL: once), the mean of the two middle ones when the count is even;
  * keys and kw are scratch of n. For epsilon and for the tests. */
 double lexicase_median(const float *v, const uint32_t *w, size_t n,
-                       uint32_t *keys, uint32_t *kw);
+                       uint64_t *keys, uint32_t *kw);
 
 #endif

@@ -159,7 +159,8 @@ static void test_reproducible(void **state)
 /* The median of v[0..n), each counted w[i] times (w NULL: once). */
 static double median(const float *v, const uint32_t *w, size_t n)
 {
-    uint32_t keys[600], kw[600];
+    uint64_t keys[600];
+    uint32_t kw[600];
     assert_true(n <= 600);
     return lexicase_median(v, w, n, keys, kw);
 }

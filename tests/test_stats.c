@@ -372,9 +372,64 @@ static void test_koza_invalid(void **state)
     assert_true(stats_koza_effort(gens, 2, 500, 10, 0.99, NULL) == 3000.0);
 }
 
+static int by_key(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/*
+ * stats_order_pair against a sort of the keys each repeated by its weight,
+ * with and without weights, on shapes the buckets meet: few keys, all
+ * equal, two values, keys spread over the whole range, clustered keys
+ * with far outliers (several rounds of buckets).
+ */
+static void test_order_pair(void **state)
+{
+    (void)state;
+    enum { MAXN = 3000 };
+    static uint64_t key[MAXN], copy[MAXN], expanded[MAXN * 4];
+    static uint32_t w[MAXN];
+    srand(11);
+    for (int trial = 0; trial < 400; trial++) {
+        size_t n = 1 + (size_t)rand() % (trial % 3 ? 60 : MAXN);
+        int shape = trial % 5, weighted = trial % 2;
+        uint64_t lo = UINT64_MAX, hi = 0, total = 0;
+        size_t ne = 0;
+        for (size_t i = 0; i < n; i++) {
+            uint64_t r = ((uint64_t)rand() << 33) ^ ((uint64_t)rand() << 11) ^
+                         (uint64_t)rand();
+            key[i] = shape == 0   ? 42
+                     : shape == 1 ? (r & 1 ? 7 : 9)
+                     : shape == 2 ? r
+                     : shape == 3 ? (i % 97 ? 1000000 + r % 5000 : r)
+                                  : r % 3000;
+            w[i] = weighted ? 1 + (uint32_t)rand() % 4 : 1;
+            for (uint32_t c = 0; c < w[i]; c++)
+                expanded[ne++] = key[i];
+            total += w[i];
+            lo = key[i] < lo ? key[i] : lo;
+            hi = key[i] > hi ? key[i] : hi;
+        }
+        qsort(expanded, ne, sizeof *expanded, by_key);
+        uint64_t ks[3] = {0, total / 2, total - 1};
+        for (int q = 0; q < 3; q++) {
+            uint64_t k = ks[q], lower, upper;
+            memcpy(copy, key, n * sizeof *key);
+            uint32_t wc[MAXN];
+            memcpy(wc, w, n * sizeof *w);
+            stats_order_pair(copy, weighted ? wc : NULL, n, k, lo, hi, &lower,
+                             &upper);
+            assert_true(upper == expanded[k]);
+            assert_true(lower == expanded[k ? k - 1 : 0]);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_order_pair),
         cmocka_unit_test(test_wilson_known),
         cmocka_unit_test(test_wilson_ends),
         cmocka_unit_test(test_wilson_degenerate),

@@ -13,14 +13,20 @@ Fe ant (examples/ant.ini, `make examples` first), quartic, Nguyen-7,
 Keijzer-6, Pagie-1, Vladislavleva-4. The ant plug-in reports no case
 errors, so only tournament and nsga2 run on it.
 
+Pagie-1 counts a run below MSE 1e-4 a success (its config's target is
+1e-8); the others their config's target_fitness.
+
 Usage: tools/compare_selection.py [--forkgp build/forkgp] [--seeds 30]
            [--problems mux6,parity5,...] [--methods tournament,nsga2,...]
-           [--workers 0]
-Run from the repository's root. A 30-seed table of every method and
-problem is hours of CPU: run it on an idle machine.
+           [--workers 0] [--jobs 1] [--set SECTION.KEY=VALUE]...
+           [--label TEXT]
+--set applies to every run (e.g. --set islands.count=4); --label names
+the variant in the table's method column. Run from the repository's
+root.
 """
 import argparse
 import math
+import multiprocessing
 import os
 import shutil
 import statistics
@@ -41,7 +47,7 @@ PROBLEMS = {
     "quartic": ("configs/quartic.ini", [], True),
     "nguyen7": ("configs/nguyen7.ini", [], True),
     "keijzer6": ("configs/keijzer6.ini", [], True),
-    "pagie1": ("configs/pagie1.ini", [], True),
+    "pagie1": ("configs/pagie1.ini", ["fitness.target_fitness=1e-4"], True),
     "vladislavleva4": ("configs/vladislavleva4.ini", [], True),
 }
 
@@ -57,8 +63,9 @@ def wilson(k, n, z=1.959963984540054):
     return (max(0.0, c - h), min(1.0, c + h))
 
 
-def one_run(forkgp, cfg, sets, seed, method, workers, out):
+def one_run(task):
     """Runs one seed; returns (reached target, best fitness, CPU seconds)."""
+    forkgp, cfg, sets, seed, method, workers, out = task
     shutil.rmtree(out, ignore_errors=True)
     args = [forkgp, "run", cfg, "--quiet", "--seed", str(seed), "--out", out,
             "--set", "selection.method=" + method,
@@ -72,8 +79,8 @@ def one_run(forkgp, cfg, sets, seed, method, workers, out):
     proc.stderr.close()
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
-        sys.exit("compare_selection: %s exits %d: %s" %
-                 (" ".join(args), proc.returncode, err.strip()))
+        raise RuntimeError("%s exits %d: %s" %
+                           (" ".join(args), proc.returncode, err.strip()))
     best, reached = math.nan, False
     with open(os.path.join(out, "best.txt")) as f:
         for line in f:
@@ -95,6 +102,13 @@ def main():
     ap.add_argument("--problems", default=",".join(PROBLEMS))
     ap.add_argument("--methods", default=",".join(METHODS))
     ap.add_argument("--workers", type=int, default=0)
+    ap.add_argument("--jobs", type=int, default=1,
+                    help="runs at a time")
+    ap.add_argument("--set", action="append", default=[],
+                    metavar="SECTION.KEY=VALUE",
+                    help="an override for every run")
+    ap.add_argument("--label", default="",
+                    help="appended to the method's name in the table")
     a = ap.parse_args()
     problems = a.problems.split(",")
     methods = a.methods.split(",")
@@ -109,7 +123,8 @@ def main():
     tmp = tempfile.mkdtemp()
     try:
         print("%d seeds each (1..%d), each problem's shipped budget, "
-              "workers = %d\n" % (a.seeds, a.seeds, a.workers))
+              "workers = %d%s\n" % (a.seeds, a.seeds, a.workers,
+                                    "".join(" --set " + x for x in a.set)))
         print("| problem | method | success | 95% interval | median best "
               "| median CPU s |")
         print("|---|---|---:|---|---:|---:|")
@@ -118,15 +133,21 @@ def main():
             for m in methods:
                 if "lexicase" in m and not cases:
                     continue
-                runs = [one_run(a.forkgp, cfg, sets, s, m, a.workers,
-                                os.path.join(tmp, "run"))
-                        for s in range(1, a.seeds + 1)]
+                tasks = [(a.forkgp, cfg, sets + a.set, s, m, a.workers,
+                          os.path.join(tmp, "run-%d" % s))
+                         for s in range(1, a.seeds + 1)]
+                try:
+                    with multiprocessing.Pool(a.jobs) as pool:
+                        runs = pool.map(one_run, tasks)
+                except RuntimeError as e:
+                    sys.exit("compare_selection: %s" % e)
                 k = sum(r[0] for r in runs)
                 lo, hi = wilson(k, len(runs))
                 best = statistics.median(r[1] for r in runs)
                 cpu = statistics.median(r[2] for r in runs)
-                print("| %s | %s | %d/%d | %.2f .. %.2f | %.6g | %.2f |" %
-                      (p, m, k, len(runs), lo, hi, best, cpu), flush=True)
+                print("| %s | %s%s | %d/%d | %.2f .. %.2f | %.6g | %.2f |" %
+                      (p, m, a.label, k, len(runs), lo, hi, best, cpu),
+                      flush=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
