@@ -219,13 +219,22 @@ grep -q '^exit_status = 1$' "$R/unwritable/manifest.ini" &&
     fail "an unwritable checkpoint: manifest.ini's exit_status"
 
 # --- SIGINT, SIGTERM, SIGHUP: a checkpoint even with checkpoint_every = 0 ----
+# On a loaded machine this script may be kept waiting until the run has
+# ended (exit 0): the signal then tells nothing, and a new run is tried.
 for sig in INT:130:2 TERM:143:0 HUP:129:1; do
     IFS=: read -r name code workers <<<"$sig"
     dir=$R/sig$name
-    start "$dir" --set output.checkpoint_every=0
-    at_gen "$dir" 12 any || fail "SIG$name: the run did not reach generation 12"
-    [ -e "$dir/checkpoint.bin" ] && fail "SIG$name: a checkpoint before the signal"
-    signal_run "$name"
+    for try in 1 2 3 4 5; do
+        rm -rf "$dir"
+        start "$dir" --set output.checkpoint_every=0
+        at_gen "$dir" 12 any || fail "SIG$name: the run did not reach generation 12"
+        early=0
+        [ -e "$dir/checkpoint.bin" ] && early=1
+        signal_run "$name"
+        [ "$st" = 0 ] || break
+        echo "     (try $try: the run ended before SIG$name)"
+    done
+    [ $early = 0 ] || fail "SIG$name: a checkpoint before the signal"
     [ "$st" = "$code" ] && pass "SIG$name: exit $code" || fail "SIG$name: exit $st, want $code"
     [ -s "$dir/checkpoint.bin" ] && pass "SIG$name: checkpoint written with checkpoint_every = 0" ||
         fail "SIG$name: no checkpoint"
