@@ -199,6 +199,7 @@ double stats_koza_effort(const long *success_gen, size_t nruns,
 
 #define ORDER_BUCKETS 1024
 #define ORDER_SORTED 32 /* keys few enough to sort */
+#define ORDER_SPREAD 2   /* keys per bucket, about */
 
 /* The weight of key i: w[i], or 1 without weights. */
 static inline uint64_t weight_of(const uint32_t *w, size_t i)
@@ -239,8 +240,14 @@ void stats_order_pair(uint64_t *key, uint32_t *w, size_t n, uint64_t k,
             *upper = key[i];
             return;
         }
+        /* About one bucket for every ORDER_SPREAD keys: more would cost
+         * more to clear and to scan than they save. */
+        size_t want = n / ORDER_SPREAD;
+        want = want < ORDER_SORTED ? ORDER_SORTED
+               : want > ORDER_BUCKETS ? ORDER_BUCKETS
+                                      : want;
         unsigned shift = 0;
-        while (((hi - lo) >> shift) >= ORDER_BUCKETS)
+        while (((hi - lo) >> shift) >= want)
             shift++;
         size_t nb = (size_t)((hi - lo) >> shift) + 1; /* 2 or more */
         memset(count, 0, nb * sizeof *count);

@@ -175,10 +175,10 @@ int lexicase_prepare(struct lexicase *lx, const struct population *p,
         if (!eps)
             return -1;
         lx->eps = eps;
-        float *best = realloc(lx->best, nc * sizeof *best);
-        if (!best)
+        uint32_t *at = realloc(lx->opening_at, (nc + 1) * sizeof *at);
+        if (!at)
             return -1;
-        lx->best = best;
+        lx->opening_at = at;
         uint32_t *order = realloc(lx->order, nc * sizeof *order);
         if (!order)
             return -1;
@@ -221,6 +221,7 @@ int lexicase_prepare(struct lexicase *lx, const struct population *p,
      * is free again: it holds a case's values for its median. */
     float *vals = lx->sorted;
     uint32_t *w = (uint32_t *)((char *)lx->sorted + room * sizeof(float));
+    size_t used = 0;
     for (uint32_t j = 0; j < nc; j++) {
         lx->order[j] = j;
         lx->eps[j] = epsilon ? mad(lx, j, vals, w) : 0.0f;
@@ -228,8 +229,22 @@ int lexicase_prepare(struct lexicase *lx, const struct population *p,
         float best = INFINITY;
         for (size_t g = 0; g < ng; g++)
             best = row[g] < best ? row[g] : best;
-        lx->best[j] = best;
+        /* The opening pool, made once here rather than by every selection
+         * that draws the case first. */
+        if (used + ng > lx->cap_opening &&
+            grow(&lx->opening, &lx->cap_opening,
+                 used + ng > 2 * lx->cap_opening ? used + ng
+                                                 : 2 * lx->cap_opening,
+                 sizeof *lx->opening) < 0)
+            return -1;
+        float limit = best + lx->eps[j];
+        lx->opening_at[j] = (uint32_t)used;
+        for (size_t g = 0; g < ng; g++) {
+            lx->opening[used] = (uint32_t)g;
+            used += row[g] <= limit;
+        }
     }
+    lx->opening_at[nc] = (uint32_t)used;
     return 0;
 }
 
@@ -295,14 +310,9 @@ size_t lexicase_select(struct lexicase *lx, struct rng *r)
         lx->order[t] = j;
         const float *row = lx->by_case + (size_t)j * ng;
         float best = INFINITY;
-        if (t == 0) {
-            /* Every vector, whose best prepare found: read the case's row
-             * straight. */
-            float limit = lx->best[j] + lx->eps[j];
-            for (size_t g = 0; g < ng; g++) {
-                pool[m] = (uint32_t)g;
-                m += row[g] <= limit;
-            }
+        if (t == 0) { /* every vector: the case's opening pool */
+            m = lx->opening_at[j + 1] - lx->opening_at[j];
+            memcpy(pool, lx->opening + lx->opening_at[j], m * sizeof *pool);
             continue;
         }
         for (size_t c = 0; c < m; c++)
@@ -330,7 +340,8 @@ void lexicase_release(struct lexicase *lx)
 {
     free(lx->by_case);
     free(lx->eps);
-    free(lx->best);
+    free(lx->opening);
+    free(lx->opening_at);
     free(lx->first);
     free(lx->members);
     free(lx->pool);

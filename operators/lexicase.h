@@ -24,7 +24,12 @@ struct lexicase {
     uint32_t ncases;   /* cases */
     float *by_case;    /* ncases x ng */
     float *eps;        /* ncases */
-    float *best;       /* ncases: each case's least error */
+    uint32_t *opening; /* each case's opening pool, case after case: the
+                          vectors within its epsilon of its least error,
+                          those it keeps when it comes first */
+    uint32_t *opening_at; /* ncases + 1: case j's opening pool is
+                             opening[opening_at[j] .. opening_at[j + 1]) */
+    size_t cap_opening;   /* room in opening */
     uint32_t *first;   /* ng + 1: vector g's individuals are
                           members[first[g] .. first[g + 1]) */
     uint32_t *members; /* n: individuals, grouped by vector, each group in
