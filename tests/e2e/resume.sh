@@ -28,11 +28,14 @@ checkpoint_every = 4
 checkpoint_seconds = 0
 INI
 
-# start DIR [ARGS...]: a run of p.ini in the background, its pid in $pid
+# start DIR [ARGS...]: a run of p.ini in the background, its pid in $pid.
+# SIGHUP is reset to its default for it: under nohup (make test-load run
+# that way) it would be ignored from the start, and forkgp keeps a SIGHUP
+# that was ignored when it started ignored.
 start() {
     local dir=$1
     shift
-    "$FORKGP" run "$R/p.ini" --quiet --out "$dir" "$@" >/dev/null 2>&1 &
+    env --default-signal=HUP "$FORKGP" run "$R/p.ini" --quiet --out "$dir" "$@" >/dev/null 2>&1 &
     pid=$!
 }
 # at_gen DIR G [ANY]: waits until DIR/log.csv shows generation G and (unless
@@ -220,7 +223,8 @@ grep -q '^exit_status = 1$' "$R/unwritable/manifest.ini" &&
 
 # --- SIGINT, SIGTERM, SIGHUP: a checkpoint even with checkpoint_every = 0 ----
 # On a loaded machine this script may be kept waiting until the run has
-# ended (exit 0): the signal then tells nothing, and a new run is tried.
+# ended (exit 0): the signal then tells nothing, and a new run is tried
+# (at most five).
 for sig in INT:130:2 TERM:143:0 HUP:129:1; do
     IFS=: read -r name code workers <<<"$sig"
     dir=$R/sig$name
