@@ -232,5 +232,26 @@ class Install(unittest.TestCase):
             self.assertTrue(lines[1].startswith(site))
 
 
+class Readme(unittest.TestCase):
+    def test_readme_example(self):
+        """The README's Python example runs as it stands and finds
+        x0^(3/2)."""
+        path = os.path.join(ROOT, "README.md")
+        if not os.path.isfile(path):
+            self.skipTest("not in forkgp's source tree")
+        with open(path) as f:
+            lines = f.read().split("## From Python\n", 1)[1].splitlines()
+        code = []
+        for line in lines[1:]:
+            if not line.startswith("    "):
+                break
+            code.append(line[4:])
+        self.assertEqual(len(code), 5)
+        r = subprocess.run([sys.executable, "-c", "\n".join(code)],
+                           capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr[-500:])
+        self.assertIn("x0*sqrt(Abs(x0))", r.stdout)
+
+
 if __name__ == "__main__":
     unittest.main()
