@@ -181,20 +181,19 @@ class _ForkGPBase(KeyParams, BaseEstimator):
                 warnings.warn(stderr, RuntimeWarning, stacklevel=3)
             self._load_run(run_dir, names, seed)
             keep = self.run_dir is None
+            # The last fit's temporary folder goes with the fit it held.
+            old = getattr(self, "_cleanup", None)
+            if old is not None:
+                old()
+                del self._cleanup
         finally:
             if keep:
-                self._own_folder(work)
+                # The temporary folder lives as long as this estimator.
+                self._cleanup = weakref.finalize(self, shutil.rmtree, work,
+                                                 ignore_errors=True)
             else:
                 shutil.rmtree(work, ignore_errors=True)
         return self
-
-    def _own_folder(self, work):
-        """Ties the temporary folder's life to this estimator's."""
-        old = getattr(self, "_cleanup", None)
-        if old is not None:
-            old()
-        self._cleanup = weakref.finalize(self, shutil.rmtree, work,
-                                         ignore_errors=True)
 
     def _load_run(self, run_dir, names, seed):
         import pandas as pd
