@@ -6,6 +6,12 @@ import subprocess
 import sys
 
 
+# A process group of the engine's own (Python 3.11's process_group; before,
+# a session of its own, which makes one too).
+_GROUP = ({"process_group": 0} if sys.version_info >= (3, 11)
+          else {"start_new_session": True})
+
+
 class EngineNotFound(FileNotFoundError):
     """No forkgp binary: FORKGP_BIN, the installed one, or PATH."""
 
@@ -52,8 +58,8 @@ def run(args, *, stdout_to=None, stderr_path, verbose=False):
             open(stdout_to, "w") if stdout_to else subprocess.DEVNULL)
         try:
             proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out,
-                                    stderr=err, process_group=0,
-                                    text=verbose, bufsize=1 if verbose else -1)
+                                    stderr=err, text=verbose,
+                                    bufsize=1 if verbose else -1, **_GROUP)
         finally:
             if out not in (subprocess.PIPE, subprocess.DEVNULL):
                 out.close()
