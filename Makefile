@@ -79,12 +79,19 @@ BENCH    := $(BUILD)/tools/bench_interp $(BUILD)/tools/bench_breed \
 # tests/e2e/sympy.sh.
 PREDICT  := $(BUILD)/tools/predict_rows
 EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%.so,$(wildcard examples/*.c))
+# The Python package (python/forkgp), its keywords generated from the
+# binary's key table (tools/python_keys.py); Debian's Python, not one
+# earlier on PATH. _install.py is written by make install alone.
+PYTHON  ?= /usr/bin/python3
+PYKEYS  := python/forkgp/_keys.py
+PYFILES := $(sort $(filter-out python/forkgp/_install.py,\
+             $(wildcard python/forkgp/*.py)) $(PYKEYS))
 
-.PHONY: all deps deps-run run test unit e2e layers asan bench format clean readme \
-        install test-mpi test-load \
+.PHONY: all deps deps-run run test unit e2e layers python asan bench format \
+        clean readme install test-mpi test-load \
         uninstall examples
 .SECONDARY:
-all: $(BIN)
+all: $(BIN) $(PYKEYS)
 
 # Installs the missing Debian packages (tools/deps.sh): deps those of the
 # tests and benchmarks too, deps-run only what building and running need.
@@ -103,7 +110,7 @@ run: deps-run
 # failing one stops none and no timing check shares the CPUs with another
 # part; a part that does not build counts as a failure.
 RESULTS := $(BUILD)/test-results.txt
-PARTS   := unit e2e layers
+PARTS   := unit e2e layers python
 test: deps
 	@mkdir -p $(BUILD) && : >$(RESULTS)
 	@st=0; for p in $(PARTS); do \
@@ -117,6 +124,15 @@ unit: $(TESTS) $(ORACLE)
 e2e: $(BIN) $(EXAMPLES) $(PREDICT)
 	@FORKGP=$(BIN) EXAMPLES=$(BUILD)/examples PREDICT_ROWS=$(PREDICT) \
 	    ./tests/e2e/run_all.sh
+
+# The Python package's tests (python/tests/run.py), each check a line.
+python: $(BIN) $(PYKEYS)
+	@FORKGP_BIN=$(abspath $(BIN)) BUILD=$(BUILD) $(PYTHON) python/tests/run.py
+
+# The file is rewritten only when its text changes (git sees no change
+# otherwise); touched, so that make knows it is up to date.
+$(PYKEYS): $(BIN) tools/python_keys.py
+	@$(PYTHON) tools/python_keys.py $(BIN) $@ && touch $@
 
 # Includes and calls go down the layers, with no circle: read from the
 # sources and the objects' symbols (tests/check_layers.py), after the
@@ -224,21 +240,30 @@ clean:
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
-# Installs the binary, the plug-in header and forkgp.pc (for pkg-config).
+# Installs the binary, the plug-in header, forkgp.pc (for pkg-config) and
+# the Python package, which records where the binary went (_install.py).
+# PYTHONDIR: PREFIX/lib/python3.X/dist-packages, on Debian's python3's path
+# for PREFIX=/usr/local.
 PREFIX  ?= /usr/local
 DESTDIR ?=
-install: $(BIN)
+PYTHONDIR ?= $(PREFIX)/lib/$(or $(shell $(PYTHON) -c 'import sys; \
+    print("python%d.%d" % sys.version_info[:2])' 2>/dev/null),python3)/dist-packages
+install: $(BIN) $(PYKEYS)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/include \
-	    $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	    $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PYTHONDIR)/forkgp
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/forkgp
 	install -m 644 fitness/forkgp.h $(DESTDIR)$(PREFIX)/include/forkgp.h
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' \
 	    fitness/forkgp.pc.in >$(DESTDIR)$(PREFIX)/lib/pkgconfig/forkgp.pc
+	install -m 644 $(PYFILES) $(DESTDIR)$(PYTHONDIR)/forkgp/
+	printf '"""Written by make install: the binary it installed."""\nFORKGP_BIN = %s\n' \
+	    "'$(PREFIX)/bin/forkgp'" >$(DESTDIR)$(PYTHONDIR)/forkgp/_install.py
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/forkgp \
 	    $(DESTDIR)$(PREFIX)/include/forkgp.h \
 	    $(DESTDIR)$(PREFIX)/lib/pkgconfig/forkgp.pc
+	rm -rf $(DESTDIR)$(PYTHONDIR)/forkgp
 
 # The example plug-ins, each one C file built as a plug-in user would.
 examples: $(EXAMPLES)

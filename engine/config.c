@@ -1068,14 +1068,50 @@ static const char *type_name(enum config_type t)
     return names[t];
 }
 
-void config_reference(FILE *out, int markdown)
+/* The type's token in the TSV reference: stable, for programs to read. */
+static const char *type_token(enum config_type t)
 {
+    static const char *const names[] = {
+        [CFG_INT] = "int",         [CFG_AUTOINT] = "autoint",
+        [CFG_REAL] = "real",       [CFG_SEED] = "seed",
+        [CFG_STR] = "str",         [CFG_PATH] = "path",
+        [CFG_CHOICE] = "choice",   [CFG_OPTREAL] = "optreal",
+        [CFG_FUNCS] = "funcs",     [CFG_CONSTS] = "consts",
+        [CFG_FUNCTION] = "function"};
+    return names[t];
+}
+
+/* One key as a line of the TSV reference (config.h). */
+static void reference_tsv(FILE *out, const struct config_key *key)
+{
+    int ranged = key->type == CFG_INT || key->type == CFG_AUTOINT ||
+                 key->type == CFG_REAL || key->type == CFG_OPTREAL;
+    char lo[32] = "", hi[32] = "";
+    if (ranged) {
+        snprintf(lo, sizeof lo, "%.17g", key->min);
+        snprintf(hi, sizeof hi, "%.17g", key->max);
+    }
+    fprintf(out, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", key->section,
+            key->name, type_token(key->type), key->def, lo, hi,
+            key->type == CFG_CHOICE ? key->choices : "", key->help);
+}
+
+void config_reference(FILE *out, enum config_ref_format format)
+{
+    int markdown = format == CONFIG_REF_MARKDOWN;
     if (markdown)
         fputs("| key | type | default | allowed | meaning |\n"
               "|---|---|---|---|---|\n",
               out);
+    else if (format == CONFIG_REF_TSV)
+        fputs("section\tkey\ttype\tdefault\tmin\tmax\tchoices\thelp\n",
+              out);
     for (int k = 0; k < CONFIG_NKEYS; k++) {
         const struct config_key *key = &config_keys[k];
+        if (format == CONFIG_REF_TSV) {
+            reference_tsv(out, key);
+            continue;
+        }
         char allowed[128] = "";
         if (key->type == CFG_INT || key->type == CFG_AUTOINT)
             snprintf(allowed, sizeof allowed, "%s%.0f..%.0f",

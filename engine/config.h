@@ -138,8 +138,23 @@ void config_release(struct config *c);
 /* Writes the effective configuration as INI that config_load accepts. */
 void config_dump(const struct config *c, FILE *out);
 
-/* Writes the key reference: plain text, or a Markdown table. */
-void config_reference(FILE *out, int markdown);
+/* The forms of the key reference. */
+enum config_ref_format {
+    CONFIG_REF_TEXT,     /* two lines a key, for people (forkgp help keys) */
+    CONFIG_REF_MARKDOWN, /* the README's table */
+    CONFIG_REF_TSV       /* for programs: see config_reference */
+};
+
+/*
+ * Writes the key reference in the given form. CONFIG_REF_TSV writes a
+ * header line, then one line per key of eight tab-separated fields:
+ * section, key, type (int, autoint, real, seed, str, path, choice,
+ * optreal, funcs, consts, function), default, min and max (%.17g, for
+ * int, autoint, real and optreal; else empty), the choices separated by
+ * '|' (choice; else empty), and the help. No field holds a tab or a
+ * line break.
+ */
+void config_reference(FILE *out, enum config_ref_format format);
 
 /* A 64-bit hash of the effective configuration (of config_dump's text,
  * less the keys that do not change results: those config_outside_hash

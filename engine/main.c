@@ -37,7 +37,7 @@ static const char usage[] =
     "       forkgp predict RUNDIR --data FILE.csv [--out FILE.csv] [--size N]\n"
     "       forkgp export RUNDIR --format c|python|sympy|latex [--size N]\n"
     "       forkgp help [run | check | resume | plot | eval | predict |\n"
-    "                    export | keys [--markdown] | functions]\n"
+    "                    export | keys [--markdown | --tsv] | functions]\n"
     "       forkgp --help | --version\n";
 
 static const char run_help[] =
@@ -148,7 +148,7 @@ static int help(int argc, char **argv)
     const char *topic = argc > 2 ? argv[2] : "";
     if (strcmp(topic, "run") == 0) {
         fputs(run_help, stdout);
-        config_reference(stdout, 0);
+        config_reference(stdout, CONFIG_REF_TEXT);
     } else if (strcmp(topic, "check") == 0) {
         fputs(check_help, stdout);
     } else if (strcmp(topic, "plot") == 0) {
@@ -162,7 +162,20 @@ static int help(int argc, char **argv)
     } else if (strcmp(topic, "export") == 0) {
         fputs(export_help, stdout);
     } else if (strcmp(topic, "keys") == 0) {
-        config_reference(stdout, argc > 3 && strcmp(argv[3], "--markdown") == 0);
+        const char *form = argc > 3 ? argv[3] : "";
+        if (strcmp(form, "--markdown") == 0)
+            config_reference(stdout, CONFIG_REF_MARKDOWN);
+        else if (strcmp(form, "--tsv") == 0)
+            config_reference(stdout, CONFIG_REF_TSV);
+        else if (*form == '\0')
+            config_reference(stdout, CONFIG_REF_TEXT);
+        else {
+            fprintf(stderr,
+                    "forkgp: help keys: unknown option '%s' (--markdown or "
+                    "--tsv)\n",
+                    form);
+            return EXIT_INPUT;
+        }
     } else if (strcmp(topic, "functions") == 0) {
         infix_write_functions(stdout);
     } else if (*topic == '\0') {

@@ -1692,7 +1692,7 @@ static void test_reference(void **state)
     size_t len = 0;
     FILE *mem = open_memstream(&text, &len);
     assert_non_null(mem);
-    config_reference(mem, 1);
+    config_reference(mem, CONFIG_REF_MARKDOWN);
     assert_int_equal(fclose(mem), 0);
 
     int lines = 0, rows = 0;
@@ -1725,7 +1725,7 @@ static void test_reference(void **state)
     text = NULL;
     mem = open_memstream(&text, &len);
     assert_non_null(mem);
-    config_reference(mem, 0);
+    config_reference(mem, CONFIG_REF_TEXT);
     assert_int_equal(fclose(mem), 0);
     lines = 0;
     for (const char *s = text; *s; s++)
@@ -1735,6 +1735,45 @@ static void test_reference(void **state)
     assert_non_null(
         strstr(text, "  [fitness] function = regression (name or path)\n"));
     assert_non_null(strstr(text, "(choice, " METRICS ")\n"));
+    free(text);
+}
+
+/* The TSV reference: a header, then a line of 8 fields per key, in the
+ * table's order, with what programs read of it exact. */
+static void test_reference_tsv(void **state)
+{
+    (void)state;
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    assert_non_null(mem);
+    config_reference(mem, CONFIG_REF_TSV);
+    assert_int_equal(fclose(mem), 0);
+    const char *header = "section\tkey\ttype\tdefault\tmin\tmax\tchoices\thelp\n";
+    assert_int_equal(strncmp(text, header, strlen(header)), 0);
+    int rows = 0;
+    for (const char *s = text + strlen(header); *s; rows++) {
+        const char *nl = strchr(s, '\n');
+        assert_non_null(nl);
+        int tabs = 0;
+        for (const char *c = s; c < nl; c++)
+            tabs += *c == '\t';
+        assert_int_equal(tabs, 7);
+        assert_true(rows < CONFIG_NKEYS);
+        const struct config_key *key = &config_keys[rows];
+        char start[128];
+        snprintf(start, sizeof start, "%s\t%s\t", key->section, key->name);
+        assert_int_equal(strncmp(s, start, strlen(start)), 0);
+        s = nl + 1;
+    }
+    assert_int_equal(rows, CONFIG_NKEYS);
+    assert_non_null(strstr(text, "\ntree\tmax_depth\tint\t17\t0\t256\t\t"));
+    assert_non_null(strstr(text, "\nrun\tworkers\tautoint\tauto\t0\t1024\t\t"));
+    assert_non_null(strstr(text, "\noperators\tcrossover\treal\t0.9\t0\t1\t\t"));
+    assert_non_null(strstr(text, "\nfitness\tlinear_scaling\tchoice\tauto\t\t\t"
+                                 "auto|yes|no\t"));
+    assert_non_null(strstr(text, "\nrun\tseed\tseed\t1\t\t\t\t"));
+    assert_non_null(strstr(text, "\ndata\ttrain\tpath\t\t\t\t\t"));
     free(text);
 }
 
@@ -1784,6 +1823,7 @@ int main(void)
         cmocka_unit_test(test_dump_defaults),
         cmocka_unit_test(test_dump_extras),
         cmocka_unit_test(test_reference),
+        cmocka_unit_test(test_reference_tsv),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

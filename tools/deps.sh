@@ -7,14 +7,16 @@ usage="usage: tools/deps.sh [run | test | mpi]
         pkg-config, libinih-dev, libcminpack-dev
   test  those, and what the tests and benchmarks need (make test, make
         deps, the default): g++, libcmocka-dev, libpcg-cpp-dev,
-        gnuplot-nox, python3-numpy, python3-sympy, python3-deap, procps
+        gnuplot-nox, python3-numpy, python3-sympy, python3-deap, procps,
+        python3-sklearn, python3-pandas (the Python package's tests)
   mpi   those of test, and Open MPI (make MPI=1, make test-mpi)
 Waits up to DEPS_LOCK_TIMEOUT seconds (default 600) for another apt or
 dpkg (unattended upgrades on a new machine) to let go of its lock."
 set -u
 run_pkgs="gcc make pkg-config libinih-dev libcminpack-dev"
 # procps: pgrep, with which the tests look for processes left behind.
-test_pkgs="$run_pkgs g++ libcmocka-dev libpcg-cpp-dev gnuplot-nox python3-numpy python3-sympy python3-deap procps"
+# python3-sklearn, python3-pandas: the Python package (python/) and its tests.
+test_pkgs="$run_pkgs g++ libcmocka-dev libpcg-cpp-dev gnuplot-nox python3-numpy python3-sympy python3-deap procps python3-sklearn python3-pandas"
 case "${1:-test}" in
 run) pkgs=$run_pkgs ;;
 test) pkgs=$test_pkgs ;;
