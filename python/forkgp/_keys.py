@@ -35,6 +35,9 @@ KEYS = (
     ('point_replace', 'operators', 'point_replace', 'real', '0.05', 0.05),
     ('selection_method', 'selection', 'method', 'choice', 'tournament', 'tournament'),
     ('cases', 'selection', 'cases', 'int', '0', 0),
+    ('count', 'islands', 'count', 'int', '1', 1),
+    ('migration_interval', 'islands', 'migration_interval', 'int', '10', 10),
+    ('migration_size', 'islands', 'migration_size', 'int', '1', 1),
     ('optimize_method', 'optimize', 'method', 'choice', 'none', 'none'),
     ('iterations', 'optimize', 'iterations', 'int', '10', 10),
     ('share', 'optimize', 'share', 'real', '1', 1.0),
@@ -175,6 +178,17 @@ cases : default=0
     [selection] cases (0..16777216): lexicase: the cases each generation's
     selection uses, drawn anew each generation (down-sampled lexicase); 0: all
     of them
+count : default=1
+    [islands] count (1..5000000): subpopulations, each a slice of the
+    population bred on its own (selection and elitism within it); all of them
+    are scored in one batch (1: one population)
+migration_interval : default=10
+    [islands] migration_interval (1..10000000): generations between
+    migrations: after each multiple of it, the best migration_size of each
+    island replace the worst of the next one's parents (a ring)
+migration_size : default=1
+    [islands] migration_size (0..2500000): individuals each island sends to
+    the next at a migration (0: none)
 optimize_method : default='none'
     [optimize] method (none, lm): regression: tune each program's constants
     (and linear scaling's a and b) by Levenberg-Marquardt with exact
@@ -251,6 +265,9 @@ class KeyParams:
         point_replace=0.05,
         selection_method='tournament',
         cases=0,
+        count=1,
+        migration_interval=10,
+        migration_size=1,
         optimize_method='none',
         iterations=10,
         share=1.0,
@@ -293,6 +310,9 @@ class KeyParams:
         self.point_replace = point_replace
         self.selection_method = selection_method
         self.cases = cases
+        self.count = count
+        self.migration_interval = migration_interval
+        self.migration_size = migration_size
         self.optimize_method = optimize_method
         self.iterations = iterations
         self.share = share
