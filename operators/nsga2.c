@@ -147,9 +147,10 @@ static int rank_many(struct nsga2 *ns, const double *values, size_t n,
 {
     size_t cap = n ? n : 1;
     struct row *pts = malloc(cap * sizeof *pts);
-    uint32_t *link = malloc(cap * sizeof *link);   /* the front's member
-                                                      before, or UINT32_MAX */
-    uint32_t *last = malloc(cap * sizeof *last);   /* each front's last */
+    /* Each front's members as a chain, the last first: last[f] the last
+     * placed, link[k] the one placed before k (UINT32_MAX: none). */
+    uint32_t *link = malloc(cap * sizeof *link);
+    uint32_t *last = malloc(cap * sizeof *last);
     uint32_t *start = malloc((cap + 1) * sizeof *start);
     uint32_t *byfront = malloc(cap * sizeof *byfront);
     struct along *al = malloc(cap * sizeof *al);
@@ -262,8 +263,8 @@ int nsga2_rank(struct nsga2 *ns, const struct individual *const *ind,
             ns->size[i] = ok ? x->tree.size : UINT32_MAX;
             row[1] = ns->size[i];
             for (uint32_t j = 0; j < extra; j++) {
-                double o = ok && j < x->nobjectives ? x->objectives[j]
-                                                    : INFINITY;
+                double o =
+                    ok && j < x->nobjectives ? x->objectives[j] : INFINITY;
                 row[2 + j] = o == o ? o + 0.0 : INFINITY;
             }
         }
