@@ -521,7 +521,7 @@ static int by_front_row(const void *pa, const void *pb, int maximise)
     for (uint32_t j = 0; j < a->nobjectives && j < b->nobjectives; j++)
         if (a->objectives[j] != b->objectives[j])
             return a->objectives[j] < b->objectives[j] ? -1 : 1;
-    return a < b ? -1 : a > b; /* the lower index (one population) */
+    return a < b ? -1 : a > b; /* the lower index (in one population) */
 }
 static int by_front_row_min(const void *pa, const void *pb)
 {
@@ -554,9 +554,24 @@ static int write_front_many(struct run *r, const char *metric)
     for (size_t i = 0; i < n; i++)
         if (r->ns.rank[i] == 0 && r->cur.ind[i].status == EVAL_OK)
             all[k++] = &r->cur.ind[i];
-    qsort(all, k, sizeof *all,
-          r->fitness.maximise ? by_front_row_max : by_front_row_min);
-    int rc = write_front_of(r, all, k, metric);
+    /* Each the program its scores measure, tuned constants written in, as
+     * the run's front holds them (in index order: their addresses too). */
+    struct population fp;
+    int rc = -1;
+    if (pop_init(&fp, k, r->cur.max_size) < 0 ||
+        pop_keep_objectives(&fp, r->objectives) < 0) {
+        fprintf(stderr, "forkgp: out of memory for front.csv\n");
+    } else {
+        for (size_t i = 0; i < k; i++) {
+            pop_place(&fp, i);
+            ind_copy_scored(&fp.ind[i], all[i]);
+            all[i] = &fp.ind[i];
+        }
+        qsort(all, k, sizeof *all,
+              r->fitness.maximise ? by_front_row_max : by_front_row_min);
+        rc = write_front_of(r, all, k, metric);
+    }
+    pop_release(&fp);
     free(all);
     return rc;
 }

@@ -135,8 +135,9 @@ static int by_along(const void *pa, const void *pb)
  * The fronts are those of the two-objective case, found as the efficient
  * non-dominated sort (Zhang et al. 2015) finds them: in lexicographic
  * order a point is dominated only by one before it, so each joins the
- * first front none of whose members dominates it. Copies are ranked as
- * there. Crowding: along each objective, each front's members in
+ * first front none of whose members dominates it (up to m n^2
+ * comparisons, as Deb's fast sort, when most points share a front).
+ * Copies are ranked as there. Crowding: along each objective, each front's members in
  * increasing order (ties in the lexicographic order), the ends infinitely
  * crowded, each interior member the gap between its neighbours over the
  * front's range (none when the range is 0 or not finite), added in the
