@@ -6,8 +6,9 @@
  * hash u64, build string), the state (generation, main stream, elapsed,
  * log sizes, best of run, failure counts and notes), the population (n,
  * then per individual status, detail, fitness, scaling, size, nodes,
- * tuned constants kept apart and case errors), the front, whether the run
- * ended (from version 6), and last a checksum of everything before it
+ * tuned constants kept apart, case errors and, from version 7, further
+ * objectives), the front, whether the run ended (from version 6), and
+ * last a checksum of everything before it
  * (checkpoint_checksum, below).
  */
 #include "checkpoint.h"
@@ -17,6 +18,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "forkgp.h"
 
 static const char magic[8] = "FGPCKPT";
 
@@ -37,6 +39,9 @@ static void put_individual(struct buf *o, const struct individual *x)
     /* Lexicase selects from them when the run goes on. */
     buf_put_u32(o, x->nerrors);
     buf_put(o, x->errors, x->nerrors * sizeof(float));
+    /* NSGA-II sorts on them when the run goes on. */
+    buf_put_u32(o, x->nobjectives);
+    buf_put(o, x->objectives, x->nobjectives * sizeof(double));
 }
 
 /* ---- the checksum --------------------------------------------------------
@@ -118,7 +123,8 @@ int checkpoint_encode(const struct checkpoint_key *key,
     for (size_t i = 0; i < p->n; i++)
         room += p->ind[i].tree.size * sizeof(struct node) +
                 p->ind[i].ntuned * sizeof(double) +
-                p->ind[i].nerrors * sizeof(float) + 8;
+                p->ind[i].nerrors * sizeof(float) +
+                p->ind[i].nobjectives * sizeof(double) + 12;
     buf_reserve(&o, room);
     buf_put(&o, magic, sizeof magic);
     buf_put_u32(&o, CHECKPOINT_VERSION);
@@ -187,10 +193,12 @@ static int declared(unsigned op, const struct primset *ps)
     return 0;
 }
 
-/* Reads an individual into x (whose tree has its cap; ncases: the case
- * errors its population keeps, 0 for none); -1 if malformed. */
+/* Reads an individual of a checkpoint of format `version` into x (whose
+ * tree has its cap; ncases and nobjectives: the case errors and further
+ * objectives its population keeps, 0 for none); -1 if malformed. */
 static int get_individual(struct buf_reader *in, struct individual *x,
-                          const struct primset *ps, uint32_t ncases)
+                          const struct primset *ps, uint32_t ncases,
+                          uint32_t nobjectives, uint32_t version)
 {
     int32_t status, detail, scaled;
     uint32_t size;
@@ -238,6 +246,15 @@ static int get_individual(struct buf_reader *in, struct individual *x,
         return -1;
     buf_get(in, x->errors, nerrors * sizeof(float));
     x->nerrors = nerrors;
+    /* Further objectives: as the case errors (none before version 7). */
+    uint32_t nobj = 0;
+    if (version >= 7)
+        buf_get_u32(in, &nobj);
+    if (in->failed ||
+        nobj != (x->status == EVAL_OK && x->objectives ? nobjectives : 0))
+        return -1;
+    buf_get(in, x->objectives, nobj * sizeof(double));
+    x->nobjectives = nobj;
     return in->failed ? -1 : 0;
 }
 
@@ -247,7 +264,7 @@ static int get_individual(struct buf_reader *in, struct individual *x,
  * message. */
 static int read_front(struct buf_reader *in, struct run_state *st,
                       const struct population *p, const struct primset *ps,
-                      struct error *err)
+                      uint32_t version, struct error *err)
 {
     uint32_t n;
     buf_get_u32(in, &n);
@@ -264,7 +281,8 @@ static int read_front(struct buf_reader *in, struct run_state *st,
         buf_get_i64(in, &g);
         buf_get_u64(in, &index);
         if (in->failed || g < 0 || g > st->generation || index >= p->n ||
-            get_individual(in, &x, ps, 0) < 0 || x.status != EVAL_OK ||
+            get_individual(in, &x, ps, 0, 0, version) < 0 ||
+            x.status != EVAL_OK ||
             x.tree.size > st->front.max_size ||
             st->front.slot[x.tree.size].ind.tree.size != 0)
             rc = error_set(err, "corrupted (front)");
@@ -314,7 +332,8 @@ uint64_t checkpoint_max_len(size_t n, uint32_t max_size)
     /* put_individual: status, detail, fitness, scaling (on, a, b), size,
      * nodes. */
     uint64_t ind = 4 + 4 + 8 + 4 + 8 + 8 + 4 +
-                   (uint64_t)max_size * sizeof(struct node);
+                   (uint64_t)max_size * sizeof(struct node) +
+                   4 + 8 * FGP_MAX_SCORES; /* further objectives */
     struct checkpoint_key key;
     uint64_t len = CHECKPOINT_HEAD + 8 + 8 + 4 + sizeof key.build;
     len += 8 * 8 + ind + 8 + 8 * EVAL_NSTATUS + 4; /* state, best, counts */
@@ -384,7 +403,9 @@ int checkpoint_decode(const unsigned char *buf, size_t len,
     if (in.failed || gen < 0 || best_gen < 0 || best_gen > gen ||
         (st->rng.inc & 1) == 0)
         return error_set(err, "corrupted (run state)");
-    if (get_individual(&in, &st->best, ps, 0) < 0)
+    uint32_t version;
+    memcpy(&version, buf + sizeof magic, sizeof version);
+    if (get_individual(&in, &st->best, ps, 0, 0, version) < 0)
         return error_set(err, "corrupted (best of run)");
     buf_get_u64(&in, &st->evaluations);
     for (int i = 0; i < EVAL_NSTATUS; i++)
@@ -430,13 +451,19 @@ int checkpoint_decode(const unsigned char *buf, size_t len,
     for (int i = 0; i < st->nshown; i++)
         if (st->shown[i].index >= n)
             return error_set(err, "corrupted (failure notes)");
+    /* A format without objectives, for a run that sorts on them (a
+     * plug-in that declares them now): its individuals lack them. */
+    if (version < 7 && p->nobjectives > 0)
+        return error_set(err,
+                         "format version %u holds no objectives, which "
+                         "this run's fitness declares (fgp_set_objectives)",
+                         version);
     for (size_t i = 0; i < p->n; i++)
-        if (get_individual(&in, &p->ind[i], ps, p->ncases) < 0)
+        if (get_individual(&in, &p->ind[i], ps, p->ncases, p->nobjectives,
+                           version) < 0)
             return error_set(err, "corrupted (individual %zu)", i);
-    if (read_front(&in, st, p, ps, err) < 0)
+    if (read_front(&in, st, p, ps, version, err) < 0)
         return -1;
-    uint32_t version;
-    memcpy(&version, buf + sizeof magic, sizeof version);
     int32_t finished = 0;
     if (version >= 6)
         buf_get_i32(&in, &finished);

@@ -13,13 +13,14 @@
 #include "rng.h"
 
 #define CHECKPOINT_FILE "checkpoint.bin"
-/* 6: whether the run ended, last (5 lacks it and is read as a run going
- * on); 5: each individual's case errors; 4: a count of the `killed`
+/* 7: each individual's further objectives (NSGA-II on a plug-in's
+ * scores; 6 and 5 have none, and are read as such); 6: whether the run
+ * ended, last (5 lacks it and is read as a run going on); 5: each individual's case errors; 4: a count of the `killed`
  * status (3 had 8 statuses), and tuned constants kept apart from each
  * individual's tree (lamarckian = no); 3: each individual's linear
  * scaling, and the front (2 had neither, 1 ended in FNV-1a 64: all
  * refused by version). */
-#define CHECKPOINT_VERSION 6
+#define CHECKPOINT_VERSION 7
 #define CHECKPOINT_VERSION_OLDEST 5
 #define SHOWN_FAILURES 5
 

@@ -766,7 +766,9 @@ static int collect(struct fork_farm *fm, struct round *rd, int i)
                 (ind_set_tuned(&rd->p->ind[res.index], res.constants,
                                res.nconst) < 0 ||
                  ind_set_errors(&rd->p->ind[res.index], res.errors,
-                                res.nerrors, rd->p->ncases) < 0))
+                                res.nerrors, rd->p->ncases) < 0 ||
+                 ind_set_objectives(&rd->p->ind[res.index], res.scores,
+                                    res.nscores, rd->p->nobjectives) < 0))
                 return -1;
             off += WIRE_HEADER + h.length;
             w->result_id++;
@@ -897,6 +899,7 @@ static int eval_in_process(struct fork_farm *fm, struct population *p,
         if (res.status == EVAL_OK) {
             ind_set_tuned(x, res.constants, res.nconst);
             ind_set_errors(x, res.errors, res.nerrors, p->ncases);
+            ind_set_objectives(x, res.scores, res.nscores, p->nobjectives);
         }
         struct scaling s = {res.scaled, res.intercept, res.slope};
         ind_set_result(x, res.status, 0, res.scores[0], &s);

@@ -29,10 +29,11 @@
 
 enum { TAG_JOBS = 1, TAG_RESULTS = 2, TAG_STOP = 3, TAG_BROKEN = 4 };
 
-/* A RESULT frame of one score, n constants and e case errors, and its
- * detail. */
-#define RESULT_BYTES(n, e)                                                    \
-    (WIRE_HEADER + WIRE_RESULT_FIXED + 8 + 8 * (n) + 4 * (size_t)(e) + 4)
+/* A RESULT frame of the fitness and k further objectives, n constants
+ * and e case errors, and its detail. */
+#define RESULT_BYTES(k, n, e)                                                 \
+    (WIRE_HEADER + WIRE_RESULT_FIXED + 8 + 8 * (size_t)(k) + 8 * (n) +       \
+     4 * (size_t)(e) + 4)
 
 struct mpi_farm {
     const struct fitness *fitness;
@@ -138,7 +139,9 @@ static long take_results(struct population *p, const unsigned char *buf,
             (ind_set_tuned(&p->ind[res.index], res.constants, res.nconst) <
                  0 ||
              ind_set_errors(&p->ind[res.index], res.errors, res.nerrors,
-                            p->ncases) < 0))
+                            p->ncases) < 0 ||
+             ind_set_objectives(&p->ind[res.index], res.scores, res.nscores,
+                                p->nobjectives) < 0))
             return -1;
         struct scaling s = {res.scaled, res.intercept, res.slope};
         ind_set_result(&p->ind[res.index], res.status, detail, res.scores[0],
@@ -279,7 +282,8 @@ int mpi_farm_serve(const struct fitness *f, uint64_t seed,
     buf_init(&out);
     double *consts = malloc(((size_t)o->max_size + 1) * sizeof *consts);
     if (!fm || !consts || pop_init(&p, population, o->max_size) < 0 ||
-        pop_keep_errors(&p, o->cases) < 0) {
+        pop_keep_errors(&p, o->cases) < 0 ||
+        pop_keep_objectives(&p, o->objectives) < 0) {
         if (fm)
             error_set(err, "out of memory");
         fork_farm_free(fm);
@@ -330,11 +334,13 @@ int mpi_farm_serve(const struct fitness *f, uint64_t seed,
             continue;
         }
         /* Each result with its program's constants, which the evaluation
-         * may have tuned (rank 0 writes them into its individual). */
+         * may have tuned (rank 0 writes them into its individual), and the
+         * further objectives NSGA-II sorts on. */
         size_t olen = 0, room = 0;
         for (size_t i = 0; i < p.n; i++)
             if (p.ind[i].origin == ORIGIN_NEW)
-                room += RESULT_BYTES((size_t)p.ind[i].tree.size, o->cases);
+                room += RESULT_BYTES(o->objectives,
+                                     (size_t)p.ind[i].tree.size, o->cases);
         buf_reset(&out);
         if (buf_reserve(&out, room) < 0)
             MPI_Abort(MPI_COMM_WORLD, 1);
@@ -348,6 +354,10 @@ int mpi_farm_serve(const struct fitness *f, uint64_t seed,
                 .slope = x->scaling.slope};
             res.scores[0] = x->fitness;
             if (x->status == EVAL_OK) {
+                res.nscores = 1 + x->nobjectives;
+                if (x->nobjectives)
+                    memcpy(res.scores + 1, x->objectives,
+                           x->nobjectives * sizeof(double));
                 res.nconst = tree_get_constants(&x->tree, consts);
                 res.constants = consts;
                 res.nerrors = x->nerrors;

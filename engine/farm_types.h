@@ -27,6 +27,9 @@ struct farm_options {
                              fewer: those rng_sample draws from the stream
                              (seed, RNG_CASES, generation), the same in
                              every process */
+    uint32_t objectives;  /* the fitness's further objectives each result
+                             carries (scores[1..objectives], NSGA-II): 0
+                             none */
 };
 
 /* What an evaluation of a generation returns. */

@@ -36,6 +36,8 @@ struct fitness {
                        (a plug-in) */
     size_t ncases;  /* cases with an error each (fgp_set_cases); 0: the
                        fitness gives none */
+    int nobjectives; /* scores[1..nobjectives] are objectives too, for
+                        NSGA-II (fgp_set_objectives); 0: none */
     char score_name[32]; /* what scores[0] is called in reports */
     void *ctx;
     int (*evaluate)(void *ctx, const struct tree *t, struct rng *r,

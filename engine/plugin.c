@@ -99,6 +99,7 @@ struct fgp_setup {
     char msg[1024];
     size_t rows; /* fgp_set_rows's; 0 when not said */
     size_t ncases; /* fgp_set_cases's; 0 when not said */
+    int nobjectives; /* fgp_set_objectives's; 0 when not said */
 };
 
 /* ---- setup: messages and strings -------------------------------------- */
@@ -392,6 +393,18 @@ int fgp_set_cases(struct fgp_setup *s, size_t ncases)
         return fgp_fail(s, "fgp_set_cases: %zu cases, expected 1..%d", ncases,
                         FGP_MAX_CASES);
     s->ncases = ncases;
+    return 0;
+}
+
+int fgp_set_objectives(struct fgp_setup *s, int count)
+{
+    int most = s->pl->desc->nscores - 1;
+    if (count < 0 || count > most)
+        return fgp_fail(s,
+                        "fgp_set_objectives: %d objectives, expected 0..%d "
+                        "(scores[1..count] of its %d scores)",
+                        count, most, s->pl->desc->nscores);
+    s->nobjectives = count;
     return 0;
 }
 
@@ -1063,6 +1076,7 @@ struct plugin *plugin_load(struct config *c, struct primset *ps,
     snprintf(f->score_name, sizeof f->score_name, "%s", s->score_name);
     f->rows = s->rows;
     f->ncases = s->ncases;
+    f->nobjectives = s->nobjectives;
     free(used);
     free(s);
     f->name = pl->desc->name;

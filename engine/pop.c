@@ -91,6 +91,7 @@ void pop_release(struct population *p)
     if (p->tuned)
         munmap(p->tuned, p->tuned_bytes);
     free(p->errors);
+    free(p->objectives);
     free(p->ind);
     memset(p, 0, sizeof *p);
 }
@@ -132,6 +133,41 @@ int pop_keep_errors(struct population *p, uint32_t ncases)
         p->ind[i].errors = p->errors + i * ncases;
         p->ind[i].nerrors = 0;
     }
+    return 0;
+}
+
+int pop_keep_objectives(struct population *p, uint32_t k)
+{
+    if (p->objectives || k == 0)
+        return 0;
+    size_t n = p->n ? p->n : 1;
+    if (n > SIZE_MAX / sizeof(double) / k)
+        return -1;
+    p->objectives = malloc(n * k * sizeof(double));
+    if (!p->objectives)
+        return -1;
+    p->nobjectives = k;
+    for (size_t i = 0; i < p->n; i++) {
+        p->ind[i].objectives = p->objectives + i * k;
+        p->ind[i].nobjectives = 0;
+    }
+    return 0;
+}
+
+int ind_set_objectives(struct individual *x, const double *scores,
+                       uint32_t n, uint32_t k)
+{
+    if (!x->objectives) {
+        x->nobjectives = 0;
+        return 0;
+    }
+    if (n < 1 || n - 1 < k)
+        return -1;
+    /* A NaN (a score the plug-in left unwritten, say) is the worst. */
+    for (uint32_t j = 0; j < k; j++)
+        x->objectives[j] = scores[1 + j] == scores[1 + j] ? scores[1 + j]
+                                                          : INFINITY;
+    x->nobjectives = k;
     return 0;
 }
 

@@ -73,6 +73,12 @@ struct individual {
      * ncases, or NULL (pop_keep_errors). */
     float *errors;
     uint32_t nerrors;
+    /* The fitness's further objectives (scores[1..], fgp_set_objectives),
+     * for NSGA-II: nobjectives of them, 0 when the individual failed or
+     * its population keeps none; objectives is room for the population's
+     * nobjectives, or NULL (pop_keep_objectives). */
+    uint32_t nobjectives;
+    double *objectives;
 };
 
 /* Sets x's evaluation result: a fitness and scaling only when status is
@@ -88,6 +94,7 @@ static inline void ind_set_result(struct individual *x, int status,
     if (status != EVAL_OK) {
         x->ntuned = 0;
         x->nerrors = 0;
+        x->nobjectives = 0;
     }
     if (status == EVAL_OK && s && s->on)
         x->scaling = *s;
@@ -96,9 +103,9 @@ static inline void ind_set_result(struct individual *x, int status,
 }
 
 /* Gives `to` the evaluation's result that `from` holds (status, detail,
- * fitness, scaling, constants kept apart, case errors): for a copy or a
- * twin of the same program, in a population that keeps tuned constants
- * and case errors (as many) when from's does. */
+ * fitness, scaling, constants kept apart, case errors, objectives): for a
+ * copy or a twin of the same program, in a population that keeps tuned
+ * constants, case errors and objectives (as many) when from's does. */
 static inline void ind_take_result(struct individual *to,
                                    const struct individual *from)
 {
@@ -112,6 +119,10 @@ static inline void ind_take_result(struct individual *to,
     to->nerrors = to->errors ? from->nerrors : 0;
     if (to->nerrors)
         memcpy(to->errors, from->errors, from->nerrors * sizeof(float));
+    to->nobjectives = to->objectives ? from->nobjectives : 0;
+    if (to->nobjectives)
+        memcpy(to->objectives, from->objectives,
+               from->nobjectives * sizeof(double));
 }
 
 /*
@@ -142,6 +153,9 @@ struct population {
     float *errors;     /* each individual's case errors, in one block, or
                           NULL (pop_keep_errors) */
     uint32_t ncases;   /* room per individual in errors */
+    double *objectives; /* each individual's further objectives, in one
+                           block, or NULL (pop_keep_objectives) */
+    uint32_t nobjectives; /* room per individual in objectives */
     size_t tuned_bytes;
 };
 
@@ -217,6 +231,16 @@ int pop_keep_tuned(struct population *p);
 /* Gives each individual of p room for ncases case errors (lexicase
  * selection). Returns 0 or -1 (out of memory). */
 int pop_keep_errors(struct population *p, uint32_t ncases);
+
+/* Gives each individual of p room for k further objectives (NSGA-II on a
+ * plug-in's scores[1..k]). Returns 0 or -1 (out of memory). */
+int pop_keep_objectives(struct population *p, uint32_t k);
+
+/* Sets x's objectives from an evaluation's scores[1..n) (scores has n
+ * doubles): the first k of them (k: its population's count) when x keeps
+ * them, else none. Returns 0, or -1 (x unchanged) when n - 1 < k. */
+int ind_set_objectives(struct individual *x, const double *scores,
+                       uint32_t n, uint32_t k);
 
 /* Sets x's case errors from an evaluation's n values (host order,
  * possibly unaligned). Returns 0, or -1 (x unchanged) when x's population

@@ -93,6 +93,8 @@ struct run {
     int folder_open; /* the run folder is open: it is closed at the end */
     uint32_t cases;  /* the case errors each evaluation gives selection
                         (lexicase); 0: none */
+    uint32_t objectives; /* nsga2: the fitness's further objectives
+                            (scores[1..objectives]) kept; 0: none */
 };
 
 /*
@@ -395,10 +397,18 @@ static int write_population(struct run *r, const struct population *p)
     /* The usual size, so that the block rarely grows: about 5 bytes a
      * node, and the other columns. */
     char head[128];
-    int n = snprintf(head, sizeof head, "index,status,%s,size,program\n",
+    int n = snprintf(head, sizeof head, "index,status,%s,size,",
                      r->fitness.score_name);
-    int ok = buf_reserve(&b, 128 + 8 * nodes + 96 * p->n) == 0 &&
+    int ok = buf_reserve(&b, 128 + 8 * nodes +
+                                 (96 + 25 * (size_t)p->nobjectives) * p->n) ==
+                 0 &&
              buf_put(&b, head, (size_t)n) == 0;
+    /* NSGA-II's further objectives, a column each (as in front.csv). */
+    for (uint32_t j = 1; j <= p->nobjectives && ok; j++) {
+        n = snprintf(head, sizeof head, "objective%u,", j);
+        ok = buf_put(&b, head, (size_t)n) == 0;
+    }
+    ok = ok && buf_put(&b, "program\n", 8) == 0;
     for (size_t i = 0; i < p->n && ok; i++) {
         const struct individual *x = &p->ind[i];
         /* The columns before the program: at most 3 numbers of 24
@@ -408,9 +418,17 @@ static int write_population(struct run *r, const struct population *p)
                      eval_status_name(x->status));
         if (x->status == EVAL_OK)
             n += infix_g17(cols + n, sizeof cols - (size_t)n, x->fitness);
-        n +=
-            snprintf(cols + n, sizeof cols - (size_t)n, ",%u,\"", x->tree.size);
-        ok = buf_put(&b, cols, (size_t)n) == 0 &&
+        n += snprintf(cols + n, sizeof cols - (size_t)n, ",%u,", x->tree.size);
+        ok = buf_put(&b, cols, (size_t)n) == 0;
+        /* A failed individual's are empty, as its fitness is. */
+        for (uint32_t j = 0; j < p->nobjectives && ok; j++) {
+            n = j < x->nobjectives
+                    ? infix_g17(cols, sizeof cols, x->objectives[j])
+                    : 0;
+            cols[n++] = ',';
+            ok = buf_put(&b, cols, (size_t)n) == 0;
+        }
+        ok = ok && buf_put(&b, "\"", 1) == 0 &&
              model_of(&r->model, x) == 0 &&
              infix_append(&b, &r->model, &r->ps) == 0 &&
              buf_put(&b, "\"\n", 2) == 0;
@@ -436,8 +454,9 @@ static int append_model(struct run *r, struct buf *b,
     return infix_append(b, &r->model, &r->ps);
 }
 
-static int write_front_of(struct run *r, const struct front *fr,
-                          const char *metric);
+static int write_front_of(struct run *r, const struct individual *const *rows,
+                          size_t n, const char *metric);
+static int write_front_many(struct run *r, const char *metric);
 
 /*
  * Writes front.csv: the Pareto front of accuracy against size (a program's
@@ -445,11 +464,14 @@ static int write_front_of(struct run *r, const struct front *fr,
  * seen that is better than every smaller one, with its train and test
  * scores (test empty without test data); and, unless quiet, prints it as
  * a table after the run. With nsga2, of the last generation alone (its
- * first front). Returns 0 or -1.
+ * first front); with further objectives, that front on all of them, a
+ * column each. Returns 0 or -1.
  */
 static int write_front(struct run *r)
 {
     const char *metric = r->fitness.score_name;
+    if (r->objectives > 0)
+        return write_front_many(r, metric);
     /* NSGA-II's answer is its last generation's first front: the best
      * of each size there that beats every smaller one. */
     struct front last;
@@ -465,40 +487,128 @@ static int write_front(struct run *r)
         }
         fr = &last;
     }
-    int rc = write_front_of(r, fr, metric);
+    uint32_t *sizes = malloc(((size_t)fr->max_size + 1) * sizeof *sizes);
+    const struct individual **rows =
+        malloc(((size_t)fr->max_size + 1) * sizeof *rows);
+    int rc = -1;
+    if (!sizes || !rows) {
+        fprintf(stderr, "forkgp: out of memory for front.csv\n");
+    } else {
+        size_t n = front_pareto(fr, r->fitness.maximise, sizes);
+        for (size_t k = 0; k < n; k++)
+            rows[k] = &fr->slot[sizes[k]].ind;
+        rc = write_front_of(r, rows, n, metric);
+    }
+    free(sizes);
+    free(rows);
     if (r->nsga2)
         front_release(&last);
     return rc;
 }
 
-/* write_front for the front fr. */
-static int write_front_of(struct run *r, const struct front *fr,
-                          const char *metric)
+/* The first front's order in front.csv: by size, then the error, then
+ * the further objectives, then the index. */
+static int by_front_row(const void *pa, const void *pb, int maximise)
 {
-    uint32_t *sizes = malloc(((size_t)fr->max_size + 1) * sizeof *sizes);
-    struct buf b, table;
-    buf_init(&b);
-    buf_init(&table);
-    if (!sizes) {
+    const struct individual *a = *(const struct individual *const *)pa,
+                            *b = *(const struct individual *const *)pb;
+    if (a->tree.size != b->tree.size)
+        return a->tree.size < b->tree.size ? -1 : 1;
+    double ea = maximise ? -a->fitness : a->fitness,
+           eb = maximise ? -b->fitness : b->fitness;
+    if (ea != eb)
+        return ea < eb ? -1 : 1;
+    for (uint32_t j = 0; j < a->nobjectives && j < b->nobjectives; j++)
+        if (a->objectives[j] != b->objectives[j])
+            return a->objectives[j] < b->objectives[j] ? -1 : 1;
+    return a < b ? -1 : a > b; /* the lower index (in one population) */
+}
+static int by_front_row_min(const void *pa, const void *pb)
+{
+    return by_front_row(pa, pb, 0);
+}
+static int by_front_row_max(const void *pa, const void *pb)
+{
+    return by_front_row(pa, pb, 1);
+}
+
+/* front.csv under NSGA-II with further objectives: the last generation's
+ * first front on all the objectives (error, size and the further ones),
+ * each point once (its first copy), scored programs only. */
+static int write_front_many(struct run *r, const char *metric)
+{
+    size_t n = r->cur.n;
+    const struct individual **all = malloc((n ? n : 1) * sizeof *all);
+    if (!all) {
         fprintf(stderr, "forkgp: out of memory for front.csv\n");
         return -1;
     }
-    size_t n = front_pareto(fr, r->fitness.maximise, sizes);
+    for (size_t i = 0; i < n; i++)
+        all[i] = &r->cur.ind[i];
+    if (nsga2_rank(&r->ns, all, n, r->fitness.maximise) < 0) {
+        free(all);
+        fprintf(stderr, "forkgp: out of memory for front.csv\n");
+        return -1;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (r->ns.rank[i] == 0 && r->cur.ind[i].status == EVAL_OK)
+            all[k++] = &r->cur.ind[i];
+    /* Each the program its scores measure, tuned constants written in, as
+     * the run's front holds them (in index order: their addresses too). */
+    struct population fp;
+    int rc = -1;
+    if (pop_init(&fp, k, r->cur.max_size) < 0 ||
+        pop_keep_objectives(&fp, r->objectives) < 0) {
+        fprintf(stderr, "forkgp: out of memory for front.csv\n");
+    } else {
+        for (size_t i = 0; i < k; i++) {
+            pop_place(&fp, i);
+            ind_copy_scored(&fp.ind[i], all[i]);
+            all[i] = &fp.ind[i];
+        }
+        qsort(all, k, sizeof *all,
+              r->fitness.maximise ? by_front_row_max : by_front_row_min);
+        rc = write_front_of(r, all, k, metric);
+    }
+    pop_release(&fp);
+    free(all);
+    return rc;
+}
+
+/* Writes front.csv from its n rows, in order. */
+static int write_front_of(struct run *r, const struct individual *const *rows,
+                          size_t n, const char *metric)
+{
+    struct buf b, table;
+    buf_init(&b);
+    buf_init(&table);
     char line[256];
     /* A stochastic fitness's scores are one evaluation's each: the front
      * gets its programs' means over streams of their own too. */
     int again = r->fitness.stochastic;
-    int len = snprintf(line, sizeof line, "size,train_%s,test_%s,%s%s%sprogram\n",
+    int len = snprintf(line, sizeof line, "size,train_%s,test_%s,%s%s%s",
                        metric, metric, again ? "rescored_" : "",
                        again ? metric : "", again ? "," : "");
     buf_put(&b, line, (size_t)len);
-    buf_put(&table, "front: the best program of each size\n", 37);
+    /* The further objectives NSGA-II sorted on, by their place among the
+     * scores: objectiveJ is scores[J]. */
+    for (uint32_t j = 1; j <= r->objectives; j++) {
+        len = snprintf(line, sizeof line, "objective%u,", j);
+        buf_put(&b, line, (size_t)len);
+    }
+    buf_put(&b, "program\n", 8);
+    const char *title = r->objectives > 0
+                            ? "front: the last generation's first front\n"
+                            : "front: the best program of each size\n";
+    buf_put(&table, title, strlen(title));
     for (size_t k = 0; k < n; k++) {
-        const struct front_entry *e = &fr->slot[sizes[k]];
+        const struct individual *x = rows[k];
+        uint32_t size = x->tree.size;
         double test[FGP_MAX_SCORES];
-        int ts = plugin_test(r->plugin, &e->ind.tree, test);
+        int ts = plugin_test(r->plugin, &x->tree, test);
         char train_text[32], test_text[32] = "";
-        infix_g17(train_text, sizeof train_text, e->ind.fitness);
+        infix_g17(train_text, sizeof train_text, x->fitness);
         if (ts == EVAL_OK)
             infix_g17(test_text, sizeof test_text, test[0]);
         else if (ts >= 0)
@@ -506,7 +616,7 @@ static int write_front_of(struct run *r, const struct front *fr,
         struct rescore rs = {0, 0, NAN};
         char again_text[40] = "";
         if (again) {
-            if (rescore_program(r->farm, &r->next, &e->ind.tree, &rs) !=
+            if (rescore_program(r->farm, &r->next, &x->tree, &rs) !=
                 FARM_DONE)
                 rs.mean = NAN; /* interrupted: left empty */
             if (!isnan(rs.mean))
@@ -515,25 +625,33 @@ static int write_front_of(struct run *r, const struct front *fr,
                 snprintf(again_text, sizeof again_text, "invalid");
             strcat(again_text, ",");
         }
-        len = snprintf(line, sizeof line, "%u,%s,%s,%s\"", sizes[k],
-                       train_text, test_text, again_text);
+        len = snprintf(line, sizeof line, "%u,%s,%s,%s", size, train_text,
+                       test_text, again_text);
         buf_put(&b, line, (size_t)len);
-        append_model(r, &b, &e->ind);
+        for (uint32_t j = 0; j < x->nobjectives; j++) {
+            len = infix_g17(line, sizeof line, x->objectives[j]);
+            buf_put(&b, line, (size_t)len);
+            buf_put(&b, ",", 1);
+        }
+        buf_put(&b, "\"", 1);
+        append_model(r, &b, x);
         buf_put(&b, "\"\n", 2);
-        len = snprintf(line, sizeof line, "size %u: train_%s %.6g", sizes[k],
-                       metric, e->ind.fitness);
+        len = snprintf(line, sizeof line, "size %u: train_%s %.6g", size,
+                       metric, x->fitness);
         if (ts == EVAL_OK)
             len += snprintf(line + len, sizeof line - (size_t)len,
                             ", test_%s %.6g", metric, test[0]);
         if (!isnan(rs.mean))
             len += snprintf(line + len, sizeof line - (size_t)len,
                             ", rescored_%s %.6g", metric, rs.mean);
+        for (uint32_t j = 0; j < x->nobjectives; j++)
+            len += snprintf(line + len, sizeof line - (size_t)len,
+                            ", objective%u %.6g", j + 1, x->objectives[j]);
         len += snprintf(line + len, sizeof line - (size_t)len, ": ");
         buf_put(&table, line, (size_t)len);
-        append_model(r, &table, &e->ind);
+        append_model(r, &table, x);
         buf_put(&table, "\n", 1);
     }
-    free(sizes);
     int rc = -1;
     struct error err;
     if (b.failed || table.failed)
@@ -649,7 +767,7 @@ static void run_release(struct run *r)
 /* The farm's settings from the config, for fitness f. */
 static struct farm_options farm_options(const struct config *c,
                                         const struct fitness *f,
-                                        uint32_t cases)
+                                        uint32_t cases, uint32_t objectives)
 {
     int fork = strcmp(c->run_backend, "mpi") != 0;
     struct farm_options fo = {
@@ -662,6 +780,7 @@ static struct farm_options farm_options(const struct config *c,
         .stop_on_failure = strcmp(c->run_on_failure, "abort") == 0,
         .max_size = (uint32_t)c->tree_max_size,
         .cases = cases,
+        .objectives = objectives,
         /* auto: workers only when they pay (see farm_eval); a plug-in's
          * evaluations always run in workers, for containment, and so do
          * any evaluations given a time or memory limit, which only
@@ -926,6 +1045,17 @@ static int setup(struct run *r, const struct run_options *o)
         fprintf(stderr, "forkgp: out of memory for a population of %zu\n", n);
         return -1;
     }
+    /* NSGA-II sorts on the fitness's further objectives too, when it
+     * declares them; other runs keep none. */
+    if (r->nsga2 && r->fitness.nobjectives > 0) {
+        r->objectives = (uint32_t)r->fitness.nobjectives;
+        if (pop_keep_objectives(&r->cur, r->objectives) < 0 ||
+            pop_keep_objectives(&r->next, r->objectives) < 0 ||
+            pop_keep_objectives(&r->spare, r->objectives) < 0) {
+            fprintf(stderr, "forkgp: out of memory for the objectives\n");
+            return -1;
+        }
+    }
     if (o->resume && load_checkpoint(r) < 0) {
         r->status = EXIT_INPUT;
         return -1;
@@ -958,7 +1088,8 @@ static int setup(struct run *r, const struct run_options *o)
 static int start(struct run *r, const struct run_options *o)
 {
     const struct config *c = r->cfg;
-    struct farm_options fo = farm_options(c, &r->fitness, r->cases);
+    struct farm_options fo = farm_options(c, &r->fitness, r->cases,
+                                        r->objectives);
     start_manifest(r, fo.workers);
     struct error ferr;
     int served = farm_serve(&r->fitness, c->run_seed, &fo,

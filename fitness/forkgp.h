@@ -307,6 +307,23 @@ int fgp_set_cases(struct fgp_setup *s, size_t ncases);
  */
 double *fgp_case_errors(const struct fgp_program *p);
 
+/* ---- further objectives (NSGA-II) -------------------------------------
+ * [selection] method = nsga2 sorts on two objectives, the error
+ * (scores[0]) and the program's size. A plug-in may add its other scores:
+ * fgp_set_objectives(s, k) says that scores[1..k] are objectives too, each
+ * minimised (negate in evaluate a score that is better higher). They are
+ * read only when evaluate returns FGP_OK; a NaN counts as the worst. A run
+ * with another selection method ignores the call, and keeps none of them.
+ * Added, like the case errors, without changing FGP_ABI_VERSION: a
+ * plug-in that calls it fails to load in a forkgp that lacks it, with the
+ * function's name. FGP_HAS_OBJECTIVES tells the header that has it. */
+#define FGP_HAS_OBJECTIVES 1
+
+/* Declares scores[1..count] objectives; count is 0 (none, the default) to
+ * the descriptor's nscores - 1. Call it from setup; returns 0, or -1 after
+ * failing the setup (a count out of that range). */
+int fgp_set_objectives(struct fgp_setup *s, int count);
+
 /* ---- evaluate: the evaluation's random stream -------------------------- */
 uint32_t fgp_rng_u32(struct fgp_rng *r);
 uint32_t fgp_rng_below(struct fgp_rng *r, uint32_t bound); /* [0, bound) */

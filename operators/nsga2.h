@@ -1,6 +1,6 @@
-/* nsga2: NSGA-II (Deb et al. 2002) on two objectives, the error and the
- * size: non-dominated sorting, crowding distance, the survivors of
- * parents and offspring, and the crowded tournament. */
+/* nsga2: NSGA-II (Deb et al. 2002) on the error, the size and a
+ * fitness's further objectives: non-dominated sorting, crowding distance,
+ * the survivors of parents and offspring, and the crowded tournament. */
 #ifndef FORKGP_NSGA2_H
 #define FORKGP_NSGA2_H
 
@@ -11,10 +11,11 @@
 #include "rng.h"
 
 /*
- * The objectives, both minimised: an individual's raw fitness (negated
- * when maximising; +inf when it failed) and its size in nodes (failed:
- * the largest). a dominates b when it is no worse in both and better in
- * one. Of individuals with the same objectives, the first (by index) is
+ * The objectives, all minimised: an individual's raw fitness (negated
+ * when maximising; +inf when it failed), its size in nodes (failed: the
+ * largest), and the further objectives it carries (individual.objectives,
+ * a fitness's scores[1..]; failed or NaN: +inf). a dominates b when it is
+ * no worse in every one and better in one. Of individuals with the same objectives, the first (by index) is
  * ranked among the others, and the c-th copy in the c-th front after the
  * last of theirs: copies of a few small programs, each non-dominated,
  * would otherwise fill the population. Scratch for

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "checkpoint.h"
+#include "forkgp.h"
 #include "hash.h"
 #include "init.h"
 #include "pop.h"
@@ -114,6 +115,8 @@ struct fixture {
 static int keep_tuned;
 /* And how many case errors they keep (lexicase); 0: none. */
 static uint32_t keep_errors;
+/* And how many further objectives (NSGA-II); 0: none. */
+static uint32_t keep_objectives;
 
 /* Room for a decode: a state whose best has CAP, n individuals. */
 static void make_target(struct run_state *st, struct population *p, size_t n)
@@ -125,6 +128,8 @@ static void make_target(struct run_state *st, struct population *p, size_t n)
         assert_int_equal(pop_keep_tuned(p), 0);
     if (keep_errors)
         assert_int_equal(pop_keep_errors(p, keep_errors), 0);
+    if (keep_objectives)
+        assert_int_equal(pop_keep_objectives(p, keep_objectives), 0);
     assert_int_equal(front_init(&st->front, CAP), 0);
 }
 
@@ -215,6 +220,10 @@ static void assert_same_individual(const struct individual *a,
     assert_int_equal(a->nerrors, b->nerrors);
     if (a->nerrors)
         assert_memory_equal(a->errors, b->errors, a->nerrors * sizeof(float));
+    assert_int_equal(a->nobjectives, b->nobjectives);
+    if (a->nobjectives)
+        assert_memory_equal(a->objectives, b->objectives,
+                            a->nobjectives * sizeof(double));
 }
 
 /* Decodes buf into a fresh target and checks it equals fx, bit for bit. */
@@ -348,6 +357,57 @@ static void test_round_trip_errors(void **state)
         release_fixture(&fx);
     }
     keep_errors = 0;
+}
+
+/* Further objectives (NSGA-II) come back bit for bit, infinities too;
+ * where the population keeps another number of them, or none, the
+ * checkpoint is refused. */
+static void test_round_trip_objectives(void **state)
+{
+    (void)state;
+    for (uint64_t seed = 1; seed <= 10; seed++) {
+        keep_objectives = 1 + (uint32_t)seed % (FGP_MAX_SCORES - 1);
+        struct fixture fx;
+        make_fixture(&fx, seed, 1 + seed * 7 % 30, 0);
+        struct rng r;
+        rng_seed(&r, seed, 13);
+        size_t ok = 0;
+        for (size_t i = 0; i < fx.pop.n; i++) {
+            struct individual *x = &fx.pop.ind[i];
+            double sc[FGP_MAX_SCORES];
+            for (uint32_t k = 0; k < FGP_MAX_SCORES; k++)
+                sc[k] = k == 2 ? -INFINITY : rng_double(&r) - 0.5;
+            if (x->status == EVAL_OK) {
+                assert_int_equal(ind_set_objectives(x, sc, FGP_MAX_SCORES,
+                                                    keep_objectives),
+                                 0);
+                ok++;
+            }
+        }
+        unsigned char *buf;
+        size_t len;
+        encode(&fx, &buf, &len);
+        check_round_trip(&fx, buf, len);
+        if (ok) {
+            for (int other = 0; other < 2; other++) {
+                uint32_t saved = keep_objectives;
+                keep_objectives = other ? 0 : saved + 1;
+                struct checkpoint_key key;
+                struct run_state st;
+                struct population p;
+                make_target(&st, &p, fx.pop.n);
+                struct error err = {""};
+                assert_int_equal(checkpoint_decode(buf, len, &key, &st, &p,
+                                                   &fx.ps, &err),
+                                 -1);
+                release_target(&st, &p);
+                keep_objectives = saved;
+            }
+        }
+        free(buf);
+        release_fixture(&fx);
+    }
+    keep_objectives = 0;
 }
 
 /* Tuned constants kept apart (lamarckian = no) come back bit for bit,
@@ -556,7 +616,16 @@ static size_t skip_individual(const unsigned char *b, size_t off)
 {
     off += IND_NODES + read_u32(b, off + IND_SIZE) * sizeof(struct node);
     off += 4 + read_u32(b, off) * sizeof(double); /* tuned constants */
-    return off + 4 + read_u32(b, off) * sizeof(float); /* case errors */
+    off += 4 + read_u32(b, off) * sizeof(float);  /* case errors */
+    return off + 4 + read_u32(b, off) * sizeof(double); /* objectives */
+}
+
+/* Where an individual's count of objectives lies. */
+static size_t objectives_at(const unsigned char *b, size_t off)
+{
+    off += IND_NODES + read_u32(b, off + IND_SIZE) * sizeof(struct node);
+    off += 4 + read_u32(b, off) * sizeof(double);
+    return off + 4 + read_u32(b, off) * sizeof(float);
 }
 
 static void read_layout(const unsigned char *b, size_t len, struct layout *l)
@@ -719,10 +788,11 @@ static void test_every_byte_changed(void **state)
             char what[64];
             snprintf(what, sizeof what, "byte %zu of %zu: %02x -> %02x", at,
                      len, was, buf[at]);
-            /* Version 4 is read too: then the checksum catches it. */
+            /* An older version still read: the checksum catches it. */
+            uint32_t v = read_u32(buf, 8);
             const char *want = at < 8 ? "not a forkgp checkpoint"
-                               : at < 12 && read_u32(buf, 8) !=
-                                                CHECKPOINT_VERSION_OLDEST
+                               : at < 12 && (v < CHECKPOINT_VERSION_OLDEST ||
+                                             v > CHECKPOINT_VERSION)
                                    ? "format version"
                                    : "checksum";
             expect_reject(buf, len, &fx, want, what);
@@ -759,6 +829,61 @@ static void test_version(void **state)
     release_fixture(&fx);
 }
 
+/* Makes buf (len bytes, of a fixture without objectives, its front empty)
+ * a checkpoint of format version 6: without each individual's count of
+ * further objectives (0 each), the best's first. */
+static void to_version_6(unsigned char *buf, size_t *len)
+{
+    struct layout l;
+    read_layout(buf, *len, &l);
+    size_t n = read_u64(buf, l.n);
+    /* From the last, so that the offsets before stay right. */
+    for (size_t i = n + 1; i-- > 0;) {
+        size_t at = objectives_at(buf, i == 0 ? l.best : l.ind[i - 1]);
+        assert_int_equal(read_u32(buf, at), 0);
+        memmove(buf + at, buf + at + 4, *len - at - 4);
+        *len -= 4;
+    }
+    write_u32(buf, 8, 6);
+    reseal(buf, *len);
+}
+
+/* A checkpoint of format version 6, without objectives, reads as before;
+ * refused, with its reason, by a run that sorts on objectives. */
+static void test_version_6(void **state)
+{
+    (void)state;
+    struct fixture fx;
+    make_fixture(&fx, 19, 5, 1);
+    fx.st.finished = 2;
+    unsigned char *buf;
+    size_t len;
+    encode(&fx, &buf, &len);
+    to_version_6(buf, &len);
+    struct checkpoint_key key;
+    struct run_state st;
+    struct population p;
+    make_target(&st, &p, fx.pop.n);
+    struct error err = {""};
+    assert_int_equal(checkpoint_decode(buf, len, &key, &st, &p, &fx.ps, &err),
+                     0);
+    assert_int_equal(st.finished, 2);
+    for (size_t i = 0; i < fx.pop.n; i++)
+        assert_same_individual(&fx.pop.ind[i], &p.ind[i]);
+    release_target(&st, &p);
+    keep_objectives = 2;
+    make_target(&st, &p, fx.pop.n);
+    assert_int_equal(checkpoint_decode(buf, len, &key, &st, &p, &fx.ps, &err),
+                     -1);
+    assert_string_equal(err.msg, "format version 6 holds no objectives, which "
+                                 "this run's fitness declares "
+                                 "(fgp_set_objectives)");
+    release_target(&st, &p);
+    keep_objectives = 0;
+    free(buf);
+    release_fixture(&fx);
+}
+
 /* A checkpoint of format version 5, which ends before the mark of a run
  * that ended, is read as a run going on. */
 static void test_version_5(void **state)
@@ -770,6 +895,7 @@ static void test_version_5(void **state)
     unsigned char *buf;
     size_t len;
     encode(&fx, &buf, &len);
+    to_version_6(buf, &len);
     /* Version 5: the same bytes without the last i32 before the checksum. */
     memmove(buf + len - 12, buf + len - 8, 8);
     len -= 4;
@@ -796,7 +922,7 @@ static void test_version_5(void **state)
 static void test_version_1(void **state)
 {
     (void)state;
-    assert_int_equal(CHECKPOINT_VERSION, 6);
+    assert_int_equal(CHECKPOINT_VERSION, 7);
     struct fixture fx;
     make_fixture(&fx, 14, 4, 1);
     unsigned char *buf;
@@ -804,7 +930,7 @@ static void test_version_1(void **state)
     encode(&fx, &buf, &len);
     write_u32(buf, 8, 1);
     write_u64(buf, len - 8, fnv1a(buf, len - 8));
-    const char *want = "format version 1, but this forkgp reads version 6";
+    const char *want = "format version 1, but this forkgp reads version 7";
     struct checkpoint_key key;
     struct error err = {""};
     assert_int_equal(checkpoint_read_key(buf, len, &key, &err), -1);
@@ -1271,12 +1397,14 @@ int main(void)
         cmocka_unit_test(test_round_trip_extremes),
         cmocka_unit_test(test_round_trip_tuned),
         cmocka_unit_test(test_round_trip_errors),
+        cmocka_unit_test(test_round_trip_objectives),
         cmocka_unit_test(test_decode_replaces_notes),
         cmocka_unit_test(test_every_truncation),
         cmocka_unit_test(test_every_byte_changed),
         cmocka_unit_test(test_version),
         cmocka_unit_test(test_version_1),
         cmocka_unit_test(test_version_5),
+        cmocka_unit_test(test_version_6),
         cmocka_unit_test(test_checksum_reference),
         cmocka_unit_test(test_checksum_two_bits),
         cmocka_unit_test(test_garbage_inside),

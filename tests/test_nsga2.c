@@ -1,5 +1,6 @@
-/* test_nsga2: non-dominated sorting and crowding on error and size, the
- * survivors of two populations, and the crowded tournament. */
+/* test_nsga2: non-dominated sorting and crowding on error and size, and
+ * on further objectives (against a brute-force sort), the survivors of
+ * two populations, and the crowded tournament. */
 /* cmocka 1.1.5 needs these four first, in this order. */
 /* clang-format off */
 #include <stdarg.h>
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "forkgp.h"
 #include "nsga2.h"
 #include "pop.h"
 #include "rng.h"
@@ -157,10 +159,282 @@ static void test_tournament(void **state)
     pop_release(&p);
 }
 
+/* ---- further objectives -------------------------------------------------- */
+
+/* Gives p's scored individuals k further objectives, o[i * k + j]. */
+static void set_objectives(struct population *p, uint32_t k, const double *o)
+{
+    assert_int_equal(pop_keep_objectives(p, k), 0);
+    for (size_t i = 0; i < p->n; i++) {
+        double sc[FGP_MAX_SCORES];
+        sc[0] = p->ind[i].fitness;
+        for (uint32_t j = 0; j < k; j++)
+            sc[1 + j] = o[i * k + j];
+        if (p->ind[i].status == EVAL_OK)
+            assert_int_equal(ind_set_objectives(&p->ind[i], sc, 1 + k, k), 0);
+    }
+}
+
+/* Three objectives by hand: error, size and one more. */
+static void test_fronts_three(void **state)
+{
+    (void)state;
+    /* 0: (1, 1, 5)  1: (2, 1, 4)  2: (1, 2, 3): none dominates another
+     * 3: (2, 2, 5)  dominated by 0 and 1; 4: failed; 5: a copy of 1;
+     * 6: (3, 3, 3)  dominated by 2 alone, and by no member of front 1;
+     * 7: (3, 1, 4)  dominated by 1 */
+    const uint32_t size[] = {1, 1, 2, 2, 1, 1, 3, 1};
+    const double f[] = {1, 2, 1, 2, NAN, 2, 3, 3};
+    const double o[] = {5, 4, 3, 5, 0, 4, 3, 4};
+    struct population p;
+    make_pop(&p, 8, size, f);
+    set_objectives(&p, 1, o);
+    struct nsga2 ns = {0};
+    rank(&ns, &p, 0);
+    const uint32_t want[] = {0, 0, 0, 1, 2, 3, 1, 1};
+    for (int i = 0; i < 8; i++)
+        assert_int_equal(ns.rank[i], want[i]);
+    /* Without the third objective, 2 is dominated by 0, and 6 by 3, which
+     * 1 dominates, which 0 does. */
+    struct population q;
+    make_pop(&q, 8, size, f);
+    rank(&ns, &q, 0);
+    assert_int_equal(ns.rank[2], 1);
+    assert_int_equal(ns.rank[6], 3);
+    /* Front 1 of the three, {3, 6, 7}: along the error 3 is an end (2),
+     * 6 and 7 tie at 3, 7 first (lexicographically (3, 1, 4) before
+     * (3, 3, 3)), so 6 is the other end; along the size 7 (1) and 6 (3)
+     * are the ends; along the third 6 (3) and 3 (5): each an end. */
+    rank(&ns, &p, 0);
+    assert_true(isinf(ns.crowd[3]) && isinf(ns.crowd[6]) &&
+                isinf(ns.crowd[7]));
+    nsga2_release(&ns);
+    pop_release(&p);
+    pop_release(&q);
+}
+
+/* One individual's objectives as nsga2 sorts them: m values. */
+static void objectives_of(const struct individual *x, int maximise,
+                          uint32_t m, double *v)
+{
+    int ok = x->status == EVAL_OK;
+    v[0] = !ok ? INFINITY : maximise ? -x->fitness + 0.0 : x->fitness + 0.0;
+    v[1] = ok ? (double)x->tree.size : (double)UINT32_MAX;
+    for (uint32_t j = 2; j < m; j++) {
+        double o = ok ? x->objectives[j - 2] : INFINITY;
+        v[j] = o == o ? o + 0.0 : INFINITY;
+    }
+}
+
+#define MAXN 80
+#define MAXM 6
+
+static int dominates(const double *a, const double *b, uint32_t m)
+{
+    int better = 0;
+    for (uint32_t j = 0; j < m; j++) {
+        if (a[j] > b[j])
+            return 0;
+        better |= a[j] < b[j];
+    }
+    return better;
+}
+
+static int same_point(const double *a, const double *b, uint32_t m)
+{
+    for (uint32_t j = 0; j < m; j++)
+        if (a[j] != b[j])
+            return 0;
+    return 1;
+}
+
+/* Lexicographic, then the index. */
+static int lex_before(const double (*v)[MAXM], uint32_t m, size_t a,
+                      size_t b)
+{
+    for (uint32_t j = 0; j < m; j++)
+        if (v[a][j] != v[b][j])
+            return v[a][j] < v[b][j];
+    return a < b;
+}
+
+/*
+ * Brute force, from the definitions: the distinct points (the first of
+ * each set of copies, by index) peeled front by front (a front: those no
+ * other remaining point dominates); the c-th later copy of a point in the
+ * c-th front after the last. Crowding: per front and objective, the
+ * members in increasing order (ties: lexicographic, then index), the ends
+ * +inf, each interior one (next - prev) / range when the range is finite
+ * and positive, summed in the objectives' order.
+ */
+static void brute(const double (*v)[MAXM], size_t n, uint32_t m,
+                  uint32_t *rank, double *crowd)
+{
+    int copy[MAXN], assigned[MAXN] = {0};
+    size_t left = 0, nfronts = 0;
+    for (size_t i = 0; i < n; i++) {
+        copy[i] = 0;
+        for (size_t k = 0; k < i; k++)
+            if (same_point(v[k], v[i], m))
+                copy[i]++;
+        left += copy[i] == 0;
+    }
+    while (left > 0) {
+        int in[MAXN] = {0};
+        for (size_t i = 0; i < n; i++) {
+            if (copy[i] || assigned[i])
+                continue;
+            int dom = 0;
+            for (size_t k = 0; k < n && !dom; k++)
+                dom = !copy[k] && !assigned[k] && dominates(v[k], v[i], m);
+            in[i] = !dom;
+        }
+        for (size_t i = 0; i < n; i++)
+            if (in[i]) {
+                rank[i] = (uint32_t)nfronts;
+                assigned[i] = 1;
+                left--;
+            }
+        nfronts++;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (copy[i])
+            rank[i] = (uint32_t)(nfronts - 1 + (size_t)copy[i]);
+    for (size_t i = 0; i < n; i++)
+        crowd[i] = 0.0;
+    for (uint32_t f = 0; f < (uint32_t)(nfronts + n); f++) {
+        size_t mem[MAXN], k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (rank[i] == f)
+                mem[k++] = i;
+        if (k == 0)
+            continue;
+        for (uint32_t j = 0; j < m; j++) {
+            /* Insertion sort by (value j, lexicographic order). */
+            for (size_t a = 1; a < k; a++)
+                for (size_t b = a; b > 0; b--) {
+                    size_t x = mem[b - 1], y = mem[b];
+                    int after = v[x][j] > v[y][j] ||
+                                (v[x][j] == v[y][j] && lex_before(v, m, y, x));
+                    if (!after)
+                        break;
+                    mem[b - 1] = y;
+                    mem[b] = x;
+                }
+            crowd[mem[0]] = INFINITY;
+            crowd[mem[k - 1]] = INFINITY;
+            double range = v[mem[k - 1]][j] - v[mem[0]][j];
+            if (!(range > 0) || !isfinite(range))
+                continue;
+            for (size_t c = 1; c + 1 < k; c++)
+                crowd[mem[c]] += (v[mem[c + 1]][j] - v[mem[c - 1]][j]) / range;
+        }
+    }
+}
+
+/* Random populations on 3 to 5 objectives, with ties, copies, failures,
+ * NaNs and -0 among them: the fronts and crowding of the brute force. */
+static void test_many_brute(void **state)
+{
+    (void)state;
+    struct rng r;
+    rng_seed(&r, 12, 5);
+    for (int trial = 0; trial < 400; trial++) {
+        size_t n = 1 + rng_below(&r, MAXN);
+        uint32_t k = 1 + rng_below(&r, 3), m = 2 + k;
+        int maximise = (int)rng_below(&r, 2);
+        uint32_t size[MAXN];
+        double f[MAXN], o[MAXN * 3];
+        /* Few values, so that ties and copies are common. */
+        uint32_t spread = 2 + rng_below(&r, 6);
+        for (size_t i = 0; i < n; i++) {
+            size[i] = 1 + rng_below(&r, 4);
+            f[i] = rng_below(&r, 40) == 0 ? NAN
+                                           : (double)rng_below(&r, spread) / 4;
+            for (uint32_t j = 0; j < k; j++) {
+                uint32_t d = rng_below(&r, 30);
+                o[i * k + j] = d == 0   ? NAN
+                               : d == 1 ? -0.0
+                               : d == 2 ? INFINITY
+                                        : (double)rng_below(&r, spread) - 1;
+            }
+        }
+        struct population p;
+        make_pop(&p, n, size, f);
+        set_objectives(&p, k, o);
+        struct nsga2 ns = {0};
+        const struct individual *ptr[MAXN];
+        for (size_t i = 0; i < n; i++)
+            ptr[i] = &p.ind[i];
+        assert_int_equal(nsga2_rank(&ns, ptr, n, maximise), 0);
+        double v[MAXN][MAXM], crowd[MAXN];
+        uint32_t want[MAXN];
+        for (size_t i = 0; i < n; i++)
+            objectives_of(&p.ind[i], maximise, m, v[i]);
+        brute((const double(*)[MAXM])v, n, m, want, crowd);
+        for (size_t i = 0; i < n; i++) {
+            assert_int_equal(ns.rank[i], want[i]);
+            if (isinf(crowd[i]))
+                assert_true(isinf(ns.crowd[i]));
+            else
+                assert_true(fabs(ns.crowd[i] - crowd[i]) <= 1e-12);
+        }
+        nsga2_release(&ns);
+        pop_release(&p);
+    }
+}
+
+/* Survivors carry their objectives; a NaN objective is kept as +inf, and
+ * an evaluation with fewer scores than objectives is refused. */
+static void test_survivors_objectives(void **state)
+{
+    (void)state;
+    const uint32_t sa[] = {1, 2};
+    const double fa[] = {0.5, 0.4};
+    const uint32_t sb[] = {1, 3};
+    const double fb[] = {0.6, 0.1};
+    const double oa[] = {1, -1, NAN, 7}, ob[] = {-5, 0, 2, 2};
+    struct population a, b, out;
+    make_pop(&a, 2, sa, fa);
+    make_pop(&b, 2, sb, fb);
+    set_objectives(&a, 2, oa);
+    set_objectives(&b, 2, ob);
+    assert_true(isinf(a.ind[1].objectives[0]));
+    double few[2] = {0.4, 1};
+    assert_int_equal(ind_set_objectives(&a.ind[1], few, 2, 2), -1);
+    assert_int_equal(pop_init(&out, 3, CAP), 0);
+    assert_int_equal(pop_keep_objectives(&out, 2), 0);
+    struct nsga2 ns = {0};
+    assert_int_equal(nsga2_survivors(&ns, &a, &b, &out, 0), 0);
+    /* All four are on the first front (b0 is dominated in neither the
+     * error nor the size, and best in the first objective); the three
+     * kept have the objectives they came with. */
+    for (size_t i = 0; i < 3; i++) {
+        const struct individual *x = &out.ind[i];
+        assert_int_equal(x->nobjectives, 2);
+        const struct individual *from[] = {&a.ind[0], &a.ind[1], &b.ind[0],
+                                           &b.ind[1]};
+        int found = 0;
+        for (int s2 = 0; s2 < 4; s2++)
+            found |= from[s2]->tree.size == x->tree.size &&
+                     from[s2]->fitness == x->fitness &&
+                     memcmp(from[s2]->objectives, x->objectives,
+                            2 * sizeof(double)) == 0;
+        assert_true(found);
+    }
+    nsga2_release(&ns);
+    pop_release(&a);
+    pop_release(&b);
+    pop_release(&out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fronts),
+        cmocka_unit_test(test_fronts_three),
+        cmocka_unit_test(test_many_brute),
+        cmocka_unit_test(test_survivors_objectives),
         cmocka_unit_test(test_survivors),
         cmocka_unit_test(test_tournament),
     };

@@ -73,6 +73,22 @@ for sel in "configs/pagie1.ini epsilon_lexicase 0" "configs/pagie1.ini epsilon_l
         fail "$name: mpirun -n 3: outputs differ"
 done
 
+# --- NSGA-II on a plug-in's further objectives: they come back from the
+# ranks with the fitness (tests/plugins/objectives.c, two of them) ---------
+cc -shared -fPIC -O2 -Ifitness -o "$TMP/objectives.so" tests/plugins/objectives.c ||
+    fail "cannot build tests/plugins/objectives.c"
+printf '[fitness]\nfunction = %s\n[run]\npopulation = 300\n[objectives]\ncount = 2\n' \
+    "$TMP/objectives.so" >"$TMP/objectives.ini"
+common=(--quiet --seed 2 --set run.generations=6 --set selection.method=nsga2)
+"$FORKGP" run "$TMP/objectives.ini" "${common[@]}" --set run.workers=0 \
+    --out "$TMP/fork-obj" >/dev/null 2>&1 || fail "objectives: the fork run failed"
+timeout 120 "${MPIRUN[@]}" -n 3 "$FORKGP" run "$TMP/objectives.ini" "${common[@]}" \
+    --set run.backend=mpi --set run.workers=1 --out "$TMP/mpi-obj" >"$TMP/mpi.log" 2>&1 ||
+    fail "objectives: mpirun -n 3: exit $? ($(tail -2 "$TMP/mpi.log"))"
+same_outputs "$TMP/fork-obj" "$TMP/mpi-obj" &&
+    pass "nsga2 with a plug-in's 2 objectives: mpirun -n 3, the fork backend's bytes" ||
+    fail "nsga2 with a plug-in's 2 objectives: mpirun -n 3: outputs differ"
+
 # --- a fork run's checkpoint resumes under mpirun ------------------------------
 "$FORKGP" run "${args0[@]}" --out "$TMP/fk" >/dev/null 2>&1 &
 job=$!

@@ -343,10 +343,10 @@ refused
 expect_err "checksum mismatch" "$case: message"
 # The version is read before the checksum (which covers it): the version
 # message wins and names both versions.
-broken "format version 7 (a newer forkgp's)"
-poke "$bad/checkpoint.bin" 8 01
+broken "format version 8 (a newer forkgp's)"
+poke "$bad/checkpoint.bin" 8 0f
 refused
-expect_err "checkpoint.bin: format version 7, but this forkgp reads version 6" "$case: message"
+expect_err "checkpoint.bin: format version 8, but this forkgp reads version 7" "$case: message"
 broken "not a checkpoint"
 echo "hello, world, this is not a checkpoint" >"$bad/checkpoint.bin"
 refused
