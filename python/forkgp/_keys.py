@@ -171,9 +171,10 @@ selection_method : default='tournament'
     (Spector: on the cases in a random order, keep those best on each; for
     boolean and classification problems); epsilon_lexicase (La Cava 2016:
     within each case's median absolute deviation of the best; for regression);
-    nsga2 (Deb 2002: non-dominated sorting on error and size; the survivors of
-    parents and offspring form each generation, and the last one's first front
-    is front.csv)
+    nsga2 (Deb 2002: non-dominated sorting on error and size, and on a
+    plug-in's own objectives (fgp_set_objectives); the survivors of parents
+    and offspring form each generation, and the last one's first front is
+    front.csv)
 cases : default=0
     [selection] cases (0..16777216): lexicase: the cases each generation's
     selection uses, drawn anew each generation (down-sampled lexicase); 0: all
