@@ -309,6 +309,26 @@ static void test_round_trip(void **state)
     }
 }
 
+/* The checkpoint in buf is refused where the population it is read into
+ * keeps one more of what *keep counts, or none. */
+static void refused_elsewhere(struct fixture *fx, const unsigned char *buf,
+                              size_t len, uint32_t *keep)
+{
+    uint32_t saved = *keep;
+    for (int other = 0; other < 2; other++) {
+        *keep = other ? 0 : saved + 1;
+        struct checkpoint_key key;
+        struct run_state st;
+        struct population p;
+        make_target(&st, &p, fx->pop.n);
+        struct error err = {""};
+        assert_int_equal(
+            checkpoint_decode(buf, len, &key, &st, &p, &fx->ps, &err), -1);
+        release_target(&st, &p);
+    }
+    *keep = saved;
+}
+
 /* Case errors (lexicase) come back bit for bit, infinities too; where the
  * population keeps another number of them, or none, the checkpoint is
  * refused. */
@@ -337,22 +357,8 @@ static void test_round_trip_errors(void **state)
         size_t len;
         encode(&fx, &buf, &len);
         check_round_trip(&fx, buf, len);
-        if (ok) {
-            for (int other = 0; other < 2; other++) {
-                uint32_t saved = keep_errors;
-                keep_errors = other ? 0 : saved + 1;
-                struct checkpoint_key key;
-                struct run_state st;
-                struct population p;
-                make_target(&st, &p, fx.pop.n);
-                struct error err = {""};
-                assert_int_equal(checkpoint_decode(buf, len, &key, &st, &p,
-                                                   &fx.ps, &err),
-                                 -1);
-                release_target(&st, &p);
-                keep_errors = saved;
-            }
-        }
+        if (ok)
+            refused_elsewhere(&fx, buf, len, &keep_errors);
         free(buf);
         release_fixture(&fx);
     }
@@ -388,22 +394,8 @@ static void test_round_trip_objectives(void **state)
         size_t len;
         encode(&fx, &buf, &len);
         check_round_trip(&fx, buf, len);
-        if (ok) {
-            for (int other = 0; other < 2; other++) {
-                uint32_t saved = keep_objectives;
-                keep_objectives = other ? 0 : saved + 1;
-                struct checkpoint_key key;
-                struct run_state st;
-                struct population p;
-                make_target(&st, &p, fx.pop.n);
-                struct error err = {""};
-                assert_int_equal(checkpoint_decode(buf, len, &key, &st, &p,
-                                                   &fx.ps, &err),
-                                 -1);
-                release_target(&st, &p);
-                keep_objectives = saved;
-            }
-        }
+        if (ok)
+            refused_elsewhere(&fx, buf, len, &keep_objectives);
         free(buf);
         release_fixture(&fx);
     }
