@@ -16,7 +16,8 @@ int check_main(struct config *cfg)
     int status = pl ? EXIT_OK : ps ? EXIT_INPUT : EXIT_RUNTIME;
     uint32_t cases;
     /* What a run refuses after the setup, check refuses too. */
-    if (pl && plugin_cases(cfg, &f, &cases, &err) < 0)
+    if (pl && (plugin_cases(cfg, &f, &cases, &err) < 0 ||
+               plugin_check_rdo(cfg, &f, ps, &err) < 0))
         status = EXIT_INPUT;
     if (status != EXIT_OK)
         fprintf(stderr, "forkgp: %s\n", ps ? err.msg : "out of memory");

@@ -626,7 +626,7 @@ static int check_together(struct config *c, struct error *err)
                          c->operators_elitism, c->run_population);
     double sum = c->operators_crossover + c->operators_subtree_mutation +
                  c->operators_point_mutation + c->operators_hoist_mutation +
-                 c->operators_reproduction;
+                 c->operators_rdo + c->operators_reproduction;
     if (fabs(sum - 1.0) > 1e-9) {
         /* Cite the rate set last in the file: the likeliest to be new. */
         int k = CFG_KEY_operators_crossover;
@@ -638,7 +638,8 @@ static int check_together(struct config *c, struct error *err)
                 k = i;
         return config_key_error(c, k, err,
                          "crossover + subtree_mutation + point_mutation + "
-                         "hoist_mutation + reproduction must be 1, got %.17g",
+                         "hoist_mutation + rdo + reproduction must be 1, got "
+                         "%.17g",
                          sum);
     }
     if (c->output_dir[0] == '\0') {

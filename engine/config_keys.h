@@ -100,8 +100,13 @@
       "share of offspring made by point mutation")                            \
     X(operators, hoist_mutation, REAL, "0.01", 0, 1, NULL,                    \
       "share of offspring made by hoist mutation")                            \
+    X(operators, rdo, REAL, "0", 0, 1, NULL,                                  \
+      "share of offspring made by RDO, semantic backpropagation (Pawlak, "    \
+      "Wieloch, Krawiec 2015): a random node's subtree replaced by the "      \
+      "generation's subtree closest to what that node must output for the "   \
+      "program to be right; boolean problems (and, or, not, nand, nor, if)") \
     X(operators, reproduction, REAL, "0.05", 0, 1, NULL,                      \
-      "share of offspring copied unchanged; the five shares sum to 1")        \
+      "share of offspring copied unchanged; the six shares sum to 1")        \
     X(operators, internal_bias, REAL, "0.9", 0, 1, NULL,                      \
       "chance that a crossover point is a function node (Koza's 90/10)")      \
     X(operators, root_crossover, CHOICE, "allow", 0, 0, "allow|never",        \

@@ -38,6 +38,9 @@ struct fitness {
                        fitness gives none */
     int nobjectives; /* scores[1..nobjectives] are objectives too, for
                         NSGA-II (fgp_set_objectives); 0: none */
+    const double *case_data; /* the cases' table (fgp_set_case_data): each
+                                variable's ncases values, then the wanted
+                                outputs; NULL: not given */
     char score_name[32]; /* what scores[0] is called in reports */
     void *ctx;
     int (*evaluate)(void *ctx, const struct tree *t, struct rng *r,

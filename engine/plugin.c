@@ -20,6 +20,7 @@
 #include "optimize.h"
 #include "interp.h"
 #include "pop.h"
+#include "rdo.h"
 #include "rng.h"
 #include "text.h"
 
@@ -77,6 +78,8 @@ struct plugin {
     int nstrings;
     struct plugin_file files[MAX_TABLES + 1];
     int nfiles;
+    double *case_data; /* fgp_set_case_data's copy: each variable's ncases
+                          values, then the target's; NULL: not given */
 };
 
 /* What a setup may ask; lives only during plugin_load. */
@@ -100,6 +103,7 @@ struct fgp_setup {
     size_t rows; /* fgp_set_rows's; 0 when not said */
     size_t ncases; /* fgp_set_cases's; 0 when not said */
     int nobjectives; /* fgp_set_objectives's; 0 when not said */
+    int case_vars; /* variables when fgp_set_case_data was called */
 };
 
 /* ---- setup: messages and strings -------------------------------------- */
@@ -393,6 +397,31 @@ int fgp_set_cases(struct fgp_setup *s, size_t ncases)
         return fgp_fail(s, "fgp_set_cases: %zu cases, expected 1..%d", ncases,
                         FGP_MAX_CASES);
     s->ncases = ncases;
+    return 0;
+}
+
+int fgp_set_case_data(struct fgp_setup *s, const double *const *inputs,
+                      const double *target)
+{
+    if (s->ncases == 0)
+        return fgp_fail(s, "fgp_set_case_data: call fgp_set_cases first");
+    int nvars = s->pl->ps->nvars;
+    if ((nvars > 0 && !inputs) || !target)
+        return fgp_fail(s, "fgp_set_case_data: NULL %s",
+                        target ? "inputs" : "target");
+    for (int k = 0; k < nvars; k++)
+        if (!inputs[k])
+            return fgp_fail(s, "fgp_set_case_data: inputs[%d] is NULL", k);
+    size_t n = s->ncases;
+    double *copy = calloc(((size_t)nvars + 1) * n, sizeof *copy);
+    if (!copy)
+        return fgp_fail(s, "out of memory for the case data");
+    for (int k = 0; k < nvars; k++)
+        memcpy(copy + (size_t)k * n, inputs[k], n * sizeof *copy);
+    memcpy(copy + (size_t)nvars * n, target, n * sizeof *copy);
+    free(s->pl->case_data);
+    s->pl->case_data = copy;
+    s->case_vars = nvars;
     return 0;
 }
 
@@ -900,6 +929,28 @@ static int check_unread(const struct fgp_setup *s, struct error *err)
     return 0;
 }
 
+int plugin_check_rdo(const struct config *c, const struct fitness *f,
+                     const struct primset *ps, struct error *err)
+{
+    if (c->operators_rdo <= 0.0)
+        return 0;
+    if (!f->case_data)
+        return config_key_error(c, CFG_KEY_operators_rdo, err,
+                                "RDO needs the table of cases, and fitness "
+                                "'%s' gives none (the built-in boolean "
+                                "does; a plug-in gives it with "
+                                "fgp_set_case_data, forkgp.h)",
+                                f->name);
+    int op = rdo_refuses(ps);
+    if (op >= 0)
+        return config_key_error(c, CFG_KEY_operators_rdo, err,
+                                "RDO works on and, or, not, nand, nor and "
+                                "if alone, and the primitives include '%s'",
+                                op < OP_COUNT ? prim_table[op].name
+                                              : "a plug-in's symbol");
+    return 0;
+}
+
 int plugin_cases(const struct config *c, const struct fitness *f,
                  uint32_t *cases, struct error *err)
 {
@@ -1072,6 +1123,15 @@ struct plugin *plugin_load(struct config *c, struct primset *ps,
     }
     if (check_unread(s, err) < 0)
         goto fail;
+    if (pl->case_data && s->case_vars != ps->nvars) {
+        snprintf(err->msg, sizeof err->msg,
+                 "fitness '%s': fgp_set_case_data was given %d variables, "
+                 "and %d were declared: call it after the last "
+                 "fgp_add_variable",
+                 pl->desc->name, s->case_vars, ps->nvars);
+        goto fail;
+    }
+    f->case_data = pl->case_data;
     f->maximise = s->maximise;
     snprintf(f->score_name, sizeof f->score_name, "%s", s->score_name);
     f->rows = s->rows;
@@ -1113,6 +1173,7 @@ void plugin_free(struct plugin *pl)
     for (int i = 0; i < pl->nfiles; i++)
         free(pl->files[i].path);
     free(pl->strings);
+    free(pl->case_data);
     interp_release(&pl->interp);
     optimize_free(pl->opt);
     tree_release(&pl->tuned);

@@ -31,6 +31,12 @@ struct plugin *plugin_load(struct config *c, struct primset *ps,
  * together): a gigabyte. */
 #define PLUGIN_MAX_CASE_CELLS ((size_t)1 << 28)
 
+/* Refuses [operators] rdo (exit 2, err naming the key) where the fitness
+ * gives no table of cases or the primitives include a function RDO
+ * cannot walk (rdo.h). Returns 0 or -1. */
+int plugin_check_rdo(const struct config *c, const struct fitness *f,
+                     const struct primset *ps, struct error *err);
+
 /*
  * The case errors [selection] asks each evaluation of f (loaded from c)
  * for, into *cases: 0 when the method uses none; else all of f's, or

@@ -67,6 +67,7 @@ struct run {
     struct plugin *plugin;
     struct primset ps;
     struct fitness fitness;
+    struct rdo_cases truth; /* the fitness's table as truths, for RDO */
     struct ranking rank;
     struct farm *farm;
     struct population cur, next; /* cur: the last scored generation */
@@ -758,6 +759,7 @@ static void run_release(struct run *r)
     pop_release(&r->spare);
     nsga2_release(&r->ns);
     breed_release(&r->breed);
+    rdo_cases_release(&r->truth);
     tree_release(&r->st.best.tree);
     front_release(&r->st.front);
     plugin_free(r->plugin);
@@ -814,6 +816,7 @@ static struct breed_options breed_options(const struct config *c)
                   [BREED_SUBTREE] = c->operators_subtree_mutation,
                   [BREED_POINT] = c->operators_point_mutation,
                   [BREED_HOIST] = c->operators_hoist_mutation,
+                  [BREED_RDO] = c->operators_rdo,
                   [BREED_REPRODUCTION] = c->operators_reproduction},
         .population = (size_t)c->run_population,
         .islands = (size_t)c->islands_count,
@@ -1017,9 +1020,23 @@ static int setup(struct run *r, const struct run_options *o)
     r->key.config_hash = config_hash(c);
     r->key.data_hash = plugin_data_hash(r->plugin);
     snprintf(r->key.build, sizeof r->key.build, "%s", FORKGP_BUILD);
+    if (plugin_check_rdo(c, &r->fitness, &r->ps, &perr) < 0) {
+        fprintf(stderr, "forkgp: %s\n", perr.msg);
+        r->status = EXIT_INPUT;
+        return -1;
+    }
     uint32_t max_size = (uint32_t)c->tree_max_size;
     size_t n = (size_t)c->run_population;
     struct breed_options bo = breed_options(c);
+    if (c->operators_rdo > 0.0) {
+        if (rdo_cases_init(&r->truth, r->fitness.ncases, r->ps.nvars,
+                           r->fitness.case_data) < 0) {
+            fprintf(stderr, "forkgp: out of memory for the table of cases\n");
+            r->status = EXIT_RUNTIME;
+            return -1;
+        }
+        bo.cases = &r->truth;
+    }
     if (pop_init(&r->cur, n, max_size) < 0 ||
         pop_init(&r->next, n, max_size) < 0 ||
         tree_init(&r->st.best.tree, max_size) < 0 ||

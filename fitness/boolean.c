@@ -80,6 +80,9 @@ static int setup(struct fgp_setup *s, void **state)
         }
     }
     b->y = target;
+    /* The table itself, for semantic operators ([operators] rdo). */
+    if (fgp_set_case_data(s, b->x, b->y) < 0)
+        return -1;
     fgp_set_maximise(s, 1);
     fgp_set_score_name(s, "hits");
     if (fgp_use_functions(s, functions) < 0 ||

@@ -324,6 +324,24 @@ double *fgp_case_errors(const struct fgp_program *p);
  * failing the setup (a count out of that range). */
 int fgp_set_objectives(struct fgp_setup *s, int count);
 
+/* ---- the cases themselves (semantic operators) -------------------------
+ * A fitness over a fixed table of cases may hand forkgp the table: each
+ * variable's value on every case, and the output wanted. Operators that
+ * reason about what a subtree computes ([operators] rdo, semantic
+ * backpropagation) then evaluate subtrees on it in forkgp's own process,
+ * with the built-in primitives only (never the plug-in's code). Nothing
+ * else reads it. Added without changing FGP_ABI_VERSION, as the case
+ * errors were; FGP_HAS_CASE_DATA tells the header that has it. */
+#define FGP_HAS_CASE_DATA 1
+
+/* inputs[k] holds the ncases (fgp_set_cases's) values of variable k, in
+ * fgp_add_variable's order, one array per variable declared so far;
+ * target the ncases wanted outputs. forkgp copies them. Call it from
+ * setup after fgp_set_cases and the last fgp_add_variable; returns 0, or
+ * -1 after failing the setup. */
+int fgp_set_case_data(struct fgp_setup *s, const double *const *inputs,
+                      const double *target);
+
 /* ---- evaluate: the evaluation's random stream -------------------------- */
 uint32_t fgp_rng_u32(struct fgp_rng *r);
 uint32_t fgp_rng_below(struct fgp_rng *r, uint32_t bound); /* [0, bound) */

@@ -29,7 +29,9 @@ int breed_init(struct breed *b, const struct breed_options *o)
         b->victims = calloc(m ? m : 1, sizeof *b->victims);
         islands_ok = b->pool && b->migrants && b->victims;
     }
-    if (!b->elites || !b->standings || !b->ptrs || !islands_ok ||
+    int rdo_ok = b->share[BREED_RDO] <= 0.0 ||
+                 (o->cases && rdo_init(&b->rdo, o->cases, b->vp.max_size) == 0);
+    if (!b->elites || !b->standings || !b->ptrs || !islands_ok || !rdo_ok ||
         tree_init(&b->scratch, b->vp.max_size) < 0) {
         breed_release(b);
         return -1;
@@ -48,6 +50,7 @@ void breed_release(struct breed *b)
     tree_release(&b->scratch);
     lexicase_release(&b->lex);
     nsga2_release(&b->ns);
+    rdo_release(&b->rdo);
     memset(b, 0, sizeof *b);
 }
 
@@ -110,6 +113,8 @@ static int breed_from(struct breed *b, struct population *next, size_t lo,
         if (nsga2_rank(&b->ns, b->ptrs, v->n, rk->maximise) < 0)
             return -1;
     }
+    if (b->share[BREED_RDO] > 0.0 && rdo_library(&b->rdo, v) < 0)
+        return -1;
     size_t i = 0;
     for (; i < b->elitism; i++) {
         pop_place(next, lo + i);
@@ -140,6 +145,9 @@ static int breed_from(struct breed *b, struct population *next, size_t lo,
             break;
         case BREED_HOIST:
             changed = vary_hoist(&x->tree, &p1->tree, r);
+            break;
+        case BREED_RDO:
+            changed = vary_rdo(&x->tree, &p1->tree, &b->rdo, &b->vp, r);
             break;
         default: /* reproduction */
             tree_copy(&x->tree, &p1->tree);

@@ -9,6 +9,7 @@
 #include "rng.h"
 #include "lexicase.h"
 #include "nsga2.h"
+#include "rdo.h"
 #include "select.h"
 #include "vary.h"
 
@@ -18,6 +19,7 @@ enum breed_op {
     BREED_SUBTREE,
     BREED_POINT,
     BREED_HOIST,
+    BREED_RDO,
     BREED_REPRODUCTION,
     BREED_NOPS
 };
@@ -34,6 +36,8 @@ struct breed_options {
     size_t islands;             /* slices bred apart (0 or 1: one) */
     size_t migration_size;      /* each island's emigrants */
     long migration_interval;    /* generations between migrations */
+    const struct rdo_cases *cases; /* the fitness's table, for RDO; NULL
+                                      when its share is 0 */
 };
 
 /* The breeding plan and its preallocated scratch (no allocation per
@@ -61,6 +65,8 @@ struct breed {
                                 best, in cur */
     size_t *victims;         /* islands x migration_size: each island's
                                 worst, in cur, that its neighbour's replace */
+    struct rdo rdo;          /* RDO's library of the parents, when its
+                                share is not 0 */
 };
 
 /* Takes the plan (copied) and allocates scratch. Returns 0 or -1. */

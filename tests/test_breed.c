@@ -43,7 +43,7 @@ static void all_functions(void)
 
 /* A breeding plan (config_load and run.c's translation are tested apart). */
 static void plan(struct breed_options *o, size_t elitism,
-                 const double share[5])
+                 const double share[BREED_NOPS])
 {
     memset(o, 0, sizeof *o);
     o->vp.max_depth = MAX_DEPTH;
@@ -58,7 +58,9 @@ static void plan(struct breed_options *o, size_t elitism,
         o->share[k] = share[k];
 }
 
-static const double mixed[5] = {0.5, 0.15, 0.15, 0.1, 0.1};
+static const double mixed[BREED_NOPS] = {
+    [BREED_CROSSOVER] = 0.5, [BREED_SUBTREE] = 0.15, [BREED_POINT] = 0.15,
+    [BREED_HOIST] = 0.1, [BREED_REPRODUCTION] = 0.1};
 
 /* A made-up fitness that depends on the tree only, with ties and failures. */
 static void score(struct population *p)
@@ -104,7 +106,7 @@ static uint64_t hash_pop(const struct population *p)
  * one; returns a hash of every generation and the final stream.
  */
 static uint64_t run(uint64_t seed, int gens, size_t elitism,
-                    const double share[5], const struct ranking *rk)
+                    const double share[BREED_NOPS], const struct ranking *rk)
 {
     struct breed_options c;
     plan(&c, elitism, share);
@@ -139,7 +141,7 @@ static uint64_t run(uint64_t seed, int gens, size_t elitism,
                         next->ind[i].origin == ORIGIN_COPY);
         }
         /* Reproduction only: every offspring is a copy of some parent. */
-        if (share[4] == 1.0)
+        if (share[BREED_REPRODUCTION] == 1.0)
             for (size_t i = elitism; i < next->n; i++) {
                 int found = 0;
                 for (size_t j = 0; j < cur->n && !found; j++)
@@ -180,7 +182,9 @@ static void test_each_operator(void **state)
     (void)state;
     static const struct ranking rk = {0, 0.01};
     for (int op = 0; op < BREED_NOPS; op++) {
-        double share[5] = {0};
+        if (op == BREED_RDO) /* numeric primitives: test_rdo's */
+            continue;
+        double share[BREED_NOPS] = {0};
         share[op] = 1.0;
         run(10 + (uint64_t)op, 15, 2, share, &rk);
     }
@@ -250,7 +254,7 @@ static void test_islands(void **state)
 {
     (void)state;
     static const struct ranking rk = {0, 0.0};
-    double share[5] = {0, 0, 0, 0, 1};
+    double share[BREED_NOPS] = {[BREED_REPRODUCTION] = 1};
     struct breed_options c;
     plan(&c, 1, share);
     c.islands = 3;

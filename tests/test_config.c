@@ -865,8 +865,8 @@ static void test_rates_sum(void **state)
     double sum = x + 0.02 + 0.02 + 0.01 + 0.05;
     snprintf(rest, sizeof rest,
              "[operators] crossover: crossover + subtree_mutation + "
-             "point_mutation + hoist_mutation + reproduction must be 1, got "
-             "%.17g",
+             "point_mutation + hoist_mutation + rdo + reproduction must be 1, "
+             "got %.17g",
              sum);
     expect_line("[operators]\ncrossover = 0.8\n", 4, rest);
 
@@ -875,16 +875,16 @@ static void test_rates_sum(void **state)
     sum = x + 0.02 + 0.02 + 0.01 + 0.1;
     snprintf(rest, sizeof rest,
              "[operators] reproduction: crossover + subtree_mutation + "
-             "point_mutation + hoist_mutation + reproduction must be 1, got "
-             "%.17g",
+             "point_mutation + hoist_mutation + rdo + reproduction must be 1, "
+             "got %.17g",
              sum);
     expect_line("[operators]\ncrossover = 0.9\nreproduction = 0.1\n", 5, rest);
     x = 0.8;
     sum = x + 0.02 + 0.02 + 0.01 + 0.1;
     snprintf(rest, sizeof rest,
              "[operators] crossover: crossover + subtree_mutation + "
-             "point_mutation + hoist_mutation + reproduction must be 1, got "
-             "%.17g",
+             "point_mutation + hoist_mutation + rdo + reproduction must be 1, "
+             "got %.17g",
              sum);
     expect_line("[operators]\nreproduction = 0.1\ncrossover = 0.8\n", 5, rest);
 

@@ -54,7 +54,8 @@ int main(void)
                .internal_bias = 0.9, .root_points = 1, .point_replace = 0.05},
         .tournament_size = 7,
         .elitism = 1,
-        .share = {0.9, 0.05, 0.0, 0.0, 0.05},
+        .share = {[BREED_CROSSOVER] = 0.9, [BREED_SUBTREE] = 0.05,
+                  [BREED_REPRODUCTION] = 0.05},
         .population = POP,
     };
     struct ranking rk = {0, 0.0};

@@ -29,6 +29,7 @@ KEYS = (
     ('subtree_mutation', 'operators', 'subtree_mutation', 'real', '0.02', 0.02),
     ('point_mutation', 'operators', 'point_mutation', 'real', '0.02', 0.02),
     ('hoist_mutation', 'operators', 'hoist_mutation', 'real', '0.01', 0.01),
+    ('rdo', 'operators', 'rdo', 'real', '0', 0.0),
     ('reproduction', 'operators', 'reproduction', 'real', '0.05', 0.05),
     ('internal_bias', 'operators', 'internal_bias', 'real', '0.9', 0.9),
     ('root_crossover', 'operators', 'root_crossover', 'choice', 'allow', 'allow'),
@@ -151,9 +152,15 @@ point_mutation : default=0.02
 hoist_mutation : default=0.01
     [operators] hoist_mutation (0..1): share of offspring made by hoist
     mutation
+rdo : default=0.0
+    [operators] rdo (0..1): share of offspring made by RDO, semantic
+    backpropagation (Pawlak, Wieloch, Krawiec 2015): a random node's subtree
+    replaced by the generation's subtree closest to what that node must output
+    for the program to be right; boolean problems (and, or, not, nand, nor,
+    if)
 reproduction : default=0.05
     [operators] reproduction (0..1): share of offspring copied unchanged; the
-    five shares sum to 1
+    six shares sum to 1
 internal_bias : default=0.9
     [operators] internal_bias (0..1): chance that a crossover point is a
     function node (Koza's 90/10)
@@ -260,6 +267,7 @@ class KeyParams:
         subtree_mutation=0.02,
         point_mutation=0.02,
         hoist_mutation=0.01,
+        rdo=0.0,
         reproduction=0.05,
         internal_bias=0.9,
         root_crossover='allow',
@@ -305,6 +313,7 @@ class KeyParams:
         self.subtree_mutation = subtree_mutation
         self.point_mutation = point_mutation
         self.hoist_mutation = hoist_mutation
+        self.rdo = rdo
         self.reproduction = reproduction
         self.internal_bias = internal_bias
         self.root_crossover = root_crossover

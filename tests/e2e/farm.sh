@@ -565,4 +565,26 @@ if ! nm -D "$FORKGP" 2>/dev/null | grep -q MPI_Init; then
         "backend = mpi without MPI: the line of the file"
 fi
 
+# --- RDO: bred in the parent from the generation's own subtrees, so the same
+# bytes for any worker count and after a resume; the share changes the search
+rdo_run() {
+    "$FORKGP" run configs/parity5.ini --quiet --seed 3 --set boolean.bits=6 \
+        --set fitness.target_fitness=none "$@" >/dev/null 2>"$TMP/rdo-err"
+}
+for w in 0 1 3; do
+    rdo_run --set run.workers=$w --set run.generations=10 --out "$TMP/rdo-$w" ||
+        { fail "rdo with $w workers exits nonzero"; head -3 "$TMP/rdo-err"; }
+done
+same_outputs "$TMP/rdo-0" "$TMP/rdo-1" && same_outputs "$TMP/rdo-0" "$TMP/rdo-3" &&
+    pass "rdo: the same bytes for workers 0, 1, 3" || fail "rdo: outputs differ between worker counts"
+rdo_run --set run.workers=2 --set run.generations=4 --out "$TMP/rdo-r" &&
+    "$FORKGP" resume "$TMP/rdo-r" --quiet --generations 10 >/dev/null 2>&1
+same_outputs "$TMP/rdo-0" "$TMP/rdo-r" &&
+    pass "rdo: 4 generations, then resumed to 10 with 2 workers: the same bytes" ||
+    fail "rdo: the resumed run differs"
+rdo_run --set run.workers=0 --set run.generations=10 --set operators.rdo=0 \
+    --set operators.crossover=0.9 --out "$TMP/rdo-none"
+! cmp -s "$TMP/rdo-0/log.csv" "$TMP/rdo-none/log.csv" &&
+    pass "rdo: its share changes the search" || fail "rdo: the run without RDO is the same"
+
 finish

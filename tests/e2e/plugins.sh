@@ -217,10 +217,44 @@ n=$(solves configs/multiplexer6.ini "1 2 3 4 5")
 [ "$n" -ge 1 ] && pass "6-multiplexer solved in $n of 5 seeds" || fail "6-multiplexer never solved in 5 seeds"
 n=$(solves examples/ant.ini "1 2 3 4 5 6 7 8 9 10")
 [ "$n" -ge 1 ] && pass "Santa Fe ant eats all 89 pellets in $n of 10 seeds" || fail "Santa Fe ant never solved in 10 seeds"
+# RDO (semantic backpropagation) on the shipped parity config: even-6-parity,
+# which no selection method alone solved in 30 seeds (BENCHMARKS.md).
+sed 's/^bits = 5$/bits = 6/; s/^target_fitness = 32$/target_fitness = 64/' configs/parity5.ini >"$TMP/parity6.ini"
+n=$(solves "$TMP/parity6.ini" "1 2 3 4 5")
+[ "$n" -ge 4 ] && pass "even-6-parity solved with RDO in $n of 5 seeds" || fail "even-6-parity with RDO solved in only $n of 5 seeds"
 expect_status 0 "iris classification runs" "$FORKGP" run configs/iris.ini --quiet --out "$TMP/iris"
 grep -q "^test_balanced_accuracy = 0\.[0-9]\|^test_balanced_accuracy = 1$" "$TMP/iris/best.txt" &&
     pass "iris reports its test balanced accuracy" || fail "iris test balanced accuracy"
 expect_status 2 "a regression metric for classification" "$FORKGP" run configs/iris.ini --set fitness.metric=mse --out "$TMP/iris2"
 expect_err "'mse' is not a classification metric (accuracy, balanced_accuracy)" "classification metric message"
+
+# --- a plug-in's table of cases (fgp_set_case_data), for RDO -----------------
+mkdir -p "$TMP/truth"
+cc -shared -fPIC -O2 -Ifitness -o "$TMP/truth/truth.so" tests/plugins/truth.c ||
+    fail "cannot build tests/plugins/truth.c"
+printf '[fitness]\nfunction = %s\ntarget_fitness = 32\n[run]\npopulation = 300\ngenerations = 30\n[operators]\ncrossover = 0.8\nrdo = 0.1\n' \
+    "$TMP/truth/truth.so" >"$TMP/truth/t.ini"
+expect_status 0 "a plug-in's table: an RDO run" "$FORKGP" run "$TMP/truth/t.ini" --quiet --out "$TMP/truth/r"
+grep -q "^train_hits = 32$" "$TMP/truth/r/best.txt" &&
+    pass "a plug-in's table: RDO solves the 5-majority" || fail "a plug-in's table: the 5-majority not solved"
+expect_status 2 "a plug-in without a table: RDO refused, exit 2" \
+    "$FORKGP" run "$TMP/truth/t.ini" --quiet --set truth.give=no --out "$TMP/truth/no"
+expect_err "t.ini:9: [operators] rdo: RDO needs the table of cases, and fitness 'truth' gives none" \
+    "a plug-in without a table: the message names the line and the key"
+[ ! -e "$TMP/truth/no" ] && pass "a plug-in without a table: no run folder" || fail "a plug-in without a table: a run folder was made"
+expect_status 2 "a plug-in without a table: check exits 2" \
+    "$FORKGP" check "$TMP/truth/t.ini" --set truth.give=no
+expect_status 2 "a table given before the last variable: exit 2" \
+    "$FORKGP" check "$TMP/truth/t.ini" --set truth.give=early
+expect_err "fitness 'truth': fgp_set_case_data was given 4 variables, and 5 were declared: call it after the last fgp_add_variable" \
+    "a table given before the last variable: the message says when to call it"
+expect_status 2 "RDO with regression: exit 2" \
+    "$FORKGP" check configs/quartic.ini --set operators.rdo=0.1 --set operators.crossover=0.8
+expect_err "operators.rdo=0.1: RDO needs the table of cases, and fitness 'regression' gives none" \
+    "RDO with regression: the message names the key"
+expect_status 2 "RDO with a function it cannot walk: exit 2" \
+    "$FORKGP" check configs/parity5.ini --set primitives.functions=and,or,add
+expect_err "[operators] rdo: RDO works on and, or, not, nand, nor and if alone, and the primitives include 'add'" \
+    "RDO with a function it cannot walk: the message names it"
 
 finish
