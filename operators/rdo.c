@@ -226,15 +226,17 @@ static void add(struct rdo *d, const struct node *nodes, const uint64_t *sem)
                 return; /* full: left out */
             d->slots[j] = (uint32_t)(d->n + 1);
             memcpy(d->lib + d->n * w, sem, w * sizeof *sem);
-            d->entries[d->n++] = (struct rdo_entry){
-                .nodes = nodes, .size = nodes->span,
-                .height = tree_height(nodes)};
+            d->entries[d->n++] =
+                (struct rdo_entry){.nodes = nodes,
+                                   .size = nodes->span,
+                                   .height = tree_height(nodes)};
             return;
         }
         struct rdo_entry *e = &d->entries[at - 1];
         if (memcmp(d->lib + (size_t)(at - 1) * w, sem, w * sizeof *sem) == 0) {
             if (nodes->span < e->size)
-                *e = (struct rdo_entry){.nodes = nodes, .size = nodes->span,
+                *e = (struct rdo_entry){.nodes = nodes,
+                                        .size = nodes->span,
                                         .height = tree_height(nodes)};
             return;
         }
@@ -409,9 +411,8 @@ int vary_rdo(struct tree *child, const struct tree *p, struct rdo *d,
         if (e->size == at_end - at &&
             memcmp(e->nodes, &p->nodes[at], e->size * sizeof *e->nodes) == 0)
             continue; /* the subtree there is already the closest */
-        struct tree piece = {.size = e->size,
-                             .cap = e->size,
-                             .nodes = (struct node *)e->nodes};
+        struct tree piece = {
+            .size = e->size, .cap = e->size, .nodes = (struct node *)e->nodes};
         if (tree_splice_ends(child, p, at, at_end, &piece, 0, e->size) == 0)
             return 1;
     }

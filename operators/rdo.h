@@ -66,18 +66,18 @@ struct rdo_entry {
 struct rdo {
     const struct rdo_cases *cases;
     uint32_t max_size;
-    uint64_t *sem;       /* max_size vectors: a tree's nodes' semantics */
-    uint64_t *want;      /* the wanted output, on the way down */
-    uint64_t *care;      /* the cases where it matters */
-    uint64_t *scratch;   /* one vector */
-    struct node *vars;   /* one terminal node per variable */
+    uint64_t *sem;     /* max_size vectors: a tree's nodes' semantics */
+    uint64_t *want;    /* the wanted output, on the way down */
+    uint64_t *care;    /* the cases where it matters */
+    uint64_t *scratch; /* one vector */
+    struct node *vars; /* one terminal node per variable */
     struct rdo_entry *entries;
-    uint64_t *lib;       /* entries' semantics, `words` each */
-    size_t n, cap;       /* entries, room */
-    uint32_t *slots;     /* hash table of entries (index + 1; 0 empty) */
-    size_t nslots;       /* a power of two, at least twice cap */
-    uint32_t *order;     /* entries by size, then as found */
-    uint32_t *count;     /* counting sort's, max_size + 1 */
+    uint64_t *lib;   /* entries' semantics, `words` each */
+    size_t n, cap;   /* entries, room */
+    uint32_t *slots; /* hash table of entries (index + 1; 0 empty) */
+    size_t nslots;   /* a power of two, at least twice cap */
+    uint32_t *order; /* entries by size, then as found */
+    uint32_t *count; /* counting sort's, max_size + 1 */
 };
 
 /* Returns 0 or -1 (out of memory); a zeroed rdo is fine to release. */

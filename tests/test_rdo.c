@@ -29,7 +29,7 @@
 
 static struct primset ps;
 static struct rdo_cases cases;
-static double *table;      /* (nvars + 1) columns of ncases */
+static double *table; /* (nvars + 1) columns of ncases */
 static const double *cols[MAXV];
 
 /* The boolean primitives on nvars inputs, and the table of all their
@@ -38,13 +38,12 @@ static const double *cols[MAXV];
 static void boolean_table(int nvars)
 {
     memset(&ps, 0, sizeof ps);
-    static const uint16_t ops[] = {OP_AND, OP_OR, OP_NOT, OP_NAND, OP_NOR,
-                                   OP_IF};
+    static const uint16_t ops[] = {OP_AND,  OP_OR,  OP_NOT,
+                                   OP_NAND, OP_NOR, OP_IF};
     for (size_t k = 0; k < sizeof ops / sizeof ops[0]; k++)
         ps.funcs[ps.nfuncs++] = ops[k];
     ps.nvars = nvars;
-    static const char *names[MAXV] = {"b0", "b1", "b2", "b3",
-                                      "b4", "b5", "b6"};
+    static const char *names[MAXV] = {"b0", "b1", "b2", "b3", "b4", "b5", "b6"};
     for (int k = 0; k < nvars; k++) {
         ps.var_names[k] = names[k];
         ps.var_cols[k] = (uint16_t)k;
