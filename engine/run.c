@@ -68,6 +68,9 @@ struct run {
     struct primset ps;
     struct fitness fitness;
     struct rdo_cases truth; /* the fitness's table as truths, for RDO */
+    int tunes_in_place; /* evaluations may write tuned constants into the
+                           trees (Lamarckian: lm, or a plug-in's
+                           fgp_optimize) */
     struct ranking rank;
     struct farm *farm;
     struct population cur, next; /* cur: the last scored generation */
@@ -272,6 +275,10 @@ static int score_generation(struct run *r, double breed_seconds, int bred)
                    bred && !r->fitness.rescore ? &r->next : NULL);
     int fr = farm_eval(r->farm, &r->cur, (uint64_t)r->st.generation);
     twins_score(&r->cur);
+    /* Tuned constants written into the trees: the next pairing indexes
+     * them as they are now, as a resumed run's does. */
+    if (r->tunes_in_place)
+        twins_forget(&r->twins);
     if (fr == FARM_FAILED)
         note_failures(r, &r->cur); /* the run stops: say which failed */
     if (fr != FARM_DONE)
@@ -1016,6 +1023,9 @@ static int setup(struct run *r, const struct run_options *o)
         return -1;
     }
     r->rank.maximise = r->fitness.maximise;
+    r->tunes_in_place = strcmp(c->optimize_lamarckian, "no") != 0 &&
+                        (strcmp(c->optimize_method, "lm") == 0 ||
+                         !r->fitness.builtin);
     r->rank.parsimony = c->fitness_parsimony;
     r->key.config_hash = config_hash(c);
     r->key.data_hash = plugin_data_hash(r->plugin);

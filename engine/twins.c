@@ -133,6 +133,11 @@ void twins_score(struct population *p)
     }
 }
 
+void twins_forget(struct twins *tw)
+{
+    tw->prev.ind = NULL;
+}
+
 void twins_release(struct twins *tw)
 {
     free(tw->cur.slot);

@@ -50,6 +50,12 @@ int twins_pay(size_t rows);
 int twins_pair(struct twins *tw, struct population *p,
                const struct population *prev);
 
+/* Says that the trees of the generation last paired may have changed
+ * since (constants tuned in place, Lamarckian): its index is made again
+ * from them when the next generation is paired, as after a resume, so
+ * that a resumed run pairs the same programs. */
+void twins_forget(struct twins *tw);
+
 /* Gives every twin of p the score of the program it repeats, and its tree
  * (whose constants the evaluation may have tuned). */
 void twins_score(struct population *p);
