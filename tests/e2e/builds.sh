@@ -19,7 +19,7 @@ else
     echo "     (no clang here: the clang build is not compared)"
 fi
 # name, config, and the functions when not the config's (tanh is in no
-# shipped config); Pagie-1 (constants tuned by lm) for 10 generations
+# shipped config)
 cases="quartic configs/quartic.ini -
 keijzer6 configs/keijzer6.ini -
 iris configs/iris.ini -
@@ -29,7 +29,6 @@ quartic-tanh configs/quartic.ini add,sub,mul,div,tanh,exp"
 while read -r name ini functions; do
     set -- run "$ini" --quiet
     [ "$functions" = - ] || set -- "$@" --set primitives.functions="$functions"
-    [ "$name" = pagie1 ] && set -- "$@" --set run.generations=10
     "$FORKGP" "$@" --out "$TMP/opt-$name" >/dev/null 2>&1
     for b in $builds; do
         "$TMP/$b/forkgp" "$@" --out "$TMP/$b-$name" >/dev/null 2>&1
