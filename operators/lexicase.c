@@ -154,6 +154,9 @@ int lexicase_prepare(struct lexicase *lx, const struct population *p,
         uint32_t *members = realloc(lx->members, room * sizeof *members);
         if (members)
             lx->members = members;
+        const float **vec = realloc(lx->vec, room * sizeof *vec);
+        if (vec)
+            lx->vec = vec;
         uint32_t *pool = realloc(lx->pool, room * sizeof *pool);
         if (pool)
             lx->pool = pool;
@@ -166,7 +169,8 @@ int lexicase_prepare(struct lexicase *lx, const struct population *p,
         void *sorted = realloc(lx->sorted, room * sizeof(struct entry));
         if (sorted)
             lx->sorted = sorted;
-        if (!first || !members || !pool || !keys || !weight || !sorted)
+        if (!first || !members || !vec || !pool || !keys || !weight ||
+            !sorted)
             return -1;
         lx->cap_n = room;
     }
@@ -198,6 +202,8 @@ int lexicase_prepare(struct lexicase *lx, const struct population *p,
         lx->members[i] = sorted[i].index;
     }
     lx->first[ng] = (uint32_t)n;
+    for (size_t g = 0; g < ng; g++)
+        lx->vec[g] = sorted[lx->first[g]].e;
     if (grow(&lx->by_case, &lx->cap_cells, ng * nc > 0 ? ng * nc : 1,
              sizeof *lx->by_case) < 0)
         return -1;
@@ -275,18 +281,38 @@ static size_t pick(const struct lexicase *lx, const uint32_t *pool, size_t m,
  * and it would not), so where the rest of the order falls makes no
  * difference, and the selection need not draw it. Near-identical programs
  * (constants a hair apart) would otherwise be taken through every case.
+ * The cases go in the selection's random order, which finds one that
+ * filters sooner than the data's order would (neighbouring rows err
+ * alike); the errors are read from each vector's own run of floats (m
+ * runs that stay in cache) rather than from a row per case.
  */
 static int settled(const struct lexicase *lx, const uint32_t *pool, size_t m,
                    uint32_t t)
 {
+    const float *v[FEW];
+    int failed = 0;
+    for (size_t c = 0; c < m; c++) {
+        v[c] = lx->vec[pool[c]];
+        failed |= v[c] == NULL;
+    }
     for (uint32_t k = t + 1; k < lx->ncases; k++) {
         uint32_t j = lx->order[k];
-        const float *row = lx->by_case + (size_t)j * lx->ng;
-        float lo = row[pool[0]], hi = lo;
-        for (size_t c = 1; c < m; c++) {
-            float e = row[pool[c]];
-            lo = e < lo ? e : lo;
-            hi = e > hi ? e : hi;
+        float lo, hi;
+        if (failed) { /* a failed vector's +inf is in the case rows */
+            const float *row = lx->by_case + (size_t)j * lx->ng;
+            lo = hi = row[pool[0]];
+            for (size_t c = 1; c < m; c++) {
+                float e = row[pool[c]];
+                lo = e < lo ? e : lo;
+                hi = e > hi ? e : hi;
+            }
+        } else {
+            lo = hi = v[0][j];
+            for (size_t c = 1; c < m; c++) {
+                float e = v[c][j];
+                lo = e < lo ? e : lo;
+                hi = e > hi ? e : hi;
+            }
         }
         if (hi > lo + lx->eps[j])
             return 0;
@@ -344,6 +370,7 @@ void lexicase_release(struct lexicase *lx)
     free(lx->opening_at);
     free(lx->first);
     free(lx->members);
+    free(lx->vec);
     free(lx->pool);
     free(lx->order);
     free(lx->keys);

@@ -30,6 +30,8 @@ struct lexicase {
     uint32_t *opening_at; /* ncases + 1: case j's opening pool is
                              opening[opening_at[j] .. opening_at[j + 1]) */
     size_t cap_opening;   /* room in opening */
+    const float **vec; /* ng: vector g's errors, case after case, as its
+                          first individual holds them (NULL: it failed) */
     uint32_t *first;   /* ng + 1: vector g's individuals are
                           members[first[g] .. first[g + 1]) */
     uint32_t *members; /* n: individuals, grouped by vector, each group in
