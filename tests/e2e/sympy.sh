@@ -113,6 +113,11 @@ def forkgp_values(data, programs):
 def sympy_values(text, names, cols, nrows):
     syms = [sympy.Symbol(n) for n in names]
     expr = sympy.sympify(text, locals=dict(zip(names, syms)))
+    if expr.has(sympy.zoo, sympy.oo, -sympy.oo, sympy.nan):
+        # SymPy's own arithmetic already made it infinite or undefined
+        # (log(0) of a sum that cancels exactly: zoo), which lambdify
+        # cannot print: not finite on any row.
+        return np.full(nrows, complex(np.nan, np.nan))
     f = sympy.lambdify(syms, expr, "numpy")
     with np.errstate(all="ignore"):
         try:
