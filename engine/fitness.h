@@ -40,7 +40,8 @@ struct fitness {
                         NSGA-II (fgp_set_objectives); 0: none */
     const double *case_data; /* the cases' table (fgp_set_case_data): each
                                 variable's ncases values, then the wanted
-                                outputs; NULL: not given */
+                                outputs; NULL: not given, or not kept
+                                because [operators] rdo is 0 */
     char score_name[32]; /* what scores[0] is called in reports */
     void *ctx;
     int (*evaluate)(void *ctx, const struct tree *t, struct rng *r,

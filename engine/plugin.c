@@ -103,7 +103,8 @@ struct fgp_setup {
     size_t rows; /* fgp_set_rows's; 0 when not said */
     size_t ncases; /* fgp_set_cases's; 0 when not said */
     int nobjectives; /* fgp_set_objectives's; 0 when not said */
-    int case_vars; /* variables when fgp_set_case_data was called */
+    int case_given; /* fgp_set_case_data was called */
+    int case_vars;  /* the variables declared by then */
 };
 
 /* ---- setup: messages and strings -------------------------------------- */
@@ -412,6 +413,10 @@ int fgp_set_case_data(struct fgp_setup *s, const double *const *inputs,
     for (int k = 0; k < nvars; k++)
         if (!inputs[k])
             return fgp_fail(s, "fgp_set_case_data: inputs[%d] is NULL", k);
+    s->case_vars = nvars;
+    s->case_given = 1;
+    if (s->cfg->operators_rdo <= 0.0)
+        return 0; /* nothing reads it: no copy */
     size_t n = s->ncases;
     double *copy = calloc(((size_t)nvars + 1) * n, sizeof *copy);
     if (!copy)
@@ -421,7 +426,6 @@ int fgp_set_case_data(struct fgp_setup *s, const double *const *inputs,
     memcpy(copy + (size_t)nvars * n, target, n * sizeof *copy);
     free(s->pl->case_data);
     s->pl->case_data = copy;
-    s->case_vars = nvars;
     return 0;
 }
 
@@ -1123,7 +1127,7 @@ struct plugin *plugin_load(struct config *c, struct primset *ps,
     }
     if (check_unread(s, err) < 0)
         goto fail;
-    if (pl->case_data && s->case_vars != ps->nvars) {
+    if (s->case_given && s->case_vars != ps->nvars) {
         snprintf(err->msg, sizeof err->msg,
                  "fitness '%s': fgp_set_case_data was given %d variables, "
                  "and %d were declared: call it after the last "

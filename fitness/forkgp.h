@@ -336,9 +336,10 @@ int fgp_set_objectives(struct fgp_setup *s, int count);
 
 /* inputs[k] holds the ncases (fgp_set_cases's) values of variable k, in
  * fgp_add_variable's order, one array per variable declared so far;
- * target the ncases wanted outputs. forkgp copies them. Call it from
- * setup after fgp_set_cases and the last fgp_add_variable; returns 0, or
- * -1 after failing the setup. */
+ * target the ncases wanted outputs. forkgp copies them when the run uses
+ * them, and reads them no further. Call it from setup after
+ * fgp_set_cases and the last fgp_add_variable; returns 0, or -1 after
+ * failing the setup. */
 int fgp_set_case_data(struct fgp_setup *s, const double *const *inputs,
                       const double *target);
 
