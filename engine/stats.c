@@ -283,18 +283,26 @@ void stats_order_pair(uint64_t *key, uint32_t *w, size_t n, uint64_t k,
         /* Both in one bucket, never all the keys (lo and hi are in two):
          * keep it, with its own least and largest. */
         size_t m = 0;
-        uint64_t nlo = UINT64_MAX, nhi = 0;
-        for (size_t i = 0; i < n; i++) {
-            uint64_t x = key[i];
-            key[m] = x;
-            if (w)
+        uint64_t base = lo + ((uint64_t)low_b << shift);
+        uint64_t span = ((uint64_t)1 << shift) - 1; /* the bucket's keys:
+                                                       base .. base + span */
+        if (w)
+            for (size_t i = 0; i < n; i++) {
+                uint64_t x = key[i];
+                key[m] = x;
                 w[m] = w[i];
-            int in = (size_t)((x - lo) >> shift) == low_b;
-            m += (size_t)in;
-            if (in) {
-                nlo = x < nlo ? x : nlo;
-                nhi = x > nhi ? x : nhi;
+                m += (size_t)(x - base <= span);
             }
+        else
+            for (size_t i = 0; i < n; i++) {
+                uint64_t x = key[i];
+                key[m] = x;
+                m += (size_t)(x - base <= span);
+            }
+        uint64_t nlo = UINT64_MAX, nhi = 0;
+        for (size_t i = 0; i < m; i++) {
+            nlo = key[i] < nlo ? key[i] : nlo;
+            nhi = key[i] > nhi ? key[i] : nhi;
         }
         n = m;
         k -= below;

@@ -70,19 +70,23 @@ double lexicase_median(const float *v, const uint32_t *w, size_t n,
 
 /* Case j's epsilon: the median absolute deviation of the finite errors on
  * it, each vector counted as often as individuals have it (0 when there
- * are none). vals and w are scratch of ng. Each pass over the row fills
- * the keys of a median as it goes (lexicase_median's work, without its
+ * are none); and into *best the least error on it. gw holds each vector's
+ * count; vals and w are scratch of ng. Each pass over the row fills the
+ * keys of a median as it goes (lexicase_median's work, without its
  * copies). */
-static float mad(struct lexicase *lx, uint32_t j, float *vals, uint32_t *w)
+static float mad(struct lexicase *lx, uint32_t j, const uint32_t *gw,
+                 float *vals, uint32_t *w, float *best)
 {
     const float *row = lx->by_case + (size_t)j * lx->ng;
     uint64_t *keys = lx->keys;
     uint32_t *kw = lx->weight;
     uint64_t total = 0, lo = UINT64_MAX, hi = 0;
     size_t m = 0;
+    float least = INFINITY;
     for (size_t g = 0; g < lx->ng; g++) {
         float e = row[g];
-        uint32_t n = lx->first[g + 1] - lx->first[g];
+        uint32_t n = gw[g];
+        least = e < least ? e : least;
         uint64_t key = float_key(e);
         int in = isfinite(e) != 0;
         vals[m] = e;
@@ -93,6 +97,7 @@ static float mad(struct lexicase *lx, uint32_t j, float *vals, uint32_t *w)
         total += in ? n : 0;
         m += (size_t)in;
     }
+    *best = least;
     if (m == 0)
         return 0.0f;
     double med = median_of_keys(keys, kw, m, total, lo, hi);
@@ -114,6 +119,11 @@ struct entry {
     uint32_t index;
     uint32_t ncases;
 };
+
+/* Once grouped, the entries' room holds a case's values, their weights and
+ * each vector's count (lexicase_prepare). */
+_Static_assert(sizeof(struct entry) >= 3 * sizeof(uint32_t),
+               "an entry holds three 32-bit values");
 
 /* Orders entries by their errors' bytes (failed ones last), then by
  * index: a total order, so any sort gives the same groups. */
@@ -169,8 +179,7 @@ int lexicase_prepare(struct lexicase *lx, const struct population *p,
         void *sorted = realloc(lx->sorted, room * sizeof(struct entry));
         if (sorted)
             lx->sorted = sorted;
-        if (!first || !members || !vec || !pool || !keys || !weight ||
-            !sorted)
+        if (!first || !members || !vec || !pool || !keys || !weight || !sorted)
             return -1;
         lx->cap_n = room;
     }
@@ -227,14 +236,21 @@ int lexicase_prepare(struct lexicase *lx, const struct population *p,
      * is free again: it holds a case's values for its median. */
     float *vals = lx->sorted;
     uint32_t *w = (uint32_t *)((char *)lx->sorted + room * sizeof(float));
+    uint32_t *gw = w + room; /* each vector's individuals */
+    for (size_t g = 0; g < ng; g++)
+        gw[g] = lx->first[g + 1] - lx->first[g];
     size_t used = 0;
     for (uint32_t j = 0; j < nc; j++) {
         lx->order[j] = j;
-        lx->eps[j] = epsilon ? mad(lx, j, vals, w) : 0.0f;
         const float *row = lx->by_case + (size_t)j * ng;
         float best = INFINITY;
-        for (size_t g = 0; g < ng; g++)
-            best = row[g] < best ? row[g] : best;
+        if (epsilon) {
+            lx->eps[j] = mad(lx, j, gw, vals, w, &best);
+        } else {
+            lx->eps[j] = 0.0f;
+            for (size_t g = 0; g < ng; g++)
+                best = row[g] < best ? row[g] : best;
+        }
         /* The opening pool, made once here rather than by every selection
          * that draws the case first. */
         if (used + ng > lx->cap_opening &&
