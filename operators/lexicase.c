@@ -183,6 +183,15 @@ int lexicase_prepare(struct lexicase *lx, const struct population *p,
             return -1;
         lx->cap_n = room;
     }
+    if (!lx->settled) {
+        lx->settled = malloc((size_t)LEXICASE_SETTLED * (LEXICASE_FEW + 1) *
+                             sizeof *lx->settled);
+        if (!lx->settled)
+            return -1;
+    }
+    /* A pool settled in one generation need not be in the next. */
+    for (size_t k = 0; k < LEXICASE_SETTLED; k++)
+        lx->settled[k * (LEXICASE_FEW + 1)] = 0;
     if (nc > lx->cap_cases) {
         float *eps = realloc(lx->eps, nc * sizeof *eps);
         if (!eps)
@@ -288,7 +297,7 @@ static size_t pick(const struct lexicase *lx, const uint32_t *pool, size_t m,
 
 /* The pool size from which a selection asks whether any case is left that
  * could still filter it. */
-#define FEW 16
+#define FEW LEXICASE_FEW
 
 /*
  * Whether no case after the t-th of the current order could filter the
@@ -302,8 +311,8 @@ static size_t pick(const struct lexicase *lx, const uint32_t *pool, size_t m,
  * alike); the errors are read from each vector's own run of floats (m
  * runs that stay in cache) rather than from a row per case.
  */
-static int settled(const struct lexicase *lx, const uint32_t *pool, size_t m,
-                   uint32_t t)
+static int settled_now(const struct lexicase *lx, const uint32_t *pool,
+                       size_t m, uint32_t t)
 {
     const float *v[FEW];
     int failed = 0;
@@ -334,6 +343,47 @@ static int settled(const struct lexicase *lx, const uint32_t *pool, size_t m,
             return 0;
     }
     return 1;
+}
+
+/*
+ * settled_now, remembered for the generation. Whether a pool is settled
+ * depends on its vectors alone: no case drawn before could filter it (it
+ * came through them), so none at all can when none left can. A
+ * generation's selections come to the same few settled pools again and
+ * again (near-identical programs), and each would otherwise go through
+ * every case left. Pools found settled are kept by their vectors,
+ * ascending, in a table of LEXICASE_SETTLED slots (when it is full, the
+ * rest are found afresh each time).
+ */
+static int settled(struct lexicase *lx, const uint32_t *pool, size_t m,
+                   uint32_t t)
+{
+    if (lx->settled_afresh)
+        return settled_now(lx, pool, m, t);
+    uint32_t key[FEW + 1];
+    key[0] = (uint32_t)m;
+    for (size_t i = 0; i < m; i++) { /* insertion sort */
+        size_t j = i + 1;
+        for (; j > 1 && key[j - 1] > pool[i]; j--)
+            key[j] = key[j - 1];
+        key[j] = pool[i];
+    }
+    uint64_t h = 0x9e3779b97f4a7c15u;
+    for (size_t i = 0; i <= m; i++)
+        h = (h ^ key[i]) * 0xff51afd7ed558ccdu;
+    size_t width = FEW + 1, slot = (size_t)(h >> 32) % LEXICASE_SETTLED;
+    for (size_t probe = 0; probe < LEXICASE_SETTLED; probe++) {
+        uint32_t *e = lx->settled + ((slot + probe) % LEXICASE_SETTLED) * width;
+        if (e[0] == 0) { /* not known: find out, and keep a yes */
+            if (!settled_now(lx, pool, m, t))
+                return 0;
+            memcpy(e, key, (m + 1) * sizeof *key);
+            return 1;
+        }
+        if (memcmp(e, key, (m + 1) * sizeof *key) == 0)
+            return 1;
+    }
+    return settled_now(lx, pool, m, t);
 }
 
 size_t lexicase_select(struct lexicase *lx, struct rng *r)
@@ -387,6 +437,7 @@ void lexicase_release(struct lexicase *lx)
     free(lx->first);
     free(lx->members);
     free(lx->vec);
+    free(lx->settled);
     free(lx->pool);
     free(lx->order);
     free(lx->keys);

@@ -9,6 +9,12 @@
 #include "pop.h"
 #include "rng.h"
 
+/* Pools of at most LEXICASE_FEW vectors are asked whether any case could
+ * still filter them; LEXICASE_SETTLED of those found settled are kept for
+ * the rest of the generation. */
+#define LEXICASE_FEW 16
+#define LEXICASE_SETTLED 256
+
 /*
  * One generation's errors, case by case, over its distinct error vectors
  * (individuals with the same errors on every case are one candidate, as
@@ -19,32 +25,37 @@
  * lexicase). A zeroed struct is ready; lexicase_release frees it.
  */
 struct lexicase {
-    size_t n;          /* individuals */
-    size_t ng;         /* distinct error vectors */
-    uint32_t ncases;   /* cases */
-    float *by_case;    /* ncases x ng */
-    float *eps;        /* ncases */
-    uint32_t *opening; /* each case's opening pool, case after case: the
-                          vectors within its epsilon of its least error,
-                          those it keeps when it comes first */
+    size_t n;             /* individuals */
+    size_t ng;            /* distinct error vectors */
+    uint32_t ncases;      /* cases */
+    float *by_case;       /* ncases x ng */
+    float *eps;           /* ncases */
+    uint32_t *opening;    /* each case's opening pool, case after case: the
+                             vectors within its epsilon of its least error,
+                             those it keeps when it comes first */
     uint32_t *opening_at; /* ncases + 1: case j's opening pool is
                              opening[opening_at[j] .. opening_at[j + 1]) */
     size_t cap_opening;   /* room in opening */
-    const float **vec; /* ng: vector g's errors, case after case, as its
-                          first individual holds them (NULL: it failed) */
-    uint32_t *first;   /* ng + 1: vector g's individuals are
-                          members[first[g] .. first[g + 1]) */
-    uint32_t *members; /* n: individuals, grouped by vector, each group in
-                          index order, groups by their first individual */
-    uint32_t *pool;    /* scratch: the candidate vectors still in */
-    uint32_t *order;   /* the cases, in the order the last selection
-                          shuffled them into */
-    uint64_t *keys;    /* scratch: n, for medians */
-    uint32_t *weight;  /* scratch: n, for medians */
-    void *sorted;      /* scratch: n, for grouping */
-    size_t cap_n;      /* room in the per-individual arrays */
-    size_t cap_cells;  /* room in by_case */
-    uint32_t cap_cases; /* room in eps and order */
+    const float **vec;    /* ng: vector g's errors, case after case, as its
+                             first individual holds them (NULL: it failed) */
+    uint32_t *settled;    /* LEXICASE_SETTLED slots of the generation's pools
+                             found settled (lexicase.c): a count (0: empty),
+                             then that many vectors, ascending */
+    int settled_afresh;   /* nonzero: keep none (for the tests, which
+                             compare the selections either way) */
+    uint32_t *first;      /* ng + 1: vector g's individuals are
+                             members[first[g] .. first[g + 1]) */
+    uint32_t *members;    /* n: individuals, grouped by vector, each group in
+                             index order, groups by their first individual */
+    uint32_t *pool;       /* scratch: the candidate vectors still in */
+    uint32_t *order;      /* the cases, in the order the last selection
+                             shuffled them into */
+    uint64_t *keys;       /* scratch: n, for medians */
+    uint32_t *weight;     /* scratch: n, for medians */
+    void *sorted;         /* scratch: n, for grouping */
+    size_t cap_n;         /* room in the per-individual arrays */
+    size_t cap_cells;     /* room in by_case */
+    uint32_t cap_cases;   /* room in eps and order */
 };
 
 /*

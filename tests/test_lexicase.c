@@ -156,6 +156,63 @@ static void test_reproducible(void **state)
     pop_release(&p);
 }
 
+/*
+ * Pools that no case can filter (near-identical vectors, within epsilon
+ * of each other on every case) are remembered for the generation once
+ * found: the selections are the same as when each is found afresh, draw
+ * for draw, and some were remembered.
+ */
+static void test_settled_remembered(void **state)
+{
+    (void)state;
+    enum { N = 120, C = 60, CLUSTERS = 12 };
+    static float e[N * C];
+    struct rng g;
+    rng_derive(&g, 21, RNG_MAIN, 0, 0);
+    /* Each individual belongs to a random cluster: its errors are the
+     * cluster's, a hair apart (far below any case's epsilon). Clusters
+     * err 0 to 3 on each case, so pools of several clusters, of every
+     * size, come and go before the settled ones. */
+    float centre[CLUSTERS][C];
+    for (int c = 0; c < CLUSTERS; c++)
+        for (int j = 0; j < C; j++)
+            centre[c][j] = (float)rng_below(&g, 4);
+    for (int i = 0; i < N; i++) {
+        uint32_t c = rng_below(&g, CLUSTERS);
+        for (int j = 0; j < C; j++)
+            e[i * C + j] = centre[c][j] + (float)rng_below(&g, 10) * 1e-5f;
+    }
+    struct population p;
+    make_pop(&p, N, C, e);
+    struct lexicase a = {0}, b = {0};
+    b.settled_afresh = 1;
+    assert_int_equal(lexicase_prepare(&a, &p, 1), 0);
+    assert_int_equal(lexicase_prepare(&b, &p, 1), 0);
+    struct rng ra, rb;
+    rng_derive(&ra, 5, RNG_MAIN, 0, 0);
+    rb = ra;
+    for (int d = 0; d < 2000; d++)
+        assert_int_equal(lexicase_select(&a, &ra), lexicase_select(&b, &rb));
+    int kept = 0;
+    for (size_t k = 0; k < LEXICASE_SETTLED; k++)
+        kept += a.settled[k * (LEXICASE_FEW + 1)] != 0;
+    assert_true(kept > 0);
+    /* The next generation (other vectors at the same indexes) starts
+     * with nothing remembered. */
+    for (int k = 0; k < N * C; k++)
+        e[k] = (float)rng_below(&g, 4) + (float)rng_below(&g, 10) * 1e-5f;
+    struct population q;
+    make_pop(&q, N, C, e);
+    assert_int_equal(lexicase_prepare(&a, &q, 1), 0);
+    assert_int_equal(lexicase_prepare(&b, &q, 1), 0);
+    for (int d = 0; d < 2000; d++)
+        assert_int_equal(lexicase_select(&a, &ra), lexicase_select(&b, &rb));
+    lexicase_release(&a);
+    lexicase_release(&b);
+    pop_release(&p);
+    pop_release(&q);
+}
+
 /* The median of v[0..n), each counted w[i] times (w NULL: once). */
 static double median(const float *v, const uint32_t *w, size_t n)
 {
@@ -303,6 +360,7 @@ int main(void)
         cmocka_unit_test(test_specialists),
         cmocka_unit_test(test_epsilon),
         cmocka_unit_test(test_reproducible),
+        cmocka_unit_test(test_settled_remembered),
         cmocka_unit_test(test_median),
         cmocka_unit_test(test_copies),
         cmocka_unit_test(test_sample),
