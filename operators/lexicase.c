@@ -205,6 +205,12 @@ int lexicase_prepare(struct lexicase *lx, const struct population *p,
         if (!order)
             return -1;
         lx->order = order;
+        float *worst = realloc(lx->worst, nc * sizeof *worst);
+        if (!worst)
+            return -1;
+        lx->worst = worst;
+        for (uint32_t j = 0; j < nc; j++)
+            worst[j] = INFINITY;
         lx->cap_cases = nc;
     }
     /* The distinct vectors: sorted, then runs of the same. */
@@ -220,8 +226,12 @@ int lexicase_prepare(struct lexicase *lx, const struct population *p,
         lx->members[i] = sorted[i].index;
     }
     lx->first[ng] = (uint32_t)n;
-    for (size_t g = 0; g < ng; g++)
-        lx->vec[g] = sorted[lx->first[g]].e;
+    /* A failed individual has no errors: it loses every case to any that
+     * has. */
+    for (size_t g = 0; g < ng; g++) {
+        const float *e = sorted[lx->first[g]].e;
+        lx->vec[g] = e ? e : lx->worst;
+    }
     if (grow(&lx->by_case, &lx->cap_cells, ng * nc > 0 ? ng * nc : 1,
              sizeof *lx->by_case) < 0)
         return -1;
@@ -233,11 +243,9 @@ int lexicase_prepare(struct lexicase *lx, const struct population *p,
             size_t g1 = g0 + TILE < ng ? g0 + TILE : ng;
             uint32_t j1 = j0 + TILE < nc ? j0 + TILE : nc;
             for (size_t g = g0; g < g1; g++) {
-                /* A failed individual has no errors: it loses every
-                 * case to any that has. */
-                const float *e = sorted[lx->first[g]].e;
+                const float *e = lx->vec[g];
                 for (uint32_t j = j0; j < j1; j++)
-                    lx->by_case[(size_t)j * ng + g] = e ? e[j] : INFINITY;
+                    lx->by_case[(size_t)j * ng + g] = e[j];
             }
         }
     /* Every generation starts from the same order, so that a resumed run
@@ -315,29 +323,15 @@ static int settled_now(const struct lexicase *lx, const uint32_t *pool,
                        size_t m, uint32_t t)
 {
     const float *v[FEW];
-    int failed = 0;
-    for (size_t c = 0; c < m; c++) {
+    for (size_t c = 0; c < m; c++)
         v[c] = lx->vec[pool[c]];
-        failed |= v[c] == NULL;
-    }
     for (uint32_t k = t + 1; k < lx->ncases; k++) {
         uint32_t j = lx->order[k];
-        float lo, hi;
-        if (failed) { /* a failed vector's +inf is in the case rows */
-            const float *row = lx->by_case + (size_t)j * lx->ng;
-            lo = hi = row[pool[0]];
-            for (size_t c = 1; c < m; c++) {
-                float e = row[pool[c]];
-                lo = e < lo ? e : lo;
-                hi = e > hi ? e : hi;
-            }
-        } else {
-            lo = hi = v[0][j];
-            for (size_t c = 1; c < m; c++) {
-                float e = v[c][j];
-                lo = e < lo ? e : lo;
-                hi = e > hi ? e : hi;
-            }
+        float lo = v[0][j], hi = lo;
+        for (size_t c = 1; c < m; c++) {
+            float e = v[c][j];
+            lo = e < lo ? e : lo;
+            hi = e > hi ? e : hi;
         }
         if (hi > lo + lx->eps[j])
             return 0;
@@ -437,6 +431,7 @@ void lexicase_release(struct lexicase *lx)
     free(lx->first);
     free(lx->members);
     free(lx->vec);
+    free(lx->worst);
     free(lx->settled);
     free(lx->pool);
     free(lx->order);

@@ -37,7 +37,9 @@ struct lexicase {
                              opening[opening_at[j] .. opening_at[j + 1]) */
     size_t cap_opening;   /* room in opening */
     const float **vec;    /* ng: vector g's errors, case after case, as its
-                             first individual holds them (NULL: it failed) */
+                             first individual holds them (worst: it
+                             failed) */
+    float *worst;         /* ncases +inf: a failed individual's errors */
     uint32_t *settled;    /* LEXICASE_SETTLED slots of the generation's pools
                              found settled (lexicase.c): a count (0: empty),
                              then that many vectors, ascending */
